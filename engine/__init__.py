@@ -1,0 +1,55 @@
+"""The engine: rule language, checker and pure evaluator. Imports nothing from adapters or the CLI.
+
+Typical use::
+
+    from kinerja.engine import load_rules, evaluate, Inputs, Tracer
+    checked = load_rules("pk2024-sumsel")          # raises RuleError with every diagnostic if broken
+    result = evaluate(checked, Inputs(values={...}, tables={...}), Tracer())
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .checker import CheckedRules, check, has_errors
+from .errors import Diagnostic, InputError, KinerjaError, RuleError
+from .evaluator import Result, evaluate
+from .interface import ColumnSpec, InputProblem, Inputs, InputSpec
+from .loader import load
+from .trace import NO_TRACE, Step, Tracer
+
+__all__ = [
+    "CheckedRules", "ColumnSpec", "Diagnostic", "InputError", "InputProblem", "InputSpec", "Inputs",
+    "KinerjaError", "NO_TRACE", "Result", "RuleError", "Step", "Tracer", "check_rules", "evaluate",
+    "input_specs", "load_rules",
+]
+
+
+def check_rules(ref: str | Path) -> tuple[CheckedRules | None, list["Diagnostic"]]:
+    """Load and check a rule set; return (checked rules or None when there are syntax/load errors, diagnostics)."""
+    rs, diags = load(ref)
+    if has_errors(diags):
+        return None, diags
+    checked = check(rs)
+    return checked, diags + checked.diagnostics
+
+
+def load_rules(ref: str | Path) -> CheckedRules:
+    """Load and check a rule set; raise :class:`RuleError` carrying every diagnostic if it has errors."""
+    checked, diags = check_rules(ref)
+    if checked is None or has_errors(diags):
+        raise RuleError(diags)
+    checked.diagnostics = diags
+    return checked
+
+
+def input_specs(checked: CheckedRules) -> list[InputSpec]:
+    """The inputs a rule set needs, for adapters (workbook reader, template generator)."""
+    rs = checked.rules
+    labels = {e.id: e.name for e in rs.eselons.values()}
+    out = [InputSpec(i.name, i.kind, i.label, i.required, None, i.group, labels.get(i.group, ""))
+           for i in rs.inputs.values()]
+    for t in rs.tables.values():
+        cols = tuple(ColumnSpec(c.name, c.kind, c.label, c.required) for c in t.columns)
+        out.append(InputSpec(t.name, "tabel", t.label, True, cols, t.group, labels.get(t.group, "")))
+    return out

@@ -1,0 +1,663 @@
+"""Static checks of a rule set, before any data arrives: names, kinds/units, cycles, weights, targets.
+
+Every problem is collected (never just the first) as a :class:`Diagnostic` with a stable code, a position,
+the source line and a hint ("maksud Anda …?"). The result, :class:`CheckedRules`, is what the evaluator takes.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from . import model as m
+from .errors import Diagnostic
+from .loader import source_line
+from .values import CTX
+
+NUMERIC = ("cacah", "rupiah", "persen", "indeks", "angka")
+KINDS = NUMERIC + ("teks",)
+UNITS = {"persen": "persen", "indeks": "indeks", "rupiah": "rupiah", "angka": "angka", "orang": "cacah",
+         "dokumen": "cacah", "kegiatan": "cacah", "laporan": "cacah", "satker": "cacah", "unit": "cacah",
+         "desa": "cacah", "jumlah": "cacah", "cacah": "cacah", "nilai": "angka"}
+DIRECTIONS = ("naik", "turun")
+LEVELS = ("tinggi", "sedang", "rendah", "info")
+ROUND_MODES = ("setengah_naik", "potong")
+SASARAN_MODES = ("rata_rata_indikator", "lewati_tanpa_data", "tanpa_data_jika_ada")
+
+# function → (min args, max args or None)
+FUNCTIONS = {
+    "jumlah": (1, None), "rata_rata": (1, None), "min": (1, None), "maks": (1, None), "banyak": (1, None),
+    "rata_rata_tertimbang": (2, 2), "bulat": (2, 3), "potong": (2, 2), "ada": (1, 1), "mutlak": (1, 1),
+}
+AGGREGATES = ("jumlah", "rata_rata", "min", "maks", "banyak", "rata_rata_tertimbang")
+
+SETTINGS = {
+    "nol_per_nol": ("tanpa_data", "100", "0"),
+    "bulat_realisasi": None, "bulat_capaian": None, "bulat_indeks": None,
+    "capaian_sasaran": ("lewati_tanpa_data", "tanpa_data_jika_ada"),
+    "toleransi_laporan": ROUND_MODES,
+}
+DEFAULT_SETTINGS = {"nol_per_nol": "tanpa_data", "bulat_realisasi": 2, "bulat_capaian": 2, "bulat_indeks": 2,
+                    "capaian_sasaran": "lewati_tanpa_data", "toleransi_laporan": ("setengah_naik",)}
+
+UNKNOWN = "?"
+
+
+def list_of(kind: str) -> str:
+    return kind if kind.startswith("daftar:") else "daftar:" + kind
+
+
+def elem(kind: str) -> str:
+    return kind[7:] if kind.startswith("daftar:") else kind
+
+
+@dataclass
+class CheckedRules:
+    """A rule set that passed the checker (no errors), ready for the evaluator."""
+
+    rules: m.RuleSet
+    settings: dict
+    kinds: dict[str, str] = field(default_factory=dict)  # declaration name → kind
+    uses: dict[str, set[str]] = field(default_factory=dict)  # object → input names it depends on
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+class _Checker:
+    def __init__(self, rs: m.RuleSet):
+        self.rs = rs
+        self.diags: list[Diagnostic] = []
+        self.kinds: dict[str, str] = {}
+        self.deps: dict[str, set[str]] = {}  # node → referenced nodes
+        self.used_inputs: set[str] = set()
+        self.node_span: dict[str, m.Span] = {}
+        self.settings = dict(DEFAULT_SETTINGS)
+        self.row_columns: dict[str, dict[str, str]] = {}  # table → computed column → kind
+
+    # ---- reporting ----
+    def report(self, code: str, span: m.Span, hint_key: str | None = None, hint_fields: dict | None = None,
+               width: int | None = None, **fields) -> None:
+        self.diags.append(Diagnostic(
+            code, span.file, span.line, span.column, fields, hint_key, hint_fields or {},
+            source_line(self.rs, span),
+            end_column=span.column + (width if width is not None else max(1, len(span.text.split("\n")[0])))))
+
+    def suggest(self, name: str, candidates) -> dict | None:
+        close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+        return {"suggestion": close[0]} if close else None
+
+    def unknown(self, code: str, span: m.Span, name: str, candidates, **fields) -> None:
+        sug = self.suggest(name, candidates)
+        if sug:
+            self.report(code, span, "did_you_mean", sug, name=name, **fields)
+        else:
+            self.report(code, span, name=name, **fields)
+
+    # ---- names ----
+    def all_names(self) -> list[str]:
+        rs = self.rs
+        names = list(rs.inputs) + list(rs.params) + list(rs.values) + list(rs.indicators) + list(rs.indices)
+        for t in rs.tables.values():
+            names.append(t.name)
+            names.extend(f"{t.name}.{c.name}" for c in t.columns)
+        for t, cols in self.row_columns.items():
+            names.extend(f"{t}.{c}" for c in cols)
+        return names
+
+    def table_columns(self, table: str) -> dict[str, str]:
+        t = self.rs.tables[table]
+        cols = {c.name: c.kind for c in t.columns}
+        cols.update(self.row_columns.get(table, {}))
+        return cols
+
+    # ---- expression kinds ----
+    def infer(self, e: m.Expr, node: str, row: str | None = None) -> str:
+        """Kind of ``e``; records dependencies of ``node``; ``row`` = table whose columns are bare names."""
+        if isinstance(e, m.Num):
+            return "angka"
+        if isinstance(e, m.Str):
+            return "teks"
+        if isinstance(e, m.Bool):
+            return "bool"
+        if isinstance(e, m.NoDataLit):
+            return UNKNOWN
+        if isinstance(e, m.Ref):
+            return self.infer_ref(e, node, row)
+        if isinstance(e, m.ListExpr):
+            ks = [self.scalar(self.infer(i, node, row), i) for i in e.items]
+            return list_of(self.unify(ks, e, "[ ]"))
+        if isinstance(e, m.Neg):
+            k = self.infer(e.operand, node, row)
+            self.numeric(k, e.operand, "-")
+            return k
+        if isinstance(e, m.Not):
+            self.boolean(self.infer(e.operand, node, row), e.operand)
+            return "bool"
+        if isinstance(e, m.If):
+            self.boolean(self.infer(e.cond, node, row), e.cond)
+            a, b = self.infer(e.then, node, row), self.infer(e.other, node, row)
+            return self.unify([a, b], e, "jika/lainnya")
+        if isinstance(e, m.Ratio):
+            a = self.scalar(self.infer(e.num, node, row), e.num)
+            b = self.scalar(self.infer(e.den, node, row), e.den)
+            self.numeric(a, e.num, "rasio")
+            self.numeric(b, e.den, "rasio")
+            if UNKNOWN not in (a, b) and "angka" not in (a, b) and a != b and a in NUMERIC and b in NUMERIC:
+                self.report("E301", e.span, left=a, op="/", right=b)
+            return "persen"
+        if isinstance(e, m.Growth):
+            a = self.scalar(self.infer(e.now, node, row), e.now)
+            b = self.scalar(self.infer(e.last, node, row), e.last)
+            self.numeric(a, e.now, "pertumbuhan")
+            self.numeric(b, e.last, "pertumbuhan")
+            if UNKNOWN not in (a, b) and "angka" not in (a, b) and a != b:
+                self.report("E301", e.span, left=a, op="dari", right=b)
+            return "persen"
+        if isinstance(e, m.BinOp):
+            return self.infer_binop(e, node, row)
+        if isinstance(e, m.Call):
+            return self.infer_call(e, node, row)
+        return UNKNOWN  # pragma: no cover
+
+    def infer_ref(self, e: m.Ref, node: str, row: str | None) -> str:
+        rs, name = self.rs, e.name
+        if row is not None and len(e.parts) == 1:
+            cols = self.table_columns(row)
+            if name in cols:
+                if name in self.row_columns.get(row, {}):
+                    self.deps.setdefault(node, set()).add(f"{row}.{name}")
+                else:
+                    self.used_inputs.add(row)
+                return cols[name]
+        if name in rs.inputs:
+            self.used_inputs.add(name)
+            self.deps.setdefault(node, set()).add(name)
+            return rs.inputs[name].kind
+        if name in rs.params:
+            self.deps.setdefault(node, set()).add(name)
+            return self.kinds.get(name, "angka")
+        if name in rs.values or name in rs.indicators or name in rs.indices:
+            self.deps.setdefault(node, set()).add(name)
+            return self.kinds.get(name, UNKNOWN)
+        if name in rs.tables:
+            self.used_inputs.add(name)
+            self.report("E213", e.span, name=name)
+            return UNKNOWN
+        if len(e.parts) == 2 and e.parts[0] in rs.tables:
+            table, col = e.parts
+            cols = self.table_columns(table)
+            self.used_inputs.add(table)
+            if col in cols:
+                if col in self.row_columns.get(table, {}):
+                    self.deps.setdefault(node, set()).add(f"{table}.{col}")
+                return list_of(cols[col])
+            self.unknown("E205", e.span, col, cols, table=table)
+            return UNKNOWN
+        candidates = self.all_names()
+        if row is not None:
+            candidates += list(self.table_columns(row))
+        sug = self.suggest(name, candidates)
+        if sug:
+            self.report("E201", e.span, "did_you_mean", sug, name=name)
+        else:
+            self.report("E201", e.span, "declare_input", {"name": name}, name=name)
+        return UNKNOWN
+
+    def infer_binop(self, e: m.BinOp, node: str, row: str | None) -> str:
+        a = self.infer(e.left, node, row)
+        b = self.infer(e.right, node, row)
+        op = e.op
+        if op in ("dan", "atau"):
+            self.boolean(a, e.left)
+            self.boolean(b, e.right)
+            return "bool"
+        a, b = self.scalar(a, e.left), self.scalar(b, e.right)
+        if UNKNOWN in (a, b):
+            return "bool" if op in ("==", "!=", "<", "<=", ">", ">=") else (b if a == UNKNOWN else a)
+        if op in ("==", "!="):
+            if a != b and "angka" not in (a, b):
+                self.report("E301", e.span, left=a, op=op, right=b)
+            return "bool"
+        if op in ("<", "<=", ">", ">="):
+            self.numeric(a, e.left, op)
+            self.numeric(b, e.right, op)
+            if a != b and "angka" not in (a, b) and a in NUMERIC and b in NUMERIC:
+                self.report("E301", e.span, left=a, op=op, right=b)
+            return "bool"
+        if a not in NUMERIC or b not in NUMERIC:
+            self.report("E301", e.span, left=a, op=op, right=b)
+            return UNKNOWN
+        if op in ("+", "-"):
+            if a == b or b == "angka":
+                return a
+            if a == "angka":
+                return b
+            self.report("E301", e.span, left=a, op=op, right=b)
+            return UNKNOWN
+        if op == "*":
+            if a == "angka":
+                return b
+            if b == "angka":
+                return a
+            if a == "cacah":
+                return b
+            if b == "cacah":
+                return a
+            return "angka"
+        # division
+        if b == "angka":
+            return a
+        return "angka"
+
+    def infer_call(self, e: m.Call, node: str, row: str | None) -> str:
+        if e.func not in FUNCTIONS:
+            self.unknown("E203", e.span, e.func, FUNCTIONS)
+            for a in e.args:
+                self.infer(a.expr, node, row)
+            return UNKNOWN
+        lo, hi = FUNCTIONS[e.func]
+        n = len(e.args)
+        if n < lo or (hi is not None and n > hi):
+            expected = str(lo) if lo == hi else (f"{lo}–{hi}" if hi else f"≥ {lo}")
+            self.report("E204", e.span, name=e.func, expected=expected, given=n)
+            return UNKNOWN
+        if e.func in ("bulat", "potong"):
+            k = self.scalar(self.infer(e.args[0].expr, node, row), e.args[0].expr)
+            digits = e.args[1].expr
+            if not (isinstance(digits, m.Num) and digits.value == digits.value.to_integral_value()):
+                self.report("E304", digits.span, what="digit pembulatan", expected="bilangan bulat", kind="rumus")
+            if n == 3:
+                mode = e.args[2].expr
+                if not (isinstance(mode, m.Ref) and mode.name in ROUND_MODES):
+                    name = mode.name if isinstance(mode, m.Ref) else mode.span.text
+                    self.unknown("E304", mode.span, name, ROUND_MODES, what="mode pembulatan",
+                                 expected="setengah_naik/potong", kind=name)
+            return k
+        if e.func == "ada":
+            self.infer(e.args[0].expr, node, row)
+            return "bool"
+        if e.func == "mutlak":
+            k = self.scalar(self.infer(e.args[0].expr, node, row), e.args[0].expr)
+            self.numeric(k, e.args[0].expr, "mutlak")
+            return k
+        # aggregates
+        kinds = []
+        for a in e.args:
+            k = self.infer(a.expr, node, row)
+            if a.where is not None:
+                table = self.column_table(a.expr)
+                if table is None:
+                    self.report("E304", a.expr.span, what="agregat dengan 'untuk'", expected="kolom tabel",
+                                kind=elem(k))
+                else:
+                    self.boolean(self.infer(a.where, node, table), a.where)
+            kinds.append(elem(k))
+        if e.func == "banyak":
+            return "cacah"
+        if e.func == "rata_rata_tertimbang":
+            self.numeric(kinds[0], e.args[0].expr, e.func)
+            self.numeric(kinds[1], e.args[1].expr, e.func)
+            return kinds[0]
+        k = self.unify(kinds, e, e.func)
+        self.numeric(k, e, e.func)
+        return k
+
+    def column_table(self, e: m.Expr) -> str | None:
+        if isinstance(e, m.Ref) and len(e.parts) == 2 and e.parts[0] in self.rs.tables:
+            return e.parts[0]
+        return None
+
+    def unify(self, kinds: list[str], e: m.Expr, op: str) -> str:
+        ks = [k for k in kinds if k != UNKNOWN]
+        if not ks:
+            return UNKNOWN
+        nonplain = [k for k in ks if k != "angka"]
+        if not nonplain:
+            return "angka"
+        first = nonplain[0]
+        for k in nonplain[1:]:
+            if k != first:
+                self.report("E301", e.span, left=first, op=op, right=k)
+                return UNKNOWN
+        return first
+
+    def scalar(self, kind: str, e: m.Expr) -> str:
+        if kind.startswith("daftar:"):
+            self.report("E304", e.span, what=e.span.text or "nilai", expected="satu nilai", kind="daftar")
+            return UNKNOWN
+        return kind
+
+    def numeric(self, kind: str, e: m.Expr, op: str) -> None:
+        if kind not in NUMERIC and kind != UNKNOWN:
+            self.report("E304", e.span, what=e.span.text or op, expected="angka", kind=kind)
+
+    def boolean(self, kind: str, e: m.Expr) -> None:
+        if kind not in ("bool", UNKNOWN):
+            self.report("E303", e.span, kind=kind)
+
+    # ---- constants (weights, parameters) ----
+    def const(self, e: m.Expr | None, seen: frozenset = frozenset()) -> Decimal | None:
+        if e is None:
+            return None
+        if isinstance(e, m.Num):
+            return e.value
+        if isinstance(e, m.Ref) and e.name in self.rs.params and e.name not in seen:
+            return self.const(self.rs.params[e.name].expr, seen | {e.name})
+        if isinstance(e, m.Neg):
+            v = self.const(e.operand, seen)
+            return -v if v is not None else None
+        if isinstance(e, m.BinOp) and e.op in "+-*/":
+            a, b = self.const(e.left, seen), self.const(e.right, seen)
+            if a is None or b is None:
+                return None
+            if e.op == "+":
+                return CTX.add(a, b)
+            if e.op == "-":
+                return CTX.subtract(a, b)
+            if e.op == "*":
+                return CTX.multiply(a, b)
+            return CTX.divide(a, b) if b != 0 else None
+        return None
+
+    # ---- the passes ----
+    def run(self) -> CheckedRules:
+        rs = self.rs
+        self.check_words()
+        self.check_settings()
+        # kinds of declarations that formulas may reference, before the formulas are inferred
+        for name in rs.params:
+            self.kinds[name] = "angka"
+        for ind in rs.indicators.values():
+            self.kinds[ind.id] = UNITS.get(ind.unit, UNKNOWN)
+        for idx in rs.indices.values():
+            self.kinds[idx.id] = "indeks"
+        for blk in rs.rows.values():
+            if blk.table not in rs.tables:
+                self.unknown("E201", blk.span, blk.table, rs.tables)
+                continue
+            self.row_columns[blk.table] = {a.name: UNKNOWN for a in blk.assigns}
+        for v in rs.values.values():
+            self.kinds[v.name] = UNKNOWN
+        # values may reference each other: infer in dependency order by iterating to a fixed point
+        for _ in range(3):
+            for v in rs.values.values():
+                self.kinds[v.name] = self.infer_quiet(v.formula, v.name)
+            for blk in rs.rows.values():
+                if blk.table in rs.tables:
+                    for a in blk.assigns:
+                        self.row_columns[blk.table][a.name] = self.infer_quiet(a.formula, f"{blk.table}.{a.name}",
+                                                                               blk.table)
+        for p in rs.params.values():
+            self.node_span[p.name] = p.span
+            self.infer(p.expr, p.name)
+        for v in rs.values.values():
+            self.node_span[v.name] = v.span
+            self.kinds[v.name] = self.infer(v.formula, v.name)
+        for blk in rs.rows.values():
+            if blk.table not in rs.tables:
+                continue
+            for a in blk.assigns:
+                node = f"{blk.table}.{a.name}"
+                self.node_span[node] = a.span
+                self.row_columns[blk.table][a.name] = self.infer(a.formula, node, blk.table)
+        for ind in rs.indicators.values():
+            self.check_indicator(ind)
+        for idx in rs.indices.values():
+            self.check_index(idx)
+        for s in rs.sasaran.values():
+            for iid in s.indicators:
+                if iid not in rs.indicators:  # pragma: no cover - parser always nests indicators
+                    self.unknown("E201", s.span, iid, rs.indicators)
+        for c in rs.checks.values():
+            self.node_span[f"periksa:{c.id}"] = c.span
+            self.boolean(self.infer(c.condition, f"periksa:{c.id}"), c.condition)
+        self.check_targets()
+        self.check_cycles()
+        for name, inp in rs.inputs.items():
+            if name not in self.used_inputs:
+                self.report("W501", inp.span, "remove_or_use", {}, name=name, width=len(name))
+        for name, t in rs.tables.items():
+            if name not in self.used_inputs:
+                self.report("W501", t.span, "remove_or_use", {}, name=name, width=len(name))
+        return CheckedRules(rs, self.settings, dict(self.kinds), self.input_uses(), self.sorted_diags())
+
+    def infer_quiet(self, e: m.Expr, node: str, row: str | None = None) -> str:
+        saved = (list(self.diags), set(self.used_inputs))
+        k = self.infer(e, node, row)
+        self.diags, self.used_inputs = saved[0], saved[1]
+        return k
+
+    def check_words(self) -> None:
+        rs = self.rs
+        for inp in rs.inputs.values():
+            if inp.kind not in KINDS:
+                self.unknown_word(inp.kind, inp.kind_span or inp.span, KINDS, "jenis")
+        for t in rs.tables.values():
+            for c in t.columns:
+                if c.kind not in KINDS:
+                    self.unknown_word(c.kind, c.kind_span or c.span, KINDS, "jenis")
+        for ind in rs.indicators.values():
+            spans = dict(ind.word_spans)
+            if ind.unit not in UNITS:
+                self.unknown("E211", spans.get("unit", ind.span), ind.unit, UNITS)
+            if ind.direction not in DIRECTIONS:
+                self.unknown_word(ind.direction, spans.get("direction", ind.span), DIRECTIONS, "arah")
+            self.check_rounding(ind.rounding)
+            self.check_zero(ind.zero_rule, ind.span)
+            if ind.formula is None:
+                self.report("E408", ind.span, name=ind.id, width=len(ind.id))
+        for idx in rs.indices.values():
+            self.check_rounding(idx.rounding)
+            self.check_zero(idx.zero_rule, idx.span)
+        for c in rs.checks.values():
+            if c.level not in LEVELS:
+                self.unknown_word(c.level, c.level_span or c.span, LEVELS, "tingkat")
+        for s in rs.sasaran.values():
+            if s.mode is not None and s.mode not in SASARAN_MODES:
+                self.unknown_word(s.mode, s.span, SASARAN_MODES, "capaian sasaran")
+
+    def unknown_word(self, word: str, span: m.Span, choices, what: str) -> None:
+        sug = self.suggest(word, choices)
+        fields = {"what": f"{what} '{word}'", "expected": "/".join(choices), "kind": word}
+        if sug:
+            self.report("E304", span, "did_you_mean", sug, width=len(word), **fields)
+        else:
+            self.report("E304", span, width=len(word), **fields)
+
+    def check_rounding(self, r: m.Rounding | None) -> None:
+        if r is not None and r.mode not in ROUND_MODES:
+            self.unknown_word(r.mode, r.span or m.NOSPAN, ROUND_MODES, "mode pembulatan")
+
+    def check_zero(self, rule: str | None, span: m.Span) -> None:
+        pass  # the grammar admits only a number or tanpa_data
+
+    def check_settings(self) -> None:
+        for s in self.rs.settings.values():
+            if s.name not in SETTINGS:
+                self.unknown("E208", s.span, s.name, SETTINGS)
+                continue
+            value = _setting_value(s.expr)
+            choices = SETTINGS[s.name]
+            if choices is None:
+                ok = isinstance(value, Decimal) and value == value.to_integral_value() and value >= 0
+                if ok:
+                    self.settings[s.name] = int(value)
+                else:
+                    self.report("E209", s.span, name=s.name, value=s.expr.span.text, choices="bilangan bulat ≥ 0")
+                continue
+            values = value if isinstance(value, tuple) else (value,)
+            norm = tuple(str(v.normalize()) if isinstance(v, Decimal) else v for v in values)
+            if all(v in choices for v in norm) and norm:
+                self.settings[s.name] = norm if s.name == "toleransi_laporan" else norm[0]
+            else:
+                self.report("E209", s.expr.span, name=s.name, value=s.expr.span.text, choices=", ".join(choices))
+
+    def check_indicator(self, ind: m.Indicator) -> None:
+        self.node_span[ind.id] = ind.span
+        if ind.formula is None:
+            return
+        kind = self.scalar(self.infer(ind.formula, ind.id), ind.formula)
+        unit_kind = UNITS.get(ind.unit)
+        if unit_kind and kind not in (UNKNOWN, "angka", unit_kind):
+            if not (unit_kind == "cacah" and kind == "cacah"):
+                self.report("E302", ind.formula.span, name=ind.id, unit=ind.unit, kind=kind)
+
+    def check_index(self, idx: m.Index) -> None:
+        self.node_span[idx.id] = idx.span
+        parts = [bool(idx.children), bool(idx.dimensions), bool(idx.components)]
+        if not any(parts):
+            self.report("E407", idx.span, name=idx.id, width=len(idx.id.split(".")[-1]))
+            return
+        for child in idx.children:
+            self.deps.setdefault(idx.id, set()).add(child.id)
+            if child.weight is None:
+                self.report("E409", child.span, name=child.id, width=len(child.id.split(".")[-1]))
+        if idx.children:
+            self.check_weight_sum([c.weight for c in idx.children], idx.span, idx.id, Decimal(1))
+        for comp in idx.components:
+            self.check_component(idx.id, comp)
+        if idx.components:
+            weights = [c.weight for c in idx.components]
+            if any(w is not None for w in weights):
+                if any(w is None for w in weights):
+                    self.report("E406", idx.span, name=idx.id, width=len(idx.id.split(".")[-1]))
+                else:
+                    self.check_weight_sum(weights, idx.span, idx.id, Decimal(1))
+        if idx.dimensions:
+            self.check_weight_sum([d.weight for d in idx.dimensions], idx.span, idx.id, Decimal(1))
+        for dim in idx.dimensions:
+            for comp in dim.components:
+                self.check_component(idx.id, comp)
+            weights = [c.weight for c in dim.components]
+            if any(w is not None for w in weights):
+                if any(w is None for w in weights):
+                    self.report("E406", dim.span, name=dim.id, width=len(dim.id))
+                    continue
+                total = self.sum_consts(weights)
+                expected = self.const(dim.weight)
+                if total is not None and expected is not None and total != expected:
+                    self.report("E403", dim.span, "weights", {"detail": self.weights_detail(dim.components)},
+                                width=len(dim.id), name=dim.id, total=_pct(total), expected=_pct(expected))
+
+    def check_component(self, index_id: str, comp: m.Component) -> None:
+        node = f"{index_id}.{comp.id}"
+        self.deps.setdefault(index_id, set()).add(node)
+        self.node_span[node] = comp.span
+        kind = self.scalar(self.infer(comp.formula, node), comp.formula)
+        if kind not in (UNKNOWN, "persen", "angka"):
+            self.report("E304", comp.formula.span, what=f"Indikator indeks {comp.id}", expected="persen", kind=kind)
+        if comp.weight is not None and self.const(comp.weight) is None:
+            self.report("E305", comp.weight.span)
+
+    def sum_consts(self, weights) -> Decimal | None:
+        total = Decimal(0)
+        for w in weights:
+            v = self.const(w)
+            if v is None:
+                return None
+            total += v
+        return total
+
+    def weights_detail(self, comps) -> str:
+        return " + ".join(f"{c.id} {_pct(self.const(c.weight) or Decimal(0))}" for c in comps)
+
+    def check_weight_sum(self, weights, span: m.Span, name: str, expected: Decimal) -> None:
+        for w in weights:
+            if w is not None and self.const(w) is None:
+                self.report("E305", w.span)
+                return
+        total = self.sum_consts([w for w in weights if w is not None])
+        if total is not None and total != expected:
+            self.report("E402", span, width=len(name.split(".")[-1]), name=name, total=_pct(total))
+
+    def check_targets(self) -> None:
+        rs = self.rs
+        known = set(rs.indicators) | set(rs.indices)
+        for t in rs.targets.values():
+            if t.id not in known:
+                self.unknown("E210", t.span, t.id, known)
+            if self.const(t.expr) is None:
+                self.report("E304", t.expr.span, what=f"target {t.id}", expected="angka tetap", kind="rumus")
+        for ind in rs.indicators.values():
+            tgt = rs.targets.get(ind.id)
+            if tgt is None:
+                self.report("E404", ind.span, "add_target", {"name": ind.id}, name=ind.id, width=len(ind.id))
+            elif self.const(tgt.expr) == 0:
+                self.report("E405", tgt.expr.span, name=ind.id)
+
+    def check_cycles(self) -> None:
+        graph = {k: {d for d in v if d in self.node_span or d in self.deps} for k, v in self.deps.items()}
+        state: dict[str, int] = {}
+        reported: set[frozenset] = set()
+
+        def visit(n: str, path: list[str]) -> None:
+            state[n] = 1
+            path.append(n)
+            for d in sorted(graph.get(n, ())):
+                if state.get(d) == 1:
+                    cyc = path[path.index(d):] + [d]
+                    key = frozenset(cyc)
+                    if key not in reported:
+                        reported.add(key)
+                        span = self.node_span.get(d, m.NOSPAN)
+                        self.report("E401", span, width=len(d.split(".")[-1]), cycle=" → ".join(cyc))
+                elif state.get(d) is None:
+                    visit(d, path)
+            path.pop()
+            state[n] = 2
+
+        for n in sorted(graph):
+            if state.get(n) is None:
+                visit(n, [])
+
+    def input_uses(self) -> dict[str, set[str]]:
+        """Object → the inputs (and tables) it depends on, transitively (to mark galat by input)."""
+        rs = self.rs
+        memo: dict[str, set[str]] = {}
+
+        def inputs_of(n: str, seen: frozenset) -> set[str]:
+            if n in memo:
+                return memo[n]
+            if n in rs.inputs or n in rs.tables:
+                return {n}
+            out: set[str] = set()
+            for d in self.deps.get(n, ()):
+                if d not in seen:
+                    out |= inputs_of(d, seen | {n})
+            if n.split(".")[0] in rs.tables and n not in rs.indices:
+                out.add(n.split(".")[0])
+            memo[n] = out
+            return out
+
+        return {n: inputs_of(n, frozenset()) for n in self.deps}
+
+    def sorted_diags(self) -> list[Diagnostic]:
+        uniq = list(dict.fromkeys(self.diags))
+        return sorted(uniq, key=lambda d: (d.file, d.line, d.column, d.code))
+
+
+def _pct(d: Decimal) -> str:
+    from .values import format_id, normalize
+
+    return format_id(normalize(d * 100)) + "%"
+
+
+def _setting_value(e: m.Expr):
+    if isinstance(e, m.Num):
+        return e.value
+    if isinstance(e, m.NoDataLit):
+        return "tanpa_data"
+    if isinstance(e, m.Ref):
+        return e.name
+    if isinstance(e, m.ListExpr):
+        return tuple(_setting_value(i) for i in e.items)
+    return e.span.text
+
+
+def check(rs: m.RuleSet) -> CheckedRules:
+    """Check a merged rule set. The result carries every diagnostic; ``has_errors`` tells if it may run."""
+    return _Checker(rs).run()
+
+
+def has_errors(diagnostics: list[Diagnostic]) -> bool:
+    return any(d.is_error for d in diagnostics)

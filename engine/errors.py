@@ -1,0 +1,207 @@
+"""Diagnostics and the error tree.
+
+Every problem a planner or operator can cause has a stable code, a place (``file:line:col`` for rules,
+``Sheet!Cell`` for workbooks), a message in Indonesian and English, and a hint. Rule problems are collected as
+:class:`Diagnostic` objects (all of them, in one run); :class:`KinerjaError` is the one root exception, raised
+only when work cannot go on (a rule set with errors, an unreadable file). Nothing in the engine prints or exits.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+# code → (Indonesian template, English template). Templates use str.format fields.
+MESSAGES: dict[str, tuple[str, str]] = {
+    # syntax
+    "E101": ("Sintaks salah: tidak diharapkan {found} di sini; yang diharapkan: {expected}.",
+             "Syntax error: unexpected {found} here; expected: {expected}."),
+    "E102": ("Karakter tidak dikenal {found}.", "Unknown character {found}."),
+    "E103": ("Berkas berakhir sebelum aturan selesai; yang diharapkan: {expected}.",
+             "File ended before the rule was complete; expected: {expected}."),
+    "E104": ("Angka dengan koma desimal {found}: bahasa aturan memakai titik desimal.",
+             "Number with a decimal comma {found}: the rule language uses a decimal point."),
+    # names and files
+    "E201": ("Nama tidak dikenal: {name}.", "Unknown name: {name}."),
+    "E202": ("Nama {name} sudah dideklarasikan di {other}.", "Name {name} is already declared at {other}."),
+    "E203": ("Fungsi tidak dikenal: {name}.", "Unknown function: {name}."),
+    "E204": ("Fungsi {name} menerima {expected} argumen, diberi {given}.",
+             "Function {name} takes {expected} arguments, {given} given."),
+    "E205": ("Tabel {table} tidak punya kolom {name}.", "Table {table} has no column {name}."),
+    "E206": ("Berkas aturan tidak ditemukan: {name}.", "Rule file not found: {name}."),
+    "E207": ("Penyertaan melingkar: {cycle}.", "Circular include: {cycle}."),
+    "E208": ("Pengaturan tidak dikenal: {name}.", "Unknown setting: {name}."),
+    "E209": ("Nilai pengaturan {name} tidak sah: {value}; pilihan: {choices}.",
+             "Invalid value for setting {name}: {value}; choices: {choices}."),
+    "E210": ("Target untuk {name}, padahal tidak ada indikator atau indeks bernama demikian.",
+             "Target for {name}, but there is no indicator or index of that name."),
+    "E211": ("Satuan tidak dikenal: {name}.", "Unknown unit: {name}."),
+    "E212": ("Berkas aturan tidak dapat dibaca: {name} ({reason}).", "Cannot read rule file: {name} ({reason})."),
+    "E213": ("{name} adalah tabel; di sini diperlukan satu nilai (pakai {name}.kolom).",
+             "{name} is a table; a single value is needed here (use {name}.column)."),
+    # kinds and units
+    "E301": ("Jenis tidak cocok: {left} {op} {right}.", "Kind mismatch: {left} {op} {right}."),
+    "E302": ("Indikator {name} bersatuan {unit}, tetapi rumusnya menghasilkan {kind}.",
+             "Indicator {name} has unit {unit} but its formula yields {kind}."),
+    "E303": ("Syarat harus bernilai benar/salah, bukan {kind}.", "A condition must be true/false, not {kind}."),
+    "E304": ("{what} harus berupa {expected}, bukan {kind}.", "{what} must be {expected}, not {kind}."),
+    "E305": ("Bobot harus berupa angka tetap (literal atau parameter).",
+             "A weight must be a constant (a literal or a parameter)."),
+    # structure
+    "E401": ("Ketergantungan melingkar: {cycle}.", "Circular dependency: {cycle}."),
+    "E402": ("Bobot dalam {name} berjumlah {total}, seharusnya 100%.",
+             "Weights in {name} add up to {total}, should be 100%."),
+    "E403": ("Bobot indikator dalam dimensi {name} berjumlah {total}, seharusnya sama dengan bobot dimensi {expected}.",
+             "Indicator weights in dimension {name} add up to {total}, should equal the dimension weight {expected}."),
+    "E404": ("Indikator {name} tidak punya target; capaian membagi dengan target.",
+             "Indicator {name} has no target; capaian divides by the target."),
+    "E405": ("Target indikator {name} bernilai 0; capaian membagi dengan target.",
+             "The target of indicator {name} is 0; capaian divides by the target."),
+    "E406": ("Dalam dimensi {name} sebagian indikator berbobot dan sebagian tidak.",
+             "In dimension {name} some indicators have weights and some do not."),
+    "E407": ("Indeks {name} tidak berisi indikator, dimensi, atau sub-indeks.",
+             "Index {name} contains no indicators, dimensions or sub-indices."),
+    "E408": ("Indikator {name} tidak punya rumus realisasi.", "Indicator {name} has no realisasi formula."),
+    "E409": ("Sub-indeks {name} memerlukan bobot.", "Sub-index {name} needs a weight."),
+    # warnings
+    "W501": ("Masukan {name} tidak dipakai oleh aturan mana pun.", "Input {name} is not used by any rule."),
+    "W502": ("Indikator {name} tidak berada dalam sasaran.", "Indicator {name} is not inside a sasaran."),
+}
+
+HINTS: dict[str, tuple[str, str]] = {
+    "did_you_mean": ("maksud Anda {suggestion}?", "did you mean {suggestion}?"),
+    "declare_input": ("deklarasikan dengan: masukan {name}: cacah \"keterangan\"",
+                      "declare it with: masukan {name}: cacah \"description\""),
+    "decimal_point": ("tulis {suggestion}", "write {suggestion}"),
+    "add_target": ("tambahkan di blok target: {name} = …", "add to the target block: {name} = …"),
+    "weights": ("periksa bobot: {detail}", "check the weights: {detail}"),
+    "remove_or_use": ("hapus deklarasinya atau pakai dalam rumus", "remove the declaration or use it in a formula"),
+    "rename": ("ganti salah satu nama, atau pakai perluas untuk menimpa aturan induk",
+               "rename one of them, or use perluas (extends) to override a parent rule"),
+}
+
+
+def language() -> str:
+    """Message language: ``KINERJA_BAHASA`` / ``KINERJA_LANG`` = ``en`` for English; Indonesian otherwise."""
+    lang = (os.environ.get("KINERJA_BAHASA") or os.environ.get("KINERJA_LANG") or "id").lower()
+    return "en" if lang.startswith("en") else "id"
+
+
+def render(table: dict[str, tuple[str, str]], key: str, lang: str, **fields: Any) -> str:
+    idx = 1 if lang == "en" else 0
+    # A field may carry both languages ({"id": …, "en": …}), e.g. expected tokens put into words.
+    local = {k: (v.get(lang, v.get("id")) if isinstance(v, dict) and "id" in v else v) for k, v in fields.items()}
+    return table[key][idx].format(**local)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    file: str
+    line: int
+    column: int
+    fields: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    hint_key: str | None = None
+    hint_fields: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    source_line: str = ""
+    end_column: int | None = None
+
+    @property
+    def severity(self) -> str:
+        return "peringatan" if self.code.startswith("W") else "galat"
+
+    @property
+    def is_error(self) -> bool:
+        return not self.code.startswith("W")
+
+    def message(self, lang: str | None = None) -> str:
+        return render(MESSAGES, self.code, lang or language(), **self.fields)
+
+    def hint(self, lang: str | None = None) -> str:
+        if not self.hint_key:
+            return ""
+        return render(HINTS, self.hint_key, lang or language(), **self.hint_fields)
+
+    def location(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+    def format(self, lang: str | None = None) -> str:
+        lang = lang or language()
+        sev = {"galat": "error", "peringatan": "warning"}[self.severity] if lang == "en" else self.severity
+        out = [f"{self.location()}: {self.code} {sev}: {self.message(lang)}"]
+        if self.source_line:
+            src = self.source_line.rstrip("\n").replace("\t", " ")
+            width = max(1, (self.end_column or self.column + 1) - self.column)
+            out.append(f"  {self.line:>4} | {src}")
+            out.append("       | " + " " * (self.column - 1) + "^" * min(width, max(1, len(src) - self.column + 1)))
+        hint = self.hint(lang)
+        if hint:
+            out.append(("       = saran: " if lang == "id" else "       = hint: ") + hint)
+        return "\n".join(out)
+
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
+        return {
+            "kode": self.code,
+            "tingkat": self.severity,
+            "berkas": self.file,
+            "baris": self.line,
+            "kolom": self.column,
+            "pesan": self.message(lang),
+            "saran": self.hint(lang),
+        }
+
+
+class KinerjaError(Exception):
+    """Root of every error kinerja raises. Has a code, a location, a message (id/en) and a hint."""
+
+    code = "K000"
+
+    def __init__(self, message: str, *, message_en: str = "", location: str = "", hint: str = "",
+                 hint_en: str = "", code: str | None = None):
+        super().__init__(message)
+        self.message_id = message
+        self.message_en = message_en or message
+        self.location = location
+        self.hint_id = hint
+        self.hint_en = hint_en or hint
+        if code:
+            self.code = code
+
+    def message(self, lang: str | None = None) -> str:
+        return self.message_en if (lang or language()) == "en" else self.message_id
+
+    def format(self, lang: str | None = None) -> str:
+        lang = lang or language()
+        loc = f"{self.location}: " if self.location else ""
+        text = f"{loc}{self.code}: {self.message(lang)}"
+        hint = self.hint_en if lang == "en" else self.hint_id
+        if hint:
+            text += ("\n  saran: " if lang == "id" else "\n  hint: ") + hint
+        return text
+
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
+        return {"kode": self.code, "lokasi": self.location, "pesan": self.message(lang),
+                "saran": self.hint_en if (lang or language()) == "en" else self.hint_id}
+
+
+class RuleError(KinerjaError):
+    """A rule set cannot be used: carries all its diagnostics."""
+
+    code = "E100"
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        errors = [d for d in diagnostics if d.is_error]
+        first = errors[0] if errors else diagnostics[0]
+        super().__init__(first.message("id"), message_en=first.message("en"), location=first.location(),
+                         code=first.code)
+        self.diagnostics = diagnostics
+
+    def format(self, lang: str | None = None) -> str:
+        return "\n".join(d.format(lang) for d in self.diagnostics)
+
+
+class InputError(KinerjaError):
+    """A data source (data file, workbook) cannot be read at all."""
+
+    code = "B100"

@@ -1,0 +1,90 @@
+"""Plain data that crosses the boundary between the engine and its adapters.
+
+Adapters (YAML/CSV data files, .xlsx files, live Excel) turn their sources into an :class:`Inputs`; the
+engine never sees a sheet, a cell object or a file handle. Every value that came from somewhere carries that
+place (``sumber``: ``"Input!C5"`` or ``"data.yaml: masukan.x"``) so the audit can cite it.
+
+Kinds (``jenis``) of inputs: ``cacah`` (whole number ≥ 0), ``rupiah``, ``persen``, ``indeks``, ``angka``,
+``teks``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+KINDS = ("cacah", "rupiah", "persen", "indeks", "angka", "teks")
+NUMERIC_KINDS = ("cacah", "rupiah", "persen", "indeks", "angka")
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    name: str
+    kind: str
+    label: str = ""
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """One declared input of a rule set: a single value, or a table when ``columns`` is not None."""
+
+    name: str
+    kind: str  # for tables: "tabel"
+    label: str = ""
+    required: bool = True
+    columns: tuple[ColumnSpec, ...] | None = None
+    group: str = ""  # eselon id (one input sheet per group in templates)
+    group_label: str = ""
+
+    @property
+    def is_table(self) -> bool:
+        return self.columns is not None
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """Something wrong with one input value, found by an adapter. Dependent results get status ``galat``."""
+
+    code: str  # stable code, e.g. "B201"
+    input: str  # input name (or table name)
+    location: str  # "Sheet!Cell", "file.yaml: masukan.x", …
+    message: str  # Indonesian
+    message_en: str = ""
+    hint: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kode": self.code,
+            "masukan": self.input,
+            "lokasi": self.location,
+            "pesan": self.message,
+            "pesan_en": self.message_en,
+            "saran": self.hint,
+        }
+
+
+@dataclass
+class Inputs:
+    """Input values for one evaluation.
+
+    ``values``: name → Decimal | str | None (None = empty).  ``tables``: name → list of rows (dict column →
+    Decimal | str | None).  ``sources``: name (or ``table[row].column``) → where the value came from.
+    ``problems``: input problems; an input named in a problem is treated as erroneous (status ``galat``).
+    ``reported``: optional figures a source printed (the ``dilaporkan`` section of a data file), compared
+    with the computed values to produce findings.
+    """
+
+    values: dict[str, Decimal | str | None] = field(default_factory=dict)
+    tables: dict[str, list[dict[str, Decimal | str | None]]] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    problems: list[InputProblem] = field(default_factory=list)
+    reported: dict[str, Any] = field(default_factory=dict)
+    origin: str = ""  # the file (or workbook) these inputs came from
+
+    def problem_for(self, name: str) -> InputProblem | None:
+        for p in self.problems:
+            if p.input == name:
+                return p
+        return None

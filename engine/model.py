@@ -1,0 +1,350 @@
+"""The typed rule model: one frozen dataclass per construct, each with the source span it came from.
+
+Built from the parse tree by :mod:`kinerja.engine.parser`; merged across files, includes and ``perluas`` by
+:mod:`kinerja.engine.loader`; checked by :mod:`kinerja.engine.checker`; evaluated by
+:mod:`kinerja.engine.evaluator`. Nothing here evaluates anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Span:
+    file: str
+    line: int
+    column: int
+    end_line: int = 0
+    end_column: int = 0
+    text: str = ""  # the exact source text of the construct (formulas: as the planner wrote them)
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+NOSPAN = Span("<bawaan>", 0, 0)
+
+
+# ---- expressions ---------------------------------------------------------------------------------------
+class Expr:
+    span: Span
+
+
+@dataclass(frozen=True)
+class Num(Expr):
+    value: Decimal
+    percent: bool
+    span: Span
+
+
+@dataclass(frozen=True)
+class Str(Expr):
+    value: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Bool(Expr):
+    value: bool
+    span: Span
+
+
+@dataclass(frozen=True)
+class NoDataLit(Expr):
+    span: Span
+
+
+@dataclass(frozen=True)
+class Ref(Expr):
+    parts: tuple[str, ...]
+    span: Span
+
+    @property
+    def name(self) -> str:
+        return ".".join(self.parts)
+
+
+@dataclass(frozen=True)
+class Arg:
+    expr: Expr
+    where: Expr | None = None
+
+
+@dataclass(frozen=True)
+class Call(Expr):
+    func: str
+    args: tuple[Arg, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Ratio(Expr):
+    num: Expr
+    den: Expr
+    span: Span
+
+
+@dataclass(frozen=True)
+class Growth(Expr):
+    now: Expr
+    last: Expr
+    span: Span
+
+
+@dataclass(frozen=True)
+class ListExpr(Expr):
+    items: tuple[Expr, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class BinOp(Expr):
+    op: str  # + - * / == != < <= > >= dan atau
+    left: Expr
+    right: Expr
+    span: Span
+
+
+@dataclass(frozen=True)
+class Neg(Expr):
+    operand: Expr
+    span: Span
+
+
+@dataclass(frozen=True)
+class Not(Expr):
+    operand: Expr
+    span: Span
+
+
+@dataclass(frozen=True)
+class If(Expr):
+    cond: Expr
+    then: Expr
+    other: Expr
+    span: Span
+
+
+# ---- declarations --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Rounding:
+    digits: int
+    mode: str = "setengah_naik"
+    span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    expr: Expr
+    span: Span
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    expr: Expr
+    span: Span
+
+
+@dataclass(frozen=True)
+class Target:
+    id: str
+    expr: Expr
+    span: Span
+
+
+@dataclass(frozen=True)
+class Input:
+    name: str
+    kind: str
+    label: str
+    required: bool
+    span: Span
+    group: str = ""
+    kind_span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str
+    label: str
+    required: bool
+    span: Span
+    kind_span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    label: str
+    columns: tuple[Column, ...]
+    span: Span
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    name: str
+    span: Span
+    sasaran: str = ""
+    unit: str = "persen"
+    direction: str = "naik"
+    formula: Expr | None = None
+    rounding: Rounding | None = None
+    zero_rule: str | None = None  # "tanpa_data" | "100" | "0" … (None: rule-set default)
+    source: str = ""
+    word_spans: tuple = field(default=(), compare=False)  # (("unit", Span), ("direction", Span))
+
+
+@dataclass(frozen=True)
+class Sasaran:
+    id: str
+    name: str
+    span: Span
+    indicators: tuple[str, ...] = ()
+    group: str = ""
+    mode: str | None = None  # None: rule-set default
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Component:
+    """A constituent indicator of a composite index (realisasi in %)."""
+
+    id: str
+    name: str
+    formula: Expr
+    span: Span
+    weight: Expr | None = None
+    inverted: bool = False
+
+
+@dataclass(frozen=True)
+class Dimension:
+    id: str
+    name: str
+    weight: Expr
+    components: tuple[Component, ...]
+    span: Span
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Index:
+    id: str  # full dotted id, e.g. "iphp.pelayanan_tahanan"
+    name: str
+    span: Span
+    scale: Decimal | None = None  # None: inherited from the parent index
+    weight: Expr | None = None  # weight inside the parent index
+    children: tuple["Index", ...] = ()
+    dimensions: tuple[Dimension, ...] = ()
+    components: tuple[Component, ...] = ()  # direct indicators: one implicit dimension of 100%
+    rounding: Rounding | None = None
+    zero_rule: str | None = None
+    source: str = ""
+    group: str = ""
+    parent: str = ""
+
+
+@dataclass(frozen=True)
+class Value:
+    name: str
+    label: str
+    formula: Expr
+    span: Span
+    rounding: Rounding | None = None
+    source: str = ""
+    group: str = ""
+    section: str = ""
+
+
+@dataclass(frozen=True)
+class RowAssign:
+    name: str
+    formula: Expr
+    span: Span
+
+
+@dataclass(frozen=True)
+class RowsBlock:
+    table: str
+    assigns: tuple[RowAssign, ...]
+    span: Span
+    alias: str = ""
+    section: str = ""
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    message: str
+    level: str
+    condition: Expr
+    span: Span
+    group: str = ""
+    level_span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Eselon:
+    id: str
+    name: str
+    division: str
+    span: Span
+    source: str = ""
+
+
+@dataclass
+class RuleFile:
+    """Everything declared in one file, in source order (mutable while the parser fills it)."""
+
+    path: str
+    text: str
+    header: tuple[str, str] | None = None
+    unit: str = ""
+    includes: list[tuple[str, Span]] = field(default_factory=list)
+    extends: list[tuple[str, Span]] = field(default_factory=list)
+    settings: list[Setting] = field(default_factory=list)
+    params: list[Param] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    inputs: list[Input] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    eselons: list[Eselon] = field(default_factory=list)
+    sasaran: list[Sasaran] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    indices: list[Index] = field(default_factory=list)
+    values: list[Value] = field(default_factory=list)
+    rows: list[RowsBlock] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+
+
+@dataclass
+class RuleSet:
+    """A whole rule set after includes and ``perluas`` are merged (child declarations override the parent's)."""
+
+    name: str
+    title: str = ""
+    unit: str = ""
+    version: str = ""  # hash of every file that makes up the rule set
+    files: dict[str, str] = field(default_factory=dict)  # path → text
+    settings: dict[str, Setting] = field(default_factory=dict)
+    params: dict[str, Param] = field(default_factory=dict)
+    targets: dict[str, Target] = field(default_factory=dict)
+    inputs: dict[str, Input] = field(default_factory=dict)
+    tables: dict[str, Table] = field(default_factory=dict)
+    eselons: dict[str, Eselon] = field(default_factory=dict)
+    sasaran: dict[str, Sasaran] = field(default_factory=dict)
+    indicators: dict[str, Indicator] = field(default_factory=dict)
+    indices: dict[str, Index] = field(default_factory=dict)  # top-level and nested, by full id
+    values: dict[str, Value] = field(default_factory=dict)
+    rows: dict[str, RowsBlock] = field(default_factory=dict)
+    checks: dict[str, Check] = field(default_factory=dict)
+    parents: list[str] = field(default_factory=list)
+
+    def top_indices(self) -> list[Index]:
+        return [i for i in self.indices.values() if not i.parent]

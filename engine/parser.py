@@ -1,0 +1,512 @@
+"""Rule text → typed model (:mod:`kinerja.engine.model`), with every syntax error as a :class:`Diagnostic`.
+
+The grammar lives in ``grammar/kinerja.lark``; the parser is LALR with Lark's contextual lexer and positions
+propagated, built once per process. The Transformer only builds frozen model objects — it never evaluates.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+
+from . import model as m
+from .errors import Diagnostic
+
+# Names of terminals as a planner would say them (for "expected …" in syntax errors).
+_TERMINAL_WORDS_ID = {
+    "NAME": "nama", "STRING": "teks dalam tanda kutip", "NUMBER": "angka", "INT": "bilangan bulat",
+    "KIND": "jenis (cacah, rupiah, persen, indeks, angka, teks)", "OPTIONAL": "opsional",
+    "DIRECTION": "arah (naik/turun)", "ROUND_MODE": "mode pembulatan (setengah_naik/potong)",
+    "LEVEL": "tingkat (tinggi/sedang/rendah/info)", "COMP_OP": "pembanding (=, <, >, …)",
+    "ADD_OP": "+ atau -", "MUL_OP": "*, × atau /", "PERCENT": "%", "INVERTED": "terbalik",
+    "$END": "akhir berkas",
+}
+_TERMINAL_WORDS_EN = {
+    "NAME": "a name", "STRING": "quoted text", "NUMBER": "a number", "INT": "a whole number",
+    "KIND": "a kind (cacah, rupiah, persen, indeks, angka, teks)", "OPTIONAL": "opsional",
+    "DIRECTION": "a direction (naik/turun)", "ROUND_MODE": "a rounding mode (setengah_naik/potong)",
+    "LEVEL": "a level (tinggi/sedang/rendah/info)", "COMP_OP": "a comparison (=, <, >, …)",
+    "ADD_OP": "+ or -", "MUL_OP": "*, × or /", "PERCENT": "%", "INVERTED": "terbalik",
+    "$END": "end of file",
+}
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    grammar = resources.files("kinerja.grammar").joinpath("kinerja.lark").read_text(encoding="utf-8")
+    return Lark(grammar, parser="lalr", lexer="contextual", propagate_positions=True, maybe_placeholders=True)
+
+
+def _unquote(tok: str) -> str:
+    body = tok[1:-1]
+    return re.sub(r"\\(.)", r"\1", body)
+
+
+class _Build(Transformer):
+    """Parse tree → model objects. Declarations are collected into a RuleFile by :func:`parse_text`."""
+
+    def __init__(self, path: str, text: str):
+        super().__init__()
+        self.path = path
+        self.text = text
+
+    def _span(self, meta) -> m.Span:
+        if getattr(meta, "empty", True):
+            return m.Span(self.path, 0, 0)
+        return m.Span(self.path, meta.line, meta.column, meta.end_line, meta.end_column,
+                      self.text[meta.start_pos:meta.end_pos])
+
+    def _tspan(self, tok: Token) -> m.Span:
+        return m.Span(self.path, tok.line, tok.column, tok.end_line or tok.line, tok.end_column or tok.column,
+                      str(tok))
+
+    # ---- expressions ----
+    @v_args(meta=True, inline=True)
+    def number(self, meta, num, pct=None):
+        value = Decimal(str(num))
+        return m.Num(value / 100 if pct else value, bool(pct), self._span(meta))
+
+    @v_args(meta=True, inline=True)
+    def string(self, meta, s):
+        return m.Str(_unquote(str(s)), self._span(meta))
+
+    @v_args(meta=True, inline=True)
+    def nodata(self, meta):
+        return m.NoDataLit(self._span(meta))
+
+    @v_args(meta=True, inline=True)
+    def true(self, meta):
+        return m.Bool(True, self._span(meta))
+
+    @v_args(meta=True, inline=True)
+    def false(self, meta):
+        return m.Bool(False, self._span(meta))
+
+    @v_args(meta=True, inline=True)
+    def dotted(self, meta, *names):
+        return (tuple(str(n) for n in names), self._span(meta))
+
+    @v_args(meta=True, inline=True)
+    def ref(self, meta, dotted):
+        return m.Ref(dotted[0], self._span(meta))
+
+    @v_args(meta=True, inline=True)
+    def arg(self, meta, expr, where=None):
+        return m.Arg(expr, where)
+
+    @v_args(meta=True)
+    def call(self, meta, children):
+        name, *args = children
+        args = tuple(a for a in args if a is not None)
+        return m.Call(str(name), args, self._span(meta))
+
+    @v_args(meta=True, inline=True)
+    def ratio(self, meta, num, den):
+        return m.Ratio(num, den, self._span(meta))
+
+    @v_args(meta=True, inline=True)
+    def growth(self, meta, now, last):
+        return m.Growth(now, last, self._span(meta))
+
+    @v_args(meta=True)
+    def list(self, meta, items):
+        return m.ListExpr(tuple(i for i in items if i is not None), self._span(meta))
+
+    @v_args(meta=True)
+    def arith(self, meta, children):
+        return self._fold(meta, children)
+
+    @v_args(meta=True)
+    def comparison(self, meta, children):
+        return self._fold(meta, children)
+
+    def _fold(self, meta, children):
+        left = children[0]
+        for i in range(1, len(children), 2):
+            op = str(children[i])
+            op = {"×": "*", "=": "=="}.get(op, op)
+            right = children[i + 1]
+            span = m.Span(self.path, left.span.line, left.span.column, right.span.end_line,
+                          right.span.end_column,
+                          self._slice(left.span, right.span))
+            left = m.BinOp(op, left, right, span)
+        return left
+
+    def _slice(self, a: m.Span, b: m.Span) -> str:
+        lines = self.text.splitlines(keepends=True)
+        try:
+            start = sum(len(x) for x in lines[: a.line - 1]) + a.column - 1
+            end = sum(len(x) for x in lines[: b.end_line - 1]) + b.end_column - 1
+            return self.text[start:end]
+        except Exception:  # pragma: no cover - positions always exist for parsed nodes
+            return ""
+
+    @v_args(meta=True)
+    def or_expr(self, meta, children):
+        return self._logic(meta, children, "atau")
+
+    @v_args(meta=True)
+    def and_expr(self, meta, children):
+        return self._logic(meta, children, "dan")
+
+    def _logic(self, meta, children, op):
+        left = children[0]
+        for right in children[1:]:
+            left = m.BinOp(op, left, right, self._span(meta))
+        return left
+
+    @v_args(meta=True, inline=True)
+    def not_expr(self, meta, operand):
+        return m.Not(operand, self._span(meta))
+
+    @v_args(meta=True, inline=True)
+    def neg(self, meta, operand):
+        if isinstance(operand, m.Num):
+            return m.Num(-operand.value, operand.percent, self._span(meta))
+        return m.Neg(operand, self._span(meta))
+
+    @v_args(meta=True, inline=True)
+    def if_expr(self, meta, cond, then, other):
+        return m.If(cond, then, other, self._span(meta))
+
+    # ---- small pieces ----
+    @v_args(meta=True, inline=True)
+    def rounding(self, meta, digits, mode=None):
+        span = self._tspan(mode) if mode else None
+        return ("rounding", m.Rounding(int(digits), str(mode) if mode else "setengah_naik", span))
+
+    @v_args(meta=True, inline=True)
+    def zero_rule(self, meta, value):
+        return ("zero_rule", value)
+
+    @v_args(inline=True)
+    def zero_value(self, num):
+        return str(Decimal(str(num)).normalize())
+
+    def zero_nodata(self, _):
+        return "tanpa_data"
+
+    @v_args(meta=True, inline=True)
+    def source(self, meta, s):
+        return ("source", _unquote(str(s)))
+
+    @v_args(meta=True, inline=True)
+    def unit_prop(self, meta, name):
+        return ("unit", str(name), self._tspan(name))
+
+    @v_args(inline=True)
+    def direction(self, d):
+        return ("direction", str(d), self._tspan(d))
+
+    @v_args(inline=True)
+    def kind(self, k):
+        return k
+
+    @v_args(meta=True, inline=True)
+    def realisasi(self, meta, expr):
+        return ("formula", expr)
+
+    @v_args(inline=True)
+    def scale(self, num):
+        return ("scale", Decimal(str(num)))
+
+    @v_args(inline=True)
+    def weight(self, expr):
+        return ("weight", expr)
+
+    @v_args(inline=True)
+    def division(self, s):
+        return ("division", _unquote(str(s)))
+
+    @v_args(inline=True)
+    def sasaran_mode(self, name):
+        return ("mode", str(name))
+
+    # ---- declarations ----
+    @v_args(meta=True, inline=True)
+    def header(self, meta, name, title=None):
+        return ("header", str(name), _unquote(str(title)) if title else "")
+
+    @v_args(inline=True)
+    def unit_decl(self, s):
+        return ("unit_decl", _unquote(str(s)))
+
+    @v_args(meta=True, inline=True)
+    def include(self, meta, s):
+        return ("include", _unquote(str(s)), self._span(meta))
+
+    @v_args(meta=True, inline=True)
+    def extends(self, meta, s):
+        return ("extends", _unquote(str(s)), self._span(meta))
+
+    @v_args(meta=True, inline=True)
+    def setting(self, meta, name, expr):
+        return m.Setting(str(name), expr, self._tspan(name))
+
+    def settings(self, children):
+        return ("settings", children)
+
+    @v_args(meta=True, inline=True)
+    def param(self, meta, name, expr):
+        return m.Param(str(name), expr, self._tspan(name))
+
+    @v_args(meta=True, inline=True)
+    def param_item(self, meta, name, expr):
+        return m.Param(str(name), expr, self._tspan(name))
+
+    def param_block(self, children):
+        return ("params", children)
+
+    @v_args(meta=True, inline=True)
+    def target_item(self, meta, dotted, expr):
+        return m.Target(".".join(dotted[0]), expr, dotted[1])
+
+    def target_block(self, children):
+        return ("targets", children)
+
+    @v_args(meta=True, inline=True)
+    def input_decl(self, meta, name, kind, optional=None, label=None):
+        return m.Input(str(name), str(kind), _unquote(str(label)) if label else "", optional is None,
+                       self._tspan(name), kind_span=self._tspan(kind))
+
+    @v_args(meta=True, inline=True)
+    def column(self, meta, name, kind, optional=None, label=None):
+        return m.Column(str(name), str(kind), _unquote(str(label)) if label else "", optional is None,
+                        self._tspan(name), kind_span=self._tspan(kind))
+
+    @v_args(meta=True)
+    def table_decl(self, meta, children):
+        name, label, *cols = children
+        return m.Table(str(name), _unquote(str(label)) if label else "", tuple(cols), self._tspan(name))
+
+    @v_args(meta=True)
+    def indicator(self, meta, children):
+        ident, title, *props = children
+        kw: dict = {}
+        for p in props:
+            key = p[0]
+            if key == "unit":
+                kw["unit"] = p[1]
+                kw["_unit_span"] = p[2]
+            elif key == "direction":
+                kw["direction"] = p[1]
+                kw["_dir_span"] = p[2]
+            elif key == "formula":
+                kw["formula"] = p[1]
+            elif key == "rounding":
+                kw["rounding"] = p[1]
+            elif key == "zero_rule":
+                kw["zero_rule"] = p[1]
+            elif key == "source":
+                kw["source"] = p[1]
+        spans = {"unit": kw.pop("_unit_span", None), "direction": kw.pop("_dir_span", None)}
+        kw["word_spans"] = tuple((k, v) for k, v in spans.items() if v is not None)
+        return m.Indicator(str(ident), _unquote(str(title)), self._tspan(ident), **kw)
+
+    @v_args(meta=True)
+    def sasaran(self, meta, children):
+        ident, title, *items = children
+        inds = [i for i in items if isinstance(i, m.Indicator)]
+        mode = next((i[1] for i in items if isinstance(i, tuple) and i[0] == "mode"), None)
+        source = next((i[1] for i in items if isinstance(i, tuple) and i[0] == "source"), "")
+        s = m.Sasaran(str(ident), _unquote(str(title)), self._tspan(ident),
+                      tuple(i.id for i in inds), mode=mode, source=source)
+        return ("sasaran", s, [_replace(i, sasaran=s.id) for i in inds])
+
+    @v_args(meta=True, inline=True)
+    def component(self, meta, ident, title, expr, weight=None, inverted=None):
+        return m.Component(str(ident), _unquote(str(title)), expr, self._tspan(ident),
+                           weight[1] if weight else None, inverted is not None)
+
+    @v_args(meta=True)
+    def dimension(self, meta, children):
+        ident, title, weight, *items = children
+        comps = tuple(i for i in items if isinstance(i, m.Component))
+        source = next((i[1] for i in items if isinstance(i, tuple) and i[0] == "source"), "")
+        return m.Dimension(str(ident), _unquote(str(title)), weight[1], comps, self._tspan(ident), source)
+
+    @v_args(meta=True)
+    def index(self, meta, children):
+        ident, title, *items = children
+        kw: dict = {"children": [], "dimensions": [], "components": []}
+        for it in items:
+            if it is None:
+                continue
+            if isinstance(it, m.Index):
+                kw["children"].append(it)
+            elif isinstance(it, m.Dimension):
+                kw["dimensions"].append(it)
+            elif isinstance(it, m.Component):
+                kw["components"].append(it)
+            elif it[0] in ("scale", "weight", "rounding", "zero_rule", "source"):
+                kw[it[0]] = it[1]
+        for key in ("children", "dimensions", "components"):
+            kw[key] = tuple(kw[key])
+        return m.Index(str(ident), _unquote(str(title)), self._tspan(ident), **kw)
+
+    @v_args(meta=True)
+    def value_decl(self, meta, children):
+        name, label, expr, *rest = children
+        kw = {}
+        for it in rest:
+            if it is not None:
+                kw[it[0]] = it[1]
+        return m.Value(str(name), _unquote(str(label)) if label else "", expr, self._tspan(name), **kw)
+
+    @v_args(meta=True, inline=True)
+    def row_item(self, meta, name, expr):
+        return m.RowAssign(str(name), expr, self._tspan(name))
+
+    @v_args(meta=True)
+    def rows_decl(self, meta, children):
+        table, *assigns = children
+        return m.RowsBlock(str(table), tuple(assigns), self._tspan(table))
+
+    @v_args(meta=True, inline=True)
+    def check_decl(self, meta, ident, message, level, cond):
+        return m.Check(str(ident), _unquote(str(message)), str(level), cond, self._tspan(ident),
+                       level_span=self._tspan(level))
+
+    @v_args(meta=True)
+    def eselon(self, meta, children):
+        ident, title, division, *items = children
+        div = division[1] if division else ""
+        source = next((i[1] for i in items if isinstance(i, tuple) and i[0] == "source"), "")
+        e = m.Eselon(str(ident), _unquote(str(title)), div, self._tspan(ident), source)
+        return ("eselon", e, [i for i in items if not (isinstance(i, tuple) and i[0] == "source")])
+
+
+def _replace(obj, **changes):
+    from dataclasses import replace
+
+    return replace(obj, **changes)
+
+
+def _index_with_ids(idx: m.Index, parent: str, group: str) -> list[m.Index]:
+    """Give nested indices their full dotted id and parent; return the flattened list (parent first)."""
+    full = f"{parent}.{idx.id}" if parent else idx.id
+    kids = [_index_with_ids(c, full, group) for c in idx.children]
+    me = _replace(idx, id=full, parent=parent, group=group, children=tuple(k[0] for k in kids))
+    flat = [me]
+    for k in kids:
+        flat.extend(k)
+    return flat
+
+
+def _add(rf: m.RuleFile, item, group: str = "") -> None:
+    if isinstance(item, m.Input):
+        rf.inputs.append(_replace(item, group=group))
+    elif isinstance(item, m.Table):
+        rf.tables.append(_replace(item, group=group))
+    elif isinstance(item, m.Index):
+        rf.indices.extend(_index_with_ids(item, "", group))
+    elif isinstance(item, m.Value):
+        rf.values.append(_replace(item, group=group))
+    elif isinstance(item, m.RowsBlock):
+        rf.rows.append(item)
+    elif isinstance(item, m.Check):
+        rf.checks.append(_replace(item, group=group))
+    elif isinstance(item, m.Param):
+        rf.params.append(item)
+    elif isinstance(item, tuple):
+        kind = item[0]
+        if kind == "sasaran":
+            rf.sasaran.append(_replace(item[1], group=group))
+            rf.indicators.extend(item[2])
+        elif kind == "eselon":
+            rf.eselons.append(item[1])
+            for sub in item[2]:
+                _add(rf, sub, item[1].id)
+        elif kind == "header":
+            rf.header = (item[1], item[2])
+        elif kind == "unit_decl":
+            rf.unit = item[1]
+        elif kind == "include":
+            rf.includes.append((item[1], item[2]))
+        elif kind == "extends":
+            rf.extends.append((item[1], item[2]))
+        elif kind == "settings":
+            rf.settings.extend(item[1])
+        elif kind == "params":
+            rf.params.extend(item[1])
+        elif kind == "targets":
+            rf.targets.extend(item[1])
+
+
+def _expected_words(expected: set[str], lang: str) -> str:
+    parser = _parser()
+    words = []
+    table = _TERMINAL_WORDS_EN if lang == "en" else _TERMINAL_WORDS_ID
+    by_name = {t.name: t for t in parser.terminals}
+    for name in sorted(expected):
+        if name in table:
+            words.append(table[name])
+            continue
+        term = by_name.get(name)
+        if term is not None and term.pattern.type == "str":
+            words.append(f'"{term.pattern.value}"')
+        else:
+            words.append(name.lower())
+    words = sorted(set(words), key=lambda w: (not w.startswith('"'), w))
+    sep = " atau " if lang == "id" else " or "
+    return ", ".join(words[:-1]) + (sep if len(words) > 1 else "") + words[-1] if words else "?"
+
+
+def _syntax_diagnostic(path: str, text: str, err: UnexpectedInput) -> Diagnostic:
+    lines = text.splitlines()
+    line = getattr(err, "line", 1) or 1
+    column = getattr(err, "column", 1) or 1
+    src = lines[line - 1] if 0 < line <= len(lines) else ""
+    if isinstance(err, UnexpectedCharacters):
+        ch = text[err.pos_in_stream] if err.pos_in_stream < len(text) else "?"
+        return Diagnostic("E102", path, line, column, {"found": repr(ch)}, source_line=src)
+    if isinstance(err, UnexpectedEOF) or (isinstance(err, UnexpectedToken) and err.token.type == "$END"):
+        expected = set(getattr(err, "expected", set()) or set())
+        if isinstance(err, UnexpectedToken):
+            expected = set(err.accepts or err.expected)
+        line = len(lines) or 1
+        src = lines[-1] if lines else ""
+        return Diagnostic("E103", path, line, len(src) + 1, {"expected": _bi_expected(expected)}, source_line=src)
+    assert isinstance(err, UnexpectedToken)
+    tok = err.token
+    prev = getattr(err, "token_history", None)
+    # A decimal comma: `3,1` — the number before and digits right after the comma.
+    if tok.type == "COMMA" and re.match(r"\d", text[tok.end_pos:tok.end_pos + 1] if tok.end_pos else ""):
+        before = re.search(r"(\d+)$", text[:tok.start_pos])
+        after = re.match(r"(\d+)", text[tok.end_pos:])
+        if before and after:
+            found = f"{before.group(1)},{after.group(1)}"
+            return Diagnostic("E104", path, line, column - len(before.group(1)), {"found": found},
+                              hint_key="decimal_point",
+                              hint_fields={"suggestion": f"{before.group(1)}.{after.group(1)}"},
+                              source_line=src, end_column=column + 1 + len(after.group(1)))
+    expected = set(err.accepts or err.expected)
+    del prev
+    found = f'"{tok}"'
+    return Diagnostic("E101", path, line, column, {"expected": _bi_expected(expected), "found": found},
+                      source_line=src, end_column=column + max(1, len(str(tok))))
+
+
+def _bi_expected(expected: set[str]) -> dict[str, str]:
+    return {"id": _expected_words(expected, "id"), "en": _expected_words(expected, "en")}
+
+
+def parse_text(text: str, path: str = "<teks>") -> tuple[m.RuleFile, list[Diagnostic]]:
+    """Parse one rule file. Returns the model and the syntax diagnostics (empty when the file parsed)."""
+    rf = m.RuleFile(path=path, text=text)
+    try:
+        tree = _parser().parse(text)
+    except UnexpectedInput as err:
+        return rf, [_syntax_diagnostic(path, text, err)]
+    try:
+        items = _Build(path, text).transform(tree)
+    except VisitError as err:  # a bug in the transformer, never the planner's fault
+        raise err.orig_exc from err
+    for item in items.children:
+        _add(rf, item)
+    return rf, []

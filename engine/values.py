@@ -1,0 +1,145 @@
+"""Runtime values of the evaluator: exact decimals, "no data", input errors, rounding, number formatting.
+
+All arithmetic is done with :mod:`decimal` in a private context (34 significant digits), so that figures the
+report prints with two decimals round exactly as printed: half-up of 0,125 to 2 digits is 0,13 — which binary
+floats get wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from typing import Any, Union
+
+#: Private arithmetic context. Passed explicitly (``CTX.divide`` …) so that no global decimal state is used.
+CTX = Context(prec=34, rounding=ROUND_HALF_EVEN)
+HUNDRED = Decimal(100)
+
+ROUND_MODES = {"setengah_naik": ROUND_HALF_UP, "potong": ROUND_DOWN}
+
+
+class _NoData:
+    """The explicit "no data" value (tanpa data). A singleton; falsy; printed as ``-`` in reports."""
+
+    _instance: "_NoData | None" = None
+
+    def __new__(cls) -> "_NoData":
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "TANPA_DATA"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+TANPA_DATA = _NoData()
+
+
+@dataclass(frozen=True)
+class Galat:
+    """An input error carried as a value: whatever depends on it gets status ``galat`` with this message."""
+
+    message: str
+    inputs: tuple[str, ...] = ()
+    location: str = ""
+
+    def merge(self, other: "Galat") -> "Galat":
+        names = tuple(dict.fromkeys(self.inputs + other.inputs))
+        if other.message in self.message:
+            return Galat(self.message, names, self.location)
+        return Galat(f"{self.message}; {other.message}", names, self.location or other.location)
+
+
+Scalar = Union[Decimal, str, bool, _NoData, Galat]
+Value = Union[Scalar, list]
+
+
+def is_missing(v: Any) -> bool:
+    return v is TANPA_DATA or isinstance(v, Galat)
+
+
+def to_decimal(v: Any) -> Decimal:
+    if isinstance(v, Decimal):
+        return v
+    if isinstance(v, bool):
+        raise TypeError("boolean is not a number")
+    if isinstance(v, int):
+        return Decimal(v)
+    if isinstance(v, float):
+        return Decimal(repr(v))
+    if isinstance(v, str):
+        try:
+            return Decimal(v.strip())
+        except InvalidOperation as exc:
+            raise TypeError(f"not a number: {v!r}") from exc
+    raise TypeError(f"not a number: {v!r}")
+
+
+def round_to(value: Decimal, digits: int, mode: str = "setengah_naik") -> Decimal:
+    """Round to ``digits`` decimals: ``setengah_naik`` (half away from zero) or ``potong`` (toward zero)."""
+    q = Decimal(1).scaleb(-digits)
+    return value.quantize(q, rounding=ROUND_MODES[mode], context=CTX)
+
+
+def normalize(value: Decimal) -> Decimal:
+    """Drop trailing zeros without switching to exponent notation (100.00 → 100, 93.80 → 93.8)."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1), context=CTX)
+    return value.normalize(CTX)
+
+
+def decimals_of(value: Decimal) -> int:
+    exp = value.as_tuple().exponent
+    return max(0, -exp) if isinstance(exp, int) else 0
+
+
+def format_id(value: Any, digits: int | None = None) -> str:
+    """Indonesian number format: dot thousands, comma decimals (``26943`` → ``26.943``, ``93.88`` → ``93,88``).
+
+    ``digits`` fixes the number of decimals; otherwise up to 4 decimals are shown, trailing zeros dropped.
+    """
+    if value is TANPA_DATA:
+        return "-"
+    if isinstance(value, Galat):
+        return "galat"
+    if isinstance(value, bool):
+        return "benar" if value else "salah"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "[" + "; ".join(format_id(v, digits) for v in value) + "]"
+    d = to_decimal(value)
+    if digits is None:
+        d = normalize(round_to(d, 4)) if decimals_of(d) > 4 else normalize(d)
+        digits = decimals_of(d)
+    else:
+        d = round_to(d, digits)
+    sign = "-" if d < 0 else ""
+    text = f"{abs(d):.{digits}f}"
+    whole, _, frac = text.partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    out = ".".join(groups)
+    if frac:
+        out += "," + frac
+    return sign + out
+
+
+def to_json_number(value: Any) -> Any:
+    """Decimal → int or float for JSON; no data and errors → None."""
+    if value is TANPA_DATA or isinstance(value, Galat) or value is None:
+        return None
+    if isinstance(value, bool) or isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return [to_json_number(v) for v in value]
+    d = normalize(to_decimal(value))
+    if d == d.to_integral_value():
+        return int(d)
+    return float(d)
