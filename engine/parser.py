@@ -364,8 +364,13 @@ class _Build(Transformer):
 
     @v_args(meta=True)
     def rows_decl(self, meta, children):
-        table, *assigns = children
-        return m.RowsBlock(str(table), tuple(assigns), self._tspan(table))
+        table, alias, *assigns = children
+        return m.RowsBlock(str(table), tuple(assigns), self._tspan(table), alias=str(alias) if alias else "")
+
+    @v_args(meta=True)
+    def section(self, meta, children):
+        name, *items = children
+        return ("section", str(name), items)
 
     @v_args(meta=True, inline=True)
     def check_decl(self, meta, ident, message, level, cond):
@@ -422,6 +427,11 @@ def _add(rf: m.RuleFile, item, group: str = "") -> None:
             rf.eselons.append(item[1])
             for sub in item[2]:
                 _add(rf, sub, item[1].id)
+        elif kind == "section":
+            for sub in item[2]:
+                if isinstance(sub, (m.Value, m.RowsBlock)):
+                    sub = _replace(sub, section=item[1])
+                _add(rf, sub, group)
         elif kind == "header":
             rf.header = (item[1], item[2])
         elif kind == "unit_decl":
