@@ -1,0 +1,110 @@
+"""Refuse unsafe writes, and make the safe ones atomic.
+
+An operator's workbook is the only copy of a year of their work; kinerja must never leave it half written.
+So every write goes to a temporary file in the destination folder (same file system, so ``os.replace`` is an
+atomic rename), is fsync'ed, and only then replaces the destination. Before that, the write is refused when:
+
+* the workbook is open in Excel — Excel keeps an owner file ``~$NAME`` next to it (for long names it drops
+  the first two characters of NAME, so ``~$`` + NAME[2:] is checked too) — or in LibreOffice
+  (``.~lock.NAME#``). Saving under an open Excel would be lost or fail when Excel saves;
+* the file or its folder is read-only. As root ``os.access`` always says "writable", so the permission bits
+  are checked too: a file without any write bit is treated as read-only, as the operator meant.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+from .errors import LOCKED, READ_ONLY, WRITE_FAILED, WorkbookError
+
+
+def lock_files(path: Path) -> list[Path]:
+    """Owner/lock files of Excel and LibreOffice that exist next to ``path``."""
+    name = path.name
+    candidates = [f"~${name}", f"~${name[2:]}", f".~lock.{name}#"]
+    return [path.parent / c for c in dict.fromkeys(candidates) if (path.parent / c).exists()]
+
+
+def _read_only(p: Path) -> bool:
+    try:
+        mode = p.stat().st_mode
+    except OSError:
+        return True
+    return not os.access(p, os.W_OK) or not (mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+
+
+def check_writable(dest: Path) -> None:
+    """Raise :class:`WorkbookError` if ``dest`` must not be written now (see module docstring)."""
+    locks = lock_files(dest)
+    if locks:
+        raise WorkbookError(
+            LOCKED, str(dest),
+            f"buku kerja sedang dibuka (ada berkas kunci {locks[0].name}); kinerja tidak menulis apa pun.",
+            f"the workbook is open (lock file {locks[0].name} exists); kinerja wrote nothing.",
+            "Tutup buku kerja di Excel/LibreOffice lalu jalankan lagi. Jika tidak sedang dibuka, hapus berkas "
+            f"kunci {locks[0].name} yang tertinggal.",
+        )
+    if dest.exists() and _read_only(dest):
+        raise WorkbookError(
+            READ_ONLY, str(dest),
+            "berkas hanya-baca; kinerja tidak menulis apa pun.",
+            "the file is read-only; kinerja wrote nothing.",
+            "Hapus atribut hanya-baca (Properties › Read-only) atau simpan hasil ke berkas lain (--keluaran).",
+        )
+    folder = dest.parent
+    if not folder.is_dir() or _read_only(folder):
+        raise WorkbookError(
+            READ_ONLY, str(dest),
+            f"folder {folder} tidak dapat ditulisi; kinerja tidak menulis apa pun.",
+            f"the folder {folder} is not writable; kinerja wrote nothing.",
+            "Salin buku kerja ke folder yang dapat ditulisi (mis. Dokumen) lalu jalankan lagi.",
+        )
+
+
+def atomic_write(dest: Path, write: Callable[[BinaryIO], None]) -> None:
+    """Call ``write(f)`` on a temp file next to ``dest``, fsync, then ``os.replace`` it onto ``dest``.
+
+    On any exception the destination is untouched and the temp file removed. The destination's permission
+    bits are kept (a fresh temp file would otherwise be 0600); a new file gets 0644.
+    """
+    check_writable(dest)
+    fd, tmp_name = tempfile.mkstemp(prefix=".~kinerja-", suffix=".tmp", dir=dest.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        mode = stat.S_IMODE(dest.stat().st_mode) if dest.exists() else 0o644
+        os.chmod(tmp, mode)
+        os.replace(tmp, dest)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise WorkbookError(
+                WRITE_FAILED, str(dest),
+                f"gagal menulis berkas ({exc.strerror or exc}); berkas asli tidak berubah.",
+                f"writing failed ({exc.strerror or exc}); the original file is unchanged.",
+                "Periksa ruang disk dan izin folder, lalu jalankan lagi.",
+            ) from exc
+        raise
+    _fsync_dir(dest.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); Windows has no directory handles, so skip there."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

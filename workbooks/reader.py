@@ -1,0 +1,325 @@
+"""Read a rule set's inputs from the workbook-level defined names of an .xlsx/.xlsm.
+
+Operators type numbers into named cells; kinerja never guesses positions. Every input is looked up by its
+defined name (case-insensitive, as in Excel); a table input may also be an Excel table of the same name. Values
+come from the cells' stored XML text — numbers become ``Decimal("26943")`` exactly as saved, never via float.
+
+Nothing here raises for a wrong value: each one becomes an :class:`InputProblem` (code, ``Sheet!Cell``,
+Indonesian and English message, and what to do), and reading goes on so that the operator sees all of them at
+once. Only an unusable file raises :class:`~.errors.WorkbookError`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from kinerja.engine.interface import ColumnSpec, InputProblem, Inputs, InputSpec
+from . import errors as E
+from .ooxml import Cell, Package, SheetCells
+from .refs import MAX_ROW, Ref, RefProblem, cell_name, quote_sheet
+
+Value = Decimal | str | None
+
+_EXPECTED = {  # kind → (Indonesian, English, example)
+    "cacah": ("bilangan cacah (bulat, ≥ 0)", "a whole number ≥ 0", "55"),
+    "rupiah": ("jumlah rupiah (angka ≥ 0)", "a rupiah amount ≥ 0", "8219700000"),
+    "persen": ("angka persen", "a percentage", "93"),
+    "indeks": ("angka indeks", "an index value", "3"),
+    "angka": ("angka", "a number", "55"),
+    "teks": ("teks", "text", "Januari"),
+}
+
+
+def read_inputs(path: str | Path, specs: list[InputSpec]) -> Inputs:
+    """Read every input in ``specs`` from the workbook at ``path``."""
+    return read_inputs_from(Package(path), specs)
+
+
+def read_inputs_from(pkg: Package, specs: list[InputSpec]) -> Inputs:
+    reader = _Reader(pkg)
+    for spec in specs:
+        if spec.is_table:
+            reader.table(spec)
+        else:
+            reader.single(spec)
+    reader.inputs.origin = str(pkg.path)
+    return reader.inputs
+
+
+def workbook_names(path: str | Path) -> dict[str, str]:
+    """Workbook-level defined names → where they point (``Input!C5``, ``Hasil!B2:D9``, or the stored text
+    when it is not a plain reference). Lets a writer find a template's output cells."""
+    out = {}
+    for name in Package(path).workbook_names().values():
+        try:
+            out[name.name] = name.ref().location
+        except RefProblem:
+            out[name.name] = name.text
+    return out
+
+
+class _Reader:
+    def __init__(self, pkg: Package):
+        self.pkg = pkg
+        self.file = pkg.path.name
+        self.names = pkg.workbook_names()
+        self.tables = pkg.tables()
+        self.inputs = Inputs()
+
+    # -- problems ---------------------------------------------------------------------------------------------
+
+    def problem(self, code: str, name: str, loc: str, what: str, what_en: str, hint: str, hint_en: str = "",
+                label: str | None = None) -> None:
+        label = label or name
+        self.inputs.problems.append(InputProblem(
+            code=code, input=name, location=loc,
+            message=f"{loc} ({label}): {what}. {hint}",
+            message_en=f"{loc} ({label}): {what_en}." + (f" {hint_en}" if hint_en else ""),
+            hint=hint,
+        ))
+
+    # -- locating ---------------------------------------------------------------------------------------------
+
+    def locate(self, spec: InputSpec) -> Ref | None:
+        """The range a name points to; records B201/B202/B203 and returns None when there is none."""
+        dn = self.names.get(spec.name.casefold())
+        if dn is None:
+            table = self.tables.get(spec.name.casefold()) if spec.is_table else None
+            if table is not None:
+                return table.ref
+            scoped = [n.local_sheet for n in self.pkg.sheet_scoped_names() if n.name.casefold() == spec.name.casefold()]
+            if scoped:
+                hint = (f"Nama {spec.name} hanya berlaku di sheet {scoped[0]}; di Formulas › Name Manager buat "
+                        "ulang dengan cakupan (Scope) Workbook.")
+                hint_en = f"The name only applies to sheet {scoped[0]}; recreate it with scope Workbook."
+            else:
+                what = "sel isian" + (" atau tabel Excel" if spec.is_table else "")
+                hint = (f"Buat nama {spec.name} (Formulas › Name Manager, cakupan Workbook) yang menunjuk ke "
+                        f"{what}nya, atau gunakan templat kinerja terbaru.")
+                hint_en = f"Define the name {spec.name} (scope Workbook) on its input cell, or use the latest template."
+            self.problem(E.NAME_MISSING, spec.name, self.file, "nama tidak ditemukan di buku kerja",
+                         "no such defined name in the workbook", hint, hint_en)
+            return None
+        try:
+            ref = dn.ref()
+        except RefProblem as p:
+            if p.kind == "deleted":
+                self.problem(E.NAME_DELETED_SHEET, spec.name, dn.text.replace("$", ""), p.reason, p.reason_en,
+                             f"Sheet atau sel yang dirujuk nama {spec.name} sudah dihapus. Di Formulas › Name Manager "
+                             "arahkan nama itu lagi ke sel isiannya, atau gunakan templat kinerja terbaru.",
+                             "Point the name at its input cell again in Name Manager.")
+            else:
+                self.problem(E.NAME_NOT_A_RANGE, spec.name, dn.text, f"nama {p.reason}", f"the name {p.reason_en}",
+                             f"Di Formulas › Name Manager arahkan {spec.name} ke satu sel isian (mis. =Input!$C$5).",
+                             "Make the name refer to one input cell.")
+            return None
+        sheet = self.pkg.sheet(ref.sheet)
+        if sheet is None or not sheet.is_worksheet or not sheet.part:
+            self.problem(E.NAME_NOT_A_RANGE, spec.name, ref.location, f"sheet {ref.sheet} tidak ada",
+                         f"there is no worksheet {ref.sheet}",
+                         f"Arahkan nama {spec.name} ke sel di sheet yang ada.", "Point the name at an existing sheet.")
+            return None
+        return Ref(sheet.name, ref.row1, ref.col1, ref.row2, ref.col2)
+
+    # -- single values ----------------------------------------------------------------------------------------
+
+    def single(self, spec: InputSpec) -> None:
+        self.inputs.values[spec.name] = None
+        ref = self.locate(spec)
+        if ref is None:
+            return
+        self.inputs.sources[spec.name] = ref.location
+        cells = self.pkg.cells(ref.sheet)
+        first = Ref(ref.sheet, ref.row1, ref.col1, ref.row1, ref.col1).location
+        if not ref.is_single:
+            merged = any((m.row1, m.col1, m.row2, m.col2) == (ref.row1, ref.col1, ref.row2, ref.col2)
+                         for m in cells.merged)
+            what = "sel gabungan (merge)" if merged else "rentang beberapa sel"
+            self.problem(E.NOT_ONE_CELL, spec.name, ref.location,
+                         f"nama menunjuk ke {what} {ref.a1}, seharusnya satu sel",
+                         f"the name points to the {'merged cell' if merged else 'range'} {ref.a1}, not one cell",
+                         f"Di Formulas › Name Manager arahkan {spec.name} ke satu sel saja, mis. {first}.",
+                         f"Make it refer to a single cell, e.g. {first}.")
+            return
+        merge = cells.merge_at(ref.row1, ref.col1)
+        if merge is not None and (merge.row1, merge.col1) != (ref.row1, ref.col1):
+            top = Ref(ref.sheet, merge.row1, merge.col1, merge.row1, merge.col1).location
+            self.problem(E.NOT_ONE_CELL, spec.name, ref.location,
+                         f"sel ini bagian dari sel gabungan {merge.a1}; isinya tersimpan di {top}",
+                         f"the cell is inside the merged cell {merge.a1}; its value lives in {top}",
+                         f"Arahkan nama {spec.name} ke {top}.", f"Point the name at {top}.")
+            return
+        self.inputs.values[spec.name] = self.convert(
+            cells.get(ref.row1, ref.col1), spec.kind, spec.required, spec.name, ref.location)
+
+    # -- tables -----------------------------------------------------------------------------------------------
+
+    def table(self, spec: InputSpec) -> None:
+        self.inputs.tables[spec.name] = []
+        ref = self.locate(spec)
+        if ref is None:
+            return
+        table = self.tables.get(spec.name.casefold()) if spec.name.casefold() not in self.names else None
+        cells = self.pkg.cells(ref.sheet)
+        last = min(ref.row2, max(cells.last_row(), ref.row1))
+        shown = last if ref.row2 == MAX_ROW else ref.row2  # whole-column names: cite the used part
+        self.inputs.sources[spec.name] = Ref(ref.sheet, ref.row1, ref.col1, shown, ref.col2).location
+        if table is not None and table.header_rows == 0:
+            headers = {ref.col1 + i: h for i, h in enumerate(table.columns)}
+            header_row, first_data = None, ref.row1
+        else:
+            headers = {c: _header_text(cells.get(ref.row1, c)) for c in range(ref.col1, ref.col2 + 1)}
+            header_row, first_data = ref.row1, ref.row1 + 1
+        if table is not None:
+            last = min(last, ref.row2 - table.totals_rows)
+        header_loc = (Ref(ref.sheet, header_row, ref.col1, header_row, ref.col2).location
+                      if header_row else ref.location)
+        columns = self.match_columns(spec, headers, header_loc)
+        rows = self.inputs.tables[spec.name]
+        for r in range(first_data, last + 1):
+            if all(_is_empty(cells.get(r, c)) for c in range(ref.col1, ref.col2 + 1)):
+                continue
+            i = len(rows)
+            row: dict[str, Value] = {}
+            for col_spec in spec.columns or ():
+                c = columns.get(col_spec.name)
+                if c is None:
+                    row[col_spec.name] = None
+                    continue
+                loc = f"{quote_sheet(ref.sheet)}!{cell_name(r, c)}"
+                self.inputs.sources[f"{spec.name}[{i}].{col_spec.name}"] = loc
+                row[col_spec.name] = self.convert(cells.get(r, c), col_spec.kind, col_spec.required, spec.name, loc,
+                                                  label=f"{spec.name}.{col_spec.name}")
+            rows.append(row)
+        if not rows and spec.required:
+            self.problem(E.TABLE_EMPTY, spec.name, self.inputs.sources[spec.name],
+                         "tabel wajib ini tidak berisi satu baris pun", "this required table has no rows",
+                         "Isi baris-baris tabel di bawah baris judul kolom.", "Fill in the table rows.")
+
+    def match_columns(self, spec: InputSpec, headers: dict[int, str], loc: str) -> dict[str, int]:
+        """ColumnSpec name → sheet column, matching the header text to the column's name or label."""
+        by_text: dict[str, int] = {}
+        for c, text in headers.items():
+            by_text.setdefault(_norm(text), c)
+        out = {}
+        for col in spec.columns or ():
+            c = by_text.get(_norm(col.name))
+            if c is None and col.label:
+                c = by_text.get(_norm(col.label))
+            if c is not None:
+                out[col.name] = c
+            elif col.required:
+                found = ", ".join(repr(h) for h in headers.values() if h.strip()) or "(kosong)"
+                want = f"{col.name!r}" + (f" atau {col.label!r}" if col.label else "")
+                self.problem(E.COLUMN_MISSING, spec.name, loc,
+                             f"kolom {col.name} tidak ada di baris judul (ada: {found})",
+                             f"column {col.name} is missing from the header row (found: {found})",
+                             f"Tulis judul kolom {want} di baris pertama tabel.",
+                             f"Add a header {col.name!r} to the table's first row.",
+                             label=spec.name)
+        return out
+
+    # -- values -----------------------------------------------------------------------------------------------
+
+    def convert(self, cell: Cell, kind: str, required: bool, name: str, loc: str, label: str | None = None) -> Value:
+        """The cell's value for ``kind``, or None after recording a problem."""
+        exp, exp_en, example = _EXPECTED.get(kind, _EXPECTED["angka"])
+
+        def bad(code: str, what: str, what_en: str, hint: str, hint_en: str = "") -> None:
+            self.problem(code, name, loc, what, what_en, hint, hint_en, label)
+
+        if _is_empty(cell):
+            if required:
+                bad(E.REQUIRED_EMPTY, f"sel wajib ini kosong, seharusnya {exp}", f"this required cell is empty; "
+                    f"expected {exp_en}", f"Isi dengan {exp}, mis. {example}.", f"Enter a value, e.g. {example}.")
+            return None
+        if cell.kind == "uncached":
+            bad(E.NO_CACHED_VALUE, f"berisi rumus ={cell.formula} yang nilainya belum tersimpan di berkas",
+                f"holds the formula ={cell.formula} whose result was never saved in the file",
+                "Buka dan simpan ulang di Excel agar nilainya tersimpan, lalu jalankan lagi.",
+                "Open and save the workbook in Excel so the value is stored, then run again.")
+            return None
+        if cell.kind == "error":
+            bad(E.ERROR_VALUE, f"berisi nilai galat {cell.text}, seharusnya {exp}",
+                f"holds the error value {cell.text}; expected {exp_en}",
+                "Perbaiki rumus atau isian sel itu (mis. pembagian dengan nol atau rujukan yang terhapus).",
+                "Fix the cell's formula or value.")
+            return None
+        if cell.kind == "boolean":
+            shown = "TRUE" if cell.text in ("1", "true") else "FALSE"
+            bad(E.WRONG_TYPE, f"berisi nilai logika {shown}, seharusnya {exp}",
+                f"holds the logical value {shown}; expected {exp_en}", f"Isi dengan {exp}, mis. {example}.")
+            return None
+        if kind == "teks":
+            return cell.text if cell.kind == "text" else _plain_number(cell.text)
+        if cell.kind == "text":
+            if _looks_numeric(cell.text):
+                bad(E.WRONG_TYPE, f"berisi angka yang tersimpan sebagai teks \"{cell.text.strip()}\", "
+                    f"seharusnya {exp}", f"holds a number stored as text \"{cell.text.strip()}\"; expected {exp_en}",
+                    "Ubah sel menjadi angka (pilih sel › ikon peringatan › Convert to Number), atau ketik ulang "
+                    "angkanya tanpa tanda petik.", "Convert the cell to a number.")
+            else:
+                bad(E.WRONG_TYPE, f"berisi teks \"{_clip(cell.text)}\", seharusnya {exp}",
+                    f"holds the text \"{_clip(cell.text)}\"; expected {exp_en}",
+                    f"Isi dengan angka, mis. {example}.", f"Enter a number, e.g. {example}.")
+            return None
+        try:
+            number = Decimal(cell.text)
+        except InvalidOperation:
+            bad(E.WRONG_TYPE, f"berisi nilai yang tidak terbaca \"{_clip(cell.text)}\", seharusnya {exp}",
+                f"holds an unreadable value \"{_clip(cell.text)}\"; expected {exp_en}",
+                f"Ketik ulang angkanya, mis. {example}.")
+            return None
+        if kind in ("cacah", "rupiah") and number < 0:
+            bad(E.NEGATIVE, f"berisi bilangan negatif {_plain_number(cell.text)}, seharusnya {exp}",
+                f"holds the negative number {_plain_number(cell.text)}; expected {exp_en}",
+                f"Isi dengan {exp}, mis. {example}.", f"Enter a value ≥ 0, e.g. {example}.")
+            return None
+        if kind == "cacah" and number != number.to_integral_value():
+            bad(E.FRACTION, f"berisi bilangan pecahan {_plain_number(cell.text)}, seharusnya {exp}",
+                f"holds the fraction {_plain_number(cell.text)}; expected {exp_en}",
+                "Isi dengan jumlah utuh (tanpa desimal), mis. 55.", "Enter a whole count, e.g. 55.")
+            return None
+        return number
+
+
+def _is_empty(cell: Cell) -> bool:
+    return cell.kind == "empty" or (cell.kind == "text" and not cell.text.strip())
+
+
+def _header_text(cell: Cell) -> str:
+    if cell.kind == "number":
+        return _plain_number(cell.text)
+    return cell.text if cell.kind in ("text", "boolean", "error") else ""
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _plain_number(text: str) -> str:
+    try:
+        d = Decimal(text)
+    except InvalidOperation:
+        return text
+    return format(d, "f")
+
+
+def _looks_numeric(text: str) -> bool:
+    t = text.strip().replace(" ", "")
+    for candidate in (t, t.replace(".", "").replace(",", "."), t.replace(",", "")):
+        try:
+            if Decimal(candidate).is_finite():
+                return True
+        except InvalidOperation:
+            continue
+    return False
+
+
+def _clip(text: str, n: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+__all__ = ["read_inputs", "read_inputs_from", "workbook_names", "ColumnSpec"]

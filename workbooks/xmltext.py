@@ -1,0 +1,315 @@
+"""Surgery on the raw text of XML parts.
+
+Why not ElementTree for writing: it re-serialises the whole part (namespace prefixes renamed, ``mc:Ignorable``
+prefixes lost, attribute quoting changed), and Excel is picky about some of that. kinerja edits the operator's
+parts by locating the few elements it owns in the text and splicing new text in; every other byte of the part
+stays as it was. Reading goes through ElementTree (see ooxml.py); only writes use this module.
+
+Limits, accepted because Excel and every generator we know never produce them inside the parts we edit:
+comments, CDATA sections and processing instructions in the middle of ``<sheetData>``/``<definedNames>`` are
+not understood.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+_ATTR = re.compile(r"""([^\s=/>]+)\s*=\s*("[^"]*"|'[^']*')""")
+_START_TAG = r"""<{q}(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(/?)>"""
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_ESCAPED = re.compile(r"_(x[0-9A-Fa-f]{4})_")
+
+
+@dataclass(frozen=True)
+class Element:
+    """Where one element sits in a text: ``text[start:tag_end]`` is its start tag, ``text[start:end]`` all of it."""
+
+    start: int
+    tag_end: int
+    end: int
+    close_len: int  # length of the end tag ("" when self-closing)
+
+    @property
+    def self_closing(self) -> bool:
+        return self.close_len == 0
+
+    @property
+    def inner(self) -> tuple[int, int]:
+        return self.tag_end, self.end - self.close_len
+
+
+_pattern_cache: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
+
+
+def _patterns(qname: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    if qname not in _pattern_cache:
+        q = re.escape(qname)
+        _pattern_cache[qname] = (
+            re.compile(_START_TAG.format(q=q)),
+            re.compile(rf"<(/?){q}(?=[\s/>])"),
+        )
+    return _pattern_cache[qname]
+
+
+def find(text: str, qname: str, start: int = 0, end: int | None = None) -> Element | None:
+    """First ``<qname …>`` element starting in ``text[start:end]`` (nesting of the same name handled)."""
+    start_re, any_re = _patterns(qname)
+    end = len(text) if end is None else end
+    m = any_re.search(text, start, end)
+    while m and m.group(1):  # a stray end tag: skip
+        m = any_re.search(text, m.end(), end)
+    if not m:
+        return None
+    tag = start_re.match(text, m.start())
+    if not tag:
+        raise ValueError(f"start tag <{qname}> tidak terbaca pada posisi {m.start()}")
+    if tag.group(1):
+        return Element(m.start(), tag.end(), tag.end(), 0)
+    depth, pos = 1, tag.end()
+    while True:
+        n = any_re.search(text, pos)
+        if not n:
+            raise ValueError(f"<{qname}> tanpa tag penutup")
+        if n.group(1):
+            depth -= 1
+            gt = text.index(">", n.end())
+            if depth == 0:
+                return Element(m.start(), tag.end(), gt + 1, gt + 1 - n.start())
+            pos = gt + 1
+        else:
+            inner_tag = start_re.match(text, n.start())
+            if inner_tag and not inner_tag.group(1):
+                depth += 1
+            pos = inner_tag.end() if inner_tag else n.end()
+
+
+def children(text: str, qname: str, start: int, end: int) -> Iterator[Element]:
+    """Successive ``qname`` elements in ``text[start:end]``, not descending into the ones found."""
+    pos = start
+    while True:
+        el = find(text, qname, pos, end)
+        if el is None or el.start >= end:
+            return
+        yield el
+        pos = el.end
+
+
+def attrs(tag: str) -> dict[str, str]:
+    """Attributes of a start tag, unescaped."""
+    return {m.group(1): unescape(m.group(2)[1:-1]) for m in _ATTR.finditer(tag)}
+
+
+def set_attr(tag: str, name: str, value: str) -> str:
+    """Set one attribute in a start tag, leaving the others (and their quoting) alone."""
+    for m in _ATTR.finditer(tag):
+        if m.group(1) == name:
+            return tag[: m.start(2)] + '"' + escape(value, attr=True) + '"' + tag[m.end(2) :]
+    cut = len(tag) - (2 if tag.endswith("/>") else 1)
+    while cut > 0 and tag[cut - 1].isspace():
+        cut -= 1
+    return tag[:cut] + f' {name}="{escape(value, attr=True)}"' + tag[cut:]
+
+
+def del_attr(tag: str, name: str) -> str:
+    for m in _ATTR.finditer(tag):
+        if m.group(1) == name:
+            s = m.start()
+            while s > 0 and tag[s - 1].isspace():
+                s -= 1
+            return tag[:s] + tag[m.end() :]
+    return tag
+
+
+def escape(text: str, attr: bool = False) -> str:
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if attr:
+        text = text.replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    return text
+
+
+def unescape(text: str) -> str:
+    def ent(m: re.Match[str]) -> str:
+        e = m.group(1)
+        if e.startswith("#x"):
+            return chr(int(e[2:], 16))
+        if e.startswith("#"):
+            return chr(int(e[1:]))
+        return {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}.get(e, m.group(0))
+
+    return re.sub(r"&(#x[0-9A-Fa-f]+|#[0-9]+|[a-z]+);", ent, text)
+
+
+def excel_escape(text: str) -> str:
+    """Encode characters XML cannot hold the way Excel does (``_x0001_``); protect literal ``_xHHHH_``."""
+    text = _XML_ESCAPED.sub(r"_x005F_\1_", text)
+    return _XML_BAD.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
+
+
+def excel_unescape(text: str) -> str:
+    """Inverse of :func:`excel_escape` (what Excel does when it reads a string)."""
+    return _XML_ESCAPED.sub(lambda m: chr(int(m.group(1)[1:], 16)), text)
+
+
+def root_prefix(text: str) -> str:
+    """``"x:"`` when the root element is written ``<x:worksheet …>``, else ``""``."""
+    m = re.search(r"<([A-Za-z_][\w.-]*:)?[A-Za-z_][\w.-]*[\s/>]", _skip_prolog(text))
+    return m.group(1) or "" if m else ""
+
+
+def ns_prefix(text: str, uri: str) -> str | None:
+    """The prefix (``"r"``) the root element binds to ``uri``; None when it is not declared there."""
+    body = _skip_prolog(text)
+    root = re.match(r"\s*<[^>]*>", body)
+    if not root:
+        return None
+    for name, value in attrs(root.group(0)).items():
+        if name.startswith("xmlns:") and value == uri:
+            return name[6:]
+    return None
+
+
+def _skip_prolog(text: str) -> str:
+    pos = 0
+    while True:
+        m = re.compile(r"\s*(<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)", re.S).match(text, pos)
+        if not m:
+            return text[pos:]
+        pos = m.end()
+
+
+def insert_child(text: str, parent: Element, new: str, before: tuple[str, ...], prefix: str) -> str:
+    """Insert ``new`` as a child of ``parent`` just before the first child named in ``before`` (schema order),
+    or at the end. A self-closing parent is opened up."""
+    if parent.self_closing:
+        tag = text[parent.start : parent.tag_end]
+        name = re.match(r"<([^\s/>]+)", tag).group(1)
+        opened = tag[:-2].rstrip() + ">" + new + f"</{name}>"
+        return text[: parent.start] + opened + text[parent.end :]
+    lo, hi = parent.inner
+    pos = hi
+    for name in before:
+        el = find(text, prefix + name, lo, hi)
+        if el is not None and el.start < pos:
+            pos = el.start
+    return text[:pos] + new + text[pos:]
+
+
+def splice(text: str, el: Element, new: str) -> str:
+    return text[: el.start] + new + text[el.end :]
+
+
+# --- sheetData ----------------------------------------------------------------------------------------------
+
+CellEdit = Callable[[str | None], str]
+"""Given the existing ``<c>`` element text (None if the cell is absent), return the new element text."""
+
+
+def edit_sheet_cells(xml: str, edits: dict[tuple[int, int], CellEdit], prefix: str = "") -> str:
+    """Replace or insert the ``<c>`` elements at (row, col) keys of ``edits`` in a worksheet part.
+
+    Rows and cells are inserted in ascending order as the schema requires. Everything else in the part stays
+    byte-identical, with three deliberate exceptions: a ``<row>`` or ``<c>`` that relies on an implied position
+    (no ``r`` attribute) gets an explicit ``r`` when a neighbour is inserted, so its position cannot shift; a
+    row's ``spans`` hint is widened to cover a new cell; ``<dimension ref>`` is widened to cover new cells.
+    """
+    if not edits:
+        return xml
+    sd = find(xml, prefix + "sheetData")
+    if sd is None:
+        raise ValueError("worksheet tanpa <sheetData>")
+    if sd.self_closing:
+        xml = splice(xml, sd, f"<{prefix}sheetData></{prefix}sheetData>")
+        sd = find(xml, prefix + "sheetData")
+    lo, hi = sd.inner
+    by_row: dict[int, dict[int, CellEdit]] = {}
+    for (r, c), fn in edits.items():
+        by_row.setdefault(r, {})[c] = fn
+    pending = sorted(by_row)
+    out: list[str] = []
+    pos, implied = lo, 0
+    for row in list(children(xml, prefix + "row", lo, hi)):
+        tag = xml[row.start : row.tag_end]
+        r_attr = attrs(tag).get("r")
+        rnum = int(r_attr) if r_attr else implied + 1
+        implied = rnum
+        out.append(xml[pos : row.start])
+        while pending and pending[0] < rnum:
+            n = pending.pop(0)
+            out.append(_new_row(n, by_row[n], prefix))
+        if r_attr is None:
+            tag = set_attr(tag, "r", str(rnum))
+        if pending and pending[0] == rnum:
+            pending.pop(0)
+            out.append(_edit_row(xml, row, tag, rnum, by_row[rnum], prefix))
+        else:
+            out.append(tag + xml[row.tag_end : row.end])
+        pos = row.end
+    for n in pending:
+        out.append(_new_row(n, by_row[n], prefix))
+    out.append(xml[pos:hi])
+    xml = xml[:lo] + "".join(out) + xml[hi:]
+    return _widen_dimension(xml, list(edits), prefix)
+
+
+def _new_row(rnum: int, cells: dict[int, CellEdit], prefix: str) -> str:
+    body = "".join(cells[c](None) for c in sorted(cells))
+    return f'<{prefix}row r="{rnum}">{body}</{prefix}row>'
+
+
+def _edit_row(xml: str, row: Element, tag: str, rnum: int, cells: dict[int, CellEdit], prefix: str) -> str:
+    from .refs import cell_name, parse_cell
+
+    pending = sorted(cells)
+    if row.self_closing:
+        tag, lo, hi = tag[:-2].rstrip() + ">", row.end, row.end
+        close = f"</{prefix}row>"
+    else:
+        lo, hi = row.inner
+        close = xml[hi : row.end]
+    out: list[str] = []
+    pos, implied = lo, 0
+    for c in list(children(xml, prefix + "c", lo, hi)):
+        ctag = xml[c.start : c.tag_end]
+        ref = attrs(ctag).get("r")
+        cnum = parse_cell(ref)[1] if ref else implied + 1
+        implied = cnum
+        out.append(xml[pos : c.start])
+        while pending and pending[0] < cnum:
+            out.append(cells[pending.pop(0)](None))
+        if ref is None:
+            ctag = set_attr(ctag, "r", cell_name(rnum, cnum))
+        if pending and pending[0] == cnum:
+            out.append(cells[pending.pop(0)](ctag + xml[c.tag_end : c.end]))
+        else:
+            out.append(ctag + xml[c.tag_end : c.end])
+        pos = c.end
+    for n in pending:  # after the last cell, before a trailing <extLst> or whitespace
+        out.append(cells[n](None))
+    out.append(xml[pos:hi])
+    spans = attrs(tag).get("spans")
+    if spans and ":" in spans and spans.replace(":", "").isdigit():
+        a, b = (int(x) for x in spans.split(":"))
+        a, b = min([a, *cells]), max([b, *cells])
+        tag = set_attr(tag, "spans", f"{a}:{b}")
+    return tag + "".join(out) + close
+
+
+def _widen_dimension(xml: str, cells: list[tuple[int, int]], prefix: str) -> str:
+    from .refs import cell_name, parse_area
+
+    dim = find(xml, prefix + "dimension")
+    if dim is None:
+        return xml
+    tag = xml[dim.start : dim.tag_end]
+    try:
+        r1, c1, r2, c2 = parse_area(attrs(tag).get("ref", ""))
+    except ValueError:
+        return xml
+    rows, cols = [r for r, _ in cells], [c for _, c in cells]
+    n1, m1, n2, m2 = min(r1, *rows), min(c1, *cols), max(r2, *rows), max(c2, *cols)
+    if (n1, m1, n2, m2) == (r1, c1, r2, c2):
+        return xml
+    new = cell_name(n1, m1) + ("" if (n1, m1) == (n2, m2) else ":" + cell_name(n2, m2))
+    return xml[: dim.start] + set_attr(tag, "ref", new) + xml[dim.tag_end :]
