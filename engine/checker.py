@@ -408,7 +408,11 @@ class _Checker:
             for iid in s.indicators:
                 if iid not in rs.indicators:  # pragma: no cover - parser always nests indicators
                     self.unknown("E201", s.span, iid, rs.indicators)
+        subjects = set(rs.indicators) | set(rs.indices) | set(rs.values) | set(rs.inputs) | set(rs.tables) | set(
+            rs.sasaran)
         for c in rs.checks.values():
+            if c.subject and c.subject not in subjects:
+                self.unknown("E201", c.subject_span or c.span, c.subject, subjects)
             self.node_span[f"periksa:{c.id}"] = c.span
             self.boolean(self.infer(c.condition, f"periksa:{c.id}"), c.condition)
         self.check_targets()
@@ -498,7 +502,7 @@ class _Checker:
             return
         kind = self.scalar(self.infer(ind.formula, ind.id), ind.formula)
         unit_kind = UNITS.get(ind.unit)
-        if unit_kind and kind not in (UNKNOWN, "angka", unit_kind):
+        if unit_kind and unit_kind != "angka" and kind not in (UNKNOWN, "angka", unit_kind):
             if not (unit_kind == "cacah" and kind == "cacah"):
                 self.report("E302", ind.formula.span, name=ind.id, unit=ind.unit, kind=kind)
 

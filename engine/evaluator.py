@@ -52,6 +52,8 @@ class ObjectResult:
     capaian_step: Step | None = None
     span: m.Span | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    raw: Any = None  # value before the rule's rounding (findings compare printed figures with both)
+    raw_capaian: Any = None
 
 
 @dataclass
@@ -101,6 +103,7 @@ class Evaluator:
         self.trace = tracer.enabled
         self.settings = checked.settings
         self.memo: dict[str, tuple[Any, Step | None]] = {}
+        self.raw: dict[str, Any] = {}  # object → value before rounding
         self.rows: dict[str, list[dict[str, Any]]] = {}
         self.row_memo: dict[str, list[dict[str, Any]]] = {}
         self.result = Result(checked, inputs)
@@ -208,20 +211,22 @@ class Evaluator:
         return v if isinstance(v, Decimal) else None
 
     def capaian(self, realisasi: Any, target: Decimal | None, direction: str, unit_kind: str
-                ) -> tuple[Any, Step | None]:
+                ) -> tuple[Any, Step | None, Any]:
         if target is None or is_missing(realisasi):
-            return (realisasi if is_missing(realisasi) else TANPA_DATA), None
+            v = realisasi if is_missing(realisasi) else TANPA_DATA
+            return v, None, v
         if target == 0:
-            return Galat("target bernilai 0"), None
+            return Galat("target bernilai 0"), None, None
         if direction == "turun":
             value = CTX.divide(CTX.subtract(CTX.multiply(2, target), realisasi), target) * HUNDRED
             text = f"(2 × {show(target, unit_kind)} − {show(realisasi, unit_kind, True)}) / {show(target, unit_kind)} × 100%"
         else:
             value = CTX.multiply(CTX.divide(realisasi, target), HUNDRED)
             text = f"{show(realisasi, unit_kind, True)} / {show(target, unit_kind)} × 100%"
+        raw = value
         value = round_to(value, int(self.settings["bulat_capaian"]))
         step = Step("capaian", value, text, kind="persen") if self.trace else None
-        return value, step
+        return value, step, raw
 
     def indicator_result(self, ind: m.Indicator) -> ObjectResult:
         if ind.id in self.result.indicators:
@@ -229,11 +234,13 @@ class Evaluator:
         value, step = self.object_value(ind.id)
         target = self.target_of(ind.id)
         unit_kind = UNITS.get(ind.unit, "angka")
-        cap, cap_step = self.capaian(value, target, ind.direction, unit_kind)
+        cap, cap_step, cap_raw = self.capaian(value, target, ind.direction, unit_kind)
         res = ObjectResult(ind.id, "indikator", ind.name, value, cap, target, status_of(value),
                            _message(value), step, cap_step, ind.span,
                            {"sasaran": ind.sasaran, "satuan": ind.unit, "arah": ind.direction,
-                            "sumber": ind.source})
+                            "sumber": ind.source, "eselon": self.rs.sasaran[ind.sasaran].group
+                            if ind.sasaran in self.rs.sasaran else ""},
+                           self.raw.get(ind.id, value), cap_raw)
         self.result.indicators[ind.id] = res
         return res
 
@@ -249,6 +256,7 @@ class Evaluator:
             raw, step = self.ev(ind.formula, _Env(ident, zero))
             r = self.rounding_of(ind.rounding, "bulat_realisasi")
             value = round_to(raw, r.digits, r.mode) if isinstance(raw, Decimal) else raw
+            self.raw[ident] = raw
             kind = UNITS.get(ind.unit, "angka")
             out = self.finish(step, value, raw, r, f"{ident}.realisasi", ind.formula, ind.span, kind)
         elif ident in rs.indices:
@@ -258,6 +266,7 @@ class Evaluator:
             raw, step = self.ev(v.formula, _Env(ident, self.settings["nol_per_nol"]))
             r = v.rounding
             value = round_to(raw, r.digits, r.mode) if (r and isinstance(raw, Decimal)) else raw
+            self.raw[ident] = raw
             out = self.finish(step, value, raw, r, ident, v.formula, v.span, self.c.kinds.get(ident, ""))
         elif ident in rs.params:
             p = rs.params[ident]
@@ -272,10 +281,10 @@ class Evaluator:
                span: m.Span, kind: str) -> tuple[Any, Step | None]:
         if step is None:
             return value, None
-        out = Step(label, value, step.text, formula.span.text, span, kind, [step], [], "")
+        out = Step(label, value, step.text, formula.span.text, span, kind, [step], [], step.note)
         if r is not None and isinstance(raw, Decimal) and raw != value:
             mode = "dipotong" if r.mode == "potong" else "dibulatkan"
-            out.note = f"{show(raw, kind, True)} {mode} {r.digits} desimal"
+            out.note = "; ".join(x for x in (step.note, f"{show(raw, kind, True)} {mode} {r.digits} desimal") if x)
         # lift the leaf inputs so the object's own step lists them
         out.inputs = step.all_inputs()
         out.children = step.children or []
@@ -286,10 +295,11 @@ class Evaluator:
             return self.result.indices[idx.id]
         value, step = self.object_value(idx.id)
         target = self.index_target(idx)
-        cap, cap_step = self.capaian(value, target, "naik", "indeks")
+        cap, cap_step, cap_raw = self.capaian(value, target, "naik", "indeks")
         res = ObjectResult(idx.id, "indeks", idx.name, value, cap, target, status_of(value), _message(value),
                            step, cap_step, idx.span,
-                           {"skala": self.scale_of(idx), "sumber": idx.source, "induk": idx.parent})
+                           {"skala": self.scale_of(idx), "sumber": idx.source, "induk": idx.parent},
+                           self.raw.get(idx.id, value), cap_raw)
         self.result.indices[idx.id] = res
         scale = self.scale_of(idx)
         if isinstance(value, Decimal) and scale is not None and value > scale:
@@ -370,6 +380,7 @@ class Evaluator:
             joined = " + ".join(dim_texts)
             text = f"({joined}) / 100 × {format_id(scale)}" if len(dim_texts) > 1 else f"{joined} / 100 × {format_id(scale)}"
         value = round_to(raw, r.digits, r.mode) if isinstance(raw, Decimal) else raw
+        self.raw[idx.id] = raw
         if not self.trace:
             return value, None
         step = Step(idx.id, value, text, "", idx.span, "indeks", children)
@@ -446,6 +457,7 @@ class Evaluator:
         else:
             mean = CTX.divide(sum(present, Decimal(0)), Decimal(len(present)))
             value = round_to(mean, int(self.settings["bulat_capaian"]))
+            self.raw[s.id] = mean
             skipped = [i for i, c in caps if c is TANPA_DATA]
             if skipped:
                 note = "tanpa data, tidak ikut dirata-rata: " + ", ".join(skipped)
@@ -455,14 +467,17 @@ class Evaluator:
             text = f"rata-rata({vals})" if len(present) > 1 else vals
             step = Step(f"{s.id}.capaian", value, text, "", s.span, "persen", children, note=note)
         res = ObjectResult(s.id, "sasaran", s.name, value, value, None, status_of(value), _message(value), step,
-                           None, s.span, {"eselon": s.group, "indikator": list(s.indicators), "sumber": s.source})
+                           None, s.span, {"eselon": s.group, "indikator": list(s.indicators), "sumber": s.source},
+                           self.raw.get(s.id, value), self.raw.get(s.id, value))
         self.result.sasaran[s.id] = res
         return res
 
     def value_result(self, v: m.Value) -> ObjectResult:
         value, step = self.object_value(v.name)
         res = ObjectResult(v.name, "nilai", v.label or v.name, value, None, None, status_of(value),
-                           _message(value), step, None, v.span, {"sumber": v.source, "eselon": v.group})
+                           _message(value), step, None, v.span,
+                           {"sumber": v.source, "eselon": v.group, "bagian": v.section},
+                           self.raw.get(v.name, value))
         self.result.values[v.name] = res
         return res
 
@@ -471,8 +486,8 @@ class Evaluator:
         if value is True:
             leaves = step.all_inputs() if step else []
             detail = step.line() if step else ""
-            self.observe("periksa", chk.id, chk.level, chk.message, chk.message,
-                         {"kondisi": detail, "masukan": {n: v for n, v, _ in leaves}}, chk.span)
+            self.observe("periksa", chk.subject or chk.id, chk.level, chk.message, chk.message,
+                         {"kondisi": detail, "periksa": chk.id, "masukan": {n: v for n, v, _ in leaves}}, chk.span)
 
     def observe(self, kind: str, objek: str, level: str, msg: str, msg_en: str, values: dict, span) -> None:
         key = (kind, objek)

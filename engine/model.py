@@ -288,6 +288,8 @@ class Check:
     span: Span
     group: str = ""
     level_span: Span | None = field(default=None, compare=False)
+    subject: str = ""  # the object the check is about (an indicator, index, table …); default: the check id
+    subject_span: Span | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ _TERMINAL_WORDS_ID = {
     "KIND": "jenis (cacah, rupiah, persen, indeks, angka, teks)", "OPTIONAL": "opsional",
     "DIRECTION": "arah (naik/turun)", "ROUND_MODE": "mode pembulatan (setengah_naik/potong)",
     "LEVEL": "tingkat (tinggi/sedang/rendah/info)", "COMP_OP": "pembanding (=, <, >, …)",
-    "ADD_OP": "+ atau -", "MUL_OP": "*, × atau /", "PERCENT": "%", "INVERTED": "terbalik",
+    "ADD_OP": "+ atau -", "MUL_OP": "* atau ×", "SLASH": "/", "PERCENT": "%", "INVERTED": "terbalik",
     "$END": "akhir berkas",
 }
 _TERMINAL_WORDS_EN = {
@@ -31,7 +31,7 @@ _TERMINAL_WORDS_EN = {
     "KIND": "a kind (cacah, rupiah, persen, indeks, angka, teks)", "OPTIONAL": "opsional",
     "DIRECTION": "a direction (naik/turun)", "ROUND_MODE": "a rounding mode (setengah_naik/potong)",
     "LEVEL": "a level (tinggi/sedang/rendah/info)", "COMP_OP": "a comparison (=, <, >, …)",
-    "ADD_OP": "+ or -", "MUL_OP": "*, × or /", "PERCENT": "%", "INVERTED": "terbalik",
+    "ADD_OP": "+ or -", "MUL_OP": "* or ×", "SLASH": "/", "PERCENT": "%", "INVERTED": "terbalik",
     "$END": "end of file",
 }
 
@@ -106,7 +106,7 @@ class _Build(Transformer):
         return m.Call(str(name), args, self._span(meta))
 
     @v_args(meta=True, inline=True)
-    def ratio(self, meta, num, den):
+    def ratio(self, meta, num, _slash, den):
         return m.Ratio(num, den, self._span(meta))
 
     @v_args(meta=True, inline=True)
@@ -373,9 +373,10 @@ class _Build(Transformer):
         return ("section", str(name), items)
 
     @v_args(meta=True, inline=True)
-    def check_decl(self, meta, ident, message, level, cond):
+    def check_decl(self, meta, ident, message, level, subject, cond):
         return m.Check(str(ident), _unquote(str(message)), str(level), cond, self._tspan(ident),
-                       level_span=self._tspan(level))
+                       level_span=self._tspan(level), subject=".".join(subject[0]) if subject else "",
+                       subject_span=subject[1] if subject else None)
 
     @v_args(meta=True)
     def eselon(self, meta, children):

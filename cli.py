@@ -1,0 +1,253 @@
+"""The ``kinerja`` command. Thin: parses options, calls the engine and the adapters, prints, exits.
+
+Exit codes (one place): 0 ok · 1 findings, input problems or rule check failures · 2 usage, file or syntax
+errors. Errors go to stderr as messages (Indonesian; ``--bahasa en`` or ``KINERJA_BAHASA=en`` for English),
+never as a traceback; JSON goes to stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import IntEnum
+from functools import wraps
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .engine import KinerjaError, RuleError, Tracer, check_rules, evaluate, input_specs, load_rules
+from .engine.errors import language
+from .engine.findings import find
+from .engine.report import summary_text, to_json
+from .engine.trace import tree
+
+DEFAULT_RULES = "pk2024-sumsel"
+SYNTAX_CODES = ("E101", "E102", "E103", "E104", "E206", "E207", "E212")
+
+
+class Exit(IntEnum):
+    OK = 0
+    FINDINGS = 1
+    USAGE = 2
+
+
+def _lang() -> str:
+    return language()
+
+
+def _say_error(text: str) -> None:
+    click.echo(text, err=True)
+
+
+def guarded(fn):
+    """The one place where errors become messages and exit codes."""
+
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            code = fn(*args, **kwargs)
+        except RuleError as err:
+            _say_error(err.format(_lang()))
+            syntax = any(d.code in SYNTAX_CODES for d in err.diagnostics)
+            sys.exit(Exit.USAGE if syntax else Exit.FINDINGS)
+        except KinerjaError as err:
+            _say_error(err.format(_lang()))
+            sys.exit(Exit.USAGE)
+        except click.exceptions.Exit:
+            raise
+        except click.ClickException:
+            raise
+        except KeyboardInterrupt:
+            _say_error("dibatalkan" if _lang() == "id" else "cancelled")
+            sys.exit(Exit.USAGE)
+        except Exception as exc:  # a bug in kinerja: say so plainly, no traceback unless asked
+            if os.environ.get("KINERJA_DEBUG"):
+                raise
+            what = f"{type(exc).__name__}: {exc}"
+            _say_error(f"galat internal kinerja ({what}). Laporkan ke pengembang; jalankan ulang dengan "
+                       f"KINERJA_DEBUG=1 untuk rinciannya." if _lang() == "id" else
+                       f"internal kinerja error ({what}). Please report it; rerun with KINERJA_DEBUG=1 for details.")
+            sys.exit(Exit.USAGE)
+        sys.exit(int(code or 0))
+
+    return wrapper
+
+
+ALIASES = {"check": "periksa", "calc": "hitung", "explain": "jelaskan", "demo": "contoh", "template": "templat"}
+
+
+class AliasGroup(click.Group):
+    def get_command(self, ctx, cmd_name):
+        return super().get_command(ctx, ALIASES.get(cmd_name, cmd_name))
+
+    def resolve_command(self, ctx, args):
+        cmd_name, cmd, rest = super().resolve_command(ctx, args)
+        return (cmd.name if cmd else cmd_name), cmd, rest
+
+
+def _set_lang(ctx, param, value):
+    if value:
+        os.environ["KINERJA_BAHASA"] = value
+    return value
+
+
+lang_option = click.option("--bahasa", "--lang", "bahasa", type=click.Choice(["id", "en"]), default=None,
+                           expose_value=False, is_eager=True, callback=_set_lang,
+                           help="Bahasa pesan: id (bawaan) atau en.")
+rules_option = click.option("--aturan", "--rules", "aturan", default=None, metavar="ATURAN",
+                            help=f"Set aturan: folder, berkas .kin, atau nama bawaan (bawaan: {DEFAULT_RULES}).")
+data_option = click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False), metavar="DATA",
+                           help="Berkas data: satu .yaml, atau satu/lebih .csv.")
+
+
+@click.group(cls=AliasGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kinerja")
+@lang_option
+def main():
+    """kinerja — hitung Indikator Kinerja Kegiatan (IKK) dari aturan, dengan jejak dan temuan.
+
+    Perintah (alias Inggris): periksa (check), hitung (calc), jelaskan (explain), contoh (demo).
+    """
+
+
+@main.command("periksa")
+@click.argument("aturan", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Keluaran JSON.")
+@lang_option
+@guarded
+def periksa(aturan, as_json):
+    """Periksa set aturan ATURAN: semua kesalahan sekaligus, dengan posisi dan saran."""
+    ref = aturan or DEFAULT_RULES
+    checked, diags = check_rules(ref)
+    if as_json:
+        click.echo(json.dumps({"aturan": ref, "diagnosis": [d.to_dict(_lang()) for d in diags]},
+                              ensure_ascii=False, indent=2))
+    else:
+        for d in diags:
+            click.echo(d.format(_lang()), err=True)
+    errors = [d for d in diags if d.is_error]
+    if errors:
+        if not as_json:
+            n = len(errors)
+            click.echo((f"{n} galat" if _lang() == "id" else f"{n} error(s)") +
+                       (f", {len(diags) - n} peringatan" if _lang() == "id" else f", {len(diags) - n} warning(s)"),
+                       err=True)
+        return Exit.USAGE if any(d.code in SYNTAX_CODES for d in errors) else Exit.FINDINGS
+    if not as_json:
+        rs = checked.rules
+        msg = (f"{rs.name}: baik — {len(rs.indicators)} indikator, {len(rs.sasaran)} sasaran, "
+               f"{len(rs.indices)} indeks, {len(rs.inputs) + len(rs.tables)} masukan, versi {rs.version}")
+        if _lang() == "en":
+            msg = (f"{rs.name}: ok — {len(rs.indicators)} indicators, {len(rs.sasaran)} sasaran, "
+                   f"{len(rs.indices)} indices, {len(rs.inputs) + len(rs.tables)} inputs, version {rs.version}")
+        click.echo(msg)
+    return Exit.OK
+
+
+def _evaluate(aturan, data, trace: bool):
+    from .workbooks.datafile import read_data
+
+    checked = load_rules(aturan or DEFAULT_RULES)
+    inputs = read_data(list(data), input_specs(checked))
+    result = evaluate(checked, inputs, Tracer(trace))
+    findings = find(result)
+    return checked, result, findings
+
+
+@main.command("hitung")
+@click.argument("buku", required=False, type=click.Path(dir_okay=False))
+@rules_option
+@data_option
+@click.option("--json", "as_json", is_flag=True, help="Keluaran JSON (struktur di DATA.md).")
+@click.option("--jejak", "--trace", "jejak", is_flag=True, help="Sertakan jejak derivasi lengkap di JSON.")
+@click.option("--keluaran", "--output", "keluaran", type=click.Path(dir_okay=False), default=None,
+              help="Tulis ke salinan ini (buku kerja), bukan menimpa BUKU.")
+@lang_option
+@guarded
+def hitung(buku, aturan, data, as_json, jejak, keluaran):
+    """Hitung semua indikator dari berkas data (--data) atau buku kerja BUKU.xlsx/.xlsm.
+
+    Keluar dengan 1 bila ada temuan atau masalah masukan.
+    """
+    if buku:
+        from .workbooks.recalc import recalculate_workbook
+
+        outcome = recalculate_workbook(buku, aturan=aturan, keluaran=keluaran)
+        if as_json:
+            click.echo(json.dumps(outcome.json, ensure_ascii=False, indent=2))
+        else:
+            click.echo(outcome.summary)
+        return Exit.FINDINGS if (outcome.findings or outcome.problems) else Exit.OK
+    if not data:
+        raise click.UsageError("berikan BUKU.xlsx atau --data DATA" if _lang() == "id" else
+                               "give BOOK.xlsx or --data DATA")
+    checked, result, findings = _evaluate(aturan, data, True)
+    if as_json:
+        click.echo(json.dumps(to_json(result, findings, trace=jejak), ensure_ascii=False, indent=2))
+    else:
+        click.echo(summary_text(result, findings, _lang()))
+    return Exit.FINDINGS if (findings or result.inputs.problems) else Exit.OK
+
+
+@main.command("jelaskan")
+@click.argument("ident", metavar="ID")
+@rules_option
+@data_option
+@click.option("--json", "as_json", is_flag=True, help="Jejak sebagai JSON.")
+@lang_option
+@guarded
+def jelaskan(ident, aturan, data, as_json):
+    """Pohon derivasi satu indikator, indeks, sasaran atau nilai (ID)."""
+    from .engine.trace import to_dict
+
+    data = data or (str(_bundled_data()),)
+    checked, result, _ = _evaluate(aturan, data, True)
+    obj = result.get(ident)
+    if obj is None:
+        import difflib
+
+        names = [o.id for o in result.all_objects()]
+        close = difflib.get_close_matches(ident, names, n=1)
+        hint = f"maksud Anda {close[0]}?" if close else "lihat daftar id dengan: kinerja hitung --json"
+        raise KinerjaError(f"ID tidak dikenal: {ident}", message_en=f"Unknown id: {ident}", code="E201",
+                           hint=hint, hint_en=hint.replace("maksud Anda", "did you mean"))
+    if as_json:
+        payload = {"id": obj.id, "jenis": obj.jenis, "nama": obj.nama, "status": obj.status,
+                   "jejak": to_dict(obj.step) if obj.step else None,
+                   "jejak_capaian": to_dict(obj.capaian_step) if obj.capaian_step else None}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return Exit.OK
+    click.echo(f"{obj.jenis} {obj.id} — {obj.nama}")
+    if obj.step is not None:
+        click.echo(tree(obj.step))
+    if obj.capaian_step is not None:
+        click.echo(f"capaian: {obj.capaian_step.line()}")
+    if obj.pesan:
+        click.echo(f"status: {obj.status} — {obj.pesan}")
+    return Exit.OK
+
+
+def _bundled_data() -> Path:
+    from .engine.loader import bundled_dir
+
+    return bundled_dir() / DEFAULT_RULES / "data-lkjip-2024.yaml"
+
+
+@main.command("contoh")
+@click.option("--json", "as_json", is_flag=True, help="Keluaran JSON.")
+@lang_option
+@guarded
+def contoh(as_json):
+    """Jalankan PK 2024 Kanwil Sumsel pada data LKjIP 2024 bawaan: ringkasan per sasaran dan temuan."""
+    checked, result, findings = _evaluate(DEFAULT_RULES, (str(_bundled_data()),), True)
+    if as_json:
+        click.echo(json.dumps(to_json(result, findings), ensure_ascii=False, indent=2))
+    else:
+        click.echo(summary_text(result, findings, _lang()))
+    return Exit.OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

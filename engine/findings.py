@@ -1,0 +1,326 @@
+"""Findings (temuan): where printed figures disagree with the rules, and data problems that need no figure.
+
+Printed figures come with a data source (the ``dilaporkan`` section of a data file; later, an operator's
+typed values). A printed figure *agrees* when it equals the computed value rounded, with one of the rounding
+modes the rule set allows (``toleransi_laporan``), to the number of decimals it was printed with — before or
+after the rule's own rounding. Everything else is a finding, with what was printed, where, what the rule
+gives, and, where one exists, the explanation (e.g. a capaian computed from a realisasi printed elsewhere).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import islice, product
+from typing import Any
+
+from .evaluator import ObjectResult, Result
+from .values import CTX, HUNDRED, TANPA_DATA, Galat, decimals_of, format_id, round_to, to_decimal, to_json_number
+
+LEVEL_ORDER = {"tinggi": 0, "sedang": 1, "rendah": 2, "info": 3}
+
+
+@dataclass
+class Temuan:
+    kode: str
+    tingkat: str
+    objek: str
+    pesan: str
+    bidang: str = ""
+    dihitung: Any = None
+    dilaporkan: Any = None
+    sumber: str = ""
+    aturan: str = ""  # rule file:line that computes the object
+    derivasi: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {
+            "kode": self.kode, "tingkat": self.tingkat, "objek": self.objek, "bidang": self.bidang or None,
+            "pesan": self.pesan, "dihitung": to_json_number(self.dihitung),
+            "dilaporkan": to_json_number(self.dilaporkan), "sumber": self.sumber or None,
+            "aturan": self.aturan or None, "derivasi": self.derivasi or None,
+        }
+        if self.data:
+            out["data"] = {k: to_json_number(v) if not isinstance(v, dict) else
+                           {kk: to_json_number(vv) for kk, vv in v.items()} for k, v in self.data.items()}
+        return out
+
+
+def printed_decimal(value: Any) -> Decimal | None:
+    """A printed figure as the Decimal it was written as (YAML 111.1 → Decimal('111.1'), 100 → Decimal('100'))."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    try:
+        return to_decimal(value)
+    except TypeError:
+        return None
+
+
+def agrees(printed: Decimal, candidates: list[Any], modes: tuple[str, ...]) -> bool:
+    digits = decimals_of(printed)
+    for c in candidates:
+        if not isinstance(c, Decimal):
+            continue
+        for mode in modes:
+            if round_to(c, digits, mode) == printed:
+                return True
+    return False
+
+
+def _level(computed: Decimal, printed: Decimal, target: Decimal | None, field_name: str) -> str:
+    if computed == 0:
+        return "tinggi"
+    rel = abs(CTX.divide(printed - computed, computed))
+    if field_name == "capaian" and (computed >= 100) != (printed >= 100):
+        return "tinggi"  # printed figure says the target was (not) met, the rule says otherwise
+    if target is not None and field_name in ("realisasi", "nilai") and (computed >= target) != (printed >= target):
+        return "tinggi"
+    if rel >= Decimal("0.05"):
+        return "tinggi"
+    if rel >= Decimal("0.005"):
+        return "sedang"
+    return "rendah"
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, Decimal):
+        return format_id(v, max(decimals_of(v), 0))
+    if v is None or v is TANPA_DATA:
+        return "-"
+    return format_id(v)
+
+
+def _entries(value: Any) -> list[dict]:
+    if isinstance(value, list):
+        return [e for e in value if isinstance(e, dict)]
+    if isinstance(value, dict) and "nilai" in value:
+        return [value]
+    return []
+
+
+class _Finder:
+    def __init__(self, result: Result, reported: dict[str, Any]):
+        self.r = result
+        self.rep = reported or {}
+        self.modes = tuple(result.rules.settings.get("toleransi_laporan", ("setengah_naik",)))
+        self.out: list[Temuan] = []
+
+    def run(self) -> list[Temuan]:
+        self.observations()
+        rep = self.rep
+        for ident, fields in (rep.get("indikator") or {}).items():
+            obj = self.r.indicators.get(ident)
+            for fname, entries in (fields or {}).items():
+                if fname == "realisasi":
+                    self.compare(ident, obj, fname, obj.value if obj else None, [obj.raw] if obj else [],
+                                 _entries(entries), obj.target if obj else None, rep_fields=fields)
+                elif fname == "capaian":
+                    self.compare(ident, obj, fname, obj.capaian if obj else None,
+                                 [obj.raw_capaian] if obj else [], _entries(entries), None, rep_fields=fields)
+        for ident, fields in (rep.get("indeks") or {}).items():
+            obj = self.r.indices.get(ident)
+            for fname, entries in (fields or {}).items():
+                if fname == "nilai":
+                    self.compare(ident, obj, "nilai", obj.value if obj else None, [obj.raw] if obj else [],
+                                 _entries(entries), obj.target if obj else None, rep_fields={
+                                     "realisasi": entries, **fields})
+                elif fname == "capaian":
+                    self.compare(ident, obj, "capaian", obj.capaian if obj else None,
+                                 [obj.raw_capaian] if obj else [], _entries(entries), None,
+                                 rep_fields={"realisasi": fields.get("nilai"), **fields})
+        for ident, fields in (rep.get("sasaran") or {}).items():
+            obj = self.r.sasaran.get(ident)
+            entries = _entries((fields or {}).get("capaian"))
+            self.compare(ident, obj, "capaian", obj.value if obj else None, [obj.raw] if obj else [], entries, None)
+            self.sasaran_mean(ident, obj, entries)
+        self.sections()
+        return self.sorted()
+
+    # ---- observations made while computing ----
+    def observations(self) -> None:
+        codes = {"pembilang_melebihi_penyebut": "T201", "subindeks_di_atas_skala": "T202", "periksa": "T301"}
+        for o in self.r.observations:
+            rule = f"{o.span.file}:{o.span.line}" if o.span else ""
+            dihitung = o.values.get("nilai") if o.kind == "subindeks_di_atas_skala" else None
+            self.out.append(Temuan(codes.get(o.kind, "T300"), o.level, o.objek, o.message, o.kind,
+                                   dihitung, None, "", rule, o.values.get("kondisi", "") if o.kind == "periksa"
+                                   else "", {k: v for k, v in o.values.items() if k != "kondisi"}))
+
+    # ---- printed vs computed ----
+    def compare(self, ident: str, obj: ObjectResult | None, fname: str, value: Any, raws: list[Any],
+                entries: list[dict], target: Decimal | None, rep_fields: dict | None = None) -> None:
+        if obj is None:
+            for e in entries:
+                self.out.append(Temuan("T103", "info", ident, f"{ident}: angka dilaporkan untuk objek yang tidak "
+                                       f"ada dalam aturan", fname, None, printed_decimal(e.get("nilai")),
+                                       str(e.get("sumber", ""))))
+            return
+        rule = f"{obj.span.file}:{obj.span.line}" if obj.span else ""
+        derivasi = ""
+        step = obj.step if fname != "capaian" or obj.jenis == "sasaran" else obj.capaian_step
+        if step is not None:
+            derivasi = step.line()
+        printed_values = [printed_decimal(e.get("nilai")) for e in entries]
+        distinct = {p for p in printed_values if p is not None}
+        for e, printed in zip(entries, printed_values):
+            src = str(e.get("sumber", ""))
+            if printed is None:  # printed as "-": no data
+                if isinstance(value, Decimal):
+                    self.out.append(Temuan("T102", "sedang", ident,
+                                           f"{obj.nama}: {fname} dicetak \"-\" (tanpa data) di {src}, aturan "
+                                           f"menghitung {_fmt(value)}", fname, value, None, src, rule, derivasi))
+                continue
+            if value is TANPA_DATA or isinstance(value, Galat):
+                state = "tanpa data" if value is TANPA_DATA else "galat"
+                self.out.append(Temuan("T102", "sedang", ident,
+                                       f"{obj.nama}: {fname} dicetak {_fmt(printed)} di {src}, aturan: {state}",
+                                       fname, None, printed, src, rule, derivasi))
+                continue
+            if agrees(printed, [value, *raws], self.modes):
+                continue
+            level = _level(value, printed, target, fname)
+            others = sorted(d for d in distinct if d != printed and agrees(d, [value, *raws], self.modes))
+            if others and LEVEL_ORDER[level] > LEVEL_ORDER["sedang"]:
+                level = "sedang"  # the report prints both the right figure and this one
+            msg = (f"{obj.nama} ({ident}): {fname} dicetak {_fmt(printed)} di {src}, aturan menghitung "
+                   f"{_fmt(value)}")
+            if derivasi:
+                msg += f" ({derivasi})"
+            why = self.explain(obj, fname, printed, rep_fields or {})
+            if why:
+                msg += f"; {why}"
+            if others:
+                msg += f"; di tempat lain laporan mencetak {', '.join(_fmt(o) for o in others)}"
+            self.out.append(Temuan("T101", level, ident, msg, fname, value, printed, src, rule, derivasi))
+
+    def explain(self, obj: ObjectResult, fname: str, printed: Decimal, rep_fields: dict) -> str:
+        """Why a printed capaian differs: find a printed realisasi that gives it (e.g. 4 instead of 4,01)."""
+        if fname != "capaian" or obj.target in (None, 0):
+            return ""
+        for e in _entries(rep_fields.get("realisasi")):
+            alt = printed_decimal(e.get("nilai"))
+            if alt is None or alt == obj.value:
+                continue
+            cap = CTX.multiply(CTX.divide(alt, obj.target), HUNDRED)
+            if agrees(printed, [cap], self.modes):
+                return (f"{_fmt(printed)} = {_fmt(alt)} / {_fmt(obj.target)} × 100: dihitung dari realisasi "
+                        f"{_fmt(alt)} (dicetak di {e.get('sumber', '?')}), bukan {_fmt(obj.value)}")
+        return ""
+
+    def sasaran_mean(self, ident: str, obj: ObjectResult | None, entries: list[dict]) -> None:
+        """A printed sasaran capaian that is not the mean of its indicators' printed capaian.
+
+        An indicator may be printed with different capaian in different tables; the sasaran figure is fine
+        when *some* choice of one printed capaian per indicator averages to it (indicators printed "-" are
+        left out, as the rules do).
+        """
+        if obj is None or not entries:
+            return
+        choices: list[list[Decimal]] = []
+        names = []
+        for iid in obj.meta.get("indikator", []):
+            rep = ((self.rep.get("indikator") or {}).get(iid) or {}).get("capaian")
+            vals = sorted({v for v in (printed_decimal(e.get("nilai")) for e in _entries(rep)) if v is not None})
+            if vals:
+                choices.append(vals)
+                names.append(iid)
+        if not choices:
+            return
+        means = []
+        for combo in islice(product(*choices), 2000):
+            means.append(CTX.divide(sum(combo, Decimal(0)), Decimal(len(combo))))
+        seen = set()
+        for e in entries:
+            printed = printed_decimal(e.get("nilai"))
+            if printed is None or printed in seen:
+                continue
+            if agrees(printed, means + [round_to(x, 2) for x in means], self.modes):
+                continue
+            seen.add(printed)
+            best = min(means, key=lambda x: abs(x - printed))
+            listing = "; ".join(f"{n} {'/'.join(_fmt(v) for v in vs)}" for n, vs in zip(names, choices))
+            msg = (f"{obj.nama} ({ident}): capaian sasaran dicetak {_fmt(printed)} ({e.get('sumber', '?')}), "
+                   f"padahal bukan rata-rata capaian indikator yang dicetak ({listing}); rata-rata terdekat "
+                   f"{_fmt(round_to(best, 2))}")
+            self.out.append(Temuan("T203", _level(round_to(best, 2), printed, None, "capaian"), ident, msg,
+                                   "capaian_sasaran_bukan_rata_rata", round_to(best, 2), printed,
+                                   str(e.get("sumber", "")), f"{obj.span.file}:{obj.span.line}" if obj.span else ""))
+
+    # ---- sections (e.g. anggaran): tables by alias or name, values by name ----
+    def sections(self) -> None:
+        rs = self.r.rules.rules
+        for section in {b.section for b in rs.rows.values() if b.section} | {
+                v.section for v in rs.values.values() if v.section}:
+            rep = self.rep.get(section) or {}
+            if not isinstance(rep, dict):
+                continue
+            blocks = {b.table: b for b in rs.rows.values() if b.section == section}
+            for key, entries in rep.items():
+                if key in self.r.values:
+                    obj = self.r.values[key]
+                    self.compare(key, obj, "nilai", obj.value, [obj.raw], _entries(entries), None)
+                    continue
+                table, column = self._table_for(key, blocks)
+                if table is None:
+                    continue
+                self.compare_rows(section, table, blocks[table], column, _entries(entries) if column else
+                                  [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else [])
+
+    def _table_for(self, key: str, blocks) -> tuple[str | None, str | None]:
+        if key in blocks:
+            return key, None
+        for table, blk in blocks.items():
+            if blk.alias and key.endswith("_" + blk.alias):
+                return table, key[: -len(blk.alias) - 1]
+        return None, None
+
+    def compare_rows(self, section: str, table: str, blk, column: str | None, entries: list[dict]) -> None:
+        rows = self.r.tables.get(table) or []
+        tdef = self.r.rules.rules.tables[table]
+        key_cols = [c.name for c in tdef.columns if c.kind == "teks"]
+        label = blk.alias or table
+        for e in entries:
+            match_col = next((k for k in key_cols if k in e), None)
+            if match_col is None:
+                continue
+            row_i = next((i for i, r in enumerate(rows) if str(r.get(match_col)) == str(e[match_col])), None)
+            src = str(e.get("sumber", ""))
+            if row_i is None:
+                self.out.append(Temuan("T103", "info", f"{section}.{label}", f"baris {e[match_col]} dilaporkan di "
+                                       f"{src} tetapi tidak ada dalam data", "", None, None, src))
+                continue
+            row = rows[row_i]
+            fields = {column: e.get("nilai")} if column else {k: v for k, v in e.items()
+                                                                   if k not in (match_col, "sumber")}
+            for fname, pv in fields.items():
+                printed = printed_decimal(pv)
+                computed = row.get(fname)
+                if printed is None or not isinstance(computed, Decimal):
+                    continue
+                if agrees(printed, [computed], self.modes):
+                    continue
+                step = self.r.row_steps.get((table, row_i, fname))
+                deriv = step.line() if step else ""
+                ident = f"{section}.{label}.{e[match_col]}"
+                msg = (f"{ident}: {fname} dicetak {_fmt(printed)} di {src}, aturan menghitung {_fmt(computed)}"
+                       + (f" ({deriv})" if deriv else ""))
+                self.out.append(Temuan("T101", _level(computed, printed, None, fname), ident, msg, fname, computed,
+                                       printed, src, f"{blk.span.file}:{blk.span.line}", deriv))
+
+    def sorted(self) -> list[Temuan]:
+        uniq: dict[tuple, Temuan] = {}
+        for t in self.out:
+            uniq.setdefault((t.kode, t.objek, t.bidang, str(t.dilaporkan), t.sumber), t)
+        return sorted(uniq.values(), key=lambda t: (LEVEL_ORDER.get(t.tingkat, 9), t.objek, t.bidang, t.sumber))
+
+
+def find(result: Result, reported: dict[str, Any] | None = None) -> list[Temuan]:
+    """All findings of one evaluation: data observations, rule checks, and printed-vs-computed differences."""
+    return _Finder(result, reported if reported is not None else result.inputs.reported).run()

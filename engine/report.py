@@ -1,0 +1,170 @@
+"""Views of a result: the JSON structure of ``kinerja hitung --json`` and the Tabel 4 style text summary.
+
+Readers only: nothing here computes a figure. Numbers go to JSON as numbers (rounded as the rules say),
+``null`` where there is no value.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import model as m
+from .evaluator import ObjectResult, Result
+from .findings import LEVEL_ORDER, Temuan
+from .trace import to_dict as trace_dict
+from .values import TANPA_DATA, Galat, format_id, to_json_number
+
+
+def _src(span: m.Span | None) -> str | None:
+    return f"{span.file}:{span.line}" if span and span.line else None
+
+
+def _obj(o: ObjectResult, trace: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": o.id, "nama": o.nama}
+    if trace and o.step is not None:
+        out["jejak"] = trace_dict(o.step)
+    return out
+
+
+def indicator_json(o: ObjectResult, trace: bool = False) -> dict[str, Any]:
+    out = _obj(o, False)
+    out.update({
+        "sasaran": o.meta.get("sasaran"), "eselon": o.meta.get("eselon"), "satuan": o.meta.get("satuan"),
+        "arah": o.meta.get("arah"), "target": to_json_number(o.target), "realisasi": to_json_number(o.value),
+        "capaian": to_json_number(o.capaian), "status": o.status, "pesan": o.pesan or None,
+        "derivasi": o.step.line() if o.step else None,
+        "derivasi_capaian": o.capaian_step.line() if o.capaian_step else None,
+        "aturan": _src(o.span), "sumber_laporan": o.meta.get("sumber") or None,
+    })
+    if trace and o.step is not None:
+        out["jejak"] = trace_dict(o.step)
+    return out
+
+
+def index_json(o: ObjectResult, trace: bool = False) -> dict[str, Any]:
+    out = _obj(o, False)
+    out.update({
+        "induk": o.meta.get("induk") or None, "skala": to_json_number(o.meta.get("skala")),
+        "nilai": to_json_number(o.value), "target": to_json_number(o.target),
+        "capaian": to_json_number(o.capaian), "status": o.status, "pesan": o.pesan or None,
+        "derivasi": o.step.line() if o.step else None, "aturan": _src(o.span),
+        "sumber_laporan": o.meta.get("sumber") or None,
+    })
+    if trace and o.step is not None:
+        out["jejak"] = trace_dict(o.step)
+    return out
+
+
+def sasaran_json(o: ObjectResult, trace: bool = False) -> dict[str, Any]:
+    out = _obj(o, False)
+    out.update({
+        "eselon": o.meta.get("eselon"), "indikator": o.meta.get("indikator"),
+        "capaian": to_json_number(o.value), "status": o.status, "pesan": o.pesan or None,
+        "derivasi": o.step.line() if o.step else None, "aturan": _src(o.span),
+        "sumber_laporan": o.meta.get("sumber") or None,
+    })
+    if trace and o.step is not None:
+        out["jejak"] = trace_dict(o.step)
+    return out
+
+
+def _row_json(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: to_json_number(v) for k, v in row.items()}
+
+
+def to_json(result: Result, findings: list[Temuan], trace: bool = False) -> dict[str, Any]:
+    rs = result.rules.rules
+    out: dict[str, Any] = {
+        "aturan": {"nama": rs.name, "judul": rs.title or None, "versi": rs.version, "induk": rs.parents or None},
+        "unit": rs.unit or None,
+        "sumber_data": result.inputs.origin or None,
+        "indikator": [indicator_json(o, trace) for o in result.indicators.values()],
+        "indeks": [index_json(o, trace) for o in result.indices.values()],
+        "sasaran": [sasaran_json(o, trace) for o in result.sasaran.values()],
+    }
+    sections: dict[str, dict[str, Any]] = {}
+    for blk in rs.rows.values():
+        if blk.section:
+            sections.setdefault(blk.section, {})[blk.alias or blk.table] = [
+                _row_json(r) for r in result.tables.get(blk.table, [])]
+    loose: dict[str, Any] = {}
+    for name, o in result.values.items():
+        target = sections.setdefault(o.meta["bagian"], {}) if o.meta.get("bagian") else loose
+        target[name] = to_json_number(o.value)
+    for key, val in sections.items():
+        out[key] = val
+    if loose:
+        out["nilai"] = loose
+    out["temuan"] = [t.to_dict() for t in findings]
+    out["masalah_masukan"] = [p.to_dict() for p in result.inputs.problems]
+    out["ringkasan"] = {
+        "indikator": len(result.indicators), "sasaran": len(result.sasaran), "indeks": len(result.indices),
+        "temuan": {lvl: sum(1 for t in findings if t.tingkat == lvl) for lvl in LEVEL_ORDER},
+        "galat": sum(1 for o in result.all_objects() if o.status == "galat"),
+    }
+    return out
+
+
+def _pct(v: Any) -> str:
+    if v is TANPA_DATA or v is None:
+        return "-"
+    if isinstance(v, Galat):
+        return "GALAT"
+    return format_id(v, 2)
+
+
+def summary_text(result: Result, findings: list[Temuan], lang: str = "id", width: int = 100) -> str:
+    """Tabel 4 style: per eselon, per sasaran its capaian; then the findings by severity."""
+    rs = result.rules.rules
+    lines = []
+    title = rs.title or rs.name
+    lines.append(title)
+    if rs.unit:
+        lines.append(rs.unit)
+    lines.append(f"Set aturan: {rs.name} (versi {rs.version})" if lang == "id" else
+                 f"Rule set: {rs.name} (version {rs.version})")
+    if result.inputs.origin:
+        lines.append(("Data: " if lang == "id" else "Data: ") + result.inputs.origin)
+    lines.append("")
+    head = "CAPAIAN KINERJA PER SASARAN (gaya Tabel 4)" if lang == "id" else "ACHIEVEMENT PER SASARAN (Tabel 4 style)"
+    lines.append(head)
+    lines.append("=" * len(head))
+    by_group: dict[str, list[ObjectResult]] = {}
+    for s in result.sasaran.values():
+        by_group.setdefault(s.meta.get("eselon", ""), []).append(s)
+    name_w = width - 14
+    for gid, items in by_group.items():
+        e = rs.eselons.get(gid)
+        if e is not None:
+            lines.append("")
+            lines.append(f"{e.name}" + (f" — {e.division}" if e.division else ""))
+        for n, s in enumerate(items, 1):
+            name = s.nama if len(s.nama) <= name_w else s.nama[: name_w - 1] + "…"
+            lines.append(f"  {n:>2}. {name:<{name_w}} {_pct(s.value):>8}")
+            for iid in s.meta.get("indikator", []):
+                ind = result.indicators[iid]
+                real = _pct(ind.value) if ind.meta.get("satuan") in ("persen", "indeks") else (
+                    format_id(ind.value) if ind.status == "ok" else _pct(ind.value))
+                tgt = format_id(ind.target) if ind.target is not None else "-"
+                status = "" if ind.status == "ok" else f" [{ind.status}]"
+                lines.append(f"        · {iid}: target {tgt}, realisasi {real}, capaian {_pct(ind.capaian)}{status}")
+    lines.append("")
+    head = f"TEMUAN ({len(findings)})" if lang == "id" else f"FINDINGS ({len(findings)})"
+    lines.append(head)
+    lines.append("=" * len(head))
+    if not findings:
+        lines.append("Tidak ada temuan." if lang == "id" else "No findings.")
+    for level in LEVEL_ORDER:
+        group = [t for t in findings if t.tingkat == level]
+        if not group:
+            continue
+        lines.append("")
+        lines.append(f"[{level.upper()}] {len(group)}")
+        for t in group:
+            lines.append(f"  - {t.kode} {t.pesan}")
+    if result.inputs.problems:
+        lines.append("")
+        lines.append("MASALAH MASUKAN" if lang == "id" else "INPUT PROBLEMS")
+        for p in result.inputs.problems:
+            lines.append(f"  - {p.location}: {p.message if lang == 'id' else (p.message_en or p.message)}")
+    return "\n".join(lines)
