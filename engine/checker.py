@@ -516,7 +516,7 @@ class _Checker:
             self.deps.setdefault(idx.id, set()).add(child.id)
             if child.weight is None:
                 self.report("E409", child.span, name=child.id, width=len(child.id.split(".")[-1]))
-        if idx.children:
+        if idx.children and all(c.weight is not None for c in idx.children):
             self.check_weight_sum([c.weight for c in idx.children], idx.span, idx.id, Decimal(1))
         for comp in idx.components:
             self.check_component(idx.id, comp)

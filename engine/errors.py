@@ -66,7 +66,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "E409": ("Sub-indeks {name} memerlukan bobot.", "Sub-index {name} needs a weight."),
     # warnings
     "W501": ("Masukan {name} tidak dipakai oleh aturan mana pun.", "Input {name} is not used by any rule."),
-    "W502": ("Indikator {name} tidak berada dalam sasaran.", "Indicator {name} is not inside a sasaran."),
 }
 
 HINTS: dict[str, tuple[str, str]] = {
@@ -88,7 +87,8 @@ def language() -> str:
     return "en" if lang.startswith("en") else "id"
 
 
-def render(table: dict[str, tuple[str, str]], key: str, lang: str, **fields: Any) -> str:
+def render(_catalog: dict[str, tuple[str, str]], _key: str, _lang: str, **fields: Any) -> str:
+    table, key, lang = _catalog, _key, _lang
     idx = 1 if lang == "en" else 0
     # A field may carry both languages ({"id": …, "en": …}), e.g. expected tokens put into words.
     local = {k: (v.get(lang, v.get("id")) if isinstance(v, dict) and "id" in v else v) for k, v in fields.items()}
