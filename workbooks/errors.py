@@ -12,33 +12,36 @@ Codes never change meaning once published; messages may be reworded.
 
 from __future__ import annotations
 
-from typing import Any
+from kinerja.engine.errors import InputError
 
 # --- B1xx: the workbook cannot be read or written (raised as WorkbookError) ---------------------------------
+# B101/B102 mean the same as for data files (workbooks/datafile.py); B103–B105 are data-file codes.
 FILE_NOT_FOUND = "B101"  # the file does not exist
 NOT_A_WORKBOOK = "B102"  # not an xlsx/xlsm zip (bad zip, .xls, encrypted, Strict OOXML, no workbook part)
-LOCKED = "B103"  # open in Excel or LibreOffice (owner/lock file next to it)
-READ_ONLY = "B104"  # the file or its folder cannot be written
-SHEET_NOT_FOUND = "B105"  # a write target names a sheet that does not exist
-BAD_TARGET = "B106"  # a write target is not one writable cell (unknown name, range, shared-formula master…)
-NOT_OWNED = "B107"  # a sheet or defined name kinerja would replace belongs to the operator
-BAD_VALUE = "B108"  # a value kinerja was asked to write cannot be stored (NaN, unknown type, text too long)
-WRITE_FAILED = "B109"  # the operating system refused the write; the original file is intact
-WRONG_EXTENSION = "B110"  # a macro-enabled workbook would be saved under .xlsx (Excel refuses to open it)
+LOCKED = "B111"  # open in Excel or LibreOffice (owner/lock file next to it)
+READ_ONLY = "B112"  # the file or its folder cannot be written
+SHEET_NOT_FOUND = "B113"  # a write target names a sheet that does not exist
+BAD_TARGET = "B114"  # a write target is not one writable cell (unknown name, range, shared-formula master…)
+NOT_OWNED = "B115"  # a sheet or defined name kinerja would replace belongs to the operator
+BAD_VALUE = "B116"  # a value kinerja was asked to write cannot be stored (NaN, unknown type, text too long)
+WRITE_FAILED = "B117"  # the operating system refused the write; the original file is intact
+WRONG_EXTENSION = "B118"  # a macro-enabled workbook would be saved under .xlsx (Excel refuses to open it)
 
 # --- B2xx: one input value is wrong (InputProblem.code) -------------------------------------------------------
-NAME_MISSING = "B201"  # no workbook-level defined name (or Excel table) for the input
-NAME_DELETED_SHEET = "B202"  # the defined name points to #REF! (its sheet or cells were deleted)
-NAME_NOT_A_RANGE = "B203"  # the defined name is a constant, formula, several areas, another file, or an unknown sheet
-NOT_ONE_CELL = "B204"  # a range or merged area where one cell is expected
+# B201–B203 mean the same for every input source (data files use them too); B204 is the data files' "row is
+# not a mapping". The rest are about cells and names.
+WRONG_TYPE = "B201"  # text (or TRUE/FALSE) where a number is expected, or TRUE/FALSE where text is expected
+NOT_A_COUNT = "B202"  # a count (cacah) that is negative or has a fractional part
+NEGATIVE_RUPIAH = "B203"  # a negative rupiah amount
 REQUIRED_EMPTY = "B205"  # a required cell is empty
-WRONG_TYPE = "B206"  # text (or TRUE/FALSE) where a number is expected, or TRUE/FALSE where text is expected
-NEGATIVE = "B207"  # a negative count or rupiah amount
-FRACTION = "B208"  # a count with a fractional part
-ERROR_VALUE = "B209"  # an error value such as #DIV/0!, #REF!, #N/A
-NO_CACHED_VALUE = "B210"  # a formula whose result was never saved in the file
-COLUMN_MISSING = "B211"  # a table's header row lacks a declared column
-TABLE_EMPTY = "B212"  # a required table has no data rows
+ERROR_VALUE = "B206"  # an error value such as #DIV/0!, #REF!, #N/A
+NO_CACHED_VALUE = "B207"  # a formula whose result was never saved in the file
+NAME_MISSING = "B208"  # no workbook-level defined name (or Excel table) for the input
+NAME_DELETED_SHEET = "B209"  # the defined name points to #REF! (its sheet or cells were deleted)
+NAME_NOT_A_RANGE = "B210"  # the defined name is a constant, formula, several areas, another file, or an unknown sheet
+NOT_ONE_CELL = "B211"  # a range or merged area where one cell is expected
+COLUMN_MISSING = "B212"  # a table's header row lacks a declared column
+TABLE_EMPTY = "B213"  # a required table has no data rows
 
 CODES: dict[str, str] = {
     FILE_NOT_FOUND: "berkas tidak ditemukan",
@@ -51,40 +54,31 @@ CODES: dict[str, str] = {
     BAD_VALUE: "nilai tidak dapat disimpan",
     WRITE_FAILED: "gagal menulis berkas",
     WRONG_EXTENSION: "ekstensi tidak cocok",
+    WRONG_TYPE: "jenis nilai salah",
+    NOT_A_COUNT: "bukan bilangan cacah",
+    NEGATIVE_RUPIAH: "rupiah negatif",
+    REQUIRED_EMPTY: "sel wajib kosong",
+    ERROR_VALUE: "nilai galat",
+    NO_CACHED_VALUE: "rumus tanpa nilai tersimpan",
     NAME_MISSING: "nama tidak ditemukan",
     NAME_DELETED_SHEET: "nama menunjuk ke #REF!",
     NAME_NOT_A_RANGE: "nama bukan rujukan sel",
     NOT_ONE_CELL: "bukan satu sel",
-    REQUIRED_EMPTY: "sel wajib kosong",
-    WRONG_TYPE: "jenis nilai salah",
-    NEGATIVE: "bilangan negatif",
-    FRACTION: "bilangan cacah berpecahan",
-    ERROR_VALUE: "nilai galat",
-    NO_CACHED_VALUE: "rumus tanpa nilai tersimpan",
     COLUMN_MISSING: "kolom tabel tidak ada",
     TABLE_EMPTY: "tabel wajib kosong",
 }
 
 
-class WorkbookError(Exception):
-    """Root of every error raised by kinerja.workbooks. Raised before anything at the destination changed.
+class WorkbookError(InputError):
+    """Root of every error raised by kinerja.workbooks (a :class:`kinerja.engine.errors.KinerjaError`, so the
+    CLI handles it like any other). Raised before anything at the destination changed.
 
     ``location`` is the file path, optionally followed by ``: Sheet!Cell`` (or a defined name).
     """
 
-    def __init__(self, code: str, location: str, message: str, message_en: str = "", hint: str = ""):
-        super().__init__(f"{code} {location}: {message}")
-        self.code = code
-        self.location = location
-        self.message = message
-        self.message_en = message_en
-        self.hint = hint
+    def __init__(self, code: str, location: str, message: str, message_en: str = "", hint: str = "",
+                 hint_en: str = ""):
+        super().__init__(message, message_en=message_en, location=location, hint=hint, hint_en=hint_en, code=code)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "kode": self.code,
-            "lokasi": self.location,
-            "pesan": self.message,
-            "pesan_en": self.message_en,
-            "saran": self.hint,
-        }
+    def __str__(self) -> str:
+        return f"{self.code} {self.location}: {self.message_id}"

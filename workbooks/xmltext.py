@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 _ATTR = re.compile(r"""([^\s=/>]+)\s*=\s*("[^"]*"|'[^']*')""")
 _START_TAG = r"""<{q}(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(/?)>"""
-_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\r\x0e-\x1f\ufffe\uffff]")  # \r: parsers turn it into \n
 _XML_ESCAPED = re.compile(r"_(x[0-9A-Fa-f]{4})_")
 
 

@@ -74,8 +74,8 @@ def test_workbook_names_expose_output_cells(operator_xlsx):
 
 BAD = [  # name, kind, code, location, words the message must carry
     ("teks_di_angka", "cacah", E.WRONG_TYPE, "Input!C5", ['berisi teks "lima puluh"', "bilangan cacah", "mis. 55"]),
-    ("negatif", "cacah", E.NEGATIVE, "Input!C6", ["negatif -3"]),
-    ("pecahan", "cacah", E.FRACTION, "Input!C7", ["pecahan 2.5"]),
+    ("negatif", "cacah", E.NOT_A_COUNT, "Input!C6", ["negatif -3"]),
+    ("pecahan", "cacah", E.NOT_A_COUNT, "Input!C7", ["pecahan 2.5"]),
     ("kosong", "cacah", E.REQUIRED_EMPTY, "Input!C8", ["kosong"]),
     ("bagi_nol", "cacah", E.ERROR_VALUE, "Input!C9", ["#DIV/0!"]),
     ("ref_galat", "angka", E.ERROR_VALUE, "Input!C10", ["#REF!"]),
@@ -83,7 +83,7 @@ BAD = [  # name, kind, code, location, words the message must carry
     ("rentang", "cacah", E.NOT_ONE_CELL, "Input!C12:C13", ["rentang"]),
     ("logika", "angka", E.WRONG_TYPE, "Input!C14", ["TRUE"]),
     ("angka_teks", "cacah", E.WRONG_TYPE, "Input!C15", ["tersimpan sebagai teks", "Convert to Number"]),
-    ("rupiah_negatif", "rupiah", E.NEGATIVE, "Input!C16", ["negatif -10", "rupiah"]),
+    ("rupiah_negatif", "rupiah", E.NEGATIVE_RUPIAH, "Input!C16", ["negatif -10", "rupiah"]),
     ("dalam_gabungan", "cacah", E.NOT_ONE_CELL, "Input!C19", ["C18:C19", "Input!C18"]),
     ("sheet_dihapus", "cacah", E.NAME_DELETED_SHEET, "#REF!C5", ["#REF!", "Name Manager"]),
     ("konstanta", "angka", E.NAME_NOT_A_RANGE, "0.5", ["bukan rujukan"]),

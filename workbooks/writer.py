@@ -1,0 +1,331 @@
+"""Write results back into an operator's workbook without losing anything else in it.
+
+kinerja owns exactly: the cells named in ``cells`` (output cells of a template), the sheets in
+``owned_sheets`` (e.g. "Hasil", "Audit" — recreated on every run), the workbook-level names in ``owned_names``,
+its ``kinerja.*`` custom document properties (docProps/custom.xml: ``meta`` and the record of what it owns),
+``<calcPr fullCalcOnLoad="1"/>``, the cell formats it appends to styles.xml, and the removal of
+xl/calcChain.xml (a cache Excel rebuilds). Every other zip member is copied byte for byte.
+
+Why custom document properties for ``meta``: they travel with the file, survive Excel and LibreOffice saves,
+are visible under File › Properties, and — unlike a hidden sheet — do not appear among the operator's sheets.
+Excel limits a text property to 255 characters, so longer values are stored in numbered parts
+(``name``, ``name~2``, …) and joined by :func:`read_meta`.
+
+A sheet or name that exists but is not recorded as kinerja's is the operator's: replacing it is refused
+(``B107``) unless the caller lists it in ``adopt`` (e.g. a template that ships an empty "Hasil").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from .atomic import check_writable
+from .errors import BAD_TARGET, NOT_OWNED, SHEET_NOT_FOUND, WRONG_EXTENSION, WorkbookError
+from .ooxml import NS, NS_R, Package, StyleRecipe, cell_xml, number_text
+from .refs import Ref, RefProblem, cell_name, parse_ref
+
+PROP_PREFIX = "kinerja."
+_META = PROP_PREFIX + "meta."
+_OWNED_SHEETS = PROP_PREFIX + "owned.sheets"
+_OWNED_NAMES = PROP_PREFIX + "owned.names"
+_PROP_MAX = 255
+
+STYLES: dict[str, StyleRecipe] = {
+    "header": StyleRecipe(bold=True, fill_rgb="FFD9E1F2", wrap=True, vertical="center"),
+    "bold": StyleRecipe(bold=True),
+    "number0": StyleRecipe(num_fmt_id=3),  # #,##0
+    "number2": StyleRecipe(num_fmt_id=4),  # #,##0.00
+    "text": StyleRecipe(num_fmt_id=49),  # @
+    "wrap": StyleRecipe(wrap=True, vertical="top"),
+}
+
+Value = None | Decimal | int | float | str | bool
+
+
+@dataclass(frozen=True)
+class CellWrite:
+    """What to put in one cell: a value, or a live formula (``"=ROUND(Input!C5/Input!C6*100,2)"``) that
+    Excel/LibreOffice compute on load. ``style``: a key of :data:`STYLES`, or None to keep the cell's format."""
+
+    value: Value = None
+    formula: str | None = None
+    style: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.formula is not None and self.value is not None:
+            raise ValueError("CellWrite: value dan formula tidak boleh diisi bersamaan")
+        if self.style is not None and self.style not in STYLES:
+            raise ValueError(f"CellWrite: gaya {self.style!r} tidak dikenal; pilih {', '.join(STYLES)}")
+
+
+@dataclass(frozen=True)
+class Ownership:
+    sheets: tuple[str, ...]
+    names: tuple[str, ...]
+
+
+def write_back(
+    path: str | Path,
+    *,
+    out_path: str | Path | None = None,
+    cells: dict[str, CellWrite] | None = None,
+    owned_sheets: dict[str, list[list[CellWrite | None]]] | None = None,
+    owned_names: dict[str, str] | None = None,
+    meta: dict[str, str] | None = None,
+    adopt: Iterable[str] = (),
+) -> Path:
+    """Write into ``path`` (in place) or into a copy at ``out_path``; returns the written path.
+
+    ``cells``: key = a workbook-level defined name or ``Sheet!A1``. ``owned_sheets``: sheet name → rows of
+    cells, created at the end of the workbook or recreated in place. ``owned_names``: name → ``Sheet!$A$1``.
+    ``meta``: replaces all previously stored meta. All-or-nothing: on any error nothing at the destination
+    changed. Identical arguments on an identical file give identical bytes.
+    """
+    src = Path(path)
+    dest = Path(out_path) if out_path is not None else src
+    check_writable(dest)
+    pkg = Package(src)
+    if out_path is not None:
+        _check_extension(pkg, dest)
+    cells, owned_sheets, owned_names = cells or {}, owned_sheets or {}, owned_names or {}
+    adopted = {a.casefold() for a in adopt}
+    owned = read_ownership_from(pkg)
+    owned_s = {s.casefold() for s in owned.sheets} | adopted
+    owned_n = {n.casefold() for n in owned.names} | adopted
+
+    for name in owned_sheets:
+        if pkg.sheet(name) is not None and name.casefold() not in owned_s:
+            raise _not_owned(pkg, "sheet", name)
+    existing_names = pkg.workbook_names()
+    names_text: dict[str, str] = {}
+    for name, ref_text in owned_names.items():
+        if name.casefold() in existing_names and name.casefold() not in owned_n:
+            raise _not_owned(pkg, "nama", name)
+        names_text[name] = _name_ref(pkg, name, ref_text, owned_sheets).formula()
+
+    used = {c.style for c in cells.values() if c.style}
+    used |= {c.style for rows in owned_sheets.values() for row in rows for c in row if c is not None and c.style}
+    style_ids = pkg.ensure_styles({k: STYLES[k] for k in STYLES if k in used})
+
+    targets = _resolve_cells(pkg, cells, names_text, owned_sheets)
+    for name, rows in owned_sheets.items():
+        pkg.put_sheet(name, owned_sheet_xml(rows, style_ids, f"{src}: {name}"))
+    for sheet, writes in targets.items():
+        pkg.set_cells(sheet, {rc: (w.value, w.formula, style_ids.get(w.style) if w.style else None)
+                              for rc, w in writes.items()})
+    if names_text:
+        pkg.set_defined_names(names_text)
+    pkg.set_full_calc_on_load()
+    if targets or owned_sheets:
+        pkg.drop_calc_chain()
+
+    record = Ownership(_union(owned.sheets, owned_sheets), _union(owned.names, owned_names))
+    props = {}
+    if record.sheets:
+        props.update(_chunked(_OWNED_SHEETS, json.dumps(list(record.sheets), ensure_ascii=False)))
+    if record.names:
+        props.update(_chunked(_OWNED_NAMES, json.dumps(list(record.names), ensure_ascii=False)))
+    for key, value in (meta or {}).items():
+        props.update(_chunked(_META + key, str(value)))
+    if props or pkg.custom_properties():
+        pkg.set_custom_properties(PROP_PREFIX, props)
+    return pkg.save(dest)
+
+
+def read_meta(path: str | Path) -> dict[str, str]:
+    """The ``meta`` stored by the last :func:`write_back`."""
+    props = _joined(Package(path).custom_properties())
+    return {k[len(_META):]: v for k, v in props.items() if k.startswith(_META)}
+
+
+def read_ownership(path: str | Path) -> Ownership:
+    """The sheets and defined names kinerja has created in this workbook (and may therefore replace)."""
+    return read_ownership_from(Package(path))
+
+
+def read_ownership_from(pkg: Package) -> Ownership:
+    props = _joined(pkg.custom_properties())
+
+    def load(key: str) -> tuple[str, ...]:
+        try:
+            value = json.loads(props.get(key, "[]"))
+        except ValueError:
+            return ()
+        return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
+
+    return Ownership(load(_OWNED_SHEETS), load(_OWNED_NAMES))
+
+
+# --- owned sheets -------------------------------------------------------------------------------------------
+
+
+def owned_sheet_xml(rows: list[list[CellWrite | None]], style_ids: dict[str, int], where: str = "") -> str:
+    """A complete worksheet part for a kinerja-owned sheet: column widths from the content, header row frozen
+    when the first row is all ``header`` style."""
+    widths: dict[int, float] = {}
+    body = []
+    for r, row in enumerate(rows, start=1):
+        cells = []
+        for c, w in enumerate(row, start=1):
+            if w is None:
+                continue
+            cells.append(cell_xml("", r, c, w.value, w.formula, style_ids.get(w.style) if w.style else None, where))
+            widths[c] = max(widths.get(c, 0), _display_width(w))
+        if cells:
+            body.append(f'<row r="{r}">{"".join(cells)}</row>')
+    ncols = max((len(r) for r in rows), default=0)
+    dim = f"A1:{cell_name(max(len(rows), 1), max(ncols, 1))}" if rows and ncols else "A1"
+    first = [w for w in (rows[0] if rows else []) if w is not None]
+    frozen = bool(first) and len(rows) > 1 and all(w.style == "header" for w in first)
+    view = ('<sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
+            'state="frozen"/></sheetView>' if frozen else '<sheetView workbookViewId="0"/>')
+    cols = "".join(f'<col min="{c}" max="{c}" width="{w:.2f}" customWidth="1"/>' for c, w in sorted(widths.items()))
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<worksheet xmlns="{NS}" xmlns:r="{NS_R}"><dimension ref="{dim}"/><sheetViews>{view}</sheetViews>'
+        '<sheetFormatPr defaultRowHeight="15"/>'
+        + (f"<cols>{cols}</cols>" if cols else "")
+        + f'<sheetData>{"".join(body)}</sheetData>'
+        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
+    )
+
+
+def _display_width(w: CellWrite) -> float:
+    if w.formula is not None:
+        n = 12
+    elif isinstance(w.value, str):
+        n = max((len(line) for line in w.value.splitlines()), default=0)
+    elif w.value is None or isinstance(w.value, bool):
+        n = 6
+    else:
+        n = len(number_text(w.value)) + 4
+    limit = 40 if w.style in ("wrap", "header") else 60
+    return float(min(max(n + 2, 8), limit))
+
+
+# --- resolving targets --------------------------------------------------------------------------------------
+
+
+def _resolve_cells(pkg: Package, cells: dict[str, CellWrite], names_text: dict[str, str],
+                   owned_sheets: dict) -> dict[str, dict[tuple[int, int], CellWrite]]:
+    owned = {s.casefold() for s in owned_sheets}
+    new_names = {n.casefold(): t for n, t in names_text.items()}
+    wb_names = pkg.workbook_names()
+    out: dict[str, dict[tuple[int, int], CellWrite]] = {}
+    for key, w in cells.items():
+        where = f"{pkg.path}: {key}"
+        if "!" in key:
+            ref = _parse(key, where)
+        elif key.casefold() in new_names:
+            ref = parse_ref(new_names[key.casefold()])
+        elif key.casefold() in wb_names:
+            ref = _parse(wb_names[key.casefold()].text, where, key)
+        else:
+            raise WorkbookError(BAD_TARGET, where, f"nama {key} tidak ada di buku kerja.",
+                                f"there is no defined name {key} in the workbook.",
+                                "Gunakan templat kinerja terbaru atau buat nama itu di Name Manager.")
+        if ref.sheet.casefold() in owned:
+            raise WorkbookError(BAD_TARGET, where, f"{key} berada di sheet milik kinerja {ref.sheet} yang dibuat ulang.",
+                                f"{key} is on kinerja's sheet {ref.sheet}, which is recreated.",
+                                f"Masukkan sel itu ke baris sheet {ref.sheet}.")
+        sheet = pkg.sheet(ref.sheet)
+        if sheet is None or not sheet.is_worksheet or not sheet.part:
+            raise WorkbookError(SHEET_NOT_FOUND, where, f"sheet {ref.sheet} tidak ada.",
+                                f"there is no worksheet {ref.sheet}.", "Periksa nama sheet pada nama/alamat sel.")
+        if not ref.is_single:
+            merge = next((m for m in pkg.cells(sheet.name).merged
+                          if (m.row1, m.col1, m.row2, m.col2) == (ref.row1, ref.col1, ref.row2, ref.col2)), None)
+            if merge is None:
+                raise WorkbookError(BAD_TARGET, where, f"{key} menunjuk rentang {ref.location}, bukan satu sel.",
+                                    f"{key} points to the range {ref.location}, not one cell.",
+                                    "Arahkan nama ke satu sel (atau ke satu sel gabungan).")
+        out.setdefault(sheet.name, {})[(ref.row1, ref.col1)] = w
+    return out
+
+
+def _parse(text: str, where: str, name: str | None = None) -> Ref:
+    try:
+        return parse_ref(text)
+    except RefProblem as p:
+        label = f"nama {name} " if name else ""
+        raise WorkbookError(BAD_TARGET, where, f"{label}{text}: {p.reason}.", f"{name or ''} {text}: {p.reason_en}.",
+                            "Perbaiki rujukan di Name Manager atau gunakan templat kinerja terbaru.") from None
+
+
+_NAME_OK = re.compile(r"[A-Za-z_\\][\w.\\]*")
+
+
+def _name_ref(pkg: Package, name: str, ref_text: str, owned_sheets: dict) -> Ref:
+    where = f"{pkg.path}: {name}"
+    cellish = re.fullmatch(r"[A-Za-z]{1,3}\d+|[RrCc]|(?:[Rr]\d*)?(?:[Cc]\d*)?", name)
+    if not _NAME_OK.fullmatch(name) or cellish or len(name) > 255:
+        raise WorkbookError(BAD_TARGET, where, f"{name!r} bukan nama yang sah di Excel.",
+                            f"{name!r} is not a valid Excel name.",
+                            "Awali dengan huruf atau _, tanpa spasi, dan jangan berbentuk alamat sel.")
+    ref = _parse(ref_text, where, name)
+    if pkg.sheet(ref.sheet) is None and ref.sheet.casefold() not in {s.casefold() for s in owned_sheets}:
+        raise WorkbookError(SHEET_NOT_FOUND, where, f"nama {name} menunjuk ke sheet {ref.sheet} yang tidak ada.",
+                            f"name {name} points to the missing sheet {ref.sheet}.", "Periksa nama sheet.")
+    return ref
+
+
+def _not_owned(pkg: Package, what: str, name: str) -> WorkbookError:
+    en = "sheet" if what == "sheet" else "defined name"
+    return WorkbookError(
+        NOT_OWNED, f"{pkg.path}: {name}",
+        f"{what} {name} sudah ada dan bukan buatan kinerja; kinerja tidak menimpanya.",
+        f"the {en} {name} exists and was not created by kinerja; kinerja does not replace it.",
+        f"Ganti nama {what} {name} milik Anda, atau izinkan kinerja mengambil alihnya (adopt).",
+    )
+
+
+def _check_extension(pkg: Package, dest: Path) -> None:
+    suffix = dest.suffix.lower()
+    macro = pkg.is_macro_enabled()
+    if (macro and suffix in (".xlsx", ".xltx")) or (not macro and suffix in (".xlsm", ".xltm")):
+        want = ".xlsm" if macro else ".xlsx"
+        raise WorkbookError(
+            WRONG_EXTENSION, str(dest),
+            f"buku kerja {'bermakro' if macro else 'tanpa makro'} harus disimpan sebagai {want}; Excel menolak membuka "
+            f"berkas {suffix} ini.",
+            f"a {'macro-enabled' if macro else 'macro-free'} workbook must be saved as {want}; Excel refuses to "
+            f"open it as {suffix}.",
+            f"Gunakan nama berkas keluaran berakhiran {want}.",
+        )
+
+
+# --- custom property helpers --------------------------------------------------------------------------------
+
+
+def _union(old: tuple[str, ...], new: Iterable[str]) -> tuple[str, ...]:
+    seen = {o.casefold() for o in old}
+    out = list(old)
+    for n in new:
+        if n.casefold() not in seen:
+            seen.add(n.casefold())
+            out.append(n)
+    return tuple(out)
+
+
+def _chunked(name: str, value: str) -> dict[str, str]:
+    if len(value) <= _PROP_MAX:
+        return {name: value}
+    parts = [value[i:i + _PROP_MAX] for i in range(0, len(value), _PROP_MAX)]
+    return {name if i == 0 else f"{name}~{i + 1}": part for i, part in enumerate(parts)}
+
+
+def _joined(props: dict[str, str]) -> dict[str, str]:
+    out: dict[str, list[tuple[int, str]]] = {}
+    for key, value in props.items():
+        m = re.fullmatch(r"(.*)~(\d+)", key)
+        base, n = (m.group(1), int(m.group(2))) if m and key.startswith(PROP_PREFIX) else (key, 1)
+        out.setdefault(base, []).append((n, value))
+    return {k: "".join(v for _, v in sorted(parts)) for k, parts in out.items()}
+
+
+__all__ = ["STYLES", "CellWrite", "Ownership", "read_meta", "read_ownership", "write_back", "owned_sheet_xml"]
