@@ -18,7 +18,7 @@ import click
 
 from . import __version__
 from .engine import KinerjaError, RuleError, Tracer, check_rules, evaluate, input_specs, load_rules
-from .engine.errors import language
+from .engine.errors import language, set_language
 from .engine.findings import find
 from .engine.report import summary_text, to_json
 from .engine.trace import tree
@@ -89,7 +89,7 @@ class AliasGroup(click.Group):
 
 def _set_lang(ctx, param, value):
     if value:
-        os.environ["KINERJA_BAHASA"] = value
+        set_language(value)
     return value
 
 
@@ -102,9 +102,15 @@ data_option = click.option("--data", "data", multiple=True, type=click.Path(dir_
                            help="Berkas data: satu .yaml, atau satu/lebih .csv.")
 
 
+def _reset_lang(ctx, param, value):
+    set_language(value)
+    return value
+
+
 @click.group(cls=AliasGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kinerja")
-@lang_option
+@click.option("--bahasa", "--lang", "bahasa", type=click.Choice(["id", "en"]), default=None, expose_value=False,
+              is_eager=True, callback=_reset_lang, help="Bahasa pesan: id (bawaan) atau en.")
 def main():
     """kinerja — hitung Indikator Kinerja Kegiatan (IKK) dari aturan, dengan jejak dan temuan.
 

@@ -81,10 +81,19 @@ HINTS: dict[str, tuple[str, str]] = {
 }
 
 
+_override: list[str] = []  # set by the CLI's --bahasa option for one invocation
+
+
+def set_language(lang: str | None) -> None:
+    """Choose the message language for this process (the CLI calls it once per command)."""
+    _override[:] = [lang] if lang else []
+
+
 def language() -> str:
-    """Message language: ``KINERJA_BAHASA`` / ``KINERJA_LANG`` = ``en`` for English; Indonesian otherwise."""
-    lang = (os.environ.get("KINERJA_BAHASA") or os.environ.get("KINERJA_LANG") or "id").lower()
-    return "en" if lang.startswith("en") else "id"
+    """Message language: ``--bahasa``, else ``KINERJA_BAHASA`` / ``KINERJA_LANG`` = ``en``; Indonesian otherwise."""
+    lang = (_override[0] if _override else None) or os.environ.get("KINERJA_BAHASA") or os.environ.get(
+        "KINERJA_LANG") or "id"
+    return "en" if lang.lower().startswith("en") else "id"
 
 
 def render(_catalog: dict[str, tuple[str, str]], _key: str, _lang: str, **fields: Any) -> str:
