@@ -186,7 +186,7 @@ class _Build(Transformer):
 
     @v_args(inline=True)
     def zero_value(self, num):
-        return str(Decimal(str(num)).normalize())
+        return format(Decimal(str(num)).normalize(), "f")
 
     def zero_nodata(self, _):
         return "tanpa_data"
