@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from libreoffice import sheets_as_csv
+from libreoffice import roundtrip_xlsx, sheets_as_csv
 from wb_builders import CHECK, PEMBILANG, PENYEBUT, members
 
 from kinerja.engine.errors import KinerjaError
@@ -288,3 +288,19 @@ def test_overwriting_keeps_the_cell_format_unless_told(operator_xlsx, tmp_path):
     assert cell_element(members(out)["xl/worksheets/sheet1.xml"].decode(), "E5") == \
         f'<c r="E5" s="{s}"><v>93.88</v></c>'
     assert openpyxl.load_workbook(out)["Input"]["E5"].number_format == "0.00"
+
+
+def test_workbook_saved_by_libreoffice(operator_xlsx, tmp_path):
+    """Another producer's conventions (hidden="false", no spans, its own styles): read and write back too."""
+    from kinerja.engine.interface import InputSpec
+    from kinerja.workbooks.reader import read_inputs
+
+    saved = roundtrip_xlsx(operator_xlsx.path, tmp_path)
+    inputs = read_inputs(saved, [InputSpec("setjen_rb_kanwil_pembilang", "cacah"), InputSpec("nama_satker", "teks")])
+    assert inputs.problems == [] and inputs.values["setjen_rb_kanwil_pembilang"] == Decimal(PEMBILANG)
+    before = members(saved)
+    out = write_back(saved, out_path=tmp_path / "lo-hasil.xlsx", **ARGS)
+    after = members(out)
+    assert all(after[n] == d for n, d in before.items() if n not in EDITED)
+    csv = sheets_as_csv(out, tmp_path)
+    assert csv["Hasil"][1][2] == CHECK and csv["Input"][4][4] == "93.88"
