@@ -15,6 +15,7 @@ import copy
 import io
 import posixpath
 import re
+import struct
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass
@@ -168,7 +169,13 @@ class Package:
                 FILE_NOT_FOUND, str(self.path), "berkas tidak ditemukan.", "file not found.",
                 "Periksa nama dan folder berkas buku kerja.",
             )
-        raw = self.path.read_bytes()
+        try:
+            raw = self.path.read_bytes()
+        except OSError as exc:
+            raise WorkbookError(
+                NOT_A_WORKBOOK, str(self.path), f"berkas tidak dapat dibaca ({exc.strerror or exc}).",
+                f"the file cannot be read ({exc.strerror or exc}).", "Periksa izin baca berkas itu.",
+            ) from exc
         try:
             with zipfile.ZipFile(io.BytesIO(raw)) as z:
                 self._infos = z.infolist()
@@ -625,7 +632,9 @@ class Package:
         with zipfile.ZipFile(buf, "w") as z:
             for info in self._infos:
                 if info.filename not in self._deleted:
-                    z.writestr(copy.copy(info), self._data[info.filename])
+                    info = copy.copy(info)
+                    info.extra = _without_zip64(info.extra)  # sizes there would describe the old member
+                    z.writestr(info, self._data[info.filename])
             for name in self._new:
                 if name not in self._deleted:
                     info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
@@ -654,6 +663,17 @@ def _not_a_workbook(path: Path, raw: bytes) -> WorkbookError:
         hint = "Gunakan buku kerja .xlsx atau .xlsm yang disimpan oleh Excel, atau templat kinerja."
     return WorkbookError(NOT_A_WORKBOOK, str(path), "bukan buku kerja .xlsx/.xlsm yang valid.",
                          "not a valid .xlsx/.xlsm workbook.", hint)
+
+
+def _without_zip64(extra: bytes) -> bytes:
+    """Drop Zip64 records (id 1) from a zip extra field; zipfile adds its own when a member needs one."""
+    out, i = b"", 0
+    while i + 4 <= len(extra):
+        kind, size = struct.unpack("<HH", extra[i:i + 4])
+        if kind != 1:
+            out += extra[i:i + 4 + size]
+        i += 4 + size
+    return out + extra[i:] if i < len(extra) else out
 
 
 def _rich_text(el: ET.Element) -> str:

@@ -14,9 +14,9 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from kinerja.engine.interface import ColumnSpec, InputProblem, Inputs, InputSpec
+from kinerja.engine.interface import InputProblem, Inputs, InputSpec
 from . import errors as E
-from .ooxml import Cell, Package, SheetCells
+from .ooxml import Cell, Package
 from .refs import MAX_ROW, Ref, RefProblem, cell_name, quote_sheet
 
 Value = Decimal | str | None
@@ -106,7 +106,8 @@ class _Reader:
         except RefProblem as p:
             if p.kind == "deleted":
                 self.problem(E.NAME_DELETED_SHEET, spec.name, dn.text.replace("$", ""), p.reason, p.reason_en,
-                             f"Sheet atau sel yang dirujuk nama {spec.name} sudah dihapus. Di Formulas › Name Manager "
+                             f"Sheet atau sel yang dirujuk nama {spec.name} sudah dihapus. "
+                             "Di Formulas › Name Manager "
                              "arahkan nama itu lagi ke sel isiannya, atau gunakan templat kinerja terbaru.",
                              "Point the name at its input cell again in Name Manager.")
             else:
@@ -323,4 +324,4 @@ def _clip(text: str, n: int = 40) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-__all__ = ["read_inputs", "read_inputs_from", "workbook_names", "ColumnSpec"]
+__all__ = ["read_inputs", "read_inputs_from", "workbook_names"]

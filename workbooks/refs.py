@@ -53,7 +53,8 @@ def parse_cell(text: str) -> tuple[int, int]:
 
 def quote_sheet(name: str) -> str:
     """Quote a sheet name the way Excel does in formulas: ``Data Satker`` → ``'Data Satker'``."""
-    if _PLAIN_SHEET.fullmatch(name) and not _CELL.fullmatch(name) and not re.fullmatch(r"(?:[Rr]\d*)?(?:[Cc]\d*)?", name):
+    r1c1 = re.fullmatch(r"(?:[Rr]\d*)?(?:[Cc]\d*)?", name)
+    if _PLAIN_SHEET.fullmatch(name) and not _CELL.fullmatch(name) and not r1c1:
         return name
     return "'" + name.replace("'", "''") + "'"
 

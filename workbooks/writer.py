@@ -83,13 +83,13 @@ def write_back(
 
     ``cells``: key = a workbook-level defined name or ``Sheet!A1``. ``owned_sheets``: sheet name → rows of
     cells, created at the end of the workbook or recreated in place. ``owned_names``: name → ``Sheet!$A$1``.
-    ``meta``: replaces all previously stored meta. All-or-nothing: on any error nothing at the destination
-    changed. Identical arguments on an identical file give identical bytes.
+    ``meta``: replaces all previously stored meta (None keeps it). All-or-nothing: on any error nothing at the
+    destination changed. Identical arguments on an identical file give identical bytes.
     """
     src = Path(path)
     dest = Path(out_path) if out_path is not None else src
-    check_writable(dest)
     pkg = Package(src)
+    check_writable(dest)
     if out_path is not None:
         _check_extension(pkg, dest)
     cells, owned_sheets, owned_names = cells or {}, owned_sheets or {}, owned_names or {}
@@ -130,6 +130,8 @@ def write_back(
         props.update(_chunked(_OWNED_SHEETS, json.dumps(list(record.sheets), ensure_ascii=False)))
     if record.names:
         props.update(_chunked(_OWNED_NAMES, json.dumps(list(record.names), ensure_ascii=False)))
+    if meta is None:  # keep the stored meta as it is
+        props.update({k: v for k, v in pkg.custom_properties().items() if k.startswith(_META)})
     for key, value in (meta or {}).items():
         props.update(_chunked(_META + key, str(value)))
     if props or pkg.custom_properties():
@@ -230,7 +232,8 @@ def _resolve_cells(pkg: Package, cells: dict[str, CellWrite], names_text: dict[s
                                 f"there is no defined name {key} in the workbook.",
                                 "Gunakan templat kinerja terbaru atau buat nama itu di Name Manager.")
         if ref.sheet.casefold() in owned:
-            raise WorkbookError(BAD_TARGET, where, f"{key} berada di sheet milik kinerja {ref.sheet} yang dibuat ulang.",
+            raise WorkbookError(BAD_TARGET, where,
+                                f"{key} berada di sheet milik kinerja {ref.sheet} yang dibuat ulang.",
                                 f"{key} is on kinerja's sheet {ref.sheet}, which is recreated.",
                                 f"Masukkan sel itu ke baris sheet {ref.sheet}.")
         sheet = pkg.sheet(ref.sheet)

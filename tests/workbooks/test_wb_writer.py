@@ -27,11 +27,11 @@ from kinerja.workbooks.writer import CellWrite, read_meta, read_ownership, write
 H = CellWrite
 
 
-def hasil_rows(pembilang_cell: str = "Input!C5") -> list[list[CellWrite | None]]:
+def hasil_rows() -> list[list[CellWrite | None]]:
     return [
         [H("Indikator", style="header"), H("Realisasi", style="header"), H("Cek", style="header")],
         [H("Persentase rencana aksi RB"), H(Decimal("93.88"), style="number2"),
-         H(formula=f"=ROUND({pembilang_cell}/Input!C6*100,2)", style="number2")],
+         H(formula="=ROUND(Input!C5/Input!C6*100,2)", style="number2")],
         [H("Catatan"), None, H("baris 3 & <teks> \"khusus\"", style="wrap")],
     ]
 
@@ -153,6 +153,8 @@ def test_meta_round_trip_keeps_operator_properties(operator_xlsx, tmp_path):
     assert props["Penyusun"] == "Operator Divisi Administrasi"
     assert all(len(v) <= 255 for v in props.values())
     assert read_ownership(out).sheets == ()
+    write_back(out, cells={"Input!E6": H("x")})
+    assert read_meta(out) == meta  # no meta given: kept
     write_back(out, meta={"waktu": "2025"})
     assert read_meta(out) == {"waktu": "2025"}  # meta is replaced as a whole
     assert Package(out).custom_properties()["Penyusun"] == "Operator Divisi Administrasi"
@@ -200,6 +202,7 @@ def test_merged_output_cell_writes_its_top_left(operator_xlsx, tmp_path):
     pkg.save()
     out = write_back(operator_xlsx.path, out_path=tmp_path / "g.xlsx", cells={"catatan_hasil": H("ditulis")})
     assert openpyxl.load_workbook(out)["Input"]["B12"].value == "ditulis"
+    assert sheets_as_csv(out, tmp_path)["Input"][11][1] == "ditulis"
 
 
 def test_refuses_overwriting_a_shared_formula_master(operator_xlsx):
@@ -288,6 +291,7 @@ def test_overwriting_keeps_the_cell_format_unless_told(operator_xlsx, tmp_path):
     assert cell_element(members(out)["xl/worksheets/sheet1.xml"].decode(), "E5") == \
         f'<c r="E5" s="{s}"><v>93.88</v></c>'
     assert openpyxl.load_workbook(out)["Input"]["E5"].number_format == "0.00"
+    assert sheets_as_csv(out, tmp_path)["Input"][4][4] == "93.88"
 
 
 def test_workbook_saved_by_libreoffice(operator_xlsx, tmp_path):
@@ -304,3 +308,28 @@ def test_workbook_saved_by_libreoffice(operator_xlsx, tmp_path):
     assert all(after[n] == d for n, d in before.items() if n not in EDITED)
     csv = sheets_as_csv(out, tmp_path)
     assert csv["Hasil"][1][2] == CHECK and csv["Input"][4][4] == "93.88"
+
+
+def test_workbook_saved_by_excel(tmp_path):
+    """xlwings' template was saved by Excel itself: mc:Ignorable, x14ac, <definedNames />, <sheetData />."""
+    import os
+
+    import xlwings
+
+    src = tmp_path / "excel.xlsm"
+    shutil.copy(Path(os.path.dirname(xlwings.__file__)) / "quickstart_standalone.xlsm", src)
+    before = members(src)
+    out = write_back(src, out_path=tmp_path / "excel-hasil.xlsm",
+                     cells={"Sheet1!B2": H(Decimal("4")), "Sheet1!C2": H(formula="=B2*2")},
+                     owned_sheets={"Hasil": [[H("Cek", style="header")], [H(formula="=ROUND(Sheet1!B2/8*100,2)")]]},
+                     owned_names={"hasil_cek": "Hasil!$A$2"})
+    after = members(out)
+    edited = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/styles.xml",
+              "xl/worksheets/sheet1.xml", "_rels/.rels"}
+    assert all(after[n] == d for n, d in before.items() if n not in edited)
+    assert '<definedNames><definedName name="hasil_cek">Hasil!$A$2</definedName></definedNames>' in \
+        after["xl/workbook.xml"].decode()
+    wb = openpyxl.load_workbook(out, keep_vba=True)
+    assert wb.sheetnames == ["Sheet1", "_xlwings.conf", "Hasil"] and wb["Sheet1"]["B2"].value == 4
+    csv = sheets_as_csv(out, tmp_path)
+    assert csv["Sheet1"][1][1:3] == ["4", "8"] and csv["Hasil"] == [["Cek"], ["50"]]
