@@ -381,25 +381,25 @@ class _Checker:
         # values may reference each other: infer in dependency order by iterating to a fixed point
         for _ in range(3):
             for v in rs.values.values():
-                self.kinds[v.name] = self.infer_quiet(v.formula, v.name)
+                self.kinds[v.name] = v.kind or self.infer_quiet(v.formula, v.name)
             for blk in rs.rows.values():
                 if blk.table in rs.tables:
                     for a in blk.assigns:
-                        self.row_columns[blk.table][a.name] = self.infer_quiet(a.formula, f"{blk.table}.{a.name}",
-                                                                               blk.table)
+                        self.row_columns[blk.table][a.name] = a.kind or self.infer_quiet(
+                            a.formula, f"{blk.table}.{a.name}", blk.table)
         for p in rs.params.values():
             self.node_span[p.name] = p.span
             self.infer(p.expr, p.name)
         for v in rs.values.values():
             self.node_span[v.name] = v.span
-            self.kinds[v.name] = self.infer(v.formula, v.name)
+            self.kinds[v.name] = self.declared(v, self.infer(v.formula, v.name))
         for blk in rs.rows.values():
             if blk.table not in rs.tables:
                 continue
             for a in blk.assigns:
                 node = f"{blk.table}.{a.name}"
                 self.node_span[node] = a.span
-                self.row_columns[blk.table][a.name] = self.infer(a.formula, node, blk.table)
+                self.row_columns[blk.table][a.name] = self.declared(a, self.infer(a.formula, node, blk.table))
         for ind in rs.indicators.values():
             self.check_indicator(ind)
         for idx in rs.indices.values():
@@ -424,6 +424,17 @@ class _Checker:
             if name not in self.used_inputs:
                 self.report("W501", t.span, "remove_or_use", {}, name=name, width=len(name))
         return CheckedRules(rs, self.settings, dict(self.kinds), self.input_uses(), self.sorted_diags())
+
+    def declared(self, decl, inferred: str) -> str:
+        """A declared kind (`nilai x: angka = …`) replaces the inferred one; it must be a known kind."""
+        if not decl.kind:
+            return inferred
+        if decl.kind not in KINDS:
+            self.unknown_word(decl.kind, decl.kind_span or decl.span, KINDS, "jenis")
+            return UNKNOWN
+        if (decl.kind == "teks") != (inferred == "teks") and inferred != UNKNOWN:
+            self.report("E304", decl.span, what=decl.name, expected=decl.kind, kind=inferred)
+        return decl.kind
 
     def infer_quiet(self, e: m.Expr, node: str, row: str | None = None) -> str:
         saved = (list(self.diags), set(self.used_inputs))

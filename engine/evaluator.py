@@ -66,6 +66,7 @@ class Result:
     values: dict[str, ObjectResult] = field(default_factory=dict)
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     row_steps: dict[tuple[str, int, str], Step] = field(default_factory=dict)
+    row_raw: dict[tuple[str, int, str], Any] = field(default_factory=dict)  # computed column before bulat()
     observations: list[Observation] = field(default_factory=list)
 
     def get(self, ident: str) -> ObjectResult | None:
@@ -194,6 +195,10 @@ class Evaluator:
         env = _Env(f"{blk.table}.{name}", self.settings["nol_per_nol"], row, blk.table, i)
         value, step = self.ev(assign.formula, env)
         row[name] = value
+        f = assign.formula
+        if isinstance(f, m.Call) and f.func in ("bulat", "potong") and isinstance(value, Decimal):
+            raw, _ = self.ev(f.args[0].expr, _Env(env.node, env.zero_rule, row, blk.table, i))
+            self.result.row_raw[(blk.table, i, name)] = raw
         if step is not None:
             step.label, step.formula, step.span = f"{blk.table}[{i + 1}].{name}", assign.formula.span.text, assign.span
             self.result.row_steps[(blk.table, i, name)] = step

@@ -44,6 +44,8 @@ class Temuan:
         if self.data:
             out["data"] = {k: to_json_number(v) if not isinstance(v, dict) else
                            {kk: to_json_number(vv) for kk, vv in v.items()} for k, v in self.data.items()}
+            if "sumber_semua" in self.data:
+                out["sumber_semua"] = out["data"].pop("sumber_semua")
         return out
 
 
@@ -304,7 +306,7 @@ class _Finder:
                 computed = row.get(fname)
                 if printed is None or not isinstance(computed, Decimal):
                     continue
-                if agrees(printed, [computed], self.modes):
+                if agrees(printed, [computed, self.r.row_raw.get((table, row_i, fname))], self.modes):
                     continue
                 step = self.r.row_steps.get((table, row_i, fname))
                 deriv = step.line() if step else ""
@@ -315,10 +317,26 @@ class _Finder:
                                        printed, src, f"{blk.span.file}:{blk.span.line}", deriv))
 
     def sorted(self) -> list[Temuan]:
-        uniq: dict[tuple, Temuan] = {}
+        """One finding per object, field and printed value; the places it was printed are listed together."""
+        grouped: dict[tuple, Temuan] = {}
         for t in self.out:
-            uniq.setdefault((t.kode, t.objek, t.bidang, str(t.dilaporkan), t.sumber), t)
-        return sorted(uniq.values(), key=lambda t: (LEVEL_ORDER.get(t.tingkat, 9), t.objek, t.bidang, t.sumber))
+            key = (t.kode, t.objek, t.bidang, str(t.dilaporkan)) if t.dilaporkan is not None else (
+                t.kode, t.objek, t.bidang, t.pesan)
+            first = grouped.get(key)
+            if first is None:
+                grouped[key] = t
+                t.data.setdefault("sumber_semua", [t.sumber] if t.sumber else [])
+            elif t.sumber and t.sumber not in first.data["sumber_semua"]:
+                first.data["sumber_semua"].append(t.sumber)
+        for t in grouped.values():
+            places = t.data.get("sumber_semua") or []
+            if len(places) > 1:
+                t.pesan = t.pesan.replace(f"di {t.sumber}", "di " + "; ".join(places), 1).replace(
+                    f"({t.sumber})", "(" + "; ".join(places) + ")", 1)
+                t.sumber = "; ".join(places)
+            if not places:
+                t.data.pop("sumber_semua", None)
+        return sorted(grouped.values(), key=lambda t: (LEVEL_ORDER.get(t.tingkat, 9), t.objek, t.bidang, t.sumber))
 
 
 def find(result: Result, reported: dict[str, Any] | None = None) -> list[Temuan]:

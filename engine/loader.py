@@ -156,9 +156,9 @@ def _merge(rs: m.RuleSet, files: list[m.RuleFile], diagnostics: list[Diagnostic]
                 k = getattr(item, key)
                 span = item.span
                 if (attr, k) in seen:
-                    if attr in _OVERRIDE_SILENTLY and attr == "settings":
-                        pass
                     other = seen[(attr, k)]
+                    if attr == "eselons" and item.name == store[k].name:
+                        continue  # an eselon block may go on in another file (same id, same name)
                     diagnostics.append(Diagnostic(
                         "E202", span.file, span.line, span.column,
                         {"name": k, "other": f"{other.file}:{other.line}"}, hint_key="rename",

@@ -261,6 +261,8 @@ class Value:
     source: str = ""
     group: str = ""
     section: str = ""
+    kind: str = ""  # declared kind (overrides the inferred one), e.g. `nilai nka: angka = …`
+    kind_span: Span | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -268,6 +270,8 @@ class RowAssign:
     name: str
     formula: Expr
     span: Span
+    kind: str = ""
+    kind_span: Span | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -351,16 +351,18 @@ class _Build(Transformer):
 
     @v_args(meta=True)
     def value_decl(self, meta, children):
-        name, label, expr, *rest = children
+        name, kind, label, expr, *rest = children
         kw = {}
         for it in rest:
             if it is not None:
                 kw[it[0]] = it[1]
-        return m.Value(str(name), _unquote(str(label)) if label else "", expr, self._tspan(name), **kw)
+        return m.Value(str(name), _unquote(str(label)) if label else "", expr, self._tspan(name), **kw,
+                       kind=str(kind) if kind else "", kind_span=self._tspan(kind) if kind else None)
 
     @v_args(meta=True, inline=True)
-    def row_item(self, meta, name, expr):
-        return m.RowAssign(str(name), expr, self._tspan(name))
+    def row_item(self, meta, name, kind, expr):
+        return m.RowAssign(str(name), expr, self._tspan(name), kind=str(kind) if kind else "",
+                           kind_span=self._tspan(kind) if kind else None)
 
     @v_args(meta=True)
     def rows_decl(self, meta, children):
