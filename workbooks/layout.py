@@ -1,0 +1,46 @@
+"""The workbook contract shared by the template generator and the recalculation: names, sheets, meta keys.
+
+Inputs are workbook-level defined names equal to the rule set's input names (tables: a name over a range whose
+first row holds the column names). Outputs are defined names built from the object id:
+
+=================  ==========================================  ===========================================
+object             name                                         content
+=================  ==========================================  ===========================================
+indikator ``x``    ``realisasi_x``, ``capaian_x``                numbers (rounded as the rules say)
+                   ``status_x``, ``derivasi_x``                  ``ok``/``tanpa_data``/``galat``, one line
+indeks ``a.b``     ``nilai_a_b``, ``capaian_a_b``, ``status_…``, ``derivasi_…``
+sasaran ``s``      ``capaian_s``, ``status_s``, ``derivasi_s``
+nilai ``v``        ``nilai_v``, ``status_v``, ``derivasi_v``
+=================  ==========================================  ===========================================
+
+Dots in ids become underscores (``iphp.pelayanan_tahanan`` → ``nilai_iphp_pelayanan_tahanan``): dots are legal
+in Excel names but not in every spreadsheet application, and underscores read the same.
+
+Sheets kinerja owns and recreates on every Hitung: ``Audit`` (one row per computed value) and, when the
+workbook has no output names, ``Hasil``. Meta stored with the workbook (custom document properties
+``kinerja.meta.*``): the rule set's name (``aturan``), its hash (``versi``), the engine version and the time.
+"""
+
+from __future__ import annotations
+
+AUDIT_SHEET = "Audit"
+RESULT_SHEET = "Hasil"
+SUMMARY_SHEET = "Ringkasan"
+
+META_RULES = "aturan"  # rule set name (bundled name or path as given to `kinerja templat`)
+META_VERSION = "versi"  # rule set hash
+META_ENGINE = "mesin"  # kinerja version
+META_TIME = "waktu"  # ISO time of the last Hitung (absent in a fresh template)
+
+# object kind → the fields written for it, in order; the first is the main value
+FIELDS = {
+    "indikator": ("realisasi", "capaian", "status", "derivasi"),
+    "indeks": ("nilai", "capaian", "status", "derivasi"),
+    "sasaran": ("capaian", "status", "derivasi"),
+    "nilai": ("nilai", "status", "derivasi"),
+}
+
+
+def output_name(field: str, ident: str) -> str:
+    """Defined name of one output: ``output_name("realisasi", "setjen_rb_kanwil") == "realisasi_setjen_rb_kanwil"``."""
+    return f"{field}_{ident.replace('.', '_')}"
