@@ -7,6 +7,7 @@ the source line and a hint ("maksud Anda …?"). The result, :class:`CheckedRule
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -417,6 +418,11 @@ class _Checker:
             self.boolean(self.infer(c.condition, f"periksa:{c.id}"), c.condition)
         self.check_targets()
         self.check_cycles()
+        for decl in [*rs.inputs.values(), *rs.tables.values()]:
+            reason = excel_name_problem(decl.name)
+            if reason:
+                self.report("W503", decl.span, "excel_name", {"suggestion": f"{decl.name}_nilai"},
+                            width=len(decl.name), name=decl.name, reason=reason)
         for name, inp in rs.inputs.items():
             if name not in self.used_inputs:
                 self.report("W501", inp.span, "remove_or_use", {}, name=name, width=len(name))
@@ -649,6 +655,27 @@ class _Checker:
     def sorted_diags(self) -> list[Diagnostic]:
         uniq = list(dict.fromkeys(self.diags))
         return sorted(uniq, key=lambda d: (d.file, d.line, d.column, d.code))
+
+
+_CELL_A1 = re.compile(r"^([a-z]{1,3})([0-9]+)$")
+_CELL_R1C1 = re.compile(r"^(r[0-9]*c[0-9]*|r[0-9]*|c[0-9]*)$")
+
+
+def excel_name_problem(name: str) -> str:
+    """Why ``name`` cannot be a workbook defined name in Excel ('' when it can): workbooks read inputs by name."""
+    low = name.lower()
+    m = _CELL_A1.match(low)
+    if m:
+        col = 0
+        for ch in m.group(1):
+            col = col * 26 + ord(ch) - 96
+        if col <= 16384 and 1 <= int(m.group(2)) <= 1048576:
+            return "mirip alamat sel"
+    if _CELL_R1C1.match(low):
+        return "mirip alamat sel R1C1"
+    if len(name) > 255:
+        return "lebih dari 255 karakter"
+    return ""
 
 
 def _pct(d: Decimal) -> str:

@@ -66,6 +66,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "E409": ("Sub-indeks {name} memerlukan bobot.", "Sub-index {name} needs a weight."),
     # warnings
     "W501": ("Masukan {name} tidak dipakai oleh aturan mana pun.", "Input {name} is not used by any rule."),
+    "W503": ("Nama {name} tidak dapat menjadi nama (defined name) di Excel: {reason}.",
+             "{name} cannot be an Excel defined name: {reason}."),
 }
 
 HINTS: dict[str, tuple[str, str]] = {
@@ -75,6 +77,8 @@ HINTS: dict[str, tuple[str, str]] = {
     "decimal_point": ("tulis {suggestion}", "write {suggestion}"),
     "add_target": ("tambahkan di blok target: {name} = …", "add to the target block: {name} = …"),
     "weights": ("periksa bobot: {detail}", "check the weights: {detail}"),
+    "excel_name": ("pakai nama yang lebih panjang dengan garis bawah, mis. {suggestion}",
+                   "use a longer name with an underscore, e.g. {suggestion}"),
     "remove_or_use": ("hapus deklarasinya atau pakai dalam rumus", "remove the declaration or use it in a formula"),
     "rename": ("ganti salah satu nama, atau pakai perluas untuk menimpa aturan induk",
                "rename one of them, or use perluas (extends) to override a parent rule"),

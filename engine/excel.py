@@ -88,7 +88,7 @@ class ExcelTranslator:
         scale = self._index_chain(idx, "scale", Decimal(1))
         zero = self._index_chain(idx, "zero_rule", self.c.settings["nol_per_nol"])
         if idx.children:
-            parts = [f"{self._index(ch)}*{self._const(ch.weight)}" for ch in idx.children]
+            parts = [f"{self.ref_of(ch.id) or self._index(ch)}*{self._const(ch.weight)}" for ch in idx.children]
             return self._round("(" + "+".join(parts) + ")", r)
         dims = list(idx.dimensions)
         if idx.components:
@@ -117,8 +117,12 @@ class ExcelTranslator:
             return self._const(self.rs.params[e.name].expr)
         raise _NotExpressible
 
+    def row_formula(self, table: str, i: int, assign: m.RowAssign) -> str | None:
+        """A computed column of one table row (``per_baris``), its bare names being that row's cells."""
+        return self._wrap(lambda: self.expr(assign.formula, self.c.settings["nol_per_nol"], (table, i)))
+
     # ---- expressions ----
-    def expr(self, e: m.Expr, zero: str, row: str | None = None) -> str:
+    def expr(self, e: m.Expr, zero: str, row: tuple[str, int] | None = None) -> str:
         if isinstance(e, m.Num):
             return _num(e.value)
         if isinstance(e, m.Str):
@@ -126,36 +130,46 @@ class ExcelTranslator:
         if isinstance(e, m.Bool):
             return "TRUE" if e.value else "FALSE"
         if isinstance(e, m.Ref):
-            return self.ref(e, zero)
+            return self.ref(e, zero, row)
         if isinstance(e, m.Neg):
-            return f"-({self.expr(e.operand, zero)})"
+            return f"-({self.expr(e.operand, zero, row)})"
         if isinstance(e, m.Not):
-            return f"NOT({self.expr(e.operand, zero)})"
+            return f"NOT({self.expr(e.operand, zero, row)})"
         if isinstance(e, m.If):
-            return f"IF({self.expr(e.cond, zero)},{self.expr(e.then, zero)},{self.expr(e.other, zero)})"
+            return f"IF({self.expr(e.cond, zero, row)},{self.expr(e.then, zero, row)},{self.expr(e.other, zero, row)})"
         if isinstance(e, m.Ratio):
-            a, b = self.expr(e.num, zero), self.expr(e.den, zero)
+            a, b = self.expr(e.num, zero, row), self.expr(e.den, zero, row)
             if zero == "tanpa_data":  # 0/0 shows as #DIV/0! in Excel: "no data", as the rule says
                 return f"{a}/{b}*100"
             return f"IF(AND({a}=0,{b}=0),{zero},{a}/{b}*100)"
         if isinstance(e, m.Growth):
-            a, b = self.expr(e.now, zero), self.expr(e.last, zero)
+            a, b = self.expr(e.now, zero, row), self.expr(e.last, zero, row)
             return f"({a}-{b})/{b}*100"
         if isinstance(e, m.BinOp):
-            a, b = self.expr(e.left, zero), self.expr(e.right, zero)
+            a, b = self.expr(e.left, zero, row), self.expr(e.right, zero, row)
             if e.op == "dan":
                 return f"AND({a},{b})"
             if e.op == "atau":
                 return f"OR({a},{b})"
             return f"({a}{OPS[e.op]}{b})"
         if isinstance(e, m.ListExpr):
-            return ",".join(self.expr(i, zero) for i in e.items)
+            return ",".join(self.expr(i, zero, row) for i in e.items)
         if isinstance(e, m.Call):
-            return self.call(e, zero)
+            return self.call(e, zero, row)
         raise _NotExpressible
 
-    def ref(self, e: m.Ref, zero: str) -> str:
+    def ref(self, e: m.Ref, zero: str, row: tuple[str, int] | None = None) -> str:
         name = e.name
+        if row is not None and len(e.parts) == 1:
+            table, i = row
+            cols = {c.name for c in self.rs.tables[table].columns}
+            blk = self.rs.rows.get(table)
+            computed = {a.name for a in blk.assigns} if blk else set()
+            if name in cols or name in computed:
+                where = self.ref_of(f"{table}[{i}].{name}")
+                if where is None:
+                    raise _NotExpressible
+                return where
         where = self.ref_of(name)
         if where:
             return where
@@ -173,23 +187,23 @@ class ExcelTranslator:
             return self._round(self.expr(v.formula, zero), v.rounding)
         raise _NotExpressible
 
-    def call(self, e: m.Call, zero: str) -> str:
+    def call(self, e: m.Call, zero: str, row: tuple[str, int] | None = None) -> str:
         f = e.func
         if f in ("bulat", "potong"):
             mode = "potong" if f == "potong" or (len(e.args) == 3 and getattr(e.args[2].expr, "name", "") == "potong") else ""
             fn = "TRUNC" if mode else "ROUND"
-            return f"{fn}({self.expr(e.args[0].expr, zero)},{int(e.args[1].expr.value)})"  # type: ignore[attr-defined]
+            return f"{fn}({self.expr(e.args[0].expr, zero, row)},{int(e.args[1].expr.value)})"  # type: ignore[attr-defined]
         if f == "mutlak":
-            return f"ABS({self.expr(e.args[0].expr, zero)})"
+            return f"ABS({self.expr(e.args[0].expr, zero, row)})"
         if f == "rata_rata_tertimbang":
-            v, w = self.expr(e.args[0].expr, zero), self.expr(e.args[1].expr, zero)
+            v, w = self.expr(e.args[0].expr, zero, row), self.expr(e.args[1].expr, zero, row)
             return f"SUMPRODUCT({v},{w})/SUM({w})"
         if f in FUNCS:
             if len(e.args) == 1 and e.args[0].where is not None:
                 return self.filtered(f, e.args[0], zero)
             if any(a.where is not None for a in e.args):
                 raise _NotExpressible
-            return f"{FUNCS[f]}(" + ",".join(self.expr(a.expr, zero) for a in e.args) + ")"
+            return f"{FUNCS[f]}(" + ",".join(self.expr(a.expr, zero, row) for a in e.args) + ")"
         raise _NotExpressible
 
     def filtered(self, f: str, arg: m.Arg, zero: str) -> str:
@@ -198,11 +212,25 @@ class ExcelTranslator:
             raise _NotExpressible
         table = arg.expr.parts[0]
         target = self.ref(arg.expr, zero)
-        conds = self._conditions(arg.where, table, zero)
-        crit = ",".join(f"{rng},{val}" for rng, val in conds)
-        if f == "banyak":
-            return f"COUNTIFS({crit})"
-        return f"{IFS[f]}({target},{crit})"
+        alternatives = self._alternatives(arg.where)
+        if len(alternatives) > 1 and f not in ("jumlah", "banyak"):
+            raise _NotExpressible  # a mean over "a or b" is not a sum of means
+        parts = []
+        for alt in alternatives:
+            conds = self._conditions(alt, table, zero)
+            crit = ",".join(f"{rng},{val}" for rng, val in conds)
+            parts.append(f"COUNTIFS({crit})" if f == "banyak" else f"{IFS[f]}({target},{crit})")
+        return parts[0] if len(parts) == 1 else "(" + "+".join(parts) + ")"
+
+    def _alternatives(self, e: m.Expr) -> list[m.Expr]:
+        """``x = "a" atau x = "b"`` → two filters summed (distinct values of one column do not overlap)."""
+        if isinstance(e, m.BinOp) and e.op == "atau":
+            left, right = self._alternatives(e.left), self._alternatives(e.right)
+            cols = {a.left.name for a in left + right if isinstance(a, m.BinOp) and isinstance(a.left, m.Ref)}
+            if len(cols) != 1 or any(not (isinstance(a, m.BinOp) and a.op == "==") for a in left + right):
+                raise _NotExpressible
+            return left + right
+        return [e]
 
     def _conditions(self, e: m.Expr, table: str, zero: str) -> list[tuple[str, str]]:
         if isinstance(e, m.BinOp) and e.op == "dan":

@@ -1,0 +1,311 @@
+"""Recalculate one workbook: read its inputs, evaluate the rules, write results and their audit back.
+
+One workbook in, one result out (:class:`Outcome`) — the unit a batch or distributed run repeats. The file is
+only touched at the very end, by the lossless writer (atomic; refused when the workbook is open in Excel or
+read-only). What is written:
+
+* output cells: every defined name of :mod:`workbooks.layout` that the workbook has (a template has them all);
+* ``Hasil`` — only when the workbook has no output names at all: one row per indicator, index, sasaran, value;
+* ``Audit`` — always: one row per computed value with its derivation, formula, inputs (with their cells), rule
+  file and line, rule set name and hash, engine version and time, and where the derivation can be written as an
+  Excel formula, that live formula and whether it still agrees with the stored value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..engine import InputError, Tracer, evaluate, input_specs, load_rules
+from ..engine.checker import CheckedRules
+from ..engine.evaluator import ObjectResult, Result
+from ..engine.excel import ExcelTranslator
+from ..engine.findings import Temuan, find
+from ..engine.interface import InputProblem
+from ..engine.report import summary_text, to_json
+from ..engine.trace import show
+from ..engine.values import TANPA_DATA, Galat
+from . import layout
+from .atomic import check_writable
+from .reader import read_inputs, workbook_names
+from .refs import cell_name, parse_ref, quote_sheet
+from .writer import CellWrite, read_meta, write_back
+
+AUDIT_HEADER = ["No", "Jenis", "ID", "Nama", "Nilai", "Status", "Derivasi", "Rumus", "Masukan (sel = nilai)",
+                "Berkas aturan", "Cek Excel (rumus hidup)", "Cocok?", "Aturan", "Versi aturan", "Mesin", "Waktu",
+                "Pesan"]
+COL = {name: i + 1 for i, name in enumerate(AUDIT_HEADER)}  # 1-based column of each audit field
+
+
+@dataclass
+class Outcome:
+    path: Path  # the workbook written
+    result: Result
+    findings: list[Temuan]
+    problems: list[InputProblem]
+    json: dict[str, Any] = field(default_factory=dict)
+    summary: str = ""
+    written_cells: int = 0
+
+
+def rules_of(path: Path, aturan: str | None) -> tuple[CheckedRules, dict[str, str]]:
+    meta = read_meta(path)
+    ref = aturan or meta.get(layout.META_RULES)
+    if not ref:
+        raise InputError(
+            f"{path.name}: buku kerja ini tidak menyimpan nama set aturan.",
+            message_en=f"{path.name}: this workbook does not record its rule set.",
+            location=str(path), code="B120",
+            hint="berikan --aturan ATURAN (mis. --aturan pk2024-sumsel), atau buat buku kerja dari `kinerja templat`",
+            hint_en="give --aturan RULES (e.g. --aturan pk2024-sumsel), or start from `kinerja templat`")
+    return load_rules(ref), meta
+
+
+def _value_cell(v: Any) -> CellWrite:
+    if v is TANPA_DATA or v is None:
+        return CellWrite("tanpa data")
+    if isinstance(v, Galat):
+        return CellWrite("galat")
+    if isinstance(v, bool):
+        return CellWrite("benar" if v else "salah")
+    return CellWrite(v)
+
+
+class _Audit:
+    """Builds the Audit rows and remembers where each computed value sits, for the live check formulas."""
+
+    def __init__(self, checked: CheckedRules, result: Result, names: dict[str, str], when: str):
+        self.c, self.r, self.names, self.when = checked, result, names, when
+        self.rs = checked.rules
+        self.rows: list[list[CellWrite | None]] = [[CellWrite(h, style="header") for h in AUDIT_HEADER]]
+        self.cell_of: dict[str, str] = {}  # computed value key → Audit!$E$n
+        self.pending: list[tuple[int, str, Any]] = []  # (row index, kind, payload) for check formulas
+        self.columns = self._table_columns()
+        self.tr = ExcelTranslator(checked, self.ref_of)
+
+    # ---- where things are, for Excel formulas ----
+    def _table_columns(self) -> dict[str, str]:
+        """``table.column`` → the range of its data cells (from the reader's per-cell sources)."""
+        spans: dict[str, list[tuple[str, int, int]]] = {}
+        for key, where in self.r.inputs.sources.items():
+            if "[" not in key or "!" not in where:
+                continue
+            table, rest = key.split("[", 1)
+            col = rest.split("].", 1)[1]
+            try:
+                ref = parse_ref(where)
+            except Exception:
+                continue
+            spans.setdefault(f"{table}.{col}", []).append((ref.sheet, ref.row1, ref.col1))
+        out = {}
+        for key, cells in spans.items():
+            sheet = cells[0][0]
+            col = cells[0][2]
+            if any(s != sheet or c != col for s, _, c in cells):
+                continue
+            rows = [r for _, r, _ in cells]
+            out[key] = (f"{quote_sheet(sheet)}!${cell_name(min(rows), col).rstrip('0123456789')}${min(rows)}:"
+                        f"${cell_name(max(rows), col).rstrip('0123456789')}${max(rows)}")
+        return out
+
+    def ref_of(self, name: str) -> str | None:
+        if name in self.cell_of:
+            return self.cell_of[name]
+        if name in self.rs.inputs:
+            where = self.names.get(name) or next((v for k, v in self.names.items() if k.casefold() == name.casefold()),
+                                                 None)
+            if where and ":" not in where and "!" in where and not self.r.inputs.problem_for(name):
+                return name  # the defined name itself: robust to moved cells
+            return None
+        if name in self.columns:
+            return self.columns[name]
+        if "[" in name:  # table[i].column of one row
+            where = self.r.inputs.sources.get(name)
+            if where and "!" in where:
+                ref = parse_ref(where)
+                return f"{quote_sheet(ref.sheet)}!${cell_name(ref.row1, ref.col1).rstrip('0123456789')}${ref.row1}"
+        return None
+
+    # ---- rows ----
+    def add(self, kind: str, ident: str, name: str, value: Any, status: str, step, formula: str, rule: str,
+            message: str, check: tuple[str, Any] | None) -> None:
+        n = len(self.rows)  # the header is row 1, so this row is n + 1
+        inputs = "; ".join(f"{nm} = {show(v, exact=True)}" + (f" ({src})" if src else "")
+                           for nm, v, src in (step.all_inputs() if step else []))
+        row: list[CellWrite | None] = [
+            CellWrite(n), CellWrite(kind), CellWrite(ident), CellWrite(name), _value_cell(value), CellWrite(status),
+            CellWrite(step.line() if step else "", style="wrap"), CellWrite(formula), CellWrite(inputs, style="wrap"),
+            CellWrite(rule), None, None, CellWrite(self.rs.name), CellWrite(self.rs.version),
+            CellWrite(f"kinerja {__version__}"), CellWrite(self.when), CellWrite(message or None)]
+        self.rows.append(row)
+        self.cell_of[ident] = f"{layout.AUDIT_SHEET}!$E${n + 1}"
+        if check is not None:
+            self.pending.append((n, check[0], check[1]))
+
+    def objects(self) -> None:
+        r = self.r
+        for o in r.indicators.values():
+            f = self.rs.indicators[o.id].formula
+            self.add("indikator", o.id, o.nama, o.value, o.status, o.step, f.span.text if f else "", _rule(o),
+                     o.pesan, ("indikator", o.id))
+            self.add("capaian", f"{o.id}.capaian", f"Capaian {o.nama}", o.capaian, _status(o.capaian),
+                     o.capaian_step, _capaian_formula(o), _rule(o), "", ("capaian", o.id))
+        for o in r.indices.values():
+            self.add("indeks", o.id, o.nama, o.value, o.status, o.step, "komposit (lihat aturan)", _rule(o), o.pesan,
+                     ("indeks", o.id))
+            self.add("capaian", f"{o.id}.capaian", f"Capaian {o.nama}", o.capaian, _status(o.capaian),
+                     o.capaian_step, "nilai / target × 100", _rule(o), "", ("capaian", o.id))
+        for o in r.sasaran.values():
+            self.add("sasaran", o.id, o.nama, o.value, o.status, o.step, "rata-rata capaian indikator", _rule(o),
+                     o.pesan, ("sasaran", o.id))
+        for blk in self.rs.rows.values():
+            for i, row in enumerate(r.tables.get(blk.table, [])):
+                for a in blk.assigns:
+                    step = r.row_steps.get((blk.table, i, a.name))
+                    v = row.get(a.name)
+                    self.add("kolom", f"{blk.table}[{i}].{a.name}", f"{blk.table} baris {i + 1}: {a.name}", v,
+                             _status(v), step, a.formula.span.text, f"{a.span.file}:{a.span.line}",
+                             v.message if isinstance(v, Galat) else "", ("kolom", (blk, i, a)))
+        for o in r.values.values():
+            self.add("nilai", o.id, o.nama, o.value, o.status, o.step, self.rs.values[o.id].formula.span.text,
+                     _rule(o), o.pesan, ("nilai", o.id))
+
+    def checks(self) -> None:
+        """Fill the live check formula and the agreement cell of each row (after every value has its cell)."""
+        for n, kind, payload in self.pending:
+            formula = self.formula(kind, payload)
+            if formula is None:
+                continue
+            row = n + 1
+            self.rows[n][COL["Cek Excel (rumus hidup)"] - 1] = CellWrite(formula="=" + formula)
+            self.rows[n][COL["Cocok?"] - 1] = CellWrite(
+                formula=f'=IFERROR(IF(ABS(K{row}-E{row})<0.000001,"cocok","BERBEDA"),"-")')
+
+    def formula(self, kind: str, payload: Any) -> str | None:
+        tr = self.tr
+        if kind == "indikator":
+            return tr.indicator(payload)
+        if kind == "capaian":
+            base = self.cell_of.get(payload)
+            return tr.capaian(payload, base) if base and payload in self.rs.indicators else (
+                self._index_capaian(payload, base))
+        if kind == "indeks":
+            return tr.index(payload)
+        if kind == "nilai":
+            return tr.value(payload)
+        if kind == "sasaran":
+            s = self.rs.sasaran[payload]
+            cells = [self.cell_of.get(f"{i}.capaian") for i in s.indicators]
+            if not all(cells):
+                return None
+            digits = int(self.c.settings["bulat_capaian"])
+            return f"ROUND(AVERAGE({','.join(cells)}),{digits})"
+        if kind == "kolom":
+            blk, i, a = payload
+            return tr.row_formula(blk.table, i, a)
+        return None
+
+    def _index_capaian(self, ident: str, base: str | None) -> str | None:
+        o = self.r.indices.get(ident)
+        if o is None or base is None or o.target in (None, 0):
+            return None
+        return f"ROUND({base}/{format(o.target, 'f')}*100,{int(self.c.settings['bulat_capaian'])})"
+
+
+def _status(v: Any) -> str:
+    return "galat" if isinstance(v, Galat) else ("tanpa_data" if v is TANPA_DATA or v is None else "ok")
+
+
+def _rule(o: ObjectResult) -> str:
+    return f"{o.span.file}:{o.span.line}" if o.span else ""
+
+
+def _capaian_formula(o: ObjectResult) -> str:
+    if o.meta.get("arah") == "turun":
+        return "(2 × target − realisasi) / target × 100"
+    return "realisasi / target × 100"
+
+
+def _output_cells(result: Result, names: dict[str, str]) -> dict[str, CellWrite]:
+    """Values for the output names the workbook has (case-insensitive, as Excel)."""
+    have = {n.casefold(): n for n in names}
+    out: dict[str, CellWrite] = {}
+
+    def put(field_: str, ident: str, value: Any) -> None:
+        key = have.get(layout.output_name(field_, ident).casefold())
+        if key is not None:
+            out[key] = value if isinstance(value, CellWrite) else _value_cell(value)
+
+    for kind, objs in (("indikator", result.indicators), ("indeks", result.indices), ("sasaran", result.sasaran),
+                       ("nilai", result.values)):
+        for o in objs.values():
+            fields = layout.FIELDS[kind]
+            main = o.value
+            for f in fields:
+                if f == "status":
+                    put(f, o.id, CellWrite(o.status if not o.pesan else f"{o.status}: {o.pesan}"))
+                elif f == "derivasi":
+                    put(f, o.id, CellWrite(o.step.line() if o.step else ""))
+                elif f == "capaian" and kind != "sasaran":
+                    put(f, o.id, o.capaian)
+                else:
+                    put(f, o.id, main)
+    return out
+
+
+def _result_sheet(result: Result) -> list[list[CellWrite | None]]:
+    head = ["Jenis", "ID", "Nama", "Satuan", "Target", "Realisasi / nilai", "Capaian (%)", "Status", "Derivasi"]
+    rows: list[list[CellWrite | None]] = [[CellWrite(h, style="header") for h in head]]
+    for kind, objs in (("indikator", result.indicators), ("indeks", result.indices), ("sasaran", result.sasaran),
+                       ("nilai", result.values)):
+        for o in objs.values():
+            main = None if kind == "sasaran" else o.value
+            rows.append([CellWrite(kind), CellWrite(o.id), CellWrite(o.nama), CellWrite(o.meta.get("satuan")),
+                         _value_cell(o.target) if o.target is not None else None,
+                         _value_cell(main) if kind != "sasaran" else None,
+                         _value_cell(o.capaian if kind != "sasaran" else o.value) if kind != "nilai" else None,
+                         CellWrite(o.status), CellWrite(o.step.line() if o.step else "", style="wrap")])
+    return rows
+
+
+def recalculate_workbook(path: str | Path, *, aturan: str | None = None, keluaran: str | Path | None = None,
+                         now: datetime | None = None) -> Outcome:
+    """Read, evaluate and write back one workbook (in place, or into ``keluaran``)."""
+    src = Path(path)
+    dest = Path(keluaran) if keluaran else src
+    checked, meta = rules_of(src, aturan)
+    check_writable(dest)  # fail before computing when the workbook is open in Excel or read-only
+    specs = input_specs(checked)
+    inputs = read_inputs(src, specs)
+    inputs.origin = src.name
+    result = evaluate(checked, inputs, Tracer())
+    findings = find(result)
+    names = workbook_names(src)
+    when = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    audit = _Audit(checked, result, names, when)
+    audit.objects()
+    audit.checks()
+    owned: dict[str, list[list[CellWrite | None]]] = {layout.AUDIT_SHEET: audit.rows}
+    cells = _output_cells(result, names)
+    if not cells:
+        owned[layout.RESULT_SHEET] = _result_sheet(result)
+    rs = checked.rules
+    new_meta = dict(meta)
+    new_meta.update({layout.META_RULES: aturan or meta.get(layout.META_RULES) or rs.name,
+                     layout.META_VERSION: rs.version, layout.META_ENGINE: __version__, layout.META_TIME: when})
+    written = write_back(src, out_path=dest if keluaran else None, cells=cells, owned_sheets=owned, meta=new_meta)
+    outcome = Outcome(written, result, findings, list(inputs.problems))
+    outcome.written_cells = len(cells)
+    outcome.json = to_json(result, findings)
+    outcome.json["buku_kerja"] = str(written)
+    note = ""
+    if meta.get(layout.META_VERSION) and meta.get(layout.META_VERSION) != rs.version:
+        note = (f"\nCatatan: aturan berubah sejak buku kerja ini dibuat (versi {meta.get(layout.META_VERSION)} → "
+                f"{rs.version}).")
+    outcome.summary = (summary_text(result, findings) + note +
+                       f"\n\nDitulis ke {written}: {len(cells)} sel keluaran, sheet {', '.join(owned)}.")
+    return outcome
