@@ -161,14 +161,19 @@ class _Audit:
         for o in r.sasaran.values():
             self.add("sasaran", o.id, o.nama, o.value, o.status, o.step, "rata-rata capaian indikator", _rule(o),
                      o.pesan, ("sasaran", o.id))
-        for blk in self.rs.rows.values():
-            for i, row in enumerate(r.tables.get(blk.table, [])):
-                for a in blk.assigns:
+        for blk in self.rs.rows.values():  # column by column, so each computed column is one range
+            rows = r.tables.get(blk.table, [])
+            for a in blk.assigns:
+                first = len(self.rows) + 1
+                for i, row in enumerate(rows):
                     step = r.row_steps.get((blk.table, i, a.name))
                     v = row.get(a.name)
                     self.add("kolom", f"{blk.table}[{i}].{a.name}", f"{blk.table} baris {i + 1}: {a.name}", v,
                              _status(v), step, a.formula.span.text, f"{a.span.file}:{a.span.line}",
                              v.message if isinstance(v, Galat) else "", ("kolom", (blk, i, a)))
+                if rows:
+                    self.cell_of[f"{blk.table}.{a.name}"] = (f"{layout.AUDIT_SHEET}!$E${first}:"
+                                                             f"$E${first + len(rows) - 1}")
         for o in r.values.values():
             self.add("nilai", o.id, o.nama, o.value, o.status, o.step, self.rs.values[o.id].formula.span.text,
                      _rule(o), o.pesan, ("nilai", o.id))
