@@ -605,10 +605,9 @@ class Evaluator:
         if self.trace:
             prec = PRECEDENCE[op]
             text = f"{_paren(sa, prec)} {OP_TEXT[op]} {_paren(sb, prec + (1 if op in '-/' else 0))}"
-        if isinstance(a, Galat) or isinstance(b, Galat):
-            return _merge_galat([x for x in (a, b) if isinstance(x, Galat)]), self.compose(text, a, [sa, sb])
-        if a is TANPA_DATA or b is TANPA_DATA:
-            return TANPA_DATA, self.compose(text, TANPA_DATA, [sa, sb])
+        missing = self.missing(a, b, sa, sb, text)
+        if missing is not None:
+            return missing
         note = ""
         if op == "dan":
             out: Any = bool(a) and bool(b)
@@ -643,10 +642,9 @@ class Evaluator:
         a, sa = self.ev(e.num, env)
         b, sb = self.ev(e.den, env)
         text = f"{_paren(sa, 5)} / {_paren(sb, 6)} × 100%" if self.trace else ""
-        if isinstance(a, Galat) or isinstance(b, Galat):
-            return _merge_galat([x for x in (a, b) if isinstance(x, Galat)]), self.compose(text, None, [sa, sb])
-        if a is TANPA_DATA or b is TANPA_DATA:
-            return TANPA_DATA, self.compose(text, TANPA_DATA, [sa, sb], kind="persen")
+        missing = self.missing(a, b, sa, sb, text)
+        if missing is not None:
+            return missing
         note = ""
         if b == 0:
             if a == 0:
@@ -666,6 +664,14 @@ class Evaluator:
                              {"pembilang": a, "penyebut": b, "rumus": e.span.text}, e.span)
         return out, self.compose(text, out, [sa, sb], note, kind="persen", prec=5)
 
+    def missing(self, a: Any, b: Any, sa: Step | None, sb: Step | None, text: str):
+        """(value, step) when an operand is an input error or no data (errors win), else None."""
+        if isinstance(a, Galat) or isinstance(b, Galat):
+            return _merge_galat([x for x in (a, b) if isinstance(x, Galat)]), self.compose(text, None, [sa, sb])
+        if a is TANPA_DATA or b is TANPA_DATA:
+            return TANPA_DATA, self.compose(text, TANPA_DATA, [sa, sb])
+        return None
+
     def _names(self, e: m.Expr) -> list[str]:
         out = []
         stack = [e]
@@ -682,10 +688,9 @@ class Evaluator:
         a, sa = self.ev(e.now, env)
         b, sb = self.ev(e.last, env)
         text = f"({_text(sa)} − {_text(sb)}) / {_text(sb)} × 100%" if self.trace else ""
-        if isinstance(a, Galat) or isinstance(b, Galat):
-            return _merge_galat([x for x in (a, b) if isinstance(x, Galat)]), self.compose(text, None, [sa, sb])
-        if a is TANPA_DATA or b is TANPA_DATA:
-            return TANPA_DATA, self.compose(text, TANPA_DATA, [sa, sb])
+        missing = self.missing(a, b, sa, sb, text)
+        if missing is not None:
+            return missing
         if b == 0:
             return TANPA_DATA, self.compose(text, TANPA_DATA, [sa, sb], "tahun lalu 0: pertumbuhan tidak terdefinisi")
         out = CTX.multiply(CTX.divide(CTX.subtract(a, b), b), HUNDRED)
