@@ -201,7 +201,11 @@ def load(ref: str | Path, *, _stack: tuple[Path, ...] = ()) -> tuple[m.RuleSet, 
                     getattr(rs, f.name).update(val)
             rs.title = rs.title or parent.title
             rs.unit = rs.unit or parent.unit
+    own_title = next((rf.header[1] for rf in files if rf.header and rf.header[1]), "")
+    own_unit = next((rf.unit for rf in files if rf.unit), "")
     _merge(rs, files, diagnostics, texts, {})
+    rs.title = own_title or rs.title  # the set's own header wins over its parent's
+    rs.unit = own_unit or rs.unit
     for rf in files:
         if rf.header:
             rs.name = rf.header[0].replace("_", "-") if not path.is_dir() else rs.name
