@@ -284,36 +284,37 @@ class _Finder:
         return None, None
 
     def compare_rows(self, section: str, table: str, blk, column: str | None, entries: list[dict]) -> None:
+        """Printed figures of table rows; a row is identified by every input column the entry names."""
         rows = self.r.tables.get(table) or []
         tdef = self.r.rules.rules.tables[table]
-        key_cols = [c.name for c in tdef.columns if c.kind == "teks"]
+        input_cols = {c.name for c in tdef.columns}
+        computed = {a.name for a in blk.assigns}
         label = blk.alias or table
         for e in entries:
-            match_col = next((k for k in key_cols if k in e), None)
-            if match_col is None:
+            keys = {k: v for k, v in e.items() if k in input_cols and k != column}
+            if not keys:
                 continue
-            row_i = next((i for i, r in enumerate(rows) if str(r.get(match_col)) == str(e[match_col])), None)
+            row_i = next((i for i, r in enumerate(rows) if all(_same(r.get(k), v) for k, v in keys.items())), None)
             src = str(e.get("sumber", ""))
+            ident = f"{section}.{label}." + "/".join(str(v) for v in keys.values())
             if row_i is None:
-                self.out.append(Temuan("T103", "info", f"{section}.{label}", f"baris {e[match_col]} dilaporkan di "
-                                       f"{src} tetapi tidak ada dalam data", "", None, None, src))
+                self.out.append(Temuan("T103", "info", ident, f"{ident}: baris dilaporkan di {src} tetapi tidak ada "
+                                       f"dalam data", "", None, None, src))
                 continue
             row = rows[row_i]
-            fields = {column: e.get("nilai")} if column else {k: v for k, v in e.items()
-                                                                   if k not in (match_col, "sumber")}
+            fields = {column: e.get("nilai")} if column else {k: v for k, v in e.items() if k in computed}
             for fname, pv in fields.items():
                 printed = printed_decimal(pv)
-                computed = row.get(fname)
-                if printed is None or not isinstance(computed, Decimal):
+                value = row.get(fname)
+                if printed is None or not isinstance(value, Decimal):
                     continue
-                if agrees(printed, [computed, self.r.row_raw.get((table, row_i, fname))], self.modes):
+                if agrees(printed, [value, self.r.row_raw.get((table, row_i, fname))], self.modes):
                     continue
                 step = self.r.row_steps.get((table, row_i, fname))
                 deriv = step.line() if step else ""
-                ident = f"{section}.{label}.{e[match_col]}"
-                msg = (f"{ident}: {fname} dicetak {_fmt(printed)} di {src}, aturan menghitung {_fmt(computed)}"
+                msg = (f"{ident}: {fname} dicetak {_fmt(printed)} di {src}, aturan menghitung {_fmt(value)}"
                        + (f" ({deriv})" if deriv else ""))
-                self.out.append(Temuan("T101", _level(computed, printed, None, fname), ident, msg, fname, computed,
+                self.out.append(Temuan("T101", _level(value, printed, None, fname), ident, msg, fname, value,
                                        printed, src, f"{blk.span.file}:{blk.span.line}", deriv))
 
     def sorted(self) -> list[Temuan]:
@@ -337,6 +338,14 @@ class _Finder:
             if not places:
                 t.data.pop("sumber_semua", None)
         return sorted(grouped.values(), key=lambda t: (LEVEL_ORDER.get(t.tingkat, 9), t.objek, t.bidang, t.sumber))
+
+
+def _same(a: Any, b: Any) -> bool:
+    """A row's key value equals a printed one (numbers compared as numbers: 2024 == Decimal('2024'))."""
+    da, db = printed_decimal(a) if not isinstance(a, str) else None, printed_decimal(b) if not isinstance(b, str) else None
+    if da is not None and db is not None:
+        return da == db
+    return str(a).strip() == str(b).strip()
 
 
 def find(result: Result, reported: dict[str, Any] | None = None) -> list[Temuan]:

@@ -148,20 +148,8 @@ def _printed_entries():
 
 PRINTED = list(_printed_entries())
 
-# ENGINE BUG (reported to the engine owner): findings._Finder.compare_rows matches a printed row by ONE text key
-# column only. Tabel 115 rows are keyed by (tahun, jenis) and `tahun` is a number, so a figure printed for the
-# 2024 "Belanja Pegawai" row is compared with the 2023 "Belanja Pegawai" row: the correct 2024 figures become
-# false T101 findings (and the 2024 rows are never checked). Not fixable in the rules (the engine uses one column
-# even when several are text). strict: these XPASS — and must be unmarked — once the engine matches all key columns.
-BELANJA_2024_ROWS = {f"anggaran.belanja.2024.{j}" for j in ("pegawai", "barang", "modal")}
-XFAIL_BELANJA = pytest.mark.xfail(strict=True, reason=(
-    "engine: findings match a Tabel 115 row by `jenis` only (not tahun + jenis), so 2024 printed figures are "
-    "compared with the 2023 row"))
-
-
 def _printed_param(p: P):
-    marks = [XFAIL_BELANJA] if p.key in BELANJA_2024_ROWS and p.entry["sesuai"] else []
-    return pytest.param(p, marks=marks)
+    return pytest.param(p)
 
 
 def build_reported(pk) -> dict:
