@@ -181,7 +181,7 @@ class Evaluator:
         self.rows[table] = rows
         blk = self.rs.rows.get(table)
         if blk is not None:
-            for i, row in enumerate(rows):
+            for i in range(len(rows)):
                 for a in blk.assigns:
                     self.row_value(blk, i, a.name)
         return rows
@@ -224,7 +224,8 @@ class Evaluator:
             return Galat("target bernilai 0"), None, None
         if direction == "turun":
             value = CTX.divide(CTX.subtract(CTX.multiply(2, target), realisasi), target) * HUNDRED
-            text = f"(2 × {show(target, unit_kind)} − {show(realisasi, unit_kind, True)}) / {show(target, unit_kind)} × 100%"
+            t = show(target, unit_kind)
+            text = f"(2 × {t} − {show(realisasi, unit_kind, True)}) / {t} × 100%"
         else:
             value = CTX.multiply(CTX.divide(realisasi, target), HUNDRED)
             text = f"{show(realisasi, unit_kind, True)} / {show(target, unit_kind)} × 100%"
@@ -383,7 +384,8 @@ class Evaluator:
                     children.append(dstep)
             raw = _combine(total, scale, lambda a, s: CTX.multiply(CTX.divide(a, HUNDRED), s))
             joined = " + ".join(dim_texts)
-            text = f"({joined}) / 100 × {format_id(scale)}" if len(dim_texts) > 1 else f"{joined} / 100 × {format_id(scale)}"
+            joined = f"({joined})" if len(dim_texts) > 1 else joined
+            text = f"{joined} / 100 × {format_id(scale)}"
         value = round_to(raw, r.digits, r.mode) if isinstance(raw, Decimal) else raw
         self.raw[idx.id] = raw
         if not self.trace:
@@ -410,7 +412,8 @@ class Evaluator:
                          cstep.inputs, cstep.note)
                 if comp.inverted and isinstance(raw, Decimal):
                     s.text = f"100% − ({cstep.text})"
-                    s.note = (s.note + "; " if s.note else "") + "makin rendah makin baik: masuk sebagai 100 − realisasi"
+                    lower = "makin rendah makin baik: masuk sebagai 100 − realisasi"
+                    s.note = f"{s.note}; {lower}" if s.note else lower
                 steps.append(s)
         dim_w = self.weight(dim.weight, f"{idx.id}.{dim.id}")
         weighted = any(c.weight is not None for c, _ in comps)
@@ -703,7 +706,8 @@ class Evaluator:
             digits = int(e.args[1].expr.value)  # type: ignore[attr-defined]
             mode = "potong" if f == "potong" else (e.args[2].expr.name if len(e.args) == 3 else "setengah_naik")  # type: ignore[attr-defined]
             out = round_to(v, digits, mode) if isinstance(v, Decimal) else v
-            return out, self.compose(f"{f}({_text(s)}; {digits}{'; potong' if mode == 'potong' and f == 'bulat' else ''})",
+            cut = "; potong" if mode == "potong" and f == "bulat" else ""
+            return out, self.compose(f"{f}({_text(s)}; {digits}{cut})",
                                      out, [s])
         if f == "ada":
             v, s = self.ev(e.args[0].expr, env)

@@ -190,8 +190,8 @@ class ExcelTranslator:
     def call(self, e: m.Call, zero: str, row: tuple[str, int] | None = None) -> str:
         f = e.func
         if f in ("bulat", "potong"):
-            mode = "potong" if f == "potong" or (len(e.args) == 3 and getattr(e.args[2].expr, "name", "") == "potong") else ""
-            fn = "TRUNC" if mode else "ROUND"
+            cut = f == "potong" or (len(e.args) == 3 and getattr(e.args[2].expr, "name", "") == "potong")
+            fn = "TRUNC" if cut else "ROUND"
             return f"{fn}({self.expr(e.args[0].expr, zero, row)},{int(e.args[1].expr.value)})"  # type: ignore[attr-defined]
         if f == "mutlak":
             return f"ABS({self.expr(e.args[0].expr, zero, row)})"

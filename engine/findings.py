@@ -342,7 +342,8 @@ class _Finder:
 
 def _same(a: Any, b: Any) -> bool:
     """A row's key value equals a printed one (numbers compared as numbers: 2024 == Decimal('2024'))."""
-    da, db = printed_decimal(a) if not isinstance(a, str) else None, printed_decimal(b) if not isinstance(b, str) else None
+    da = printed_decimal(a) if not isinstance(a, str) else None
+    db = printed_decimal(b) if not isinstance(b, str) else None
     if da is not None and db is not None:
         return da == db
     return str(a).strip() == str(b).strip()

@@ -7,6 +7,7 @@ propagated, built once per process. The Transformer only builds frozen model obj
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
@@ -389,10 +390,7 @@ class _Build(Transformer):
         return ("eselon", e, [i for i in items if not (isinstance(i, tuple) and i[0] == "source")])
 
 
-def _replace(obj, **changes):
-    from dataclasses import replace
-
-    return replace(obj, **changes)
+_replace = replace
 
 
 def _index_with_ids(idx: m.Index, parent: str, group: str) -> list[m.Index]:
@@ -487,7 +485,6 @@ def _syntax_diagnostic(path: str, text: str, err: UnexpectedInput) -> Diagnostic
         return Diagnostic("E103", path, line, len(src) + 1, {"expected": _bi_expected(expected)}, source_line=src)
     assert isinstance(err, UnexpectedToken)
     tok = err.token
-    prev = getattr(err, "token_history", None)
     # A decimal comma: `3,1` — the number before and digits right after the comma.
     if tok.type == "COMMA" and re.match(r"\d", text[tok.end_pos:tok.end_pos + 1] if tok.end_pos else ""):
         before = re.search(r"(\d+)$", text[:tok.start_pos])
@@ -499,7 +496,6 @@ def _syntax_diagnostic(path: str, text: str, err: UnexpectedInput) -> Diagnostic
                               hint_fields={"suggestion": f"{before.group(1)}.{after.group(1)}"},
                               source_line=src, end_column=column + 1 + len(after.group(1)))
     expected = set(err.accepts or err.expected)
-    del prev
     found = f'"{tok}"'
     return Diagnostic("E101", path, line, column, {"expected": _bi_expected(expected), "found": found},
                       source_line=src, end_column=column + max(1, len(str(tok))))

@@ -67,7 +67,8 @@ def _convert(name: str, kind: str, value: Any, where: str, problems: list[InputP
                                  "isi dengan angka, mis. 55"))
         return None
     if kind == "cacah" and (d < 0 or d != d.to_integral_value()):
-        problems.append(_problem("B202", problem_key, where, f"bernilai {value}, seharusnya bilangan cacah (bulat ≥ 0).",
+        problems.append(_problem("B202", problem_key, where,
+                                 f"bernilai {value}, seharusnya bilangan cacah (bulat ≥ 0).",
                                  f"is {value}, a whole number ≥ 0 is expected.", "isi dengan bilangan bulat ≥ 0"))
         return None
     if kind == "rupiah" and d < 0:
@@ -83,13 +84,13 @@ def read_yaml(path: str | Path, specs: list[InputSpec]) -> Inputs:
         data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
     except FileNotFoundError:
         raise InputError(f"Berkas data tidak ditemukan: {p}", message_en=f"Data file not found: {p}",
-                         location=str(p), code="B101", hint="periksa path berkas --data")
+                         location=str(p), code="B101", hint="periksa path berkas --data") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         loc = f"{p}:{mark.line + 1}:{mark.column + 1}" if mark else str(p)
         raise InputError(f"Berkas YAML tidak dapat dibaca: {getattr(exc, 'problem', exc)}",
                          message_en=f"Cannot read YAML file: {getattr(exc, 'problem', exc)}", location=loc,
-                         code="B102", hint="periksa indentasi dan tanda titik dua di baris itu")
+                         code="B102", hint="periksa indentasi dan tanda titik dua di baris itu") from None
     if not isinstance(data, dict):
         raise InputError("Berkas data harus berisi pemetaan (masukan:, tabel:, dilaporkan:).",
                          message_en="A data file must contain a mapping (masukan:, tabel:, dilaporkan:).",
@@ -152,10 +153,10 @@ def read_csv(paths: list[Path], specs: list[InputSpec]) -> Inputs:
                 header = [h.strip().lower() for h in (reader.fieldnames or [])]
         except FileNotFoundError:
             raise InputError(f"Berkas data tidak ditemukan: {p}", message_en=f"Data file not found: {p}",
-                             location=str(p), code="B101")
+                             location=str(p), code="B101") from None
         except (csv.Error, UnicodeDecodeError) as exc:
             raise InputError(f"Berkas CSV tidak dapat dibaca: {exc}", message_en=f"Cannot read CSV: {exc}",
-                             location=str(p), code="B102")
+                             location=str(p), code="B102") from None
         if p.stem in table_names:
             tables[p.stem] = [{(k or "").strip(): v for k, v in r.items()} for r in rows]
         elif header[:2] == ["nama", "nilai"]:
