@@ -114,7 +114,8 @@ def _reset_lang(ctx, param, value):
 def main():
     """kinerja — hitung Indikator Kinerja Kegiatan (IKK) dari aturan, dengan jejak dan temuan.
 
-    Perintah (alias Inggris): periksa (check), hitung (calc), jelaskan (explain), contoh (demo).
+    Perintah (alias Inggris): periksa (check), hitung (calc), jelaskan (explain), contoh (demo),
+    templat (template).
     """
 
 
@@ -232,6 +233,42 @@ def jelaskan(ident, aturan, data, as_json):
         click.echo(f"capaian: {obj.capaian_step.line()}")
     if obj.pesan:
         click.echo(f"status: {obj.status} — {obj.pesan}")
+    return Exit.OK
+
+
+@main.command("templat")
+@rules_option
+@click.option("--keluaran", "--output", "keluaran", required=True, type=click.Path(dir_okay=False),
+              metavar="BUKU.xlsx", help="Berkas templat yang ditulis (.xlsx).")
+@click.option("--isi", "--fill", "isi", multiple=True, type=click.Path(dir_okay=False), metavar="DATA",
+              help="Isi templat dengan berkas data ini (satu .yaml, atau satu/lebih .csv).")
+@click.option("--timpa", "--overwrite", "timpa", is_flag=True, help="Timpa BUKU.xlsx bila sudah ada.")
+@lang_option
+@guarded
+def templat(aturan, keluaran, isi, timpa):
+    """Buat buku kerja isian (templat) untuk set aturan: satu sheet per eselon, Ringkasan, Audit.
+
+    Keluar dengan 1 (tanpa menulis apa pun) bila data --isi bermasalah.
+    """
+    from .workbooks.datafile import read_data
+    from .workbooks.template import build_template_summary
+
+    ref = aturan or DEFAULT_RULES
+    checked = load_rules(ref)
+    specs = input_specs(checked)
+    inputs = read_data(list(isi), specs) if isi else None
+    if inputs is not None and inputs.problems:
+        for p in inputs.problems:
+            _say_error(f"{p.code} {p.message if _lang() == 'id' else (p.message_en or p.message)}")
+        return Exit.FINDINGS
+    done = build_template_summary(checked, keluaran, rules_ref=ref, overwrite=timpa, inputs=inputs, specs=specs)
+    filled = (" terisi" if _lang() == "id" else " filled") if inputs is not None else ""
+    if _lang() == "id":
+        click.echo(f"templat{filled} {checked.rules.name} ditulis ke {done.path}: {len(done.sheets)} sheet, "
+                   f"{len(done.input_names)} masukan, {len(done.output_names)} sel keluaran")
+    else:
+        click.echo(f"{filled.strip() + ' ' if filled else ''}template {checked.rules.name} written to {done.path}: "
+                   f"{len(done.sheets)} sheets, {len(done.input_names)} inputs, {len(done.output_names)} output cells")
     return Exit.OK
 
 

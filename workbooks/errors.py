@@ -26,6 +26,7 @@ NOT_OWNED = "B115"  # a sheet or defined name kinerja would replace belongs to t
 BAD_VALUE = "B116"  # a value kinerja was asked to write cannot be stored (NaN, unknown type, text too long)
 WRITE_FAILED = "B117"  # the operating system refused the write; the original file is intact
 WRONG_EXTENSION = "B118"  # a macro-enabled workbook would be saved under .xlsx (Excel refuses to open it)
+EXISTS = "B119"  # a new workbook (kinerja templat) would replace an existing file without --timpa
 
 # --- B2xx: one input value is wrong (InputProblem.code) -------------------------------------------------------
 # B201–B203 mean the same for every input source (data files use them too); B204 is the data files' "row is
@@ -54,6 +55,7 @@ CODES: dict[str, str] = {
     BAD_VALUE: "nilai tidak dapat disimpan",
     WRITE_FAILED: "gagal menulis berkas",
     WRONG_EXTENSION: "ekstensi tidak cocok",
+    EXISTS: "berkas tujuan sudah ada",
     WRONG_TYPE: "jenis nilai salah",
     NOT_A_COUNT: "bukan bilangan cacah",
     NEGATIVE_RUPIAH: "rupiah negatif",

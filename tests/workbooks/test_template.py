@@ -1,0 +1,387 @@
+"""kinerja templat on the bundled PK 2024 rules: every input and output has its defined name, input cells are
+validated and formatted, every sheet prints and freezes, the meta and ownership record let ``kinerja hitung``
+run without --aturan, LibreOffice opens what is written, and the report's data survives fill → read exactly."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from libreoffice import roundtrip_xlsx, sheets_as_csv
+
+from kinerja import __version__
+from kinerja.cli import Exit, main
+from kinerja.engine import input_specs, load_rules
+from kinerja.engine.loader import bundled_dir
+from kinerja.workbooks import errors as E
+from kinerja.workbooks import layout
+from kinerja.workbooks.datafile import read_data
+from kinerja.workbooks.errors import WorkbookError
+from kinerja.workbooks.fill import fill_workbook
+from kinerja.workbooks.ooxml import Package
+from kinerja.workbooks.reader import read_inputs
+from kinerja.workbooks.template import TABLE_ROWS, build_template, build_template_summary, sheet_title
+from kinerja.workbooks.writer import read_meta, read_ownership
+
+RULES = "pk2024-sumsel"
+DATA = bundled_dir() / RULES / "data-lkjip-2024.yaml"
+DV_TYPE = {"cacah": "whole", "rupiah": "decimal", "persen": "decimal", "indeks": "decimal", "angka": "decimal"}
+FORMAT = {"cacah": "#,##0", "rupiah": "#,##0", "persen": "#,##0.00", "indeks": "#,##0.00", "angka": "#,##0.00",
+          "teks": "@"}
+
+
+@pytest.fixture(scope="module")
+def checked():
+    return load_rules(RULES)
+
+
+@pytest.fixture(scope="module")
+def specs(checked):
+    return input_specs(checked)
+
+
+@pytest.fixture(scope="module")
+def data(specs):
+    inputs = read_data([DATA], specs)
+    assert inputs.problems == []
+    return inputs
+
+
+@pytest.fixture(scope="module")
+def built(checked, tmp_path_factory):
+    path = tmp_path_factory.mktemp("templat") / "templat.xlsx"
+    return build_template_summary(checked, path, rules_ref=RULES)
+
+
+@pytest.fixture(scope="module")
+def filled(checked, data, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("terisi") / "terisi.xlsx"
+    return build_template(checked, path, rules_ref=RULES, inputs=data)
+
+
+def all_outputs(rs) -> set[str]:
+    objects = [("indikator", rs.indicators), ("indeks", rs.indices), ("sasaran", rs.sasaran), ("nilai", rs.values)]
+    return {layout.output_name(f, ident) for kind, objs in objects for ident in objs for f in layout.FIELDS[kind]}
+
+
+def cell_of(wb, ref):
+    return wb[ref.sheet].cell(ref.row1, ref.col1)
+
+
+# --- names ---------------------------------------------------------------------------------------------------
+
+
+def test_a_name_for_every_input_and_output_and_nothing_else(built, checked, specs):
+    names = Package(built.path).workbook_names()
+    outputs = all_outputs(checked.rules)
+    assert len(outputs) == 30 * 4 + 9 * 4 + 19 * 3 + 45 * 3
+    assert {n.name for n in names.values()} == {s.name for s in specs} | outputs
+    assert set(built.output_names) == outputs and sorted(built.input_names) == sorted(s.name for s in specs)
+    for spec in specs:
+        ref = names[spec.name.casefold()].ref()
+        if spec.is_table:
+            assert ref.row2 - ref.row1 >= TABLE_ROWS and ref.col2 - ref.col1 + 1 == len(spec.columns)
+        else:
+            assert ref.is_single, spec.name
+            assert ref.sheet not in (layout.SUMMARY_SHEET, layout.AUDIT_SHEET)
+    for name in outputs:
+        ref = names[name.casefold()].ref()
+        assert ref.is_single and ref.sheet == layout.SUMMARY_SHEET, name
+
+
+def test_table_ranges_start_with_the_column_names(built, specs):
+    names = Package(built.path).workbook_names()
+    wb = openpyxl.load_workbook(built.path)
+    for spec in (s for s in specs if s.is_table):
+        ref = names[spec.name].ref()
+        header = [wb[ref.sheet].cell(ref.row1, c).value for c in range(ref.col1, ref.col2 + 1)]
+        assert header == [c.name for c in spec.columns], spec.name
+        data_rows = [[wb[ref.sheet].cell(r, c).value for c in range(ref.col1, ref.col2 + 1)]
+                     for r in range(ref.row1 + 1, ref.row2 + 1)]
+        assert all(v is None for row in data_rows for v in row)
+    # the budget tables (no eselon) are on "Anggaran", the survey tables on their eselon's sheet
+    assert names["anggaran_sasaran"].ref().sheet == "Anggaran"
+    assert names["setjen_ikm_kanwil_survei"].ref().sheet == names["setjen_rb_kanwil_pembilang"].ref().sheet
+
+
+def test_one_input_sheet_per_eselon_in_rule_order(built, checked):
+    eselon_sheets = built.sheets[:len(checked.rules.eselons)]
+    assert eselon_sheets[:3] == ["Setjen", "Ditjen Pemasyarakatan", "Ditjen Imigrasi"]
+    assert built.sheets[-3:] == ["Anggaran", layout.SUMMARY_SHEET, layout.AUDIT_SHEET]
+    assert openpyxl.load_workbook(built.path).sheetnames == built.sheets
+    assert all(len(s) <= 31 for s in built.sheets) and len({s.casefold() for s in built.sheets}) == len(built.sheets)
+
+
+def test_sheet_titles_are_short_legal_and_unique():
+    taken = {"ringkasan"}
+    assert sheet_title("Direktorat Jenderal Peraturan Perundang-undangan", taken) == "Ditjen PP"
+    assert sheet_title("Direktorat Jenderal Administrasi Hukum Umum", taken) == "Ditjen Administrasi Hukum Umum"
+    long = sheet_title("Badan Strategi Kebijakan Hukum dan HAM", taken)
+    assert long == "Badan Strategi Kebijakan Hukum…"
+    assert sheet_title("Ringkasan", taken) == "Ringkasan (2)"
+    assert sheet_title("a/b:c*d", taken) == "a-b-c-d"
+    again = sheet_title("Badan Strategi Kebijakan Hukum dan HAM", taken)
+    assert again != long and len(again) <= 31
+
+
+# --- validation, formats, print setup ------------------------------------------------------------------------
+
+
+def test_input_cells_are_validated_and_formatted_by_kind(built, specs):
+    names = Package(built.path).workbook_names()
+    wb = openpyxl.load_workbook(built.path)
+
+    def validation(sheet, coord):
+        found = [dv for dv in wb[sheet].data_validations.dataValidation if coord in dv.sqref]
+        assert len(found) == 1, (sheet, coord)
+        return found[0]
+
+    checked_cells = 0
+    for spec in specs:
+        ref = names[spec.name.casefold()].ref()
+        columns = [(ref.col1, spec.kind)] if not spec.is_table else \
+            [(ref.col1 + i, c.kind) for i, c in enumerate(spec.columns)]
+        rows = [ref.row1] if not spec.is_table else [ref.row1 + 1, ref.row2]
+        for col, kind in columns:
+            for row in rows:
+                cell = wb[ref.sheet].cell(row, col)
+                assert cell.number_format == FORMAT[kind], (spec.name, kind)
+                assert cell.protection.locked is False
+                if kind == "teks":
+                    assert not [dv for dv in wb[ref.sheet].data_validations.dataValidation
+                                if cell.coordinate in dv.sqref]
+                    continue
+                dv = validation(ref.sheet, cell.coordinate)
+                assert dv.type == DV_TYPE[kind] and dv.showErrorMessage and dv.error and dv.prompt
+                assert dv.allow_blank
+                if kind in ("cacah", "rupiah"):
+                    assert (dv.operator, dv.formula1) == ("greaterThanOrEqual", "0")
+                checked_cells += 1
+    assert checked_cells > 150
+    assert built.validations == sum(len(ws.data_validations.dataValidation) for ws in wb.worksheets)
+
+
+def test_required_inputs_are_marked(built, specs):
+    names = Package(built.path).workbook_names()
+    wb = openpyxl.load_workbook(built.path)
+    for spec in (s for s in specs if not s.is_table):
+        ref = names[spec.name].ref()
+        label = wb[ref.sheet].cell(ref.row1, ref.col1 - 1).value
+        note = wb[ref.sheet].cell(ref.row1, ref.col1 + 3).value
+        assert label.endswith(" *") == spec.required and note.startswith("wajib") == spec.required
+        assert wb[ref.sheet].cell(ref.row1, ref.col1 + 2).value == spec.name  # Nama masukan
+
+
+def test_every_sheet_freezes_its_header_and_prints_on_a4(built):
+    wb = openpyxl.load_workbook(built.path)
+    for ws in wb.worksheets:
+        assert ws.freeze_panes, ws.title
+        if ws.title == layout.AUDIT_SHEET:  # recreated by every Hitung; the writer lays it out
+            continue
+        assert ws.print_area, ws.title
+        assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.fitToWidth == 1  # 9 = A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows, ws.title
+        assert ws.page_setup.orientation == "landscape"
+
+
+def test_ringkasan_output_cells_are_green_locked_and_formatted(built, checked):
+    names = Package(built.path).workbook_names()
+    wb = openpyxl.load_workbook(built.path)
+    ws = wb[layout.SUMMARY_SHEET]
+    assert ws.protection.sheet
+    for name in built.output_names:
+        cell = cell_of(wb, names[name].ref())
+        assert cell.value is None and cell.fill.fgColor.rgb == "FFE2EFDA" and cell.protection.locked
+        text = name.startswith(("status_", "derivasi_"))
+        assert cell.number_format == ("@" if text else "#,##0.00"), name
+    # Tabel 4 rows: the indicator row carries its name, satuan and the target from the rules
+    row = names["realisasi_setjen_rb_kanwil"].ref().row1
+    assert [ws.cell(row, c).value for c in (3, 4, 5)] == ["setjen_rb_kanwil", "persen", 100]
+    assert ws.cell(row, 2).value == checked.rules.indicators["setjen_rb_kanwil"].name
+    sub = names["nilai_iphp_pelayanan_tahanan"].ref().row1
+    assert ws.cell(sub, 2).alignment.indent > ws.cell(names["nilai_iphp"].ref().row1, 2).alignment.indent
+
+
+# --- meta, ownership, determinism ----------------------------------------------------------------------------
+
+
+def test_meta_and_ownership_let_hitung_run_without_aturan(built, checked):
+    assert read_meta(built.path) == {layout.META_RULES: RULES, layout.META_VERSION: checked.rules.version,
+                                     layout.META_ENGINE: __version__}
+    owned = read_ownership(built.path)
+    assert owned.sheets == (layout.AUDIT_SHEET,)
+    assert set(owned.names) == set(built.output_names)
+
+
+def test_generating_twice_gives_the_same_workbook(checked, tmp_path):
+    a = build_template(checked, tmp_path / "a.xlsx", rules_ref=RULES)
+    b = build_template(checked, tmp_path / "b.xlsx", rules_ref=RULES)
+    with zipfile.ZipFile(a) as za, zipfile.ZipFile(b) as zb:
+        assert za.namelist() == zb.namelist()
+        differ = [n for n in za.namelist() if za.read(n) != zb.read(n)]
+    assert set(differ) <= {"docProps/core.xml"}  # openpyxl's creation/modification time
+
+
+def test_refuses_an_existing_file_unless_overwrite(checked, tmp_path):
+    dest = tmp_path / "ada.xlsx"
+    dest.write_bytes(b"milik operator")
+    with pytest.raises(WorkbookError) as err:
+        build_template(checked, dest, rules_ref=RULES)
+    assert err.value.code == E.EXISTS and dest.read_bytes() == b"milik operator"
+    build_template(checked, dest, rules_ref=RULES, overwrite=True)
+    assert zipfile.is_zipfile(dest)
+    assert [p.name for p in tmp_path.iterdir()] == ["ada.xlsx"]  # no temporary file left behind
+    with pytest.raises(WorkbookError) as err:
+        build_template(checked, tmp_path / "makro.xlsm", rules_ref=RULES)
+    assert err.value.code == E.WRONG_EXTENSION
+
+
+# --- fill and read back --------------------------------------------------------------------------------------
+
+
+def test_filled_template_reads_back_exactly_the_data_file(filled, data, specs):
+    back = read_inputs(filled, specs)
+    assert set(back.values) == set(data.values)
+    for name, value in data.values.items():
+        assert isinstance(back.values[name], Decimal) and back.values[name] == value, name
+    assert set(back.tables) == set(data.tables)
+    for name, rows in data.tables.items():
+        assert len(back.tables[name]) == len(rows), name
+        for got, want in zip(back.tables[name], rows):
+            assert got == want, name
+    # the only complaint is the report's own gap: the ILK UPT Imigrasi table is empty ("-" in Tabel 36)
+    assert [(p.code, p.input) for p in back.problems] == [("B213", "imi_ikm_upt_survei")]
+
+
+def test_fill_refuses_a_table_longer_than_its_range(built, data, specs, tmp_path):
+    path = shutil.copy(built.path, tmp_path / "kecil.xlsx")
+    before = Path(path).read_bytes()
+    rows = [{"unit": f"UPT {i}", "responden": Decimal(1), "nilai": Decimal("3")} for i in range(TABLE_ROWS + 1)]
+    inputs = type(data)(tables={"setjen_ikm_kanwil_survei": rows})
+    with pytest.raises(WorkbookError) as err:
+        fill_workbook(path, inputs, specs=specs)
+    assert err.value.code == E.BAD_TARGET and "setjen_ikm_kanwil_survei" in err.value.message_id
+    assert f"{TABLE_ROWS + 1} baris" in err.value.message_id
+    assert Path(path).read_bytes() == before
+
+
+def test_fill_twice_replaces_rows(built, data, specs, tmp_path):
+    path = shutil.copy(built.path, tmp_path / "ulang.xlsx")
+    Inputs = type(data)
+    three = [{"unit": m, "responden": Decimal(5), "nilai": Decimal("3.5")} for m in ("Jan", "Feb", "Mar")]
+    fill_workbook(path, Inputs(tables={"setjen_ikm_kanwil_survei": three}), specs=specs)
+    fill_workbook(path, Inputs(tables={"setjen_ikm_kanwil_survei": three[:1]}), specs=specs)
+    back = read_inputs(path, [s for s in specs if s.name == "setjen_ikm_kanwil_survei"])
+    assert back.tables["setjen_ikm_kanwil_survei"] == three[:1]
+
+
+def test_fill_without_specs_reports_unknown_names(built, data, tmp_path):
+    path = shutil.copy(built.path, tmp_path / "asing.xlsx")
+    with pytest.raises(WorkbookError) as err:
+        fill_workbook(path, type(data)(values={"tidak_ada": Decimal(1)}))
+    assert "tidak_ada" in err.value.message_id
+
+
+# --- LibreOffice ---------------------------------------------------------------------------------------------
+
+
+def test_libreoffice_opens_the_template(built, tmp_path):
+    sheets = sheets_as_csv(built.path, tmp_path)
+    assert set(sheets) == set(built.sheets)
+    assert sheets["Setjen"][0][0].startswith("Perjanjian Kinerja 2024")
+
+
+def test_libreoffice_opens_the_filled_workbook_and_keeps_the_names(filled, data, specs, tmp_path):
+    sheets = sheets_as_csv(filled, tmp_path)
+    setjen = [row for row in sheets["Setjen"] if row and row[4:5] == ["setjen_rb_kanwil_pembilang"]]
+    assert setjen and setjen[0][2] == "55"
+    saved = roundtrip_xlsx(filled, tmp_path)  # saved again by LibreOffice: names, values and tables survive
+    back = read_inputs(saved, specs)
+    assert back.values == data.values
+    assert back.tables == data.tables
+
+
+# --- CLI -----------------------------------------------------------------------------------------------------
+
+
+def test_cli_templat_writes_once_and_refuses_to_overwrite(tmp_path):
+    dest = tmp_path / "buku.xlsx"
+    runner = CliRunner()
+    r = runner.invoke(main, ["templat", "--keluaran", str(dest)], catch_exceptions=False)
+    assert r.exit_code == Exit.OK, r.output
+    assert "ditulis ke" in r.stdout and str(dest) in r.stdout and r.stdout.count("\n") == 1
+    assert read_meta(dest)[layout.META_RULES] == RULES
+    again = runner.invoke(main, ["template", "--aturan", RULES, "--keluaran", str(dest)], catch_exceptions=False)
+    assert again.exit_code == Exit.USAGE
+    assert "B119" in again.stderr and "sudah ada" in again.stderr and "--timpa" in again.stderr
+    assert "Traceback" not in again.output
+    forced = runner.invoke(main, ["templat", "--keluaran", str(dest), "--overwrite", "--isi", str(DATA)],
+                           catch_exceptions=False)
+    assert forced.exit_code == Exit.OK and "terisi" in forced.stdout
+
+
+def test_cli_templat_with_bad_data_writes_nothing(tmp_path):
+    bad = tmp_path / "data.yaml"
+    bad.write_text("masukan:\n  setjen_rb_kanwil_pembilang: -3\n", encoding="utf-8")
+    dest = tmp_path / "buku.xlsx"
+    r = CliRunner().invoke(main, ["templat", "--keluaran", str(dest), "--isi", str(bad)], catch_exceptions=False)
+    assert r.exit_code == Exit.FINDINGS and "B202" in r.stderr and not dest.exists()
+
+
+# --- other rule sets -----------------------------------------------------------------------------------------
+
+SMALL = """
+aturan kecil "Aturan kecil"
+target { rb = 90 }
+masukan lepas: rupiah opsional "Masukan tanpa eselon"
+tabel lebar "Tabel lebar tanpa eselon" {
+  a: teks "A"
+  b: persen "B"
+}
+eselon e "Eselon Satu" divisi "Divisi" {
+  masukan x: cacah "terlaksana"
+  masukan y: cacah "total"
+  tabel t "Tabel enam kolom" {
+    k1: teks "K1"
+    k2: cacah "K2"
+    k3: rupiah "K3"
+    k4: persen "K4"
+    k5: indeks "K5"
+    k6: angka opsional "K6"
+  }
+  sasaran s "Sasaran" { indikator rb "RB" { satuan persen  realisasi = rasio x / y } }
+}
+"""
+
+
+def test_ungrouped_inputs_and_wide_tables_get_their_own_sheets(tmp_path):
+    (tmp_path / "aturan.kin").write_text(SMALL, encoding="utf-8")
+    checked = load_rules(tmp_path / "aturan.kin")
+    done = build_template_summary(checked, tmp_path / "kecil.xlsx", rules_ref=str(tmp_path / "aturan.kin"))
+    assert done.sheets == ["Eselon Satu", "t", "Masukan lain", "Anggaran", "Ringkasan", "Audit"]
+    names = Package(done.path).workbook_names()
+    assert names["lepas"].ref().sheet == "Masukan lain" and names["lebar"].ref().sheet == "Anggaran"
+    assert names["t"].ref().sheet == "t" and names["x"].ref().sheet == "Eselon Satu"
+    assert set(done.output_names) == {"realisasi_rb", "capaian_rb", "status_rb", "derivasi_rb",
+                                      "capaian_s", "status_s", "derivasi_s"}
+
+
+# --- the shipped sample --------------------------------------------------------------------------------------
+
+
+def test_shipped_sample_is_the_filled_template(data, specs, checked):
+    """workbooks/contoh-pk2024-sumsel.xlsx (python -m kinerja.workbooks.buat_contoh): regenerate it when the
+    rules' inputs or the report's data change."""
+    from kinerja.workbooks.buat_contoh import SAMPLE
+
+    assert SAMPLE.is_file()
+    assert read_meta(SAMPLE)[layout.META_RULES] == RULES
+    back = read_inputs(SAMPLE, specs)
+    assert back.values == data.values and back.tables == data.tables
+    names = Package(SAMPLE).workbook_names()
+    assert all_outputs(checked.rules) <= {n.name for n in names.values()}

@@ -1,0 +1,312 @@
+"""``kinerja templat``: a fresh input workbook for a rule set, ready for operators and for ``kinerja hitung``.
+
+The contract it implements is the one the reader and the recalculation rely on (layout.py, docs/buku-kerja.md):
+every input is a workbook-level defined name equal to its input name (tables: a name over the column-name row
+plus the empty data rows), every output a defined name from :func:`~.layout.output_name` on the Ringkasan
+sheet, and the rule set's name and hash are stored as meta so that ``kinerja hitung BUKU.xlsx`` needs no
+``--aturan``.
+
+Why openpyxl here although write-back never uses it: a new file has nothing of the operator's to lose, so a
+complete writer is the simplest way to style it. The openpyxl file is then passed once through
+:func:`~.writer.write_back`, which creates the output names and the Audit sheet and records them as
+kinerja's own (``kinerja.owned.*``) — later runs may only rewrite what that record lists. Everything is built
+in a temporary folder and moved onto the destination atomically (:func:`~.atomic.atomic_write`), so a failed
+run never leaves half a template, and an existing file is only replaced when asked (``overwrite``).
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kinerja import __version__
+from kinerja.engine import CheckedRules, Inputs, InputSpec, input_specs
+from . import layout
+from . import template_style as S
+from .atomic import atomic_write
+from .errors import BAD_TARGET, EXISTS, WRONG_EXTENSION, WorkbookError
+from .refs import Ref, col_letters
+from .template_ringkasan import write_ringkasan
+from .writer import CellWrite, write_back
+
+OTHER_SHEET = "Masukan lain"  # single inputs outside any eselon block
+BUDGET_SHEET = "Anggaran"  # tables outside any eselon block (the budget tables of a PK)
+TABLE_ROWS = 50  # empty data rows per table on an eselon sheet
+BUDGET_TABLE_ROWS = 100  # per table on the Anggaran sheet (one row per satker can pass 50)
+MAX_BLOCK_COLUMNS = 5  # wider tables get a sheet of their own
+
+# input sheet columns: No · Uraian · Nilai · Jenis/satuan · Nama masukan · Keterangan
+NO, URAIAN, NILAI, JENIS, NAMA, KET = range(1, 7)
+HEADINGS = ("No", "Uraian", "Nilai", "Jenis/satuan", "Nama masukan", "Keterangan")
+WIDTHS = (6, 62, 18, 16, 40, 30)
+TABLE_WIDTH = {"teks": 40, "rupiah": 20, "cacah": 14}  # other kinds: 16
+
+# the usual short forms of Indonesian ministry units, so that sheet tabs read like the reports' own tables
+# (the second group only when the name is still longer than a sheet tab allows)
+_ABBREVIATIONS = (("Direktorat Jenderal", "Ditjen"), ("Sekretariat Jenderal", "Setjen"),
+                  ("Inspektorat Jenderal", "Itjen"), ("Hak Asasi Manusia", "HAM"))
+_ABBREVIATIONS_LONG = (("Peraturan Perundang-undangan", "PP"), ("Administrasi Hukum Umum", "AHU"),
+                       ("Kekayaan Intelektual", "KI"), ("Kementerian", "Kemen"), ("Kantor Wilayah", "Kanwil"))
+_RESERVED = {s.casefold() for s in (layout.SUMMARY_SHEET, layout.AUDIT_SHEET, layout.RESULT_SHEET, "History")}
+_NAME_OK = re.compile(r"[A-Za-z_\\][\w.\\]*")
+_CELLISH = re.compile(r"[A-Za-z]{1,3}\d+|[RrCc]|(?:[Rr]\d*)?(?:[Cc]\d*)?")
+
+AUDIT_NOTE = ("Sheet ini diisi kinerja setiap kali Hitung dijalankan (kinerja hitung BUKU.xlsx):",
+              "satu baris per nilai yang dihitung, dengan sumber dan derivasinya.",
+              "Jangan diisi manual — isinya diganti pada setiap Hitung.")
+
+
+@dataclass
+class Summary:
+    """What a template holds, for the command's one-line report and for tests."""
+
+    path: Path
+    sheets: list[str]
+    input_names: list[str]
+    output_names: list[str]
+    validations: int
+
+
+@dataclass
+class _SheetPlan:
+    title: str
+    heading: str  # shown in the title block
+    singles: list[InputSpec] = field(default_factory=list)
+    tables: list[InputSpec] = field(default_factory=list)
+    table_rows: int = TABLE_ROWS
+
+
+def build_template(checked: CheckedRules, dest: str | Path, *, rules_ref: str, overwrite: bool = False,
+                   inputs: Inputs | None = None, specs: list[InputSpec] | None = None) -> Path:
+    """Write the template of ``checked`` to ``dest`` (.xlsx); with ``inputs``, fill it before it is moved into
+    place (one atomic step). Refuses an existing ``dest`` unless ``overwrite``. Returns ``dest``."""
+    return build_template_summary(checked, dest, rules_ref=rules_ref, overwrite=overwrite, inputs=inputs,
+                                  specs=specs).path
+
+
+def build_template_summary(checked: CheckedRules, dest: str | Path, *, rules_ref: str, overwrite: bool = False,
+                           inputs: Inputs | None = None, specs: list[InputSpec] | None = None) -> Summary:
+    dest = Path(dest)
+    _check_destination(dest, overwrite)
+    specs = specs if specs is not None else input_specs(checked)
+    rs = checked.rules
+    wb = Workbook()
+    wb.remove(wb.active)
+    wb.properties.creator = "kinerja " + __version__
+    wb.properties.title = f"Templat {rs.title or rs.name}"
+    plans = plan_sheets(checked, specs)
+    validations = 0
+    input_names: list[str] = []
+    for plan in plans:
+        n, names = _InputSheet(wb, rs, plan).build()
+        validations += n
+        input_names += names
+    outputs = write_ringkasan(wb, checked)
+    _check_names(dest, input_names + list(outputs))
+    wb.active = 0
+    with tempfile.TemporaryDirectory(prefix="kinerja-templat-") as tmp:
+        work = Path(tmp) / dest.name
+        wb.save(work)
+        write_back(work, owned_names=outputs, owned_sheets={layout.AUDIT_SHEET: _audit_rows()},
+                   meta={layout.META_RULES: rules_ref, layout.META_VERSION: rs.version,
+                         layout.META_ENGINE: __version__})
+        if inputs is not None:
+            from .fill import fill_workbook
+
+            fill_workbook(work, inputs, specs=specs)
+        data = work.read_bytes()
+    _check_destination(dest, overwrite)  # again: the file may have appeared meanwhile
+    atomic_write(dest, lambda f: f.write(data))
+    sheets = [p.title for p in plans] + [layout.SUMMARY_SHEET, layout.AUDIT_SHEET]
+    return Summary(dest, sheets, input_names, list(outputs), validations)
+
+
+def _audit_rows() -> list[list[CellWrite | None]]:
+    return [[CellWrite(layout.AUDIT_SHEET, style="header")]] + [[CellWrite(line)] for line in AUDIT_NOTE]
+
+
+def _check_destination(dest: Path, overwrite: bool) -> None:
+    if dest.suffix.lower() != ".xlsx":
+        raise WorkbookError(WRONG_EXTENSION, str(dest), "templat kinerja selalu berupa buku kerja .xlsx.",
+                            "a kinerja template is always an .xlsx workbook.",
+                            "Gunakan nama berkas berakhiran .xlsx.", "Use a file name ending in .xlsx.")
+    if dest.exists() and not overwrite:
+        raise WorkbookError(EXISTS, str(dest), "berkas sudah ada; kinerja tidak menimpanya.",
+                            "the file already exists; kinerja does not overwrite it.",
+                            "Pilih nama lain, atau tambahkan --timpa untuk menggantinya.",
+                            "Choose another name, or add --overwrite to replace it.")
+
+
+def _check_names(dest: Path, names: list[str]) -> None:
+    """Every name must be a legal Excel name and unique (Excel compares names case-insensitively)."""
+    seen: dict[str, str] = {}
+    for name in names:
+        if not _NAME_OK.fullmatch(name) or _CELLISH.fullmatch(name) or len(name) > 255:
+            raise WorkbookError(BAD_TARGET, f"{dest}: {name}", f"{name!r} tidak dapat menjadi nama di Excel "
+                                "(berbentuk alamat sel atau memuat karakter yang tidak sah).",
+                                f"{name!r} cannot be an Excel name (looks like a cell address or has illegal "
+                                "characters).", "Ganti nama masukan itu di aturan, mis. tambahkan awalan.")
+        if name.casefold() in seen:
+            other = seen[name.casefold()]
+            raise WorkbookError(BAD_TARGET, f"{dest}: {name}",
+                                f"nama {name} dipakai dua kali di buku kerja (juga {other}).",
+                                f"the name {name} would be defined twice (also {other}).",
+                                "Ganti salah satu nama di aturan: nama Excel tidak membedakan huruf besar/kecil.")
+        seen[name.casefold()] = name
+
+
+# --- which inputs go on which sheet --------------------------------------------------------------------------
+
+
+def plan_sheets(checked: CheckedRules, specs: list[InputSpec]) -> list[_SheetPlan]:
+    """Input sheets in rule order: one per eselon (with its tables), wide tables on their own sheet right after
+    it, then "Masukan lain" (ungrouped single inputs) and "Anggaran" (ungrouped tables)."""
+    rs = checked.rules
+    taken: set[str] = set(_RESERVED)
+    groups = list(rs.eselons) + [g for g in dict.fromkeys(s.group for s in specs) if g and g not in rs.eselons]
+    plans: list[_SheetPlan] = []
+    for g in groups:
+        mine = [s for s in specs if s.group == g]
+        if not mine:
+            continue
+        e = rs.eselons.get(g)
+        name = e.name if e else g
+        heading = f"{e.name} — {e.division}" if e and e.division else name
+        plan = _SheetPlan(sheet_title(name, taken), heading)
+        plans.append(plan)
+        for s in mine:
+            if not s.is_table:
+                plan.singles.append(s)
+            elif len(s.columns or ()) <= MAX_BLOCK_COLUMNS:
+                plan.tables.append(s)
+            else:
+                plans.append(_SheetPlan(sheet_title(s.name, taken), f"{heading} — tabel {s.label or s.name}",
+                                        tables=[s], table_rows=BUDGET_TABLE_ROWS))
+    loose_singles = [s for s in specs if not s.group and not s.is_table]
+    loose_tables = [s for s in specs if not s.group and s.is_table]
+    if loose_singles:
+        plans.append(_SheetPlan(sheet_title(OTHER_SHEET, taken), "Masukan di luar blok eselon",
+                                singles=loose_singles))
+    if loose_tables:
+        plans.append(_SheetPlan(sheet_title(BUDGET_SHEET, taken), "Tabel anggaran dan tabel di luar blok eselon",
+                                tables=loose_tables, table_rows=BUDGET_TABLE_ROWS))
+    return plans
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    """A legal, unique (case-insensitive) sheet name ≤ 31 characters from an eselon or table name:
+    "Direktorat Jenderal Pemasyarakatan" → "Ditjen Pemasyarakatan". Adds the result to ``taken``."""
+    text = " ".join(name.split())
+    for long, short in _ABBREVIATIONS:
+        text = text.replace(long, short)
+    for long, short in _ABBREVIATIONS_LONG:
+        if len(text) > 31:
+            text = text.replace(long, short)
+    text = re.sub(r"[\[\]:*?/\\]", "-", text).strip("'") or "Masukan"
+    if len(text) > 31:  # cut at the last word boundary within 30 characters, then "…"
+        cut = text[:30] if text[30] == " " or " " not in text[:30] else text[:30].rsplit(" ", 1)[0]
+        text = cut.rstrip(" -—") + "…"
+    base, n = text, 2
+    while text.casefold() in taken:
+        suffix = f" ({n})"
+        text = base[: 31 - len(suffix)] + suffix
+        n += 1
+    taken.add(text.casefold())
+    return text
+
+
+# --- one input sheet -----------------------------------------------------------------------------------------
+
+
+class _InputSheet:
+    def __init__(self, wb: Workbook, rs, plan: _SheetPlan):
+        self.wb, self.rs, self.plan = wb, rs, plan
+        self.ws: Worksheet = wb.create_sheet(plan.title)
+        self.validations = S.Validations()
+        self.names: list[str] = []
+        self.widths = dict(enumerate(WIDTHS, start=1)) if plan.singles else {NO: 6}
+
+    def build(self) -> tuple[int, list[str]]:
+        ws, plan, rs = self.ws, self.plan, self.rs
+        lines = [(rs.title or rs.name, S.TITLE_FONT)]
+        if rs.unit:
+            lines.append((rs.unit, S.SUBTITLE_FONT))
+        lines.append((f"Lembar masukan: {plan.heading}", S.SUBTITLE_FONT))
+        lines.append(("Isi sel kuning saja (tanda * = wajib diisi). Ketik angka tanpa satuan dan tanpa titik "
+                      "ribuan; kosongkan bila data belum ada. Kolom \"Nama masukan\" dan baris nama kolom tabel "
+                      "dibaca kinerja: jangan diubah.", S.NOTE_FONT))
+        row = S.title_block(ws, lines, len(HEADINGS))
+        header = row if plan.singles else None
+        if plan.singles:
+            row = self.singles(row)
+        for spec in plan.tables:
+            row = self.table(spec, row + 1)
+        last = row - 1
+        for c, w in sorted(self.widths.items()):
+            ws.column_dimensions[col_letters(c)].width = w
+        last_col = col_letters(max(self.widths))
+        freeze = header + 1 if header else len(lines) + 1
+        S.fit_rows(ws)
+        ws.freeze_panes = f"A{freeze}"
+        titles = f"{header}:{header}" if header else f"1:{len(lines)}"
+        S.print_setup(ws, last_col=last_col, last_row=last, header_rows=titles, landscape=True)
+        return self.validations.attach(ws), self.names
+
+    def define(self, name: str, ref: Ref) -> None:
+        self.wb.defined_names[name] = DefinedName(name, attr_text=ref.formula())
+        self.names.append(name)
+
+    def singles(self, row: int) -> int:
+        ws = self.ws
+        for c, text in enumerate(HEADINGS, start=1):
+            S.header_cell(ws, row, c, text)
+        row += 1
+        for n, spec in enumerate(self.plan.singles, start=1):
+            label = (spec.label or spec.name) + (" *" if spec.required else "")
+            S.body_cell(ws, row, NO, n, align=S.CENTER_TOP)
+            S.body_cell(ws, row, URAIAN, label)
+            S.input_cell(ws, row, NILAI, spec.kind, spec.required)
+            S.body_cell(ws, row, JENIS, S.KIND_CAPTION.get(spec.kind, spec.kind))
+            S.body_cell(ws, row, NAMA, spec.name, font=S.NAME_FONT)
+            hint = S.KIND_HINT.get(spec.kind, "")
+            S.body_cell(ws, row, KET, ("wajib; " if spec.required else "boleh kosong; ") + hint,
+                        font=S.REQUIRED_FONT if spec.required else S.OPTIONAL_FONT)
+            self.define(spec.name, Ref(ws.title, row, NILAI, row, NILAI))
+            self.validations.add(spec.kind, f"{col_letters(NILAI)}{row}")
+            row += 1
+        return row
+
+    def table(self, spec: InputSpec, row: int) -> int:
+        """Title, a caption row (labels), the column-name row (first row of the defined name) and the empty
+        data rows. The caption row sits above the name so that the reader sees column names first."""
+        ws, cols, n_rows = self.ws, spec.columns or (), self.plan.table_rows
+        first, last = URAIAN, URAIAN + len(cols) - 1
+        ws.cell(row, first, f"Tabel: {spec.label or spec.name}").font = S.SUBTITLE_FONT
+        ws.cell(row + 1, first, f"Nama tabel: {spec.name}. Satu baris per data, mulai dari baris kuning "
+                f"pertama; baris kosong dilewati. Tersedia {n_rows} baris; kolom bertanda * wajib diisi.").font = \
+            S.NOTE_FONT
+        captions, names, data = row + 2, row + 3, row + 4
+        S.header_cell(ws, captions, NO, "No")
+        S.body_cell(ws, names, NO, None, fill=S.HEADER_FILL)
+        for j, col in enumerate(cols):
+            c = first + j
+            S.header_cell(ws, captions, c, (col.label or col.name) + (" *" if col.required else ""))
+            S.body_cell(ws, names, c, col.name, font=S.NAME_FONT, fill=S.HEADER_FILL)
+            for r in range(data, data + n_rows):
+                S.input_cell(ws, r, c, col.kind, col.required)
+            self.validations.add(col.kind, f"{col_letters(c)}{data}:{col_letters(c)}{data + n_rows - 1}")
+            if not self.plan.singles:
+                self.widths[c] = max(self.widths.get(c, 0), TABLE_WIDTH.get(col.kind, 16))
+        for i in range(n_rows):
+            S.body_cell(ws, data + i, NO, i + 1, font=S.NAME_FONT, align=S.CENTER_TOP)
+        self.define(spec.name, Ref(ws.title, names, first, data + n_rows - 1, last))
+        return data + n_rows
+
+
+__all__ = ["Summary", "build_template", "build_template_summary", "plan_sheets", "sheet_title"]

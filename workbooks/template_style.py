@@ -1,0 +1,212 @@
+"""Looks and rules shared by the sheets of a kinerja template (openpyxl): one place for fills, fonts, number
+formats, data validation per input kind and print setup, so that every sheet reads as one government form.
+
+Why per kind: the workbook reader (reader.py) refuses the same things the validation here prevents — a
+fraction in a ``cacah`` cell, a negative ``rupiah`` — so Excel stops the operator at typing time instead of
+kinerja reporting it later. Number formats are Excel's built-in ``#,##0`` / ``#,##0.00``, which an
+Indonesian-locale Excel shows with dot thousands and comma decimals (``26.943``, ``93,88``).
+"""
+
+from __future__ import annotations
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+# --- captions ------------------------------------------------------------------------------------------------
+
+KIND_CAPTION = {  # input kind → what the Jenis/satuan column says
+    "cacah": "bilangan cacah",
+    "rupiah": "rupiah",
+    "persen": "persen",
+    "indeks": "indeks",
+    "angka": "angka",
+    "teks": "teks",
+}
+
+KIND_HINT = {  # input kind → the rule in the Keterangan column
+    "cacah": "bilangan bulat ≥ 0",
+    "rupiah": "jumlah rupiah ≥ 0, tanpa titik ribuan",
+    "persen": "angka persen (100 = 100%)",
+    "indeks": "angka indeks, mis. 3,25",
+    "angka": "angka",
+    "teks": "teks bebas",
+}
+
+NUMBER_FORMAT = {"cacah": "#,##0", "rupiah": "#,##0", "persen": "#,##0.00", "indeks": "#,##0.00",
+                 "angka": "#,##0.00", "teks": "@"}
+OUTPUT_FORMAT = "#,##0.00"
+
+# --- fills, fonts, borders -----------------------------------------------------------------------------------
+
+_THIN = Side(style="thin", color="FFBFBFBF")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+HEADER_FILL = PatternFill("solid", fgColor="FFD9E1F2")  # light blue: column headings
+GROUP_FILL = PatternFill("solid", fgColor="FFEDEDED")  # light grey: eselon / section rows
+SASARAN_FILL = PatternFill("solid", fgColor="FFF2F2F2")
+INPUT_FILL = PatternFill("solid", fgColor="FFFFF2CC")  # light yellow: required input cells
+OPTIONAL_FILL = PatternFill("solid", fgColor="FFFFFBEA")  # paler yellow: optional input cells
+OUTPUT_FILL = PatternFill("solid", fgColor="FFE2EFDA")  # light green: filled by kinerja
+
+TITLE_FONT = Font(bold=True, size=14)
+SUBTITLE_FONT = Font(bold=True, size=11)
+NOTE_FONT = Font(italic=True, size=9, color="FF595959")
+HEADER_FONT = Font(bold=True)
+BOLD = Font(bold=True)
+NAME_FONT = Font(size=8, color="FF808080")  # technical names: small grey
+REQUIRED_FONT = Font(color="FFC00000")
+OPTIONAL_FONT = Font(color="FF808080")
+
+WRAP = Alignment(wrap_text=True, vertical="top")
+HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
+CENTER_TOP = Alignment(horizontal="center", vertical="top")
+UNLOCKED = Protection(locked=False)
+LOCKED = Protection(locked=True)
+
+
+def header_cell(ws: Worksheet, row: int, col: int, text: str) -> None:
+    cell = ws.cell(row, col, text)
+    cell.font, cell.fill, cell.alignment, cell.border = HEADER_FONT, HEADER_FILL, HEADER_ALIGN, BORDER
+
+
+def body_cell(ws: Worksheet, row: int, col: int, value=None, *, font: Font | None = None,
+              align: Alignment = WRAP, fill: PatternFill | None = None):
+    cell = ws.cell(row, col, value)
+    cell.border, cell.alignment = BORDER, align
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    return cell
+
+
+def input_cell(ws: Worksheet, row: int, col: int, kind: str, required: bool):
+    """An empty cell the operator types into: yellow, unlocked, formatted for its kind."""
+    cell = ws.cell(row, col)
+    cell.fill = INPUT_FILL if required else OPTIONAL_FILL
+    cell.border, cell.protection = BORDER, UNLOCKED
+    cell.number_format = NUMBER_FORMAT.get(kind, "General")
+    cell.alignment = Alignment(vertical="top")
+    return cell
+
+
+def output_cell(ws: Worksheet, row: int, col: int, *, text: bool = False, wrap: bool = False):
+    """An empty cell kinerja fills on Hitung: green, locked."""
+    cell = ws.cell(row, col)
+    cell.fill, cell.border, cell.protection = OUTPUT_FILL, BORDER, LOCKED
+    cell.number_format = "@" if text else OUTPUT_FORMAT
+    cell.alignment = WRAP if wrap else Alignment(vertical="top")
+    return cell
+
+
+def title_block(ws: Worksheet, lines: list[tuple[str, Font]], width: int) -> int:
+    """Title lines merged across ``width`` columns from A1; returns the first free row (after one blank)."""
+    for i, (text, font) in enumerate(lines, start=1):
+        cell = ws.cell(i, 1, text)
+        cell.font = font
+        cell.alignment = Alignment(vertical="center", wrap_text=False)
+        if width > 1:
+            ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=width)
+    return len(lines) + 2
+
+
+# --- data validation -----------------------------------------------------------------------------------------
+
+_BIG = "1000000000000000"  # 10^15: "any number" for kinds without a range
+
+
+def validation_for(kind: str) -> DataValidation | None:
+    """One DataValidation per kind (cells are added to it); None for ``teks``. Titles ≤ 32 characters and
+    messages ≤ 225 (Excel's limits)."""
+    common = dict(allow_blank=True, showInputMessage=True, showErrorMessage=True, errorStyle="stop")
+    if kind == "cacah":
+        return DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0",
+                              promptTitle="Bilangan cacah", prompt="Isi bilangan bulat ≥ 0 tanpa desimal, mis. 55. "
+                              "Kosongkan bila datanya belum ada.",
+                              errorTitle="Bukan bilangan cacah",
+                              error="Sel ini hanya menerima bilangan bulat 0 atau lebih, tanpa desimal dan tanpa "
+                                    "teks.", **common)
+    if kind == "rupiah":
+        return DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0",
+                              promptTitle="Jumlah rupiah", prompt="Isi jumlah rupiah ≥ 0 sebagai angka "
+                              "(tanpa 'Rp' dan tanpa titik ribuan), mis. 8219700000.",
+                              errorTitle="Bukan jumlah rupiah",
+                              error="Sel ini hanya menerima angka rupiah 0 atau lebih, tanpa teks.", **common)
+    if kind in ("persen", "indeks", "angka"):
+        what = {"persen": ("Angka persen", "Isi angka persen: 100 berarti 100%, mis. 93,88."),
+                "indeks": ("Angka indeks", "Isi nilai indeks sebagai angka, mis. 3,25."),
+                "angka": ("Angka", "Isi dengan angka, mis. 55.")}[kind]
+        return DataValidation(type="decimal", operator="between", formula1="-" + _BIG, formula2=_BIG,
+                              promptTitle=what[0], prompt=what[1], errorTitle="Bukan angka",
+                              error="Sel ini hanya menerima angka, bukan teks.", **common)
+    return None
+
+
+class Validations:
+    """Collects input cells per kind for one sheet and attaches one DataValidation per kind at the end, so a
+    sheet carries a handful of rules instead of one per cell."""
+
+    def __init__(self) -> None:
+        self.ranges: dict[str, list[str]] = {}
+
+    def add(self, kind: str, ref: str) -> None:
+        self.ranges.setdefault(kind, []).append(ref)
+
+    def attach(self, ws: Worksheet) -> int:
+        n = 0
+        for kind in sorted(self.ranges):
+            dv = validation_for(kind)
+            if dv is None:
+                continue
+            for ref in self.ranges[kind]:
+                dv.add(ref)
+            ws.add_data_validation(dv)
+            n += 1
+        return n
+
+
+# --- print setup ---------------------------------------------------------------------------------------------
+
+
+def print_setup(ws: Worksheet, *, last_col: str, last_row: int, header_rows: str | None, landscape: bool) -> None:
+    """A4, fit to one page wide (any number of pages tall), repeated header rows, print area = used part."""
+    ws.print_area = f"A1:{last_col}{max(last_row, 1)}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    if header_rows:
+        ws.print_title_rows = header_rows
+    ws.oddFooter.center.text = "&A — halaman &P dari &N"
+
+
+# --- row heights ---------------------------------------------------------------------------------------------
+
+
+def fit_rows(ws: Worksheet, first_row: int = 1) -> None:
+    """Set row heights from the wrapped text in each row. Neither openpyxl nor LibreOffice (on load) fits
+    heights, so long labels would print on top of each other. An estimate (about 1.2 characters per unit of
+    column width, fewer for bold) is enough for a readable form; Excel refits a row when it is edited."""
+    widths = {k: (d.width or 8.43) for k, d in ws.column_dimensions.items()}
+    merged = {(r, c) for rng in ws.merged_cells.ranges for r in range(rng.min_row, rng.max_row + 1)
+              for c in range(rng.min_col, rng.max_col + 1)}
+    for row in ws.iter_rows(min_row=first_row):
+        lines = 1
+        size = 11.0
+        for cell in row:
+            if not isinstance(cell.value, str) or (cell.row, cell.column) in merged:
+                continue
+            size = max(size, float(cell.font.sz or 11) if cell.font else 11.0)
+            if not (cell.alignment and cell.alignment.wrap_text):
+                continue
+            per_line = widths.get(cell.column_letter, 8.43) * (1.0 if cell.font and cell.font.b else 1.2)
+            sz = float(cell.font.sz or 11) if cell.font else 11.0
+            per_line *= (11.0 / sz) * (0.85 if sz < 11 else 1.0)  # small fonts: not quite proportionally more
+            n = sum(max(1, -(-len(part) // max(int(per_line), 1))) for part in cell.value.split("\n"))
+            lines = max(lines, n)
+        if lines > 1 or size > 11:
+            ws.row_dimensions[row[0].row].height = round(lines * size * 1.3 + 2, 1)
