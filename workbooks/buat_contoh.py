@@ -13,8 +13,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from kinerja.engine import input_specs, load_rules
-from kinerja.engine.loader import bundled_dir
+from ..engine import input_specs, load_rules
+from ..engine.loader import bundled_dir
 from .datafile import read_data
 from .template import build_template
 

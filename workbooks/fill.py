@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kinerja.engine.interface import Inputs, InputSpec
+from ..engine.interface import Inputs, InputSpec
 from .errors import BAD_TARGET, WorkbookError
 from .ooxml import Package
 from .refs import Ref, RefProblem, cell_name, quote_sheet

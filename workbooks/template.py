@@ -25,8 +25,8 @@ from openpyxl import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kinerja import __version__
-from kinerja.engine import CheckedRules, Inputs, InputSpec, input_specs
+from .. import __version__
+from ..engine import CheckedRules, Inputs, InputSpec, input_specs
 from . import layout
 from . import template_style as S
 from .atomic import atomic_write

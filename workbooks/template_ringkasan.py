@@ -18,8 +18,8 @@ from openpyxl.styles import Alignment
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.protection import SheetProtection
 
-from kinerja.engine import CheckedRules, Inputs, evaluate
-from kinerja.engine import model as m
+from ..engine import CheckedRules, Inputs, evaluate
+from ..engine import model as m
 from . import template_style as S
 from .layout import FIELDS, SUMMARY_SHEET, output_name
 from .refs import Ref, col_letters

@@ -12,8 +12,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from libreoffice import roundtrip_xlsx, sheets_as_csv
-
 from kinerja import __version__
 from kinerja.cli import Exit, main
 from kinerja.engine import input_specs, load_rules
@@ -27,6 +25,7 @@ from kinerja.workbooks.ooxml import Package
 from kinerja.workbooks.reader import read_inputs
 from kinerja.workbooks.template import TABLE_ROWS, build_template, build_template_summary, sheet_title
 from kinerja.workbooks.writer import read_meta, read_ownership
+from libreoffice import roundtrip_xlsx, sheets_as_csv
 
 RULES = "pk2024-sumsel"
 DATA = bundled_dir() / RULES / "data-lkjip-2024.yaml"
