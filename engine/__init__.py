@@ -51,5 +51,6 @@ def input_specs(checked: CheckedRules) -> list[InputSpec]:
            for i in rs.inputs.values()]
     for t in rs.tables.values():
         cols = tuple(ColumnSpec(c.name, c.kind, c.label, c.required) for c in t.columns)
-        out.append(InputSpec(t.name, "tabel", t.label, True, cols, t.group, labels.get(t.group, "")))
+        # A table may have no rows: that is "no data" for its aggregates (e.g. a survey not held this year).
+        out.append(InputSpec(t.name, "tabel", t.label, False, cols, t.group, labels.get(t.group, "")))
     return out
