@@ -416,6 +416,9 @@ class _Checker:
                 self.unknown("E201", c.subject_span or c.span, c.subject, subjects)
             self.node_span[f"periksa:{c.id}"] = c.span
             self.boolean(self.infer(c.condition, f"periksa:{c.id}"), c.condition)
+            for part in c.parts:
+                if isinstance(part, m.Expr):
+                    self.infer(part, f"periksa:{c.id}")
         self.check_targets()
         self.check_cycles()
         for decl in [*rs.inputs.values(), *rs.tables.values()]:

@@ -494,8 +494,25 @@ class Evaluator:
         if value is True:
             leaves = step.all_inputs() if step else []
             detail = step.line() if step else ""
-            self.observe("periksa", chk.subject or chk.id, chk.level, chk.message, chk.message,
+            message = self.message(chk)
+            self.observe("periksa", chk.subject or chk.id, chk.level, message, message,
                          {"kondisi": detail, "periksa": chk.id, "masukan": {n: v for n, v, _ in leaves}}, chk.span)
+
+    def message(self, chk: m.Check) -> str:
+        """The check's message with its ``{expression}`` placeholders evaluated on this data."""
+        if not chk.parts:
+            return chk.message
+        out = []
+        env = _Env(f"periksa:{chk.id}", self.settings["nol_per_nol"])
+        for part in chk.parts:
+            if isinstance(part, str):
+                out.append(part)
+                continue
+            v, _ = self.ev(part, env)
+            values = v if isinstance(v, list) else [v]
+            out.append("; ".join(format_id(x, 2) if isinstance(x, Decimal) and x != x.to_integral_value()
+                                 else format_id(x) for x in values))
+        return "".join(out)
 
     def observe(self, kind: str, objek: str, level: str, msg: str, msg_en: str, values: dict, span) -> None:
         key = (kind, objek)

@@ -294,6 +294,7 @@ class Check:
     level_span: Span | None = field(default=None, compare=False)
     subject: str = ""  # the object the check is about (an indicator, index, table …); default: the check id
     subject_span: Span | None = field(default=None, compare=False)
+    parts: tuple = ()  # the message as text pieces and Expr placeholders ("… {maks(t.responden)} responden")
 
 
 @dataclass(frozen=True)

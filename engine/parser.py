@@ -55,6 +55,7 @@ class _Build(Transformer):
         super().__init__()
         self.path = path
         self.text = text
+        self.diagnostics: list[Diagnostic] = []  # syntax errors inside message placeholders
 
     def _span(self, meta) -> m.Span:
         if getattr(meta, "empty", True):
@@ -204,9 +205,6 @@ class _Build(Transformer):
     def direction(self, d):
         return ("direction", str(d), self._tspan(d))
 
-    @v_args(inline=True)
-    def kind(self, k):
-        return k
 
     @v_args(meta=True, inline=True)
     def realisasi(self, meta, expr):
@@ -379,7 +377,51 @@ class _Build(Transformer):
     def check_decl(self, meta, ident, message, level, subject, cond):
         return m.Check(str(ident), _unquote(str(message)), str(level), cond, self._tspan(ident),
                        level_span=self._tspan(level), subject=".".join(subject[0]) if subject else "",
-                       subject_span=subject[1] if subject else None)
+                       subject_span=subject[1] if subject else None, parts=self._message_parts(message))
+
+    def _message_parts(self, tok: Token) -> tuple:
+        """A check's message split into text and ``{expression}`` placeholders (``{{`` is a literal brace)."""
+        body = _unquote(str(tok))
+        parts: list = []
+        text = ""
+        i = 0
+        while i < len(body):
+            ch = body[i]
+            if body.startswith("{{", i) or body.startswith("}}", i):
+                text += ch
+                i += 2
+                continue
+            if ch != "{":
+                text += ch
+                i += 1
+                continue
+            end = body.find("}", i)
+            if end < 0:
+                text += body[i:]
+                break
+            source = body[i + 1:end]
+            # positions inside the string literal (its opening quote is at tok.column)
+            span = m.Span(self.path, tok.line, tok.column + 1 + i + 1, tok.line, tok.column + 1 + end, source)
+            wrapped = _PLACEHOLDER + source  # parsed as the formula of a value: the grammar has one start
+            try:
+                tree = _parser().parse(wrapped)
+                value = _Build(self.path, wrapped).transform(tree).children[0]
+                expr = _reposition(value.formula, span, -len(_PLACEHOLDER))
+            except UnexpectedInput as err:
+                d = _syntax_diagnostic(self.path, wrapped, err)
+                self.diagnostics.append(replace(d, line=tok.line,
+                                                column=span.column + max(0, d.column - 1 - len(_PLACEHOLDER)),
+                                                source_line=_line_of(self.text, tok.line)))
+                expr = None
+            if text:
+                parts.append(text)
+                text = ""
+            if expr is not None:
+                parts.append(expr)
+            i = end + 1
+        if text:
+            parts.append(text)
+        return tuple(parts)
 
     @v_args(meta=True)
     def eselon(self, meta, children):
@@ -391,6 +433,33 @@ class _Build(Transformer):
 
 
 _replace = replace
+
+
+def _line_of(text: str, line: int) -> str:
+    lines = text.splitlines()
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+_PLACEHOLDER = "nilai placeholder_pesan = "
+
+
+def _reposition(expr, span: m.Span, shift: int = 0):
+    """Give an expression parsed out of a message string positions in the rule file (the placeholder's)."""
+    from dataclasses import fields, is_dataclass
+
+    if not is_dataclass(expr):
+        return expr
+    changes = {}
+    for f in fields(expr):
+        v = getattr(expr, f.name)
+        if isinstance(v, m.Span):
+            changes[f.name] = m.Span(span.file, span.line, span.column + v.column - 1 + shift, span.line,
+                                     span.column + v.end_column - 1 + shift, v.text)
+        elif is_dataclass(v):
+            changes[f.name] = _reposition(v, span, shift)
+        elif isinstance(v, tuple):
+            changes[f.name] = tuple(_reposition(x, span, shift) if is_dataclass(x) else x for x in v)
+    return replace(expr, **changes)
 
 
 def _index_with_ids(idx: m.Index, parent: str, group: str) -> list[m.Index]:
@@ -512,10 +581,11 @@ def parse_text(text: str, path: str = "<teks>") -> tuple[m.RuleFile, list[Diagno
         tree = _parser().parse(text)
     except UnexpectedInput as err:
         return rf, [_syntax_diagnostic(path, text, err)]
+    builder = _Build(path, text)
     try:
-        items = _Build(path, text).transform(tree)
+        items = builder.transform(tree)
     except VisitError as err:  # a bug in the transformer, never the planner's fault
         raise err.orig_exc from err
     for item in items.children:
         _add(rf, item)
-    return rf, []
+    return rf, builder.diagnostics

@@ -335,3 +335,18 @@ def test_format_id():
 @pytest.mark.parametrize("num,den,expected", [(1, 3, "33.33"), (2, 3, "66.67"), (1, 8, "12.50"), (1, 400, "0.25")])
 def test_ratio_table(tmp_path, num, den, expected):
     assert ind(tmp_path, "rasio a / b", values=dict(a=num, b=den)).value == Decimal(expected)
+
+
+def test_check_message_placeholders_are_computed_on_the_data(tmp_path):
+    text = SURVEY + (
+        'periksa timpang "Responden {min(t.responden)}–{maks(t.responden)}; tertimbang '
+        '{rata_rata_tertimbang(t.nilai, t.responden)} {{tetap}}" tingkat sedang objek t '
+        "jika maks(t.responden) > 2 * min(t.responden)\n")
+    rows = [{"unit": "September", "responden": 8, "nilai": D("2.54")},
+            {"unit": "Oktober", "responden": 31, "nilai": D("3.74")}]
+    r = run(tmp_path, text, tables={"t": rows})
+    (obs,) = r.observations
+    assert obs.objek == "t" and obs.level == "sedang"
+    assert obs.message == "Responden 8–31; tertimbang 3,49 {tetap}"
+    quiet = run(tmp_path, text, tables={"t": [dict(rows[0], responden=30), rows[1]]})
+    assert quiet.observations == []

@@ -32,6 +32,8 @@ VALID = [
     'periksa p "Pesan" tingkat sedang jika banyak(t.nilai untuk nilai = 0) > 0',
     "# komentar saja\n\n",
     "nilai kolom_bernama_nilai = t.nilai",  # keywords are names where a name is expected
+    "tabel t { unit: teks  nilai: indeks }\nmasukan x: cacah\nnilai y = x",  # `nilai` column right after a kind
+    "masukan x: cacah\nnilai y: angka = x\nper_baris t { nilai: angka = 1 }",
 ]
 
 
