@@ -33,11 +33,15 @@ class Temuan:
     aturan: str = ""  # rule file:line that computes the object
     derivasi: str = ""
     data: dict[str, Any] = field(default_factory=dict)
+    pesan_en: str = ""
+
+    def message(self, lang: str = "id") -> str:
+        return self.pesan_en if lang == "en" and self.pesan_en else self.pesan
 
     def to_dict(self) -> dict[str, Any]:
         out = {
             "kode": self.kode, "tingkat": self.tingkat, "objek": self.objek, "bidang": self.bidang or None,
-            "pesan": self.pesan, "dihitung": to_json_number(self.dihitung),
+            "pesan": self.pesan, "pesan_en": self.pesan_en or self.pesan, "dihitung": to_json_number(self.dihitung),
             "dilaporkan": to_json_number(self.dilaporkan), "sumber": self.sumber or None,
             "aturan": self.aturan or None, "derivasi": self.derivasi or None,
         }
@@ -153,7 +157,8 @@ class _Finder:
             dihitung = o.values.get("nilai") if o.kind == "subindeks_di_atas_skala" else None
             self.out.append(Temuan(codes.get(o.kind, "T300"), o.level, o.objek, o.message, o.kind,
                                    dihitung, None, "", rule, o.values.get("kondisi", "") if o.kind == "periksa"
-                                   else "", {k: v for k, v in o.values.items() if k != "kondisi"}))
+                                   else "", {k: v for k, v in o.values.items() if k != "kondisi"},
+                                   o.message_en))
 
     # ---- printed vs computed ----
     def compare(self, ident: str, obj: ObjectResult | None, fname: str, value: Any, raws: list[Any],
@@ -162,7 +167,8 @@ class _Finder:
             for e in entries:
                 self.out.append(Temuan("T103", "info", ident, f"{ident}: angka dilaporkan untuk objek yang tidak "
                                        f"ada dalam aturan", fname, None, printed_decimal(e.get("nilai")),
-                                       str(e.get("sumber", ""))))
+                                       str(e.get("sumber", "")),
+                                       pesan_en=f"{ident}: a figure is reported for an object the rules do not have"))
             return
         rule = f"{obj.span.file}:{obj.span.line}" if obj.span else ""
         derivasi = ""
@@ -177,13 +183,18 @@ class _Finder:
                 if isinstance(value, Decimal):
                     self.out.append(Temuan("T102", "sedang", ident,
                                            f"{obj.nama}: {fname} dicetak \"-\" (tanpa data) di {src}, aturan "
-                                           f"menghitung {_fmt(value)}", fname, value, None, src, rule, derivasi))
+                                           f"menghitung {_fmt(value)}", fname, value, None, src, rule, derivasi,
+                                           pesan_en=f"{obj.nama}: {fname} printed \"-\" (no data) at {src}, the "
+                                           f"rule computes {_fmt(value)}"))
                 continue
             if value is TANPA_DATA or isinstance(value, Galat):
                 state = "tanpa data" if value is TANPA_DATA else "galat"
+                state_en = "no data" if value is TANPA_DATA else "error"
                 self.out.append(Temuan("T102", "sedang", ident,
                                        f"{obj.nama}: {fname} dicetak {_fmt(printed)} di {src}, aturan: {state}",
-                                       fname, None, printed, src, rule, derivasi))
+                                       fname, None, printed, src, rule, derivasi,
+                                       pesan_en=f"{obj.nama}: {fname} printed {_fmt(printed)} at {src}, the rule "
+                                       f"gives: {state_en}"))
                 continue
             if agrees(printed, [value, *raws], self.modes):
                 continue
@@ -193,28 +204,35 @@ class _Finder:
                 level = "sedang"  # the report prints both the right figure and this one
             msg = (f"{obj.nama} ({ident}): {fname} dicetak {_fmt(printed)} di {src}, aturan menghitung "
                    f"{_fmt(value)}")
+            en = f"{obj.nama} ({ident}): {fname} printed {_fmt(printed)} at {src}, the rule computes {_fmt(value)}"
             if derivasi:
                 msg += f" ({derivasi})"
-            why = self.explain(obj, fname, printed, rep_fields or {})
+                en += f" ({derivasi})"
+            why, why_en = self.explain(obj, fname, printed, rep_fields or {})
             if why:
                 msg += f"; {why}"
+                en += f"; {why_en}"
             if others:
                 msg += f"; di tempat lain laporan mencetak {', '.join(_fmt(o) for o in others)}"
-            self.out.append(Temuan("T101", level, ident, msg, fname, value, printed, src, rule, derivasi))
+                en += f"; elsewhere the report prints {', '.join(_fmt(o) for o in others)}"
+            self.out.append(Temuan("T101", level, ident, msg, fname, value, printed, src, rule, derivasi,
+                                   pesan_en=en))
 
-    def explain(self, obj: ObjectResult, fname: str, printed: Decimal, rep_fields: dict) -> str:
+    def explain(self, obj: ObjectResult, fname: str, printed: Decimal, rep_fields: dict) -> tuple[str, str]:
         """Why a printed capaian differs: find a printed realisasi that gives it (e.g. 4 instead of 4,01)."""
         if fname != "capaian" or obj.target in (None, 0):
-            return ""
+            return "", ""
         for e in _entries(rep_fields.get("realisasi")):
             alt = printed_decimal(e.get("nilai"))
             if alt is None or alt == obj.value:
                 continue
             cap = CTX.multiply(CTX.divide(alt, obj.target), HUNDRED)
             if agrees(printed, [cap], self.modes):
-                return (f"{_fmt(printed)} = {_fmt(alt)} / {_fmt(obj.target)} × 100: dihitung dari realisasi "
-                        f"{_fmt(alt)} (dicetak di {e.get('sumber', '?')}), bukan {_fmt(obj.value)}")
-        return ""
+                head = f"{_fmt(printed)} = {_fmt(alt)} / {_fmt(obj.target)} × 100"
+                where = e.get("sumber", "?")
+                return (f"{head}: dihitung dari realisasi {_fmt(alt)} (dicetak di {where}), bukan {_fmt(obj.value)}",
+                        f"{head}: computed from realisasi {_fmt(alt)} (printed at {where}), not {_fmt(obj.value)}")
+        return "", ""
 
     def sasaran_mean(self, ident: str, obj: ObjectResult | None, entries: list[dict]) -> None:
         """A printed sasaran capaian that is not the mean of its indicators' printed capaian.
@@ -251,9 +269,13 @@ class _Finder:
             msg = (f"{obj.nama} ({ident}): capaian sasaran dicetak {_fmt(printed)} ({e.get('sumber', '?')}), "
                    f"padahal bukan rata-rata capaian indikator yang dicetak ({listing}); rata-rata terdekat "
                    f"{_fmt(round_to(best, 2))}")
+            en = (f"{obj.nama} ({ident}): sasaran capaian printed {_fmt(printed)} ({e.get('sumber', '?')}) is not "
+                  f"the mean of its indicators' printed capaian ({listing}); the closest mean is "
+                  f"{_fmt(round_to(best, 2))}")
             self.out.append(Temuan("T203", _level(round_to(best, 2), printed, None, "capaian"), ident, msg,
                                    "capaian_sasaran_bukan_rata_rata", round_to(best, 2), printed,
-                                   str(e.get("sumber", "")), f"{obj.span.file}:{obj.span.line}" if obj.span else ""))
+                                   str(e.get("sumber", "")), f"{obj.span.file}:{obj.span.line}" if obj.span else "",
+                                   pesan_en=en))
 
     # ---- sections (e.g. anggaran): tables by alias or name, values by name ----
     def sections(self) -> None:
@@ -299,7 +321,8 @@ class _Finder:
             ident = f"{section}.{label}." + "/".join(str(v) for v in keys.values())
             if row_i is None:
                 self.out.append(Temuan("T103", "info", ident, f"{ident}: baris dilaporkan di {src} tetapi tidak ada "
-                                       f"dalam data", "", None, None, src))
+                                       f"dalam data", "", None, None, src,
+                                       pesan_en=f"{ident}: row reported at {src} but not in the data"))
                 continue
             row = rows[row_i]
             fields = {column: e.get("nilai")} if column else {k: v for k, v in e.items() if k in computed}
@@ -314,8 +337,10 @@ class _Finder:
                 deriv = step.line() if step else ""
                 msg = (f"{ident}: {fname} dicetak {_fmt(printed)} di {src}, aturan menghitung {_fmt(value)}"
                        + (f" ({deriv})" if deriv else ""))
+                en = (f"{ident}: {fname} printed {_fmt(printed)} at {src}, the rule computes {_fmt(value)}"
+                      + (f" ({deriv})" if deriv else ""))
                 self.out.append(Temuan("T101", _level(value, printed, None, fname), ident, msg, fname, value,
-                                       printed, src, f"{blk.span.file}:{blk.span.line}", deriv))
+                                       printed, src, f"{blk.span.file}:{blk.span.line}", deriv, pesan_en=en))
 
     def sorted(self) -> list[Temuan]:
         """One finding per object, field and printed value; the places it was printed are listed together."""
@@ -332,8 +357,11 @@ class _Finder:
         for t in grouped.values():
             places = t.data.get("sumber_semua") or []
             if len(places) > 1:
-                t.pesan = t.pesan.replace(f"di {t.sumber}", "di " + "; ".join(places), 1).replace(
-                    f"({t.sumber})", "(" + "; ".join(places) + ")", 1)
+                joined = "; ".join(places)
+                t.pesan = t.pesan.replace(f"di {t.sumber}", "di " + joined, 1).replace(
+                    f"({t.sumber})", f"({joined})", 1)
+                t.pesan_en = t.pesan_en.replace(f"at {t.sumber}", "at " + joined, 1).replace(
+                    f"({t.sumber})", f"({joined})", 1)
                 t.sumber = "; ".join(places)
             if not places:
                 t.data.pop("sumber_semua", None)

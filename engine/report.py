@@ -159,9 +159,10 @@ def summary_text(result: Result, findings: list[Temuan], lang: str = "id", width
         if not group:
             continue
         lines.append("")
-        lines.append(f"[{level.upper()}] {len(group)}")
+        shown = level if lang == "id" else {"tinggi": "high", "sedang": "medium", "rendah": "low"}.get(level, level)
+        lines.append(f"[{shown.upper()}] {len(group)}")
         for t in group:
-            lines.append(f"  - {t.kode} {t.pesan}")
+            lines.append(f"  - {t.kode} {t.message(lang)}")
     if result.inputs.problems:
         lines.append("")
         lines.append("MASALAH MASUKAN" if lang == "id" else "INPUT PROBLEMS")
