@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from kinerja.engine import check_rules
 from kinerja.engine.errors import HINTS, MESSAGES
 

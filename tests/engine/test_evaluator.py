@@ -3,13 +3,13 @@
 from decimal import Decimal
 
 import pytest
-
 from kinerja.engine import InputProblem
 from kinerja.engine.values import TANPA_DATA, Galat, format_id, round_to
 
 from .util import D, run
 
-HEAD = 'target { i = 100 }\nsasaran s "S" {\n  indikator i "I" {\n    satuan {unit}\n    arah {arah}\n    realisasi = {f}\n{extra}  }\n}\n'
+HEAD = ('target { i = 100 }\nsasaran s "S" {\n  indikator i "I" {\n    satuan {unit}\n    arah {arah}\n'
+        '    realisasi = {f}\n{extra}  }\n}\n')
 
 
 def ind(tmp_path, formula, inputs="a b", values=None, unit="persen", arah="naik", extra="", decl=None, tables=None,
@@ -152,7 +152,8 @@ sasaran s "S" {
 
 def test_input_problem_marks_dependents_galat(tmp_path):
     prob = InputProblem("B201", "a", "Input!C5", "Input!C5 (a): berisi teks", "", "isi angka")
-    text = 'target { i = 100 }\nmasukan a: cacah\nmasukan b: cacah\nsasaran s "S" { indikator i "I" { realisasi = rasio a / b } }\n'
+    text = ('target { i = 100 }\nmasukan a: cacah\nmasukan b: cacah\n'
+            'sasaran s "S" { indikator i "I" { realisasi = rasio a / b } }\n')
     r = run(tmp_path, text, dict(a=1, b=2), problems=[prob])
     assert r.indicators["i"].status == "galat"
     assert "Input!C5" in r.indicators["i"].pesan

@@ -1,7 +1,6 @@
 """Grammar tables: valid rule text parses; invalid text gives the right diagnostic code, line and column."""
 
 import pytest
-
 from kinerja.engine import model as m
 from kinerja.engine.parser import parse_text
 

@@ -4,7 +4,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
 from kinerja.engine import Inputs, KinerjaError, check_rules, evaluate, load_rules
 from kinerja.engine.loader import bundled_names, load
 

@@ -2,9 +2,9 @@
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from kinerja.engine import check, model as m
-from kinerja.engine.errors import Diagnostic, MESSAGES
+from kinerja.engine import check
+from kinerja.engine import model as m
+from kinerja.engine.errors import MESSAGES, Diagnostic
 from kinerja.engine.loader import _merge
 from kinerja.engine.parser import parse_text
 

@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 import yaml
-
 from kinerja.engine import Tracer, evaluate, input_specs, load_rules
 from kinerja.engine.values import TANPA_DATA
 from kinerja.workbooks.datafile import read_data

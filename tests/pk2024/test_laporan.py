@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-
 from kinerja.cli import main
 from kinerja.engine.findings import find
 
@@ -241,7 +240,8 @@ def test_cli_pembimbingan_klien_above_scale(cli_json):
 
 def test_cli_json_shape(cli_json):
     out = cli_json
-    assert out["aturan"]["nama"] == "pk2024-sumsel" and isinstance(out["aturan"]["versi"], str) and out["aturan"]["versi"]
+    assert out["aturan"]["nama"] == "pk2024-sumsel"
+    assert isinstance(out["aturan"]["versi"], str) and out["aturan"]["versi"]
     assert len(out["indikator"]) == 30 and len(out["indeks"]) == 9 and len(out["sasaran"]) == 19
     for o in out["indikator"]:
         assert {"id", "nama", "sasaran", "satuan", "target", "realisasi", "capaian", "status"} <= o.keys(), o

@@ -12,8 +12,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from libreoffice import sheets_as_csv
-
 from kinerja.cli import Exit, main
 from kinerja.engine import Tracer, evaluate, input_specs, load_rules
 from kinerja.engine.findings import find
@@ -21,6 +19,7 @@ from kinerja.engine.loader import bundled_dir
 from kinerja.workbooks import layout
 from kinerja.workbooks.datafile import read_data
 from kinerja.workbooks.recalc import recalculate_workbook
+from libreoffice import sheets_as_csv
 
 SAMPLE = Path(__file__).parents[2] / "workbooks" / "contoh-pk2024-sumsel.xlsx"
 DATA = bundled_dir() / "pk2024-sumsel" / "data-lkjip-2024.yaml"

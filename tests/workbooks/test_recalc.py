@@ -20,13 +20,12 @@ import openpyxl
 import pytest
 import xlsxwriter
 from click.testing import CliRunner
-from libreoffice import sheets_as_csv
-from wb_builders import members, tiny_png, vba_project_bin
-
 from kinerja.cli import Exit, main
 from kinerja.workbooks import layout
 from kinerja.workbooks.recalc import recalculate_workbook
 from kinerja.workbooks.writer import read_meta
+from libreoffice import sheets_as_csv
+from wb_builders import members, tiny_png, vba_project_bin
 
 RULES = """
 aturan uji "Aturan uji buku kerja"
@@ -54,7 +53,10 @@ indeks tahanan "Indeks pelayanan tahanan" skala 4 {
 }
 tabel satker "Nilai satker" { satker: teks  capaian_ro: persen  nilai_ikpa: angka }
 bagian anggaran {
-  per_baris satker sebagai satker { nilai_smart: angka = bulat(capaian_ro * 75% / 2, 2)  nka: angka = nilai_smart + nilai_ikpa }
+  per_baris satker sebagai satker {
+    nilai_smart: angka = bulat(capaian_ro * 75% / 2, 2)
+    nka: angka = nilai_smart + nilai_ikpa
+  }
   nilai rata_nka: angka "Rata-rata NKA" = rata_rata(satker.nka) bulat 2
 }
 """

@@ -8,7 +8,6 @@ import stat
 from pathlib import Path
 
 import pytest
-
 from kinerja.workbooks import atomic
 from kinerja.workbooks import errors as E
 from kinerja.workbooks.errors import WorkbookError

@@ -7,12 +7,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from wb_builders import PEMBILANG, PENYEBUT
-
 from kinerja.engine.interface import ColumnSpec, InputSpec
 from kinerja.workbooks import errors as E
 from kinerja.workbooks.reader import read_inputs, workbook_names
 from kinerja.workbooks.writer import CellWrite, write_back
+from wb_builders import PEMBILANG, PENYEBUT
 
 GOOD_SPECS = [
     InputSpec("setjen_rb_kanwil_pembilang", "cacah"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
 from kinerja.workbooks import xmltext as X
 from kinerja.workbooks.refs import MAX_ROW, Ref, RefProblem, col_index, col_letters, parse_ref, quote_sheet
 

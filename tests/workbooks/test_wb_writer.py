@@ -15,14 +15,13 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from libreoffice import roundtrip_xlsx, sheets_as_csv
-from wb_builders import CHECK, PEMBILANG, PENYEBUT, members
-
 from kinerja.engine.errors import KinerjaError
 from kinerja.workbooks import errors as E
 from kinerja.workbooks.errors import WorkbookError
 from kinerja.workbooks.ooxml import Package
 from kinerja.workbooks.writer import CellWrite, read_meta, read_ownership, write_back
+from libreoffice import roundtrip_xlsx, sheets_as_csv
+from wb_builders import CHECK, PEMBILANG, PENYEBUT, members
 
 H = CellWrite
 
