@@ -380,6 +380,8 @@ def test_shipped_sample_is_the_filled_template(data, specs, checked):
 
     assert SAMPLE.is_file()
     assert read_meta(SAMPLE)[layout.META_RULES] == RULES
+    assert read_meta(SAMPLE)[layout.META_VERSION] == checked.rules.version, (
+        "the rules changed since the sample was built: run python -m kinerja.workbooks.buat_contoh")
     back = read_inputs(SAMPLE, specs)
     assert back.values == data.values and back.tables == data.tables
     names = Package(SAMPLE).workbook_names()
