@@ -82,6 +82,12 @@ def to_json(result: Result, findings: list[Temuan], trace: bool = False) -> dict
         "indeks": [index_json(o, trace) for o in result.indices.values()],
         "sasaran": [sasaran_json(o, trace) for o in result.sasaran.values()],
     }
+    # Tabel 4: per eselon I / division, its sasaran and their capaian
+    out["eselon"] = [
+        {"id": e.id, "nama": e.name, "divisi": e.division or None,
+         "sasaran": [{"id": o.id, "nama": o.nama, "capaian": to_json_number(o.value), "status": o.status}
+                     for o in result.sasaran.values() if o.meta.get("eselon") == e.id]}
+        for e in rs.eselons.values()]
     sections: dict[str, dict[str, Any]] = {}
     for blk in rs.rows.values():
         if blk.section:
