@@ -6,24 +6,14 @@ seconds, between machines: `python benchmarks/bench_engine.py [repeats]`.
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
 
+from _timing import timed
 from kinerja.engine import NO_TRACE, Tracer, evaluate, input_specs, load_rules
 from kinerja.engine.findings import find
 from kinerja.engine.loader import bundled_dir
 from kinerja.engine.parser import _parser
 from kinerja.workbooks.datafile import read_data
-
-
-def timed(fn, repeats: int) -> float:
-    samples = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t0)
-    return statistics.median(samples)
 
 
 def main() -> None:

@@ -7,12 +7,11 @@ the same run (read inputs / write back / whole recalculation against the pure ev
 from __future__ import annotations
 
 import shutil
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+from _timing import timed
 from kinerja.engine import Tracer, evaluate, input_specs, load_rules
 from kinerja.engine.loader import bundled_dir
 from kinerja.workbooks.datafile import read_data
@@ -20,15 +19,6 @@ from kinerja.workbooks.reader import read_inputs
 from kinerja.workbooks.recalc import recalculate_workbook
 
 SAMPLE = Path(__file__).resolve().parents[1] / "workbooks" / "contoh-pk2024-sumsel.xlsx"
-
-
-def timed(fn, repeats: int) -> float:
-    samples = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t0)
-    return statistics.median(samples)
 
 
 def main() -> None:

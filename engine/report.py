@@ -19,53 +19,36 @@ def _src(span: m.Span | None) -> str | None:
     return f"{span.file}:{span.line}" if span and span.line else None
 
 
-def _obj(o: ObjectResult, trace: bool) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": o.id, "nama": o.nama}
+def _object_json(o: ObjectResult, fields: dict[str, Any], trace: bool) -> dict[str, Any]:
+    """The fields every object shares around its own ``fields``, in a stable order."""
+    out: dict[str, Any] = {"id": o.id, "nama": o.nama, **fields, "status": o.status, "pesan": o.pesan or None,
+                           "derivasi": o.step.line() if o.step else None}
+    if o.capaian_step is not None:
+        out["derivasi_capaian"] = o.capaian_step.line()
+    out["aturan"] = _src(o.span)
+    out["sumber_laporan"] = o.meta.get("sumber") or None
     if trace and o.step is not None:
         out["jejak"] = trace_dict(o.step)
     return out
 
 
 def indicator_json(o: ObjectResult, trace: bool = False) -> dict[str, Any]:
-    out = _obj(o, False)
-    out.update({
+    return _object_json(o, {
         "sasaran": o.meta.get("sasaran"), "eselon": o.meta.get("eselon"), "satuan": o.meta.get("satuan"),
         "arah": o.meta.get("arah"), "target": to_json_number(o.target), "realisasi": to_json_number(o.value),
-        "capaian": to_json_number(o.capaian), "status": o.status, "pesan": o.pesan or None,
-        "derivasi": o.step.line() if o.step else None,
-        "derivasi_capaian": o.capaian_step.line() if o.capaian_step else None,
-        "aturan": _src(o.span), "sumber_laporan": o.meta.get("sumber") or None,
-    })
-    if trace and o.step is not None:
-        out["jejak"] = trace_dict(o.step)
-    return out
+        "capaian": to_json_number(o.capaian)}, trace)
 
 
 def index_json(o: ObjectResult, trace: bool = False) -> dict[str, Any]:
-    out = _obj(o, False)
-    out.update({
+    return _object_json(o, {
         "induk": o.meta.get("induk") or None, "skala": to_json_number(o.meta.get("skala")),
         "nilai": to_json_number(o.value), "target": to_json_number(o.target),
-        "capaian": to_json_number(o.capaian), "status": o.status, "pesan": o.pesan or None,
-        "derivasi": o.step.line() if o.step else None, "aturan": _src(o.span),
-        "sumber_laporan": o.meta.get("sumber") or None,
-    })
-    if trace and o.step is not None:
-        out["jejak"] = trace_dict(o.step)
-    return out
+        "capaian": to_json_number(o.capaian)}, trace)
 
 
 def sasaran_json(o: ObjectResult, trace: bool = False) -> dict[str, Any]:
-    out = _obj(o, False)
-    out.update({
-        "eselon": o.meta.get("eselon"), "indikator": o.meta.get("indikator"),
-        "capaian": to_json_number(o.value), "status": o.status, "pesan": o.pesan or None,
-        "derivasi": o.step.line() if o.step else None, "aturan": _src(o.span),
-        "sumber_laporan": o.meta.get("sumber") or None,
-    })
-    if trace and o.step is not None:
-        out["jejak"] = trace_dict(o.step)
-    return out
+    return _object_json(o, {"eselon": o.meta.get("eselon"), "indikator": o.meta.get("indikator"),
+                            "capaian": to_json_number(o.value)}, trace)
 
 
 def _row_json(row: dict[str, Any]) -> dict[str, Any]:
