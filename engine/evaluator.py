@@ -403,14 +403,17 @@ class Evaluator:
             node = f"{idx.id}.{comp.id}"
             raw, cstep = self.ev(comp.formula, _Env(node, zero))
             val = raw
-            if comp.inverted and isinstance(raw, Decimal):
+            # Lower is better: the share enters as 100 − share. A 0/0 scored by the convention (`nol_per_nol 100`:
+            # "nothing happened, nothing went wrong") is already the score and is not inverted again.
+            invert = comp.inverted and isinstance(raw, Decimal) and not self.zero_over_zero(comp.formula, node, zero)
+            if invert:
                 val = HUNDRED - raw
             comps.append((comp, val))
             if cstep is not None:
                 label = f"{comp.id}" + (" (terbalik)" if comp.inverted else "")
                 s = Step(label, val, cstep.text, comp.formula.span.text, comp.span, "persen", cstep.children,
                          cstep.inputs, cstep.note)
-                if comp.inverted and isinstance(raw, Decimal):
+                if invert:
                     s.text = f"100% − ({cstep.text})"
                     lower = "makin rendah makin baik: masuk sebagai 100 − realisasi"
                     s.note = f"{s.note}; {lower}" if s.note else lower
@@ -683,6 +686,13 @@ class Evaluator:
                              f"{env.node}: numerator {format_id(a)} exceeds denominator {format_id(b)}",
                              {"pembilang": a, "penyebut": b, "rumus": e.span.text}, e.span)
         return out, self.compose(text, out, [sa, sb], note, kind="persen", prec=5)
+
+    def zero_over_zero(self, e: m.Expr, node: str, zero: str) -> bool:
+        """Is ``e`` a ratio whose numerator and denominator are both 0 on this data?"""
+        if not isinstance(e, m.Ratio):
+            return False
+        env = _Env(node, zero)
+        return self.ev(e.num, env)[0] == 0 and self.ev(e.den, env)[0] == 0
 
     def missing(self, a: Any, b: Any, sa: Step | None, sb: Step | None, text: str):
         """(value, step) when an operand is an input error or no data (errors win), else None."""

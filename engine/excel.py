@@ -97,9 +97,13 @@ class ExcelTranslator:
         for dim in dims:
             comps = []
             for comp in dim.components:
-                t = self.expr(comp.formula, zero)
-                if comp.inverted:
-                    t = f"(100-{t})"
+                if comp.inverted and isinstance(comp.formula, m.Ratio) and zero != "tanpa_data":
+                    a, b = self.expr(comp.formula.num, zero), self.expr(comp.formula.den, zero)
+                    t = f"IF(AND({a}=0,{b}=0),{zero},100-{a}/{b}*100)"  # 0/0 is the score, not inverted
+                elif comp.inverted:
+                    t = f"(100-{self.expr(comp.formula, zero)})"
+                else:
+                    t = self.expr(comp.formula, zero)
                 comps.append((comp, t))
             if any(c.weight is not None for c, _ in comps):
                 dim_texts.append("(" + "+".join(f"{t}*{self._const(c.weight)}" for c, t in comps) + ")")

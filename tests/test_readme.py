@@ -3,7 +3,6 @@
 from pathlib import Path
 
 from click.testing import CliRunner
-
 from kinerja.cli import Exit, main
 
 ROOT = Path(__file__).resolve().parents[1]

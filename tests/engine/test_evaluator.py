@@ -351,3 +351,18 @@ def test_check_message_placeholders_are_computed_on_the_data(tmp_path):
     assert obs.message == "Responden 8–31; tertimbang 3,49 {tetap}"
     quiet = run(tmp_path, text, tables={"t": [dict(rows[0], responden=30), rows[1]]})
     assert quiet.observations == []
+
+
+def test_inverted_zero_over_zero_is_the_convention_score_not_inverted(tmp_path):
+    text = """
+masukan hilang: cacah
+masukan total: cacah
+indeks k "K" skala 4 {
+  nol_per_nol 100
+  dimensi d "D" bobot 100% { indikator x "% hilang/rusak" = rasio hilang / total terbalik }
+}
+"""
+    assert run(tmp_path, text, dict(hilang=0, total=0)).indices["k"].value == D("4.00")  # nothing to lose: 100
+    assert run(tmp_path, text, dict(hilang=0, total=43776)).indices["k"].value == D("4.00")  # 100 − 0
+    assert run(tmp_path, text, dict(hilang=438, total=43776)).indices["k"].value == D("3.96")  # (100 − 1,0005) × 4 / 100
+    assert run(tmp_path, text, dict(hilang=4378, total=43776)).indices["k"].value == D("3.60")  # 100 − 10,0009
