@@ -364,5 +364,5 @@ indeks k "K" skala 4 {
 """
     assert run(tmp_path, text, dict(hilang=0, total=0)).indices["k"].value == D("4.00")  # nothing to lose: 100
     assert run(tmp_path, text, dict(hilang=0, total=43776)).indices["k"].value == D("4.00")  # 100 − 0
-    assert run(tmp_path, text, dict(hilang=438, total=43776)).indices["k"].value == D("3.96")  # (100 − 1,0005) × 4 / 100
+    assert run(tmp_path, text, dict(hilang=438, total=43776)).indices["k"].value == D("3.96")  # (100 − 1,0005) × 4
     assert run(tmp_path, text, dict(hilang=4378, total=43776)).indices["k"].value == D("3.60")  # 100 − 10,0009
