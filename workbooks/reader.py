@@ -51,8 +51,12 @@ def read_inputs_from(pkg: Package, specs: list[InputSpec]) -> Inputs:
 def workbook_names(path: str | Path) -> dict[str, str]:
     """Workbook-level defined names → where they point (``Input!C5``, ``Hasil!B2:D9``, or the stored text
     when it is not a plain reference). Lets a writer find a template's output cells."""
+    return workbook_names_from(Package(path))
+
+
+def workbook_names_from(pkg: Package) -> dict[str, str]:
     out = {}
-    for name in Package(path).workbook_names().values():
+    for name in pkg.workbook_names().values():
         try:
             out[name.name] = name.ref().location
         except RefProblem:

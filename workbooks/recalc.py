@@ -30,9 +30,10 @@ from ..engine.trace import show
 from ..engine.values import TANPA_DATA, Galat
 from . import layout
 from .atomic import check_writable
-from .reader import read_inputs, workbook_names
+from .ooxml import Package
+from .reader import read_inputs_from, workbook_names_from
 from .refs import cell_name, parse_ref, quote_sheet
-from .writer import CellWrite, read_meta, write_back
+from .writer import CellWrite, read_meta, read_meta_from, write_back
 
 AUDIT_HEADER = ["No", "Jenis", "ID", "Nama", "Nilai", "Status", "Derivasi", "Rumus", "Masukan (sel = nilai)",
                 "Berkas aturan", "Cek Excel (rumus hidup)", "Cocok?", "Aturan", "Versi aturan", "Mesin", "Waktu",
@@ -51,8 +52,8 @@ class Outcome:
     written_cells: int = 0
 
 
-def rules_of(path: Path, aturan: str | None) -> tuple[CheckedRules, dict[str, str]]:
-    meta = read_meta(path)
+def rules_of(path: Path, aturan: str | None, pkg: Package | None = None) -> tuple[CheckedRules, dict[str, str]]:
+    meta = read_meta_from(pkg) if pkg is not None else read_meta(path)
     ref = aturan or meta.get(layout.META_RULES)
     if not ref:
         raise InputError(
@@ -281,14 +282,15 @@ def recalculate_workbook(path: str | Path, *, aturan: str | None = None, keluara
     """Read, evaluate and write back one workbook (in place, or into ``keluaran``)."""
     src = Path(path)
     dest = Path(keluaran) if keluaran else src
-    checked, meta = rules_of(src, aturan)
+    pkg = Package(src)  # read once: meta, names and inputs come from the same parsed package
+    checked, meta = rules_of(src, aturan, pkg)
     check_writable(dest)  # fail before computing when the workbook is open in Excel or read-only
     specs = input_specs(checked)
-    inputs = read_inputs(src, specs)
+    inputs = read_inputs_from(pkg, specs)
     inputs.origin = src.name
     result = evaluate(checked, inputs, Tracer())
     findings = find(result)
-    names = workbook_names(src)
+    names = workbook_names_from(pkg)
     when = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     audit = _Audit(checked, result, names, when)

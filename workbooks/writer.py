@@ -141,7 +141,11 @@ def write_back(
 
 def read_meta(path: str | Path) -> dict[str, str]:
     """The ``meta`` stored by the last :func:`write_back`."""
-    props = _joined(Package(path).custom_properties())
+    return read_meta_from(Package(path))
+
+
+def read_meta_from(pkg: Package) -> dict[str, str]:
+    props = _joined(pkg.custom_properties())
     return {k[len(_META):]: v for k, v in props.items() if k.startswith(_META)}
 
 
