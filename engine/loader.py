@@ -77,12 +77,14 @@ def _rule_files(path: Path) -> list[Path]:
 
 
 def _display(path: Path) -> str:
+    """How a rule file is named in messages and the audit: bundled files by their place in the package
+    (``rules/pk2024-sumsel/21-iphp.kin``, the same on every machine), others relative to the working folder."""
     try:
-        return str(path.relative_to(Path.cwd()))
+        return "rules/" + str(path.relative_to(bundled_dir().resolve()))
     except ValueError:
         pass
     try:
-        return "kinerja/rules/" + str(path.relative_to(bundled_dir()))
+        return str(path.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
 
