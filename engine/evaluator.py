@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from . import model as m
 from .checker import UNITS, CheckedRules
-from .interface import Inputs
+from .interface import CellKey, Inputs
 from .trace import NO_TRACE, Step, Tracer, show
 from .values import CTX, HUNDRED, TANPA_DATA, Galat, format_id, is_missing, round_to, to_decimal
 
@@ -109,7 +109,8 @@ class Evaluator:
         self.row_memo: dict[str, list[dict[str, Any]]] = {}
         self.result = Result(checked, inputs)
         self.observed: set[tuple[str, str]] = set()
-        self.problem_by_input = {p.input: p for p in inputs.problems}
+        self.problem_by_input = {p.input: p for p in inputs.problems if p.cell is None}
+        self.problem_by_cell = {p.cell: p for p in inputs.problems if p.cell is not None}
 
     # ---- public ----
     def run(self) -> Result:
@@ -161,14 +162,15 @@ class Evaluator:
             row: dict[str, Any] = {}
             for col in tdef.columns:
                 v = r.get(col.name)
-                cprob = self.problem_by_input.get(f"{table}[{i}].{col.name}")
+                key = CellKey(table, i, col.name)
+                cprob = self.problem_by_cell.get(key)
                 if cprob is not None or prob is not None:
                     p = cprob or prob
                     row[col.name] = Galat(p.message, (table,), p.location)
                 elif v is None or v == "":
                     row[col.name] = TANPA_DATA if not col.required else Galat(
                         f"{table} baris {i + 1}: kolom {col.name} kosong", (table,),
-                        self.inputs.sources.get(f"{table}[{i}].{col.name}", ""))
+                        self.inputs.sources.get(key, ""))
                 elif col.kind == "teks":
                     row[col.name] = str(v)
                 else:
@@ -176,7 +178,7 @@ class Evaluator:
                         row[col.name] = to_decimal(v)
                     except TypeError:
                         row[col.name] = Galat(f"{table} baris {i + 1}: kolom {col.name} bukan angka: {v!r}",
-                                              (table,), self.inputs.sources.get(f"{table}[{i}].{col.name}", ""))
+                                              (table,), self.inputs.sources.get(key, ""))
             rows.append(row)
         self.rows[table] = rows
         blk = self.rs.rows.get(table)
@@ -200,7 +202,7 @@ class Evaluator:
             raw, _ = self.ev(f.args[0].expr, _Env(env.node, env.zero_rule, row, blk.table, i))
             self.result.row_raw[(blk.table, i, name)] = raw
         if step is not None:
-            step.label, step.formula, step.span = f"{blk.table}[{i + 1}].{name}", assign.formula.span.text, assign.span
+            step.label, step.formula, step.span = str(CellKey(blk.table, i, name)), assign.formula.span.text, assign.span
             self.result.row_steps[(blk.table, i, name)] = step
         return value
 
@@ -556,8 +558,8 @@ class Evaluator:
                 return v, self.leaf(name, v)
             if any(c.name == name for c in tdef.columns):
                 v = env.row.get(name, TANPA_DATA)
-                src = self.inputs.sources.get(f"{env.row_table}[{env.row_index}].{name}", "")
-                return v, self.leaf(name, v, inputs=[(f"{env.row_table}[{env.row_index + 1}].{name}", v, src)])
+                key = CellKey(env.row_table, env.row_index, name)
+                return v, self.leaf(name, v, inputs=[(str(key), v, self.inputs.sources.get(key, ""))])
         if name in rs.inputs:
             v, where = self.input_value(name)
             kind = rs.inputs[name].kind
@@ -574,8 +576,8 @@ class Evaluator:
             values = [r.get(col, TANPA_DATA) for r in rows]
             if not self.trace:
                 return values, None
-            inputs = [(f"{table}[{i + 1}].{col}", v, self.inputs.sources.get(f"{table}[{i}].{col}", ""))
-                      for i, v in enumerate(values)]
+            keys = [CellKey(table, i, col) for i in range(len(values))]
+            inputs = [(str(k), v, self.inputs.sources.get(k, "")) for k, v in zip(keys, values)]
             return values, Step(name, values, show(values), inputs=inputs)
         return Galat(f"nama tidak dikenal {name}"), None  # pragma: no cover
 

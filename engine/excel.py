@@ -2,8 +2,8 @@
 
 Where a derivation can be written in Excel — ratios, growth, sums, means, weighted sums, rounding, choices —
 kinerja writes it next to the stored result, so Excel itself shows whether the stored result still matches the
-inputs after an operator edits them. Pure text translation; ``ref_of(name)`` tells where a name lives in the
-workbook (``"Input!$C$5"`` or a range for a table column) and returns None when it is not in the workbook.
+inputs after an operator edits them. Pure text translation; ``ref_of(name)`` tells where a name (or a table cell's
+:class:`CellKey`) lives in the workbook (``"Input!$C$5"`` or a range for a table column) and returns None when it is not in the workbook.
 Anything that cannot be expressed faithfully returns None (no formula is better than a wrong one).
 """
 
@@ -14,6 +14,7 @@ from typing import Callable
 
 from . import model as m
 from .checker import CheckedRules
+from .interface import CellKey
 
 FUNCS = {"jumlah": "SUM", "rata_rata": "AVERAGE", "min": "MIN", "maks": "MAX", "banyak": "COUNT"}
 IFS = {"jumlah": "SUMIFS", "rata_rata": "AVERAGEIFS", "min": "MINIFS", "maks": "MAXIFS", "banyak": "COUNTIFS"}
@@ -30,7 +31,7 @@ def _num(d: Decimal) -> str:
 
 
 class ExcelTranslator:
-    def __init__(self, checked: CheckedRules, ref_of: Callable[[str], str | None]):
+    def __init__(self, checked: CheckedRules, ref_of: Callable[[str | CellKey], str | None]):
         self.c = checked
         self.rs = checked.rules
         self.ref_of = ref_of
@@ -170,7 +171,7 @@ class ExcelTranslator:
             blk = self.rs.rows.get(table)
             computed = {a.name for a in blk.assigns} if blk else set()
             if name in cols or name in computed:
-                where = self.ref_of(f"{table}[{i}].{name}")
+                where = self.ref_of(CellKey(table, i, name))
                 if where is None:
                     raise _NotExpressible
                 return where

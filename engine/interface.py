@@ -18,6 +18,21 @@ KINDS = ("cacah", "rupiah", "persen", "indeks", "angka", "teks")
 NUMERIC_KINDS = ("cacah", "rupiah", "persen", "indeks", "angka")
 
 
+@dataclass(frozen=True, order=True)
+class CellKey:
+    """One cell of a table input, the typed key that crosses layers (never a string parsed apart again).
+
+    ``row`` is the 0-based index of the row among the table's data rows; people see it 1-based (``str``).
+    """
+
+    table: str
+    row: int
+    column: str
+
+    def __str__(self) -> str:
+        return f"{self.table}[{self.row + 1}].{self.column}"
+
+
 @dataclass(frozen=True)
 class ColumnSpec:
     name: str
@@ -48,11 +63,12 @@ class InputProblem:
     """Something wrong with one input value, found by an adapter. Dependent results get status ``galat``."""
 
     code: str  # stable code, e.g. "B201"
-    input: str  # input name (or table name)
+    input: str  # input name (the table's name for a problem in one of its cells)
     location: str  # "Sheet!Cell", "file.yaml: masukan.x", …
     message: str  # Indonesian
     message_en: str = ""
     hint: str = ""
+    cell: CellKey | None = None  # set when the problem is one cell of a table; the rest of the table is fine
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -62,6 +78,7 @@ class InputProblem:
             "pesan": self.message,
             "pesan_en": self.message_en,
             "saran": self.hint,
+            "sel": str(self.cell) if self.cell else None,
         }
 
 
@@ -70,7 +87,7 @@ class Inputs:
     """Input values for one evaluation.
 
     ``values``: name → Decimal | str | None (None = empty).  ``tables``: name → list of rows (dict column →
-    Decimal | str | None).  ``sources``: name (or ``table[row].column``) → where the value came from.
+    Decimal | str | None).  ``sources``: input name (or :class:`CellKey` of a table cell) → where the value came from.
     ``problems``: input problems; an input named in a problem is treated as erroneous (status ``galat``).
     ``reported``: optional figures a source printed (the ``dilaporkan`` section of a data file), compared
     with the computed values to produce findings.
@@ -78,13 +95,20 @@ class Inputs:
 
     values: dict[str, Decimal | str | None] = field(default_factory=dict)
     tables: dict[str, list[dict[str, Decimal | str | None]]] = field(default_factory=dict)
-    sources: dict[str, str] = field(default_factory=dict)
+    sources: dict[str | CellKey, str] = field(default_factory=dict)
     problems: list[InputProblem] = field(default_factory=list)
     reported: dict[str, Any] = field(default_factory=dict)
     origin: str = ""  # the file (or workbook) these inputs came from
 
     def problem_for(self, name: str) -> InputProblem | None:
+        """The problem of a whole input (a single value, or a table as a whole), not of one table cell."""
         for p in self.problems:
-            if p.input == name:
+            if p.input == name and p.cell is None:
+                return p
+        return None
+
+    def cell_problem(self, key: CellKey) -> InputProblem | None:
+        for p in self.problems:
+            if p.cell == key:
                 return p
         return None

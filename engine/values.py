@@ -17,6 +17,20 @@ HUNDRED = Decimal(100)
 
 ROUND_MODES = {"setengah_naik": ROUND_HALF_UP, "potong": ROUND_DOWN}
 
+#: The exact range kinerja computes in, declared once for every reader (workbook cells, data files, rule
+#: literals): finite numbers with magnitude below 10^15 — a thousand trillion rupiah, beyond any budget a
+#: government office reports, and the magnitude up to which Excel (15 significant digits) still holds every
+#: whole number exactly. Anything outside is an input problem naming its cell or rule line, never an internal
+#: error. Intermediate results outside the context's precision are the evaluator's to report.
+MAX_MAGNITUDE = Decimal("1E15")
+#: Rounding digits a rule may ask for (``bulat x 2``); more is never meaningful for a printed figure.
+MAX_ROUND_DIGITS = 10
+
+
+def in_range(d: Decimal) -> bool:
+    """Is ``d`` a number the engine computes with exactly (finite, magnitude below :data:`MAX_MAGNITUDE`)?"""
+    return d.is_finite() and abs(d) < MAX_MAGNITUDE
+
 
 class _NoData:
     """The explicit "no data" value (tanpa data). A singleton; falsy; printed as ``-`` in reports."""

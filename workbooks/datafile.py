@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from ..engine.errors import InputError
-from ..engine.interface import InputProblem, Inputs, InputSpec
+from ..engine.interface import CellKey, InputProblem, Inputs, InputSpec
 
 _ID_NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$|^-?\d+,\d+$")
 
@@ -50,30 +50,33 @@ def _number(value: Any) -> Decimal | None:
     return None
 
 
-def _problem(code: str, name: str, where: str, msg: str, msg_en: str, hint: str) -> InputProblem:
-    return InputProblem(code, name, where, f"{where} ({name}): {msg}", f"{where} ({name}): {msg_en}", hint)
+def _problem(code: str, name: str, where: str, msg: str, msg_en: str, hint: str,
+             cell: CellKey | None = None) -> InputProblem:
+    shown = str(cell) if cell else name
+    return InputProblem(code, name, where, f"{where} ({shown}): {msg}", f"{where} ({shown}): {msg_en}", hint, cell)
 
 
-def _convert(name: str, kind: str, value: Any, where: str, problems: list[InputProblem], problem_key: str
-             ) -> Decimal | str | None:
+def _convert(name: str, kind: str, value: Any, where: str, problems: list[InputProblem],
+             cell: CellKey | None = None) -> Decimal | str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if kind == "teks":
         return str(value)
     d = _number(value)
     if d is None:
-        problems.append(_problem("B201", problem_key, where, f"berisi {value!r}, seharusnya angka ({kind}).",
+        problems.append(_problem("B201", name, where, f"berisi {value!r}, seharusnya angka ({kind}).",
                                  f"contains {value!r}, a number ({kind}) is expected.",
-                                 "isi dengan angka, mis. 55"))
+                                 "isi dengan angka, mis. 55", cell))
         return None
     if kind == "cacah" and (d < 0 or d != d.to_integral_value()):
-        problems.append(_problem("B202", problem_key, where,
+        problems.append(_problem("B202", name, where,
                                  f"bernilai {value}, seharusnya bilangan cacah (bulat ≥ 0).",
-                                 f"is {value}, a whole number ≥ 0 is expected.", "isi dengan bilangan bulat ≥ 0"))
+                                 f"is {value}, a whole number ≥ 0 is expected.", "isi dengan bilangan bulat ≥ 0",
+                                 cell))
         return None
     if kind == "rupiah" and d < 0:
-        problems.append(_problem("B203", problem_key, where, f"bernilai {value}, rupiah tidak boleh negatif.",
-                                 f"is {value}; an amount cannot be negative.", "periksa tanda minus"))
+        problems.append(_problem("B203", name, where, f"bernilai {value}, rupiah tidak boleh negatif.",
+                                 f"is {value}; an amount cannot be negative.", "periksa tanda minus", cell))
         return None
     return d
 
@@ -112,7 +115,7 @@ def _build(shown: str, specs: list[InputSpec], values: dict, tables: dict, repor
         if spec is None or spec.is_table:
             inputs.values[name] = raw  # unknown names are ignored by the engine; kept for the audit
             continue
-        inputs.values[name] = _convert(name, spec.kind, raw, where, problems, name)
+        inputs.values[name] = _convert(name, spec.kind, raw, where, problems)
     for name, rows in tables.items():
         spec = by_name.get(name)
         if spec is None or not spec.is_table:
@@ -130,8 +133,9 @@ def _build(shown: str, specs: list[InputSpec], values: dict, tables: dict, repor
             out: dict[str, Any] = {}
             for cname, col in cols.items():
                 where = f"{where_row}.{cname}"
-                inputs.sources[f"{name}[{i}].{cname}"] = where
-                out[cname] = _convert(cname, col.kind, row.get(cname), where, problems, f"{name}[{i}].{cname}")
+                key = CellKey(name, i, cname)
+                inputs.sources[key] = where
+                out[cname] = _convert(name, col.kind, row.get(cname), where, problems, key)
             out_rows.append(out)
         inputs.tables[name] = out_rows
     inputs.problems = problems

@@ -14,7 +14,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from kinerja.engine.interface import InputProblem, Inputs, InputSpec
+from kinerja.engine.interface import CellKey, InputProblem, Inputs, InputSpec
 
 from . import errors as E
 from .ooxml import Cell, Package
@@ -75,13 +75,13 @@ class _Reader:
     # -- problems ---------------------------------------------------------------------------------------------
 
     def problem(self, code: str, name: str, loc: str, what: str, what_en: str, hint: str, hint_en: str = "",
-                label: str | None = None) -> None:
+                label: str | None = None, cell: CellKey | None = None) -> None:
         label = label or name
         self.inputs.problems.append(InputProblem(
             code=code, input=name, location=loc,
             message=f"{loc} ({label}): {what}. {hint}",
             message_en=f"{loc} ({label}): {what_en}." + (f" {hint_en}" if hint_en else ""),
-            hint=hint,
+            hint=hint, cell=cell,
         ))
 
     # -- locating ---------------------------------------------------------------------------------------------
@@ -194,9 +194,10 @@ class _Reader:
                     row[col_spec.name] = None
                     continue
                 loc = f"{quote_sheet(ref.sheet)}!{cell_name(r, c)}"
-                self.inputs.sources[f"{spec.name}[{i}].{col_spec.name}"] = loc
+                key = CellKey(spec.name, i, col_spec.name)
+                self.inputs.sources[key] = loc
                 row[col_spec.name] = self.convert(cells.get(r, c), col_spec.kind, col_spec.required, spec.name, loc,
-                                                  label=f"{spec.name}.{col_spec.name}")
+                                                  label=f"{spec.name}.{col_spec.name}", key=key)
             rows.append(row)
         if not rows and spec.required:
             self.problem(E.TABLE_EMPTY, spec.name, self.inputs.sources[spec.name],
@@ -228,12 +229,13 @@ class _Reader:
 
     # -- values -----------------------------------------------------------------------------------------------
 
-    def convert(self, cell: Cell, kind: str, required: bool, name: str, loc: str, label: str | None = None) -> Value:
+    def convert(self, cell: Cell, kind: str, required: bool, name: str, loc: str, label: str | None = None,
+                key: CellKey | None = None) -> Value:
         """The cell's value for ``kind``, or None after recording a problem."""
         exp, exp_en, example = _EXPECTED.get(kind, _EXPECTED["angka"])
 
         def bad(code: str, what: str, what_en: str, hint: str, hint_en: str = "") -> None:
-            self.problem(code, name, loc, what, what_en, hint, hint_en, label)
+            self.problem(code, name, loc, what, what_en, hint, hint_en, label, key)
 
         if _is_empty(cell):
             if required:

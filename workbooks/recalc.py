@@ -24,7 +24,7 @@ from ..engine.checker import CheckedRules
 from ..engine.evaluator import ObjectResult, Result
 from ..engine.excel import ExcelTranslator
 from ..engine.findings import Temuan, find
-from ..engine.interface import InputProblem
+from ..engine.interface import CellKey, InputProblem
 from ..engine.report import summary_text, to_json
 from ..engine.trace import show
 from ..engine.values import TANPA_DATA, Galat
@@ -82,7 +82,7 @@ class _Audit:
         self.c, self.r, self.names, self.when = checked, result, names, when
         self.rs = checked.rules
         self.rows: list[list[CellWrite | None]] = [[CellWrite(h, style="header") for h in AUDIT_HEADER]]
-        self.cell_of: dict[str, str] = {}  # computed value key → Audit!$E$n
+        self.cell_of: dict[str | CellKey, str] = {}  # computed value (object id or table cell) → Audit!$E$n
         self.pending: list[tuple[int, str, Any]] = []  # (row index, kind, payload) for check formulas
         self.columns = self._table_columns()
         self.tr = ExcelTranslator(checked, self.ref_of)
@@ -92,10 +92,9 @@ class _Audit:
         """``table.column`` → the range of its data cells (from the reader's per-cell sources)."""
         spans: dict[str, list[tuple[str, int, int]]] = {}
         for key, where in self.r.inputs.sources.items():
-            if "[" not in key or "!" not in where:
+            if not isinstance(key, CellKey) or "!" not in where:
                 continue
-            table, rest = key.split("[", 1)
-            col = rest.split("].", 1)[1]
+            table, col = key.table, key.column
             try:
                 ref = parse_ref(where)
             except Exception:
@@ -112,7 +111,15 @@ class _Audit:
                         f"${cell_name(max(rows), col).rstrip('0123456789')}${max(rows)}")
         return out
 
-    def ref_of(self, name: str) -> str | None:
+    def ref_of(self, name: str | CellKey) -> str | None:
+        if isinstance(name, CellKey):  # one cell of a table row: a computed column's Audit cell, or its input cell
+            if name in self.cell_of:
+                return self.cell_of[name]
+            where = self.r.inputs.sources.get(name)
+            if where and "!" in where:
+                ref = parse_ref(where)
+                return f"{quote_sheet(ref.sheet)}!${cell_name(ref.row1, ref.col1).rstrip('0123456789')}${ref.row1}"
+            return None
         if name in self.cell_of:
             return self.cell_of[name]
         if name in self.rs.inputs:
@@ -123,11 +130,6 @@ class _Audit:
             return None
         if name in self.columns:
             return self.columns[name]
-        if "[" in name:  # table[i].column of one row
-            where = self.r.inputs.sources.get(name)
-            if where and "!" in where:
-                ref = parse_ref(where)
-                return f"{quote_sheet(ref.sheet)}!${cell_name(ref.row1, ref.col1).rstrip('0123456789')}${ref.row1}"
         return None
 
     # ---- rows ----
@@ -169,9 +171,11 @@ class _Audit:
                 for i, row in enumerate(rows):
                     step = r.row_steps.get((blk.table, i, a.name))
                     v = row.get(a.name)
-                    self.add("kolom", f"{blk.table}[{i}].{a.name}", f"{blk.table} baris {i + 1}: {a.name}", v,
+                    key = CellKey(blk.table, i, a.name)
+                    self.add("kolom", str(key), f"{blk.table} baris {i + 1}: {a.name}", v,
                              _status(v), step, a.formula.span.text, f"{a.span.file}:{a.span.line}",
                              v.message if isinstance(v, Galat) else "", ("kolom", (blk, i, a)))
+                    self.cell_of[key] = self.cell_of.pop(str(key))
                 if rows:
                     self.cell_of[f"{blk.table}.{a.name}"] = (f"{layout.AUDIT_SHEET}!$E${first}:"
                                                              f"$E${first + len(rows) - 1}")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from kinerja.engine.interface import ColumnSpec, InputSpec
+from kinerja.engine.interface import CellKey, ColumnSpec, InputSpec
 from kinerja.workbooks import errors as E
 from kinerja.workbooks.reader import read_inputs, workbook_names
 from kinerja.workbooks.writer import CellWrite, write_back
@@ -51,7 +51,7 @@ def test_excel_table_is_a_table_source(operator_xlsx):
         {"unit": "Maret", "responden": Decimal(12), "nilai": Decimal("3.1")},
     ]
     # header " Jumlah Responden " matched the column label, "NILAI" the name: case and spaces ignored
-    assert inputs.sources["survei[1].responden"] == "'Data Satker'!C4"
+    assert inputs.sources[CellKey("survei", 1, "responden")] == "'Data Satker'!C4"
     assert inputs.sources["survei"] == "'Data Satker'!B2:D5"
 
 
@@ -61,7 +61,7 @@ def test_defined_name_table_skips_empty_rows(operator_xlsx):
         {"satker": "Lapas Palembang", "pnbp": Decimal(1200000), "catatan": "ok"},
         {"satker": "Rutan Pakjo", "pnbp": Decimal(0), "catatan": None},
     ]
-    assert inputs.sources["satker_pnbp[1].satker"] == "'Data Satker'!B12"  # empty row 11 skipped
+    assert inputs.sources[CellKey("satker_pnbp", 1, "satker")] == "'Data Satker'!B12"  # empty row 11 skipped
 
 
 def test_workbook_names_expose_output_cells(operator_xlsx):
