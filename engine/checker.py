@@ -14,7 +14,7 @@ from decimal import Decimal
 from . import model as m
 from .errors import Diagnostic
 from .loader import source_line
-from .values import CTX
+from .values import CTX, HUNDRED
 
 NUMERIC = ("cacah", "rupiah", "persen", "indeks", "angka")
 KINDS = NUMERIC + ("teks",)
@@ -215,6 +215,8 @@ class _Checker:
         a, b = self.scalar(a, e.left), self.scalar(b, e.right)
         if UNKNOWN in (a, b):
             return "bool" if op in ("==", "!=", "<", "<=", ">", ">=") else (b if a == UNKNOWN else a)
+        if op in ("==", "!=", "<", "<=", ">", ">=", "+", "-"):
+            self.percent_trap(e, a, b)
         if op in ("==", "!="):
             if a != b and "angka" not in (a, b):
                 self.report("E301", e.span, left=a, op=op, right=b)
@@ -346,7 +348,7 @@ class _Checker:
             return self.const(self.rs.params[e.name].expr, seen | {e.name})
         if isinstance(e, m.Neg):
             v = self.const(e.operand, seen)
-            return -v if v is not None else None
+            return v.copy_negate() if v is not None else None
         if isinstance(e, m.BinOp) and e.op in "+-*/":
             a, b = self.const(e.left, seen), self.const(e.right, seen)
             if a is None or b is None:
@@ -594,6 +596,36 @@ class _Checker:
         if total is not None and total != expected:
             self.report("E402", span, width=len(name.split(".")[-1]), name=name, total=_pct(total))
 
+    # ---- unit traps: a `%` literal is a fraction (90% = 0,9), persen values are on 0–100 ----
+    def percent_literal(self, e: m.Expr, seen: frozenset = frozenset()) -> m.Num | None:
+        """The `%` literal ``e`` is (directly, negated, or through parameters), else None."""
+        if isinstance(e, m.Num):
+            return e if e.percent else None
+        if isinstance(e, m.Neg):
+            return self.percent_literal(e.operand, seen)
+        if isinstance(e, m.Ref) and e.name in self.rs.params and e.name not in seen:
+            return self.percent_literal(self.rs.params[e.name].expr, seen | {e.name})
+        return None
+
+    def report_percent(self, e: m.Expr, lit: m.Num, what: dict, kind: str, scale: Decimal) -> None:
+        text = lit.span.text.strip()
+        fraction = _rule_number(lit.value)
+        if kind == "persen":
+            hint, fields = "percent_literal", {"suggestion": _rule_number(CTX.multiply(lit.value, HUNDRED)),
+                                               "text": text}
+        else:
+            hint, fields = "index_scale", {"scale": _rule_number(scale)}
+        self.report("E306", e.span, hint, fields, what=what, text=text, fraction=fraction, kind=kind,
+                    scale=f"0–{_rule_number(scale)}")
+
+    def percent_trap(self, e: m.BinOp, a: str, b: str) -> None:
+        """``x < 90%`` / ``x + 5%`` with ``x`` a persen value: the literal means 0,9, not 90."""
+        for kind, other in ((a, e.right), (b, e.left)):
+            lit = self.percent_literal(other) if kind == "persen" else None
+            if lit is not None:
+                where = e.span.text.strip()
+                self.report_percent(other, lit, {"id": f"Dalam {where},", "en": f"In {where},"}, "persen", HUNDRED)
+
     def check_targets(self) -> None:
         rs = self.rs
         known = set(rs.indicators) | set(rs.indices)
@@ -602,12 +634,34 @@ class _Checker:
                 self.unknown("E210", t.span, t.id, known)
             if self.const(t.expr) is None:
                 self.report("E304", t.expr.span, what=f"target {t.id}", expected="angka tetap", kind="rumus")
+                continue
+            self.check_target_unit(t)
         for ind in rs.indicators.values():
             tgt = rs.targets.get(ind.id)
             if tgt is None:
                 self.report("E404", ind.span, "add_target", {"name": ind.id}, name=ind.id, width=len(ind.id))
             elif self.const(tgt.expr) == 0:
                 self.report("E405", tgt.expr.span, name=ind.id)
+
+    def check_target_unit(self, t: m.Target) -> None:
+        """Targets are written in the unit of their indicator (persen: 0–100) or on their index's scale."""
+        rs = self.rs
+        lit = self.percent_literal(t.expr)
+        if t.id in rs.indicators:
+            kind = UNITS.get(rs.indicators[t.id].unit)
+            if lit is not None and kind == "persen":
+                self.report_percent(t.expr, lit, _target_what(t.id), "persen", HUNDRED)
+            return
+        if t.id not in rs.indices:
+            return
+        scale = index_scale(rs, rs.indices[t.id])
+        if lit is not None:
+            self.report_percent(t.expr, lit, _target_what(t.id), "indeks", scale or HUNDRED)
+            return
+        v = self.const(t.expr)
+        if scale is not None and v is not None and not (0 <= v <= scale):
+            self.report("E307", t.expr.span, "index_scale", {"scale": _rule_number(scale)}, name=t.id,
+                        value=_rule_number(v), scale=_rule_number(scale))
 
     def check_cycles(self) -> None:
         graph = {k: {d for d in v if d in self.node_span or d in self.deps} for k, v in self.deps.items()}
@@ -681,10 +735,31 @@ def excel_name_problem(name: str) -> str:
     return ""
 
 
+def index_scale(rs: m.RuleSet, idx: m.Index) -> Decimal | None:
+    """The scale of an index: its own, else its nearest parent's."""
+    cur: m.Index | None = idx
+    while cur is not None:
+        if cur.scale is not None:
+            return cur.scale
+        cur = rs.indices.get(cur.parent) if cur.parent else None
+    return None
+
+
+def _target_what(ident: str) -> dict[str, str]:
+    return {"id": f"Target {ident}", "en": f"The target of {ident}"}
+
+
+def _rule_number(d: Decimal) -> str:
+    """A number as the rule language writes it (decimal point, no exponent): 0.9, 90, 3.6."""
+    from .values import normalize
+
+    return format(normalize(d), "f")
+
+
 def _pct(d: Decimal) -> str:
     from .values import format_id, normalize
 
-    return format_id(normalize(d * 100)) + "%"
+    return format_id(normalize(CTX.multiply(d, HUNDRED))) + "%"
 
 
 def _setting_value(e: m.Expr):

@@ -48,6 +48,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "E304": ("{what} harus berupa {expected}, bukan {kind}.", "{what} must be {expected}, not {kind}."),
     "E305": ("Bobot harus berupa angka tetap (literal atau parameter).",
              "A weight must be a constant (a literal or a parameter)."),
+    "E306": ("{what} ditulis {text}: literal % adalah pecahan ({fraction}), padahal nilai {kind} ditulis pada skala "
+             "{scale}.",
+             "{what} is written {text}: a % literal is a fraction ({fraction}), but {kind} values are written on the "
+             "{scale} scale."),
+    "E307": ("Target indeks {name} = {value} di luar skalanya 0–{scale}.",
+             "The target of index {name} = {value} is outside its 0–{scale} scale."),
     # structure
     "E401": ("Ketergantungan melingkar: {cycle}.", "Circular dependency: {cycle}."),
     "E402": ("Bobot dalam {name} berjumlah {total}, seharusnya 100%.",
@@ -79,6 +85,9 @@ HINTS: dict[str, tuple[str, str]] = {
     "weights": ("periksa bobot: {detail}", "check the weights: {detail}"),
     "excel_name": ("pakai nama yang lebih panjang dengan garis bawah, mis. {suggestion}",
                    "use a longer name with an underscore, e.g. {suggestion}"),
+    "percent_literal": ("tulis {suggestion}, bukan {text}", "write {suggestion}, not {text}"),
+    "index_scale": ("tulis target pada skala indeks (0–{scale}), bukan persen", "write the target on the index scale "
+                    "(0–{scale}), not as a percentage"),
     "remove_or_use": ("hapus deklarasinya atau pakai dalam rumus", "remove the declaration or use it in a formula"),
     "rename": ("ganti salah satu nama, atau pakai perluas untuk menimpa aturan induk",
                "rename one of them, or use perluas (extends) to override a parent rule"),

@@ -16,7 +16,7 @@ from . import model as m
 from .checker import UNITS, CheckedRules
 from .interface import CellKey, Inputs
 from .trace import NO_TRACE, Step, Tracer, show
-from .values import CTX, HUNDRED, TANPA_DATA, Galat, format_id, is_missing, round_to, to_decimal
+from .values import CTX, HUNDRED, TANPA_DATA, Galat, format_id, is_missing, mean, round_to, to_decimal, total
 
 OP_TEXT = {"*": "×", "/": "/", "+": "+", "-": "−", "==": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">",
            ">=": "≥", "dan": "dan", "atau": "atau"}
@@ -202,7 +202,8 @@ class Evaluator:
             raw, _ = self.ev(f.args[0].expr, _Env(env.node, env.zero_rule, row, blk.table, i))
             self.result.row_raw[(blk.table, i, name)] = raw
         if step is not None:
-            step.label, step.formula, step.span = str(CellKey(blk.table, i, name)), assign.formula.span.text, assign.span
+            step.label, step.formula = str(CellKey(blk.table, i, name)), assign.formula.span.text
+            step.span = assign.span
             self.result.row_steps[(blk.table, i, name)] = step
         return value
 
@@ -225,7 +226,7 @@ class Evaluator:
         if target == 0:
             return Galat("target bernilai 0"), None, None
         if direction == "turun":
-            value = CTX.divide(CTX.subtract(CTX.multiply(2, target), realisasi), target) * HUNDRED
+            value = CTX.multiply(CTX.divide(CTX.subtract(CTX.multiply(2, target), realisasi), target), HUNDRED)
             t = show(target, unit_kind)
             text = f"(2 × {t} − {show(realisasi, unit_kind, True)}) / {t} × 100%"
         else:
@@ -365,8 +366,8 @@ class Evaluator:
                 self.index_result(child)
                 cv, cstep = self.object_value(child.id)
                 w = self.weight(child.weight, child.id)
-                total = _combine(total, cv, lambda a, b, w=w: a + CTX.multiply(b, w))
-                parts.append(f"{show(cv, 'indeks', True)} × {show(w * 100, 'persen')}")
+                total = _combine(total, cv, lambda a, b, w=w: CTX.add(a, CTX.multiply(b, w)))
+                parts.append(f"{show(cv, 'indeks', True)} × {show(CTX.multiply(w, HUNDRED), 'persen')}")
                 if cstep is not None:
                     children.append(cstep)
             raw = total
@@ -380,7 +381,7 @@ class Evaluator:
             dim_texts = []
             for dim in dims:
                 dv, dstep = self.dimension_value(idx, dim)
-                total = _combine(total, dv, lambda a, b: a + b)
+                total = _combine(total, dv, CTX.add)
                 dim_texts.append(show(dv, "", False))
                 if dstep is not None:
                     children.append(dstep)
@@ -409,7 +410,7 @@ class Evaluator:
             # "nothing happened, nothing went wrong") is already the score and is not inverted again.
             invert = comp.inverted and isinstance(raw, Decimal) and not self.zero_over_zero(comp.formula, node, zero)
             if invert:
-                val = HUNDRED - raw
+                val = CTX.subtract(HUNDRED, raw)
             comps.append((comp, val))
             if cstep is not None:
                 label = f"{comp.id}" + (" (terbalik)" if comp.inverted else "")
@@ -427,8 +428,8 @@ class Evaluator:
             parts = []
             for comp, val in comps:
                 w = self.weight(comp.weight, f"{idx.id}.{comp.id}")
-                total = _combine(total, val, lambda a, b, w=w: a + CTX.multiply(b, w))
-                parts.append(f"{show(val, 'persen')} × {show(w * 100, 'persen')}")
+                total = _combine(total, val, lambda a, b, w=w: CTX.add(a, CTX.multiply(b, w)))
+                parts.append(f"{show(val, 'persen')} × {show(CTX.multiply(w, HUNDRED), 'persen')}")
             value = total
             text = " + ".join(parts)
         else:
@@ -439,11 +440,10 @@ class Evaluator:
             elif not present:
                 value = TANPA_DATA
             else:
-                mean = CTX.divide(sum(present, Decimal(0)), Decimal(len(present)))
-                value = CTX.multiply(mean, dim_w)
+                value = CTX.multiply(mean(present), dim_w)
             vals = "; ".join(show(v, "persen") for _, v in comps)
-            text = (f"rata-rata({vals}) × {show(dim_w * 100, 'persen')}" if len(comps) > 1
-                    else f"{vals} × {show(dim_w * 100, 'persen')}")
+            text = (f"rata-rata({vals}) × {show(CTX.multiply(dim_w, HUNDRED), 'persen')}" if len(comps) > 1
+                    else f"{vals} × {show(CTX.multiply(dim_w, HUNDRED), 'persen')}")
         if not self.trace:
             return value, None
         return value, Step(f"dimensi {dim.name}", value, text, "", dim.span, "", steps)
@@ -468,9 +468,9 @@ class Evaluator:
         elif not present:
             value = TANPA_DATA
         else:
-            mean = CTX.divide(sum(present, Decimal(0)), Decimal(len(present)))
-            value = round_to(mean, int(self.settings["bulat_capaian"]))
-            self.raw[s.id] = mean
+            avg = mean(present)
+            value = round_to(avg, int(self.settings["bulat_capaian"]))
+            self.raw[s.id] = avg
             skipped = [i for i, c in caps if c is TANPA_DATA]
             if skipped:
                 note = "tanpa data, tidak ikut dirata-rata: " + ", ".join(skipped)
@@ -593,7 +593,7 @@ class Evaluator:
 
     def ev_Neg(self, e: m.Neg, env: _Env):
         v, s = self.ev(e.operand, env)
-        out = -v if isinstance(v, Decimal) else v
+        out = v.copy_negate() if isinstance(v, Decimal) else v
         return out, self.compose("−" + _paren(s, 6), out, [s])
 
     def ev_Not(self, e: m.Not, env: _Env):
@@ -744,7 +744,7 @@ class Evaluator:
             return out, self.compose(f"ada({_text(s)})", out, [s])
         if f == "mutlak":
             v, s = self.ev(e.args[0].expr, env)
-            out = abs(v) if isinstance(v, Decimal) else v
+            out = v.copy_abs() if isinstance(v, Decimal) else v
             return out, self.compose(f"|{_text(s)}|", out, [s])
         # aggregates: gather values from every argument (lists flattened), filtered by `untuk`
         groups: list[list[Any]] = []
@@ -773,8 +773,8 @@ class Evaluator:
                 out: Any = _merge_galat(errs)
             else:
                 pairs = [(a, b) for a, b in pairs if not is_missing(a) and not is_missing(b)]
-                wsum = sum((b for _, b in pairs), Decimal(0))
-                out = (CTX.divide(sum((CTX.multiply(a, b) for a, b in pairs), Decimal(0)), wsum)
+                wsum = total(b for _, b in pairs)
+                out = (CTX.divide(total(CTX.multiply(a, b) for a, b in pairs), wsum)
                        if pairs and wsum != 0 else TANPA_DATA)
             text = f"{fname}({_list_text(vals)} ; bobot {_list_text(weights)})" if self.trace else ""
             return out, self.compose(text, out, steps)
@@ -791,9 +791,9 @@ class Evaluator:
         elif not present:
             out = TANPA_DATA
         elif f == "jumlah":
-            out = sum(present, Decimal(0))
+            out = total(present)
         elif f == "rata_rata":
-            out = CTX.divide(sum(present, Decimal(0)), Decimal(len(present)))
+            out = mean(present)
         elif f == "min":
             out = min(present)
         else:

@@ -3,7 +3,8 @@
 Where a derivation can be written in Excel — ratios, growth, sums, means, weighted sums, rounding, choices —
 kinerja writes it next to the stored result, so Excel itself shows whether the stored result still matches the
 inputs after an operator edits them. Pure text translation; ``ref_of(name)`` tells where a name (or a table cell's
-:class:`CellKey`) lives in the workbook (``"Input!$C$5"`` or a range for a table column) and returns None when it is not in the workbook.
+:class:`CellKey`) lives in the workbook (``"Input!$C$5"`` or a range for a table column) and returns None
+when it is not in the workbook.
 Anything that cannot be expressed faithfully returns None (no formula is better than a wrong one).
 """
 

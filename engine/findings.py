@@ -15,7 +15,7 @@ from itertools import islice, product
 from typing import Any
 
 from .evaluator import ObjectResult, Result
-from .values import CTX, HUNDRED, TANPA_DATA, Galat, decimals_of, format_id, round_to, to_decimal, to_json_number
+from .values import CTX, HUNDRED, TANPA_DATA, Galat, decimals_of, format_id, mean, round_to, to_decimal, to_json_number
 
 LEVEL_ORDER = {"tinggi": 0, "sedang": 1, "rendah": 2, "info": 3}
 
@@ -83,7 +83,7 @@ def agrees(printed: Decimal, candidates: list[Any], modes: tuple[str, ...]) -> b
 def _level(computed: Decimal, printed: Decimal, target: Decimal | None, field_name: str) -> str:
     if computed == 0:
         return "tinggi"
-    rel = abs(CTX.divide(printed - computed, computed))
+    rel = CTX.divide(CTX.subtract(printed, computed), computed).copy_abs()
     if field_name == "capaian" and (computed >= 100) != (printed >= 100):
         return "tinggi"  # printed figure says the target was (not) met, the rule says otherwise
     if target is not None and field_name in ("realisasi", "nilai") and (computed >= target) != (printed >= target):
@@ -255,7 +255,7 @@ class _Finder:
             return
         means = []
         for combo in islice(product(*choices), 2000):
-            means.append(CTX.divide(sum(combo, Decimal(0)), Decimal(len(combo))))
+            means.append(mean(list(combo)))
         seen = set()
         for e in entries:
             printed = printed_decimal(e.get("nilai"))
@@ -264,7 +264,7 @@ class _Finder:
             if agrees(printed, means + [round_to(x, 2) for x in means], self.modes):
                 continue
             seen.add(printed)
-            best = min(means, key=lambda x: abs(x - printed))
+            best = min(means, key=lambda x: CTX.subtract(x, printed).copy_abs())
             listing = "; ".join(f"{n} {'/'.join(_fmt(v) for v in vs)}" for n, vs in zip(names, choices))
             msg = (f"{obj.nama} ({ident}): capaian sasaran dicetak {_fmt(printed)} ({e.get('sumber', '?')}), "
                    f"padahal bukan rata-rata capaian indikator yang dicetak ({listing}); rata-rata terdekat "

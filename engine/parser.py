@@ -17,6 +17,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from . import model as m
 from .errors import Diagnostic
+from .values import CTX
 
 # Names of terminals as a planner would say them (for "expected …" in syntax errors).
 _TERMINAL_WORDS_ID = {
@@ -71,7 +72,7 @@ class _Build(Transformer):
     @v_args(meta=True, inline=True)
     def number(self, meta, num, pct=None):
         value = Decimal(str(num))
-        return m.Num(value / 100 if pct else value, bool(pct), self._span(meta))
+        return m.Num(value.scaleb(-2, CTX) if pct else value, bool(pct), self._span(meta))  # exact: a shift
 
     @v_args(meta=True, inline=True)
     def string(self, meta, s):
@@ -169,7 +170,7 @@ class _Build(Transformer):
     @v_args(meta=True, inline=True)
     def neg(self, meta, operand):
         if isinstance(operand, m.Num):
-            return m.Num(-operand.value, operand.percent, self._span(meta))
+            return m.Num(operand.value.copy_negate(), operand.percent, self._span(meta))
         return m.Neg(operand, self._span(meta))
 
     @v_args(meta=True, inline=True)

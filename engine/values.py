@@ -27,6 +27,18 @@ MAX_MAGNITUDE = Decimal("1E15")
 MAX_ROUND_DIGITS = 10
 
 
+def total(values) -> Decimal:
+    """Exact sum in the private context (``sum()`` would use the process-global one)."""
+    out = Decimal(0)
+    for v in values:
+        out = CTX.add(out, v)
+    return out
+
+
+def mean(values: list[Decimal]) -> Decimal:
+    return CTX.divide(total(values), Decimal(len(values)))
+
+
 def in_range(d: Decimal) -> bool:
     """Is ``d`` a number the engine computes with exactly (finite, magnitude below :data:`MAX_MAGNITUDE`)?"""
     return d.is_finite() and abs(d) < MAX_MAGNITUDE
@@ -100,7 +112,7 @@ def round_to(value: Decimal, digits: int, mode: str = "setengah_naik") -> Decima
 
 def normalize(value: Decimal) -> Decimal:
     """Drop trailing zeros without switching to exponent notation (100.00 → 100, 93.80 → 93.8)."""
-    if value == value.to_integral_value():
+    if value == value.to_integral_value(context=CTX):
         return value.quantize(Decimal(1), context=CTX)
     return value.normalize(CTX)
 
@@ -132,7 +144,7 @@ def format_id(value: Any, digits: int | None = None) -> str:
     else:
         d = round_to(d, digits)
     sign = "-" if d < 0 else ""
-    text = f"{abs(d):.{digits}f}"
+    text = format(d.copy_abs(), f".{digits}f")  # d is already quantized: formatting does not round
     whole, _, frac = text.partition(".")
     groups = []
     while len(whole) > 3:
@@ -154,6 +166,6 @@ def to_json_number(value: Any) -> Any:
     if isinstance(value, list):
         return [to_json_number(v) for v in value]
     d = normalize(to_decimal(value))
-    if d == d.to_integral_value():
+    if d == d.to_integral_value(context=CTX):
         return int(d)
     return float(d)

@@ -76,3 +76,32 @@ sasaran s "S" {
     _, diags = check_rules(tmp_path)
     codes = sorted(d.code for d in diags if d.is_error)
     assert codes == ["E201", "E201", "E302", "E404"]
+
+
+def test_percent_literal_target_says_what_to_write(tmp_path):
+    """`target { x = 90% }` on a persen indicator: capaian would be 10.000% with no finding; periksa refuses it."""
+    _, diags = check_rules(BAD / "E306_target_persen_dengan_persen.kin")
+    d = next(d for d in diags if d.code == "E306")
+    assert "tulis 90, bukan 90%" in d.format("id")
+    assert "write 90, not 90%" in d.format("en")
+
+
+@pytest.mark.parametrize("text, where", [
+    ("periksa p \"P\" tingkat rendah jika i < 90%\n", (8, 39)),
+    ("nilai y = i + 5%\n", (8, 15)),
+    ("parameter batas = 90%\nperiksa p \"P\" tingkat rendah jika i >= batas\n", (9, 40)),
+])
+def test_percent_literal_beside_a_persen_value(tmp_path, text, where):
+    base = ('target { i = 90 }\nmasukan a: cacah\nmasukan b: cacah\nsasaran s "S" {\n'
+            '  indikator i "I" { satuan persen realisasi = rasio a / b }\n}\n\n')
+    p = tmp_path / "a.kin"
+    p.write_text(base + text, encoding="utf-8")
+    _, diags = check_rules(p)
+    got = [(d.line, d.column) for d in diags if d.code == "E306"]
+    assert got == [where], "\n".join(d.format() for d in diags)
+
+
+def test_persen_targets_and_fraction_weights_are_fine(tmp_path):
+    """The bundled PK 2024 writes targets 0–100 and weights as 50%: no unit trap there."""
+    _, diags = check_rules("pk2024-sumsel")
+    assert not [d for d in diags if d.code in ("E306", "E307")]
