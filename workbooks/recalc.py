@@ -1,8 +1,14 @@
 """Recalculate one workbook: read its inputs, evaluate the rules, write results and their audit back.
 
-One workbook in, one result out (:class:`Outcome`) — the unit a batch or distributed run repeats. The file is
-only touched at the very end, by the lossless writer (atomic; refused when the workbook is open in Excel or
-read-only). What is written:
+One workbook in, one result out (:class:`Outcome`) — the unit a batch or distributed run repeats. Two steps:
+
+* PLAN — :func:`plan_recalc`: inputs (already read, by any adapter) + rules + the workbook's defined names and
+  meta → :class:`Recalc` (result, findings, and a :class:`~kinerja.workbooks.plan.WritePlan`: every write as
+  plain cells). Pure: no file, no workbook object.
+* APPLY — :func:`apply_to_file` writes a plan into an .xlsx/.xlsm with the lossless writer (atomic; refused
+  when the workbook is open in Excel or read-only). The live Excel adapter applies the same plan to an open book.
+
+:func:`recalculate_workbook` is read → plan → apply for a file. What is written:
 
 * output cells: every defined name of :mod:`workbooks.layout` that the workbook has (a template has them all);
 * ``Hasil`` — only when the workbook has no output names at all: one row per indicator, index, sasaran, value;
@@ -24,13 +30,14 @@ from ..engine.checker import CheckedRules
 from ..engine.evaluator import ObjectResult, Result
 from ..engine.excel import ExcelTranslator
 from ..engine.findings import Temuan, find
-from ..engine.interface import CellKey, InputProblem
+from ..engine.interface import CellKey, InputProblem, Inputs
 from ..engine.report import summary_text, to_json
 from ..engine.trace import show
 from ..engine.values import TANPA_DATA, Galat
 from . import layout
 from .atomic import check_writable
 from .ooxml import Package
+from .plan import SheetPlan, WritePlan
 from .reader import read_inputs_from, workbook_names_from
 from .refs import cell_name, parse_ref, quote_sheet
 from .writer import CellWrite, read_meta, read_meta_from, write_back
@@ -281,6 +288,49 @@ def _result_sheet(result: Result) -> list[list[CellWrite | None]]:
     return rows
 
 
+@dataclass(frozen=True)
+class Recalc:
+    """The PLAN step's answer: what the rules computed and what to write."""
+
+    result: Result
+    findings: list[Temuan]
+    problems: list[InputProblem]
+    plan: WritePlan
+    note: str = ""  # e.g. the rule set changed since the workbook was made
+
+
+def plan_recalc(checked: CheckedRules, inputs: Inputs, names: dict[str, str], meta: dict[str, str], *,
+                aturan: str | None = None, now: datetime | None = None) -> Recalc:
+    """Evaluate the rules on ``inputs`` and plan every write. ``names``: the workbook's defined names (name →
+    reference text), ``meta``: its stored ``kinerja.meta``; ``aturan``: the rule set as the user named it."""
+    result = evaluate(checked, inputs, Tracer())
+    findings = find(result)
+    when = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    audit = _Audit(checked, result, names, when)
+    audit.objects()
+    audit.checks()
+    sheets: dict[str, SheetPlan] = {layout.AUDIT_SHEET: SheetPlan(tuple(tuple(r) for r in audit.rows))}
+    cells = _output_cells(result, names)
+    if not cells:
+        sheets[layout.RESULT_SHEET] = SheetPlan(tuple(tuple(r) for r in _result_sheet(result)))
+    rs = checked.rules
+    new_meta = dict(meta)
+    new_meta.update({layout.META_RULES: aturan or meta.get(layout.META_RULES) or rs.name,
+                     layout.META_VERSION: rs.version, layout.META_ENGINE: __version__, layout.META_TIME: when})
+    note = ""
+    if meta.get(layout.META_VERSION) and meta.get(layout.META_VERSION) != rs.version:
+        note = (f"Catatan: aturan berubah sejak buku kerja ini dibuat (versi {meta.get(layout.META_VERSION)} → "
+                f"{rs.version}).")
+    return Recalc(result, findings, list(inputs.problems), WritePlan(cells, sheets, new_meta), note)
+
+
+def apply_to_file(src: str | Path, plan: WritePlan, dest: str | Path | None = None) -> Path:
+    """APPLY step for a file: write ``plan`` into ``src`` (or into the copy ``dest``); returns the written path."""
+    return write_back(src, out_path=dest, cells=dict(plan.cells), owned_sheets=dict(plan.sheets),
+                      meta=dict(plan.meta))
+
+
 def recalculate_workbook(path: str | Path, *, aturan: str | None = None, keluaran: str | Path | None = None,
                          now: datetime | None = None) -> Outcome:
     """Read, evaluate and write back one workbook (in place, or into ``keluaran``)."""
@@ -289,34 +339,16 @@ def recalculate_workbook(path: str | Path, *, aturan: str | None = None, keluara
     pkg = Package(src)  # read once: meta, names and inputs come from the same parsed package
     checked, meta = rules_of(src, aturan, pkg)
     check_writable(dest)  # fail before computing when the workbook is open in Excel or read-only
-    specs = input_specs(checked)
-    inputs = read_inputs_from(pkg, specs)
+    inputs = read_inputs_from(pkg, input_specs(checked))
     inputs.origin = src.name
-    result = evaluate(checked, inputs, Tracer())
-    findings = find(result)
-    names = workbook_names_from(pkg)
-    when = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-    audit = _Audit(checked, result, names, when)
-    audit.objects()
-    audit.checks()
-    owned: dict[str, list[list[CellWrite | None]]] = {layout.AUDIT_SHEET: audit.rows}
-    cells = _output_cells(result, names)
-    if not cells:
-        owned[layout.RESULT_SHEET] = _result_sheet(result)
-    rs = checked.rules
-    new_meta = dict(meta)
-    new_meta.update({layout.META_RULES: aturan or meta.get(layout.META_RULES) or rs.name,
-                     layout.META_VERSION: rs.version, layout.META_ENGINE: __version__, layout.META_TIME: when})
-    written = write_back(src, out_path=dest if keluaran else None, cells=cells, owned_sheets=owned, meta=new_meta)
-    outcome = Outcome(written, result, findings, list(inputs.problems))
-    outcome.written_cells = len(cells)
-    outcome.json = to_json(result, findings)
+    rc = plan_recalc(checked, inputs, workbook_names_from(pkg), meta, aturan=aturan, now=now)
+    written = apply_to_file(src, rc.plan, dest if keluaran else None)
+    outcome = Outcome(written, rc.result, rc.findings, rc.problems)
+    outcome.written_cells = rc.plan.cell_count
+    outcome.json = to_json(rc.result, rc.findings)
     outcome.json["buku_kerja"] = str(written)
-    note = ""
-    if meta.get(layout.META_VERSION) and meta.get(layout.META_VERSION) != rs.version:
-        note = (f"\nCatatan: aturan berubah sejak buku kerja ini dibuat (versi {meta.get(layout.META_VERSION)} → "
-                f"{rs.version}).")
-    outcome.summary = (summary_text(result, findings) + note +
-                       f"\n\nDitulis ke {written}: {len(cells)} sel keluaran, sheet {', '.join(owned)}.")
+    note = f"\n{rc.note}" if rc.note else ""
+    sheets = ", ".join(rc.plan.sheets)
+    outcome.summary = (summary_text(rc.result, rc.findings) + note +
+                       f"\n\nDitulis ke {written}: {rc.plan.cell_count} sel keluaran, sheet {sheets}.")
     return outcome

@@ -24,9 +24,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from . import xmltext as X
 from .atomic import check_writable
 from .errors import BAD_TARGET, NOT_OWNED, SHEET_NOT_FOUND, WRONG_EXTENSION, WorkbookError
 from .ooxml import NS, NS_R, Package, StyleRecipe, cell_xml, number_text
+from .plan import SheetLayout, SheetPlan
 from .refs import Ref, RefProblem, cell_name, parse_ref
 
 PROP_PREFIX = "kinerja."
@@ -74,7 +76,7 @@ def write_back(
     *,
     out_path: str | Path | None = None,
     cells: dict[str, CellWrite] | None = None,
-    owned_sheets: dict[str, list[list[CellWrite | None]]] | None = None,
+    owned_sheets: dict[str, list[list[CellWrite | None]] | SheetPlan] | None = None,
     owned_names: dict[str, str] | None = None,
     meta: dict[str, str] | None = None,
     adopt: Iterable[str] = (),
@@ -82,7 +84,8 @@ def write_back(
     """Write into ``path`` (in place) or into a copy at ``out_path``; returns the written path.
 
     ``cells``: key = a workbook-level defined name or ``Sheet!A1``. ``owned_sheets``: sheet name → rows of
-    cells, created at the end of the workbook or recreated in place. ``owned_names``: name → ``Sheet!$A$1``.
+    cells (or a :class:`~kinerja.workbooks.plan.SheetPlan`: rows with their page layout), created at the end of
+    the workbook or recreated in place. ``owned_names``: name → ``Sheet!$A$1``.
     ``meta``: replaces all previously stored meta (None keeps it). All-or-nothing: on any error nothing at the
     destination changed. Identical arguments on an identical file give identical bytes.
     """
@@ -92,13 +95,15 @@ def write_back(
     check_writable(dest)
     if out_path is not None:
         _check_extension(pkg, dest)
-    cells, owned_sheets, owned_names = cells or {}, owned_sheets or {}, owned_names or {}
+    cells, owned_names = cells or {}, owned_names or {}
+    plans = {k: v if isinstance(v, SheetPlan) else SheetPlan(tuple(tuple(r) for r in v))
+             for k, v in (owned_sheets or {}).items()}
     adopted = {a.casefold() for a in adopt}
     owned = read_ownership_from(pkg)
     owned_s = {s.casefold() for s in owned.sheets} | adopted
     owned_n = {n.casefold() for n in owned.names} | adopted
 
-    for name in owned_sheets:
+    for name in plans:
         if pkg.sheet(name) is not None and name.casefold() not in owned_s:
             raise _not_owned(pkg, "sheet", name)
     existing_names = pkg.workbook_names()
@@ -106,25 +111,25 @@ def write_back(
     for name, ref_text in owned_names.items():
         if name.casefold() in existing_names and name.casefold() not in owned_n:
             raise _not_owned(pkg, "nama", name)
-        names_text[name] = _name_ref(pkg, name, ref_text, owned_sheets).formula()
+        names_text[name] = _name_ref(pkg, name, ref_text, plans).formula()
 
     used = {c.style for c in cells.values() if c.style}
-    used |= {c.style for rows in owned_sheets.values() for row in rows for c in row if c is not None and c.style}
+    used |= {c.style for sp in plans.values() for row in sp.rows for c in row if c is not None and c.style}
     style_ids = pkg.ensure_styles({k: STYLES[k] for k in STYLES if k in used})
 
-    targets = _resolve_cells(pkg, cells, names_text, owned_sheets)
-    for name, rows in owned_sheets.items():
-        pkg.put_sheet(name, owned_sheet_xml(rows, style_ids, f"{src}: {name}"))
+    targets = _resolve_cells(pkg, cells, names_text, plans)
+    for name, sp in plans.items():
+        pkg.put_sheet(name, owned_sheet_xml(list(sp.rows), style_ids, f"{src}: {name}", sp.layout))
     for sheet, writes in targets.items():
         pkg.set_cells(sheet, {rc: (w.value, w.formula, style_ids.get(w.style) if w.style else None)
                               for rc, w in writes.items()})
     if names_text:
         pkg.set_defined_names(names_text)
     pkg.set_full_calc_on_load()
-    if targets or owned_sheets:
+    if targets or plans:
         pkg.drop_calc_chain()
 
-    record = Ownership(_union(owned.sheets, owned_sheets), _union(owned.names, owned_names))
+    record = Ownership(_union(owned.sheets, plans), _union(owned.names, owned_names))
     props = {}
     if record.sheets:
         props.update(_chunked(_OWNED_SHEETS, json.dumps(list(record.sheets), ensure_ascii=False)))
@@ -170,9 +175,13 @@ def read_ownership_from(pkg: Package) -> Ownership:
 # --- owned sheets -------------------------------------------------------------------------------------------
 
 
-def owned_sheet_xml(rows: list[list[CellWrite | None]], style_ids: dict[str, int], where: str = "") -> str:
-    """A complete worksheet part for a kinerja-owned sheet: column widths from the content, header row frozen
-    when the first row is all ``header`` style."""
+def owned_sheet_xml(rows: list[list[CellWrite | None]], style_ids: dict[str, int], where: str = "",
+                    layout: SheetLayout | None = None) -> str:
+    """A complete worksheet part for a kinerja-owned sheet: column widths from the content (or ``layout``),
+    header row frozen when it is all ``header`` style; with a ``layout``: title rows above the header, autofilter,
+    merged title cells, internal hyperlinks, A4 print setup (orientation, fit to width) and a footer."""
+    lay = layout or SheetLayout()
+    hr = lay.header_row
     widths: dict[int, float] = {}
     body = []
     for r, row in enumerate(rows, start=1):
@@ -184,21 +193,52 @@ def owned_sheet_xml(rows: list[list[CellWrite | None]], style_ids: dict[str, int
             widths[c] = max(widths.get(c, 0), _display_width(w))
         if cells:
             body.append(f'<row r="{r}">{"".join(cells)}</row>')
+    widths.update(lay.widths)
     ncols = max((len(r) for r in rows), default=0)
     dim = f"A1:{cell_name(max(len(rows), 1), max(ncols, 1))}" if rows and ncols else "A1"
-    first = [w for w in (rows[0] if rows else []) if w is not None]
-    frozen = bool(first) and len(rows) > 1 and all(w.style == "header" for w in first)
-    view = ('<sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
+    first = [w for w in (rows[hr - 1] if len(rows) >= hr else []) if w is not None]
+    frozen = bool(first) and len(rows) > hr and all(w.style == "header" for w in first)
+    view = (f'<sheetView workbookViewId="0"><pane ySplit="{hr}" topLeftCell="A{hr + 1}" activePane="bottomLeft" '
             'state="frozen"/></sheetView>' if frozen else '<sheetView workbookViewId="0"/>')
     cols = "".join(f'<col min="{c}" max="{c}" width="{w:.2f}" customWidth="1"/>' for c, w in sorted(widths.items()))
+    pr = ""
+    if lay.tab_rgb or lay.fit_width:
+        pr = ("<sheetPr>" + (f'<tabColor rgb="{lay.tab_rgb}"/>' if lay.tab_rgb else "")
+              + ('<pageSetUpPr fitToPage="1"/>' if lay.fit_width else "") + "</sheetPr>")
+    after = ""
+    if lay.autofilter and ncols and len(rows) >= hr:
+        after += f'<autoFilter ref="A{hr}:{cell_name(len(rows), ncols)}"/>'
+    if lay.merges:
+        after += (f'<mergeCells count="{len(lay.merges)}">'
+                  + "".join(f'<mergeCell ref="{cell_name(r1, c1)}:{cell_name(r2, c2)}"/>'
+                            for r1, c1, r2, c2 in lay.merges)
+                  + "</mergeCells>")
+    if lay.links:
+        after += ("<hyperlinks>" + "".join(
+            f'<hyperlink ref="{cell_name(k.row, k.col)}" location="{X.escape(k.location, attr=True)}" display="'
+            f'{X.escape(_link_text(rows, k), attr=True)}"/>' for k in lay.links) + "</hyperlinks>")
+    setup = ('<pageSetup paperSize="9"' + (' orientation="landscape"' if lay.landscape else ' orientation="portrait"')
+             + (' fitToWidth="1" fitToHeight="0"' if lay.fit_width else "") + "/>")
+    footer = f"<headerFooter><oddFooter>&amp;C{X.escape(lay.footer)}</oddFooter></headerFooter>" if lay.footer else ""
+    margins = ('<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+               if layout is not None else
+               '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>')
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<worksheet xmlns="{NS}" xmlns:r="{NS_R}"><dimension ref="{dim}"/><sheetViews>{view}</sheetViews>'
+        f'<worksheet xmlns="{NS}" xmlns:r="{NS_R}">{pr}<dimension ref="{dim}"/><sheetViews>{view}</sheetViews>'
         '<sheetFormatPr defaultRowHeight="15"/>'
         + (f"<cols>{cols}</cols>" if cols else "")
         + f'<sheetData>{"".join(body)}</sheetData>'
-        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
+        + after + margins + (setup if layout is not None else "") + footer + "</worksheet>"
     )
+
+
+def _link_text(rows: list[list[CellWrite | None]], link) -> str:
+    try:
+        w = rows[link.row - 1][link.col - 1]
+    except IndexError:
+        return ""
+    return str(w.value) if w is not None and w.value is not None else ""
 
 
 def _display_width(w: CellWrite) -> float:

@@ -1,0 +1,74 @@
+"""What a recalculation writes, as plain data: the PLAN half of ``recalc`` (the APPLY half is an adapter).
+
+:func:`kinerja.workbooks.recalc.plan_recalc` turns a workbook's inputs and the rules into a :class:`WritePlan`:
+values for output cells (by defined name), the sheets kinerja owns and recreates (rows of cells plus their page
+layout) and the meta to store. A plan holds no file handle and no workbook object, so the same plan is applied
+to a file by :func:`kinerja.workbooks.recalc.apply_to_file` (lossless OOXML write-back) and to an open Excel book
+by the live xlwings adapter — both write the same values, in the same cells.
+
+Cells are :class:`kinerja.workbooks.writer.CellWrite` (a value, or a live formula, and a style key).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # CellWrite is only named in annotations; the writer imports this module
+    from .writer import CellWrite
+
+Row = tuple["CellWrite | None", ...]
+
+
+@dataclass(frozen=True)
+class Link:
+    """An internal hyperlink on one cell of an owned sheet (1-based row/column) to ``location``
+    (``'Isian Setjen'!C7`` or ``Audit!A12``)."""
+
+    row: int
+    col: int
+    location: str
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    """How an owned sheet looks and prints. ``header_row`` (1-based) is the table header: frozen below it,
+    repeated on every printed page, and the autofilter row when ``autofilter``; rows above it are titles."""
+
+    header_row: int = 1
+    landscape: bool = False
+    fit_width: bool = False  # print all columns on the page width (as many pages tall as needed)
+    autofilter: bool = False
+    widths: Mapping[int, float] = field(default_factory=dict)  # column → width; others from the content
+    merges: tuple[tuple[int, int, int, int], ...] = ()  # (row1, col1, row2, col2)
+    links: tuple[Link, ...] = ()
+    footer: str = ""  # centred footer text ("&P / &N" etc. are Excel page codes)
+    tab_rgb: str | None = None
+
+
+@dataclass(frozen=True)
+class SheetPlan:
+    rows: tuple[Row, ...]
+    layout: SheetLayout = SheetLayout()
+
+
+@dataclass(frozen=True)
+class WritePlan:
+    """Everything one recalculation writes.
+
+    ``cells``: defined name (workbook level, case-insensitive as in Excel) → value; only names the workbook has.
+    ``sheets``: owned sheet name → its complete content (recreated on every run, in this order).
+    ``meta``: the workbook's ``kinerja.meta.*`` after the run (replaces what was stored).
+    """
+
+    cells: Mapping[str, CellWrite]
+    sheets: Mapping[str, SheetPlan]
+    meta: Mapping[str, str]
+
+    @property
+    def cell_count(self) -> int:
+        return len(self.cells)
+
+
+__all__ = ["Link", "SheetLayout", "SheetPlan", "WritePlan"]
