@@ -12,7 +12,6 @@ import os
 import sys
 from enum import IntEnum
 from functools import wraps
-from pathlib import Path
 
 import click
 
@@ -209,7 +208,7 @@ def jelaskan(ident, aturan, data, as_json):
     """Pohon derivasi satu indikator, indeks, sasaran atau nilai (ID)."""
     from .engine.trace import to_dict
 
-    data = data or (str(_bundled_data()),)
+    data = data or _bundled_data()
     checked, result, _ = _evaluate(aturan, data, True)
     obj = result.get(ident)
     if obj is None:
@@ -272,10 +271,13 @@ def templat(aturan, keluaran, isi, timpa):
     return Exit.OK
 
 
-def _bundled_data() -> Path:
+def _bundled_data() -> tuple[str, ...]:
+    """The bundled LKjIP 2024 data: the user's data file as given, plus the further printed figures of the report
+    (angka-tercetak.yaml) that the findings compare with."""
     from .engine.loader import bundled_dir
 
-    return bundled_dir() / DEFAULT_RULES / "data-lkjip-2024.yaml"
+    folder = bundled_dir() / DEFAULT_RULES
+    return str(folder / "data-lkjip-2024.yaml"), str(folder / "angka-tercetak.yaml")
 
 
 @main.command("contoh")
@@ -284,7 +286,7 @@ def _bundled_data() -> Path:
 @guarded
 def contoh(as_json):
     """Jalankan PK 2024 Kanwil Sumsel pada data LKjIP 2024 bawaan: ringkasan per sasaran dan temuan."""
-    checked, result, findings = _evaluate(DEFAULT_RULES, (str(_bundled_data()),), True)
+    checked, result, findings = _evaluate(DEFAULT_RULES, _bundled_data(), True)
     if as_json:
         click.echo(json.dumps(to_json(result, findings), ensure_ascii=False, indent=2))
     else:

@@ -108,7 +108,7 @@ class Evaluator:
         self.rows: dict[str, list[dict[str, Any]]] = {}
         self.row_memo: dict[str, list[dict[str, Any]]] = {}
         self.result = Result(checked, inputs)
-        self.observed: set[tuple[str, str]] = set()
+        self.observed: set[tuple[str, str, str]] = set()
         self.problem_by_input = {p.input: p for p in inputs.problems if p.cell is None}
         self.problem_by_cell = {p.cell: p for p in inputs.problems if p.cell is not None}
 
@@ -520,7 +520,7 @@ class Evaluator:
         return "".join(out)
 
     def observe(self, kind: str, objek: str, level: str, msg: str, msg_en: str, values: dict, span) -> None:
-        key = (kind, objek)
+        key = (kind, objek, msg)  # two different checks on one object are both kept; a repeat of one is not
         if key in self.observed:
             return
         self.observed.add(key)

@@ -256,6 +256,7 @@ class _Finder:
         means = []
         for combo in islice(product(*choices), 2000):
             means.append(mean(list(combo)))
+        computed = obj.value if isinstance(obj.value, Decimal) else None
         seen = set()
         for e in entries:
             printed = printed_decimal(e.get("nilai"))
@@ -264,16 +265,29 @@ class _Finder:
             if agrees(printed, means + [round_to(x, 2) for x in means], self.modes):
                 continue
             seen.add(printed)
-            best = min(means, key=lambda x: CTX.subtract(x, printed).copy_abs())
             listing = "; ".join(f"{n} {'/'.join(_fmt(v) for v in vs)}" for n, vs in zip(names, choices))
+            if computed is not None and agrees(printed, [computed, obj.raw], self.modes):
+                # the sasaran figure is the rule's own; the indicators' printed copies are what must change
+                msg = (f"{obj.nama} ({ident}): capaian sasaran dicetak {_fmt(printed)} ({e.get('sumber', '?')}) "
+                       f"sesuai aturan, tetapi capaian indikatornya dicetak lain ({listing}); samakan angka "
+                       f"indikator itu dengan hitungan aturan")
+                en = (f"{obj.nama} ({ident}): sasaran capaian printed {_fmt(printed)} ({e.get('sumber', '?')}) "
+                      f"agrees with the rule, but its indicators' capaian are printed differently ({listing}); "
+                      f"make those indicator figures the rule's")
+                self.out.append(Temuan("T203", "rendah", ident, msg, "capaian_sasaran_bukan_rata_rata", computed,
+                                       printed, str(e.get("sumber", "")),
+                                       f"{obj.span.file}:{obj.span.line}" if obj.span else "", pesan_en=en))
+                continue
+            # the rule's value is the reference; a mean of printed (possibly truncated) copies never is
+            ref = computed if computed is not None else round_to(min(means, key=lambda x: CTX.subtract(x, printed).copy_abs()), 2)
+            said = "aturan menghitung" if computed is not None else "rata-rata terdekat"
+            said_en = "the rule computes" if computed is not None else "the closest mean is"
             msg = (f"{obj.nama} ({ident}): capaian sasaran dicetak {_fmt(printed)} ({e.get('sumber', '?')}), "
-                   f"padahal bukan rata-rata capaian indikator yang dicetak ({listing}); rata-rata terdekat "
-                   f"{_fmt(round_to(best, 2))}")
+                   f"padahal bukan rata-rata capaian indikator yang dicetak ({listing}); {said} {_fmt(ref)}")
             en = (f"{obj.nama} ({ident}): sasaran capaian printed {_fmt(printed)} ({e.get('sumber', '?')}) is not "
-                  f"the mean of its indicators' printed capaian ({listing}); the closest mean is "
-                  f"{_fmt(round_to(best, 2))}")
-            self.out.append(Temuan("T203", _level(round_to(best, 2), printed, None, "capaian"), ident, msg,
-                                   "capaian_sasaran_bukan_rata_rata", round_to(best, 2), printed,
+                  f"the mean of its indicators' printed capaian ({listing}); {said_en} {_fmt(ref)}")
+            self.out.append(Temuan("T203", _level(ref, printed, None, "capaian"), ident, msg,
+                                   "capaian_sasaran_bukan_rata_rata", ref, printed,
                                    str(e.get("sumber", "")), f"{obj.span.file}:{obj.span.line}" if obj.span else "",
                                    pesan_en=en))
 

@@ -81,8 +81,7 @@ def _convert(name: str, kind: str, value: Any, where: str, problems: list[InputP
     return d
 
 
-def read_yaml(path: str | Path, specs: list[InputSpec]) -> Inputs:
-    p = Path(path)
+def _load_yaml(p: Path) -> dict:
     try:
         data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
     except FileNotFoundError:
@@ -98,19 +97,57 @@ def read_yaml(path: str | Path, specs: list[InputSpec]) -> Inputs:
         raise InputError("Berkas data harus berisi pemetaan (masukan:, tabel:, dilaporkan:).",
                          message_en="A data file must contain a mapping (masukan:, tabel:, dilaporkan:).",
                          location=str(p), code="B103")
-    values = data.get("masukan") or {}
-    tables = data.get("tabel") or {}
-    return _build(p.name, specs, values, tables, data.get("dilaporkan") or {}, yaml_prefix=True)
+    return data
 
 
-def _build(shown: str, specs: list[InputSpec], values: dict, tables: dict, reported: dict,
-           yaml_prefix: bool = False) -> Inputs:
-    inputs = Inputs(origin=shown, reported=reported)
+def _merge_reported(into: dict, extra: dict, where: str) -> None:
+    """Printed figures of several files: lists of the same slot are concatenated, mappings merged."""
+    for key, value in extra.items():
+        if key not in into:
+            into[key] = value
+        elif isinstance(into[key], dict) and isinstance(value, dict):
+            _merge_reported(into[key], value, f"{where}.{key}")
+        elif isinstance(into[key], list) and isinstance(value, list):
+            into[key] = into[key] + value
+        else:
+            raise InputError(f"dilaporkan.{where}.{key}: bentuknya berbeda antarberkas data (daftar vs pemetaan).",
+                             message_en=f"dilaporkan.{where}.{key}: different shapes across data files.",
+                             location=f"dilaporkan.{where}.{key}", code="B150",
+                             hint="tulis angka tercetak di tempat yang sama dengan bentuk yang sama")
+
+
+def read_yaml(path: str | Path | list[str | Path], specs: list[InputSpec]) -> Inputs:
+    """One YAML data file, or several: inputs and tables may be given once only; printed figures
+    (``dilaporkan``) of all files are combined (e.g. the user's data plus a file of further printed figures)."""
+    paths = [Path(x) for x in (path if isinstance(path, list) else [path])]
+    values: dict[str, Any] = {}
+    tables: dict[str, Any] = {}
+    reported: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+    for p in paths:
+        data = _load_yaml(p)
+        for section, into in (("masukan", values), ("tabel", tables)):
+            for name, value in (data.get(section) or {}).items():
+                if name in into:
+                    raise InputError(f"{section}.{name} diisi di dua berkas data: {origin[name]} dan {p.name}.",
+                                     message_en=f"{section}.{name} is given in two data files: {origin[name]} "
+                                                f"and {p.name}.", location=f"{p}: {section}.{name}", code="B151",
+                                     hint="isi setiap masukan di satu berkas saja")
+                into[name], origin[name] = value, p.name
+        _merge_reported(reported, data.get("dilaporkan") or {}, p.name)
+    return _build(paths[0].name if len(paths) == 1 else None, specs, values, tables, reported, yaml_prefix=True,
+                  origin=origin)
+
+
+def _build(shown: str | None, specs: list[InputSpec], values: dict, tables: dict, reported: dict,
+           yaml_prefix: bool = False, origin: dict[str, str] | None = None) -> Inputs:
+    origin = origin or {}
+    inputs = Inputs(origin=shown or ", ".join(dict.fromkeys(origin.values())), reported=reported)
     problems: list[InputProblem] = []
     by_name = {s.name: s for s in specs}
     for name, raw in values.items():
         spec = by_name.get(name)
-        where = f"{shown}: masukan.{name}" if yaml_prefix else f"{shown}: {name}"
+        where = f"{origin.get(name, shown)}: masukan.{name}" if yaml_prefix else f"{shown}: {name}"
         inputs.sources[name] = where
         if spec is None or spec.is_table:
             inputs.values[name] = raw  # unknown names are ignored by the engine; kept for the audit
@@ -122,14 +159,15 @@ def _build(shown: str, specs: list[InputSpec], values: dict, tables: dict, repor
             continue
         cols = {c.name: c for c in spec.columns or ()}
         out_rows = []
+        shown_t = origin.get(name, shown)
         for i, row in enumerate(rows or []):
             if not isinstance(row, dict):
-                problems.append(_problem("B204", name, f"{shown}: tabel.{name}[{i + 1}]",
+                problems.append(_problem("B204", name, f"{shown_t}: tabel.{name}[{i + 1}]",
                                          "baris harus berupa pemetaan kolom → nilai.",
                                          "a row must be a mapping column → value.", "tulis {kolom: nilai, …}"))
                 continue
             line = row.get("baris")
-            where_row = f"{shown}: tabel.{name}[{i + 1}]" + (f" (laporan baris {line})" if line else "")
+            where_row = f"{shown_t}: tabel.{name}[{i + 1}]" + (f" (laporan baris {line})" if line else "")
             out: dict[str, Any] = {}
             for cname, col in cols.items():
                 where = f"{where_row}.{cname}"
@@ -180,10 +218,10 @@ def read_csv(paths: list[Path], specs: list[InputSpec]) -> Inputs:
 def read_data(paths: list[str | Path], specs: list[InputSpec]) -> Inputs:
     """Read one YAML file, or one or more CSV files, into :class:`Inputs` (values checked against kinds)."""
     ps = [Path(p) for p in paths]
-    if len(ps) == 1 and ps[0].suffix.lower() in (".yaml", ".yml"):
-        return read_yaml(ps[0], specs)
+    if ps and all(p.suffix.lower() in (".yaml", ".yml") for p in ps):
+        return read_yaml(ps, specs)
     if all(p.suffix.lower() == ".csv" for p in ps):
         return read_csv(ps, specs)
-    raise InputError("Berkas data harus .yaml/.yml (satu) atau .csv (satu atau lebih).",
-                     message_en="Data files must be one .yaml/.yml or one or more .csv files.",
+    raise InputError("Berkas data harus .yaml/.yml atau .csv (satu atau lebih, tidak dicampur).",
+                     message_en="Data files must be .yaml/.yml or .csv files (one or more, not mixed).",
                      location=", ".join(str(p) for p in ps), code="B105")

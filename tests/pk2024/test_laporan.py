@@ -301,6 +301,10 @@ def test_pemeriksaan_data(temuan_dicetak, item):
         hits = [t for t in temuan if t.kode == "T202" and t.objek == objek]
     elif jenis in ("rata_rata_abaikan_responden", "nol_sebagai_tidak_berpartisipasi", "pertumbuhan_negatif"):
         hits = [t for t in temuan if t.kode == "T301" and t.objek == objek]
+        if jenis == "rata_rata_abaikan_responden" and entry["rata_rata_tak_berbobot"] == entry["rata_rata_berbobot"]:
+            # an advisory whose own figures show no effect (ham_ikm: 3,96 both ways) is not printed
+            assert not hits, [t.pesan for t in hits]
+            return
     elif jenis == "capaian_sasaran_bukan_rata_rata":
         # The engine accepts a printed sasaran capaian when *some* choice among each indicator's differently
         # printed capaian averages to it (an indicator may be printed 111,11 in one table and 100 in another),
@@ -325,3 +329,135 @@ def test_kabkota_peduli_12_of_17_turns_the_contradiction_around(pk, checked):
     t = [t for t in find(result) if t.objek == "ham_kabkota_peduli" and t.bidang == "realisasi" and t.kode == "T101"]
     assert {str(x.dilaporkan) for x in t} == {"88.24"}, [(x.dilaporkan, x.sumber) for x in t]
     assert all(x.dihitung == Decimal("70.59") for x in t)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 5. `kinerja contoh` on the bundled data: the user's data file plus angka-tercetak.yaml (the report's further
+#    printed figures) holds every printed figure of harapan, and reports exactly the contradictions of harapan.
+# ---------------------------------------------------------------------------------------------------------------
+
+BUNDLED_FILES = (Path(__file__).parents[2] / "rules" / "pk2024-sumsel" / "data-lkjip-2024.yaml",
+                 Path(__file__).parents[2] / "rules" / "pk2024-sumsel" / "angka-tercetak.yaml")
+
+
+def _lines(sumber: str | None) -> set[str]:
+    """Report line numbers a source names ("Tabel 11, baris 1126", "baris [1126, 1145]", "baris 1083–1085")."""
+    return {n for g in re.findall(r"baris \[?([\d, –-]+)", sumber or "") for n in re.findall(r"\d+", g)}
+
+
+def _bundled_reported() -> dict:
+    from kinerja.workbooks.datafile import read_yaml
+
+    return read_yaml(list(BUNDLED_FILES), []).reported
+
+
+@pytest.fixture(scope="module")
+def contoh_json():
+    r = CliRunner().invoke(main, ["contoh", "--json"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output[-2000:]
+    return json.loads(r.stdout, parse_float=Decimal)
+
+
+def _slot_entries(reported: dict, path: list[str], extra: dict) -> list[dict]:
+    node: object = reported
+    for part in path:
+        node = node.get(part, {}) if isinstance(node, dict) else {}
+    if path[-1] == "nilai_smart_satker" or path[-1] == "nilai_kinerja_anggaran_satker":  # rows in one entry
+        column = path[-1].removesuffix("_satker")
+        rows = reported.get("anggaran", {}).get("kinerja_anggaran_satker", [])
+        return [{"nilai": r.get(column), "sumber": r.get("sumber")} for r in rows if r.get("satker") == extra["satker"]]
+    return [e for e in (node if isinstance(node, list) else []) if all(e.get(k) == v for k, v in extra.items())]
+
+
+@pytest.mark.parametrize("item", [_printed_param(p) for p in PRINTED])
+def test_bundled_data_holds_printed_figure(pk, item):
+    """Every printed figure of the hand-written ground truth is in the bundled data, at its place in the report."""
+    path, extra = pk.reported_slot(item.section, item.key, item.field)
+    entries = _slot_entries(_BUNDLED, path, extra)
+    want = _lines(item.entry["sumber"])
+    value = printed(item.entry)
+    assert any(want <= _lines(e.get("sumber")) and (
+        (value is None and e.get("nilai") is None) or (value is not None and e.get("nilai") is not None
+                                                       and Decimal(str(e["nilai"])) == value)) for e in entries), (
+        f"{_fid(item.section, item.key, item.field)}: dicetak {item.entry['nilai']} di {item.entry['sumber']} "
+        f"tidak ada di data bawaan ({', '.join(p.name for p in BUNDLED_FILES)}); ada: {entries}")
+
+
+_BUNDLED = _bundled_reported()
+
+
+@pytest.mark.parametrize("item", [_printed_param(p) for p in PRINTED])
+def test_contoh_reports_exactly_the_contradictions(pk, contoh_json, item):
+    """`kinerja contoh` names a printed figure exactly when the ground truth says it contradicts the rules."""
+    value = printed(item.entry)
+    want = _lines(item.entry["sumber"])
+    objek = pk.expected_objek(item.section, item.key, item.field)
+    hits = [t for t in contoh_json["temuan"] if t["kode"] in ("T101", "T102") and want <= _lines(t["sumber"])
+            and (t["objek"] == objek or (objek.endswith(".") and t["objek"].startswith(objek)))
+            and (Decimal(str(t["dilaporkan"])) == value if value is not None else t["dilaporkan"] is None)]
+    where = f"{_fid(item.section, item.key, item.field)}: dicetak {item.entry['nilai']} di {item.entry['sumber']}"
+    if item.entry["sesuai"]:
+        assert not hits, f"{where} sesuai dengan aturan, tetapi kinerja contoh melaporkan: {hits}"
+    else:
+        assert hits, f"{where} bertentangan dengan aturan ({item.entry.get('catatan', '')}), kinerja contoh diam"
+        assert any(pk.same(pk.dec(item.spec["nilai"]), Decimal(str(t["dihitung"]))) for t in hits), hits
+
+
+def _contoh_with(tmp_path, edit) -> list[tuple]:
+    extra = yaml.safe_load(BUNDLED_FILES[1].read_text(encoding="utf-8"))
+    edit(extra["dilaporkan"])
+    changed = tmp_path / "angka-tercetak.yaml"
+    changed.write_text(yaml.safe_dump(extra, allow_unicode=True), encoding="utf-8")
+    r = CliRunner().invoke(main, ["hitung", "--aturan", "pk2024-sumsel", "--data", str(BUNDLED_FILES[0]),
+                                  "--data", str(changed), "--json"], catch_exceptions=False)
+    out = json.loads(r.stdout, parse_float=Decimal)
+    return [(t["kode"], t["objek"], t.get("bidang"), str(t["dilaporkan"])) for t in out["temuan"]]
+
+
+def test_planted_printed_total_gives_exactly_one_new_finding(tmp_path):
+    """A changed printed total (Tabel 114, Sekretariat Jenderal, pagu akhir) is one new finding, nothing else."""
+    base = _contoh_with(tmp_path, lambda rep: None)
+
+    def plant(rep):
+        rep["anggaran"]["pagu_akhir_setjen"][0]["nilai"] = "25713290000"  # printed 25.713.209.000
+
+    new = [f for f in _contoh_with(tmp_path, plant) if f not in base]
+    assert len(new) == 1 and new[0][1] == "pagu_akhir_setjen" and new[0][3] == "25713290000", new
+
+
+def test_two_data_files_cannot_both_give_an_input(tmp_path):
+    from kinerja.engine.errors import InputError
+    from kinerja.workbooks.datafile import read_yaml
+
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text("masukan: {setjen_rb_kanwil_pembilang: 55}\n", encoding="utf-8")
+    b.write_text("masukan: {setjen_rb_kanwil_pembilang: 54}\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_yaml([a, b], [])
+    assert err.value.code == "B151" and "a.yaml" in str(err.value) and "b.yaml" in str(err.value)
+
+
+def test_t203_names_the_rules_value_never_a_truncated_copy(contoh_json):
+    """bphn_s4: sasaran printed 142,86 (= rule), indicator printed 142 / 142,85 (truncated copies): the finding
+    tells to correct the indicator copies; it never names 142,85 as the right figure."""
+    computed = {s["id"]: s["capaian"] for s in contoh_json["sasaran"]}
+    t203 = [t for t in contoh_json["temuan"] if t["kode"] == "T203"]
+    assert t203
+    for t in t203:
+        assert t["dihitung"] == computed[t["objek"]], t
+    bphn = [t for t in t203 if t["objek"] == "bphn_s4"]
+    assert bphn and all("142,85" not in t["pesan"].split(";")[-1] for t in bphn), bphn
+    assert all(t["tingkat"] == "rendah" for t in bphn)
+
+
+def test_two_checks_on_one_object_are_both_reported(contoh_json):
+    """ilk_upt_pas_tanpa_responden must not be hidden behind ilk_upt_pas_nilai_nol (both on pas_ikm_upt)."""
+    pas = [t["pesan"] for t in contoh_json["temuan"] if t["kode"] == "T301" and t["objek"] == "pas_ikm_upt"]
+    assert any("bernilai 0" in p for p in pas) and any("responden per satker tidak diisi" in p for p in pas), pas
+
+
+def test_convention_questions_are_advisories(contoh_json):
+    """A convention question (zeros in ILK UPT, unweighted monthly mean) is info, not ranked like a contradiction."""
+    levels = {(t["objek"], t["tingkat"]) for t in contoh_json["temuan"] if t["kode"] == "T301"}
+    assert ("pas_ikm_upt", "info") in levels and ("setjen_ikm_kanwil", "info") in levels
+    assert not any(o in ("pas_ikm_upt", "setjen_ikm_kanwil", "ham_ikm") and lv != "info" for o, lv in levels)
