@@ -279,7 +279,8 @@ class _Finder:
                                        f"{obj.span.file}:{obj.span.line}" if obj.span else "", pesan_en=en))
                 continue
             # the rule's value is the reference; a mean of printed (possibly truncated) copies never is
-            ref = computed if computed is not None else round_to(min(means, key=lambda x: CTX.subtract(x, printed).copy_abs()), 2)
+            nearest = min(means, key=lambda x: CTX.subtract(x, printed).copy_abs())
+            ref = computed if computed is not None else round_to(nearest, 2)
             said = "aturan menghitung" if computed is not None else "rata-rata terdekat"
             said_en = "the rule computes" if computed is not None else "the closest mean is"
             msg = (f"{obj.nama} ({ident}): capaian sasaran dicetak {_fmt(printed)} ({e.get('sumber', '?')}), "
