@@ -130,6 +130,8 @@ class _Finder:
                 elif fname == "capaian":
                     self.compare(ident, obj, fname, obj.capaian if obj else None,
                                  [obj.raw_capaian] if obj else [], _entries(entries), None, rep_fields=fields)
+                elif fname == "target":
+                    self.compare(ident, obj, fname, obj.target if obj else None, [], _entries(entries), None)
         for ident, fields in (rep.get("indeks") or {}).items():
             obj = self.r.indices.get(ident)
             for fname, entries in (fields or {}).items():
@@ -141,6 +143,8 @@ class _Finder:
                     self.compare(ident, obj, "capaian", obj.capaian if obj else None,
                                  [obj.raw_capaian] if obj else [], _entries(entries), None,
                                  rep_fields={"realisasi": fields.get("nilai"), **fields})
+                elif fname == "target":
+                    self.compare(ident, obj, fname, obj.target if obj else None, [], _entries(entries), None)
         for ident, fields in (rep.get("sasaran") or {}).items():
             obj = self.r.sasaran.get(ident)
             entries = _entries((fields or {}).get("capaian"))
@@ -173,7 +177,7 @@ class _Finder:
         rule = f"{obj.span.file}:{obj.span.line}" if obj.span else ""
         derivasi = ""
         step = obj.step if fname != "capaian" or obj.jenis == "sasaran" else obj.capaian_step
-        if step is not None:
+        if step is not None and fname != "target":  # a target is set by the PK, not derived
             derivasi = step.line()
         printed_values = [printed_decimal(e.get("nilai")) for e in entries]
         distinct = {p for p in printed_values if p is not None}
@@ -202,9 +206,10 @@ class _Finder:
             others = sorted(d for d in distinct if d != printed and agrees(d, [value, *raws], self.modes))
             if others and LEVEL_ORDER[level] > LEVEL_ORDER["sedang"]:
                 level = "sedang"  # the report prints both the right figure and this one
-            msg = (f"{obj.nama} ({ident}): {fname} dicetak {_fmt(printed)} di {src}, aturan menghitung "
+            verb, verb_en = ("menetapkan", "sets") if fname == "target" else ("menghitung", "computes")
+            msg = (f"{obj.nama} ({ident}): {fname} dicetak {_fmt(printed)} di {src}, aturan {verb} "
                    f"{_fmt(value)}")
-            en = f"{obj.nama} ({ident}): {fname} printed {_fmt(printed)} at {src}, the rule computes {_fmt(value)}"
+            en = f"{obj.nama} ({ident}): {fname} printed {_fmt(printed)} at {src}, the rule {verb_en} {_fmt(value)}"
             if derivasi:
                 msg += f" ({derivasi})"
                 en += f" ({derivasi})"

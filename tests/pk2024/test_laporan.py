@@ -461,3 +461,11 @@ def test_convention_questions_are_advisories(contoh_json):
     levels = {(t["objek"], t["tingkat"]) for t in contoh_json["temuan"] if t["kode"] == "T301"}
     assert ("pas_ikm_upt", "info") in levels and ("setjen_ikm_kanwil", "info") in levels
     assert not any(o in ("pas_ikm_upt", "setjen_ikm_kanwil", "ham_ikm") and lv != "info" for o, lv in levels)
+
+
+def test_printed_target_is_compared(contoh_json):
+    """ki_aduan: Tabel 3 (baris 931) and four other tables print target 30%; Tabel 60 (baris 2157) prints "Target PK
+    100%". Exactly that one is a finding, naming the PK target the rules set."""
+    hits = [t for t in contoh_json["temuan"] if t["objek"] == "ki_aduan" and t.get("bidang") == "target"]
+    assert [(t["kode"], str(t["dilaporkan"]), str(t["dihitung"])) for t in hits] == [("T101", "100", "30")], hits
+    assert "2157" in hits[0]["sumber"] and "menetapkan 30" in hits[0]["pesan"]
