@@ -23,7 +23,7 @@ from .engine.report import summary_text, to_json
 from .engine.trace import tree
 
 DEFAULT_RULES = "pk2024-sumsel"
-SYNTAX_CODES = ("E101", "E102", "E103", "E104", "E206", "E207", "E212")
+SYNTAX_CODES = ("E101", "E102", "E103", "E104", "E105", "E206", "E207", "E212", "E214", "E215", "E216")
 
 
 class Exit(IntEnum):

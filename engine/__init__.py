@@ -15,7 +15,7 @@ from .checker import CheckedRules, check, has_errors
 from .errors import Diagnostic, InputError, KinerjaError, RuleError
 from .evaluator import Result, evaluate
 from .interface import ColumnSpec, InputProblem, Inputs, InputSpec
-from .loader import load
+from .loader import load, no_rules
 from .trace import NO_TRACE, Step, Tracer
 
 __all__ = [
@@ -25,18 +25,26 @@ __all__ = [
 ]
 
 
-def check_rules(ref: str | Path) -> tuple[CheckedRules | None, list["Diagnostic"]]:
-    """Load and check a rule set; return (checked rules or None when there are syntax/load errors, diagnostics)."""
-    rs, diags = load(ref)
+def check_rules(ref: str | Path, *,
+                confine_to: Path | None = None) -> tuple[CheckedRules | None, list["Diagnostic"]]:
+    """Load and check a rule set; return (checked rules or None when there are syntax/load errors, diagnostics).
+
+    ``confine_to``: ``ref`` was read from an untrusted workbook in that folder — only a bundled set or a place
+    inside the folder is used (:func:`kinerja.engine.loader.resolve`)."""
+    rs, diags = load(ref, confine_to=confine_to)
     if has_errors(diags):
         return None, diags
     checked = check(rs)
-    return checked, diags + checked.diagnostics
+    diags = diags + checked.diagnostics
+    empty = None if has_errors(diags) else no_rules(rs, ref)
+    if empty is not None:  # nothing to compute is an error, never an empty "baik"
+        return None, diags + [empty]
+    return checked, diags
 
 
-def load_rules(ref: str | Path) -> CheckedRules:
+def load_rules(ref: str | Path, *, confine_to: Path | None = None) -> CheckedRules:
     """Load and check a rule set; raise :class:`RuleError` carrying every diagnostic if it has errors."""
-    checked, diags = check_rules(ref)
+    checked, diags = check_rules(ref, confine_to=confine_to)
     if checked is None or has_errors(diags):
         raise RuleError(diags)
     checked.diagnostics = diags

@@ -38,6 +38,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
              "Target for {name}, but there is no indicator or index of that name."),
     "E211": ("Satuan tidak dikenal: {name}.", "Unknown unit: {name}."),
     "E212": ("Berkas aturan tidak dapat dibaca: {name} ({reason}).", "Cannot read rule file: {name} ({reason})."),
+    "E214": ("Berkas aturan {name} berada di luar folder set aturan: sertakan/perluas hanya merujuk ke dalam folder "
+             "set aturan (perluas: juga folder di sebelahnya) atau ke set bawaan.",
+             "Rule file {name} is outside the rule set's folder: sertakan/perluas only refer inside the rule set's "
+             "folder (perluas: also folders next to it) or to a bundled set."),
+    "E215": ("Set aturan {name} {what}; tidak ada yang dapat dihitung.",
+             "Rule set {name} {what}; there is nothing to compute."),
+    "E216": ("Set aturan melampaui batas: {what}.", "The rule set exceeds a limit: {what}."),
     "E213": ("{name} adalah tabel; di sini diperlukan satu nilai (pakai {name}.kolom).",
              "{name} is a table; a single value is needed here (use {name}.column)."),
     # kinds and units

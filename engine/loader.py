@@ -5,17 +5,35 @@ bundled set (``pk2024-sumsel`` → ``kinerja/rules/pk2024-sumsel/``). ``sertakan
 relative to the including one; ``perluas "pk2023-sumsel"`` loads a parent set first, whose declarations the
 child may override (same name → the child's wins). Within one set a name declared twice is an error.
 The version of a rule set is a hash over every file that makes it up, parents included.
+
+Where rules may come from (README, "Trust model"): a rule set named explicitly (``--aturan``, ``periksa``) may
+be any folder, ``.kin`` file or bundled name; one named by a workbook (untrusted) only a bundled name or a
+place inside the workbook's folder (``confine_to``). ``sertakan`` resolves inside the rule set's own folder
+tree, ``perluas`` inside the folder holding the rule set (sibling years: ``perluas "../pk2024"``) — either
+may also name the bundled rules. Only regular ``.kin`` files up to :data:`limits.MAX_RULE_FILE_BYTES` are
+read; anything else is refused before it is opened for reading, so nothing of it can appear in a message.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+from dataclasses import dataclass
 from dataclasses import fields as dc_fields
 from importlib import resources
 from pathlib import Path
 
 from . import model as m
 from .errors import Diagnostic, KinerjaError
+from .limits import (
+    MAX_EXTENDS_DEPTH,
+    MAX_INCLUDE_DEPTH,
+    MAX_RULE_FILE_BYTES,
+    MAX_RULE_FILES,
+    FileRefused,
+    clip,
+    read_regular,
+)
 from .parser import parse_text
 
 RULE_SUFFIX = ".kin"
@@ -48,31 +66,90 @@ def bundled_names() -> list[str]:
     return sorted(p.name for p in base.iterdir() if p.is_dir() and any(p.glob(f"*{RULE_SUFFIX}")))
 
 
-def resolve(ref: str, relative_to: Path | None = None) -> Path:
-    """A rule set reference (path or bundled name) → an existing file or folder."""
-    candidates = []
-    p = Path(ref)
-    if relative_to is not None and not p.is_absolute():
-        candidates.append(relative_to / p)
-    candidates.append(p)
-    candidates.append(bundled_dir() / ref)
-    for c in candidates:
-        if c.exists():
-            return c.resolve()
+_BUNDLED_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def is_bundled_name(ref: str) -> bool:
+    """Is ``ref`` the plain name of a bundled rule set (no path: ``pk2024-sumsel``)?"""
+    return bool(_BUNDLED_NAME.match(ref)) and ".." not in ref and ref in bundled_names()
+
+
+def _exists(p: Path) -> bool:
+    try:
+        return p.exists()
+    except (OSError, ValueError):  # a name too long, a NUL byte, no permission: not a usable rule set
+        return False
+
+
+def _real(p: Path) -> Path:
+    try:
+        return p.resolve()
+    except (OSError, RuntimeError, ValueError):  # symlink loop, NUL byte
+        return Path(p).absolute()
+
+
+def _inside(p: Path, root: Path) -> bool:
+    return p == root or root in p.parents
+
+
+def _not_found(ref: str) -> KinerjaError:
     names = ", ".join(bundled_names()) or "-"
-    raise KinerjaError(
-        f"Set aturan tidak ditemukan: {ref}.",
-        message_en=f"Rule set not found: {ref}.",
-        location=ref,
+    shown = clip(ref)
+    return KinerjaError(
+        f"Set aturan tidak ditemukan: {shown}.",
+        message_en=f"Rule set not found: {shown}.",
+        location=shown,
         hint=f"berikan path folder/berkas .kin, atau nama set bawaan: {names}",
         hint_en=f"give a path to a folder/.kin file, or a bundled set name: {names}",
         code="E206",
     )
 
 
+def resolve(ref: str, relative_to: Path | None = None, *, confine_to: Path | None = None) -> Path:
+    """A rule set reference (path or bundled name) → an existing file or folder.
+
+    ``confine_to`` (a workbook's folder, for a reference stored in the workbook): only a bundled name or a
+    place inside that folder is accepted; anything else is refused (E214) without being looked at.
+    """
+    ref = str(ref)
+    if confine_to is not None:
+        base = _real(Path(confine_to))
+        cand = _real(base / ref) if "\0" not in ref else None
+        if cand is not None and _inside(cand, base):
+            if _exists(cand):
+                return cand
+        elif not is_bundled_name(ref):
+            shown = clip(ref)
+            raise KinerjaError(
+                f"Set aturan yang disimpan buku kerja ({shown}) berada di luar folder buku kerja; kinerja hanya "
+                "memakai set bawaan atau folder di dalam folder buku kerja tanpa --aturan.",
+                message_en=f"The rule set stored in the workbook ({shown}) is outside the workbook's folder; "
+                "without --aturan kinerja only uses a bundled set or a folder inside the workbook's folder.",
+                location=shown, code="E214",
+                hint="bila Anda mempercayai set aturan itu, berikan secara eksplisit: --aturan FOLDER",
+                hint_en="if you trust that rule set, name it explicitly: --aturan FOLDER")
+        if is_bundled_name(ref):
+            return _real(bundled_dir() / ref)
+        raise _not_found(ref)
+    candidates = []
+    p = Path(ref)
+    if relative_to is not None and not p.is_absolute():
+        candidates.append(relative_to / p)
+    candidates.append(p)
+    if is_bundled_name(ref):
+        candidates.append(bundled_dir() / ref)
+    for c in candidates:
+        if _exists(c):
+            return _real(c)
+    raise _not_found(ref)
+
+
 def _rule_files(path: Path) -> list[Path]:
     if path.is_dir():
-        return sorted(path.glob(f"*{RULE_SUFFIX}"))
+        try:
+            return sorted(path.glob(f"*{RULE_SUFFIX}"))
+        except OSError:
+            return []
     return [path]
 
 
@@ -89,20 +166,45 @@ def _display(path: Path) -> str:
         return str(path)
 
 
+@dataclass
+class _Budget:
+    """Counts shared by a rule set and its parents (limits.MAX_RULE_FILES)."""
+
+    files: int = 0
+    over: bool = False
+
+
+def _limit(what_id: str, what_en: str) -> dict[str, str]:
+    return {"id": what_id, "en": what_en}
+
+
 class _Loading:
-    def __init__(self) -> None:
+    def __init__(self, tree: Path, budget: _Budget) -> None:
         self.diagnostics: list[Diagnostic] = []
         self.files: dict[str, str] = {}
+        self.tree = tree  # includes resolve inside this folder (or the bundled rules)
+        self.budget = budget
+
+    def _where(self, path: Path, span: m.Span | None) -> tuple[str, int, int]:
+        return (span.file, span.line, span.column) if span else (_display(path), 1, 1)
 
     def read(self, path: Path, span: m.Span | None) -> str | None:
+        file, line, col = self._where(path, span)
         try:
-            return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = "bukan UTF-8" if isinstance(exc, UnicodeDecodeError) else exc.strerror or str(exc)
-            self.diagnostics.append(Diagnostic(
-                "E212", span.file if span else _display(path), span.line if span else 1,
-                span.column if span else 1, {"name": _display(path), "reason": reason}))
-            return None
+            if path.suffix.lower() != RULE_SUFFIX:
+                raise FileRefused("bukan berkas .kin", "not a .kin file")
+            data = read_regular(path, MAX_RULE_FILE_BYTES)
+            text = data.decode("utf-8")
+        except FileRefused as exc:
+            reason = _limit(exc.reason, exc.reason_en)
+        except UnicodeDecodeError:
+            reason = _limit("bukan UTF-8", "not UTF-8")
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+        else:
+            return text[1:] if text.startswith("\ufeff") else text  # a BOM, as Windows editors write it
+        self.diagnostics.append(Diagnostic("E212", file, line, col, {"name": _display(path), "reason": reason}))
+        return None
 
     def parse_files(self, paths: list[Path], stack: tuple[Path, ...] = ()) -> list[m.RuleFile]:
         out: list[m.RuleFile] = []
@@ -111,14 +213,27 @@ class _Loading:
         return out
 
     def _parse_one(self, path: Path, span: m.Span | None, stack: tuple[Path, ...]) -> list[m.RuleFile]:
-        path = path.resolve()
+        path = _real(path)
+        file, line, col = self._where(path, span)
         if path in stack:
             cycle = " → ".join(_display(p) for p in (*stack, path))
-            self.diagnostics.append(Diagnostic("E207", span.file if span else _display(path),
-                                               span.line if span else 1, span.column if span else 1,
-                                               {"cycle": cycle}))
+            self.diagnostics.append(Diagnostic("E207", file, line, col, {"cycle": cycle}))
             return []
         if str(path) in self.files:  # already included elsewhere: once is enough
+            return []
+        if not (_inside(path, self.tree) or _inside(path, _real(bundled_dir()))):
+            self.diagnostics.append(Diagnostic("E214", file, line, col, {"name": _display(path)}))
+            return []
+        if len(stack) > MAX_INCLUDE_DEPTH:
+            self.diagnostics.append(Diagnostic("E216", file, line, col, {"what": _limit(
+                f"lebih dari {MAX_INCLUDE_DEPTH} tingkat sertakan", f"more than {MAX_INCLUDE_DEPTH} include levels")}))
+            return []
+        self.budget.files += 1
+        if self.budget.files > MAX_RULE_FILES:
+            if not self.budget.over:
+                self.budget.over = True
+                self.diagnostics.append(Diagnostic("E216", file, line, col, {"what": _limit(
+                    f"lebih dari {MAX_RULE_FILES} berkas", f"more than {MAX_RULE_FILES} files")}))
             return []
         text = self.read(path, span)
         if text is None:
@@ -129,10 +244,14 @@ class _Loading:
         self.diagnostics.extend(diags)
         out = [rf]
         for inc, inc_span in rf.includes:
-            target = (path.parent / inc)
-            if not target.exists():
+            target = _real(path.parent / inc)
+            if not (_inside(target, self.tree) or _inside(target, _real(bundled_dir()))):
+                self.diagnostics.append(Diagnostic("E214", inc_span.file, inc_span.line, inc_span.column,
+                                                   {"name": clip(inc)}, source_line=_line(text, inc_span.line)))
+                continue
+            if not _exists(target):
                 self.diagnostics.append(Diagnostic("E206", inc_span.file, inc_span.line, inc_span.column,
-                                                   {"name": inc}, source_line=_line(text, inc_span.line)))
+                                                   {"name": clip(inc)}, source_line=_line(text, inc_span.line)))
                 continue
             out.extend(self._parse_one(target, inc_span, (*stack, path)))
         return out
@@ -170,12 +289,42 @@ def _merge(rs: m.RuleSet, files: list[m.RuleFile], diagnostics: list[Diagnostic]
                 store[k] = item
 
 
-def load(ref: str | Path, *, _stack: tuple[Path, ...] = ()) -> tuple[m.RuleSet, list[Diagnostic]]:
-    """Load a rule set (with its parents). Returns the merged model and all load/syntax diagnostics."""
-    path = resolve(str(ref))
-    loading = _Loading()
-    files = loading.parse_files(_rule_files(path))
-    name = path.stem if path.is_file() else path.name
+def _parent_path(ref: str, setdir: Path, family: Path) -> Path | str:
+    """Where ``perluas ref`` points: a folder/file next to the set (inside ``family``) or a bundled set;
+    otherwise the diagnostic code (E214 outside, E206 not found)."""
+    cand = _real(setdir / ref) if "\0" not in ref else None
+    bundled = _real(bundled_dir())
+    if cand is not None and (_inside(cand, family) or _inside(cand, bundled)):
+        if _exists(cand):
+            return cand
+        return _real(bundled_dir() / ref) if is_bundled_name(ref) else "E206"
+    return _real(bundled_dir() / ref) if is_bundled_name(ref) else "E214"
+
+
+def load(ref: str | Path, *, confine_to: Path | None = None, _stack: tuple[Path, ...] = (),
+         _family: Path | None = None, _budget: _Budget | None = None) -> tuple[m.RuleSet, list[Diagnostic]]:
+    """Load a rule set (with its parents). Returns the merged model and all load/syntax diagnostics.
+
+    ``confine_to``: the reference comes from an untrusted place (a workbook in that folder); see :func:`resolve`.
+    A rule set without rules (no ``.kin`` files; nothing to compute) is an error (E215), never an empty result.
+    """
+    path = _real(Path(ref)) if _stack else resolve(str(ref), confine_to=confine_to)
+    is_dir = path.is_dir()
+    setdir = path if is_dir else path.parent
+    bundled = _real(bundled_dir())
+    if _inside(path, bundled):
+        family = bundled
+    elif _family is not None:
+        family = _family
+    elif confine_to is not None:
+        family = _real(Path(confine_to))
+    else:
+        family = setdir.parent
+    budget = _budget or _Budget()
+    loading = _Loading(setdir if not _inside(path, bundled) else bundled, budget)
+    paths = _rule_files(path)
+    files = loading.parse_files(paths)
+    name = path.stem if not is_dir else path.name
     rs = m.RuleSet(name=name)
     diagnostics = list(loading.diagnostics)
     texts = dict(loading.files)
@@ -183,17 +332,21 @@ def load(ref: str | Path, *, _stack: tuple[Path, ...] = ()) -> tuple[m.RuleSet, 
     # Parents first (perluas), then this set's own declarations override theirs.
     for rf in files:
         for parent_ref, span in rf.extends:
-            try:
-                ppath = resolve(parent_ref, relative_to=Path(path if path.is_dir() else path.parent))
-            except KinerjaError:
-                diagnostics.append(Diagnostic("E206", span.file, span.line, span.column, {"name": parent_ref},
+            ppath = _parent_path(parent_ref, setdir, family)
+            if isinstance(ppath, str):
+                diagnostics.append(Diagnostic(ppath, span.file, span.line, span.column, {"name": clip(parent_ref)},
                                               source_line=_line(rf.text, span.line)))
                 continue
             if ppath in _stack or ppath == path:
-                cycle = " → ".join(str(p) for p in (*_stack, path, ppath))
+                cycle = " → ".join(_display(p) for p in (*_stack, path, ppath))
                 diagnostics.append(Diagnostic("E207", span.file, span.line, span.column, {"cycle": cycle}))
                 continue
-            parent, pdiags = load(ppath, _stack=(*_stack, path))
+            if len(_stack) >= MAX_EXTENDS_DEPTH:
+                diagnostics.append(Diagnostic("E216", span.file, span.line, span.column, {"what": _limit(
+                    f"lebih dari {MAX_EXTENDS_DEPTH} tingkat perluas",
+                    f"more than {MAX_EXTENDS_DEPTH} extends levels")}, source_line=_line(rf.text, span.line)))
+                continue
+            parent, pdiags = load(ppath, _stack=(*_stack, path), _family=family, _budget=budget)
             diagnostics.extend(pdiags)
             rs.parents.append(parent.name)
             texts.update(parent.files)
@@ -215,6 +368,24 @@ def load(ref: str | Path, *, _stack: tuple[Path, ...] = ()) -> tuple[m.RuleSet, 
     rs.files = texts
     rs.version = version_of(texts)
     return rs, diagnostics
+
+
+def no_rules(rs: m.RuleSet, ref: str | Path) -> Diagnostic | None:
+    """E215 when a rule set computes nothing (no ``.kin`` files, e.g. ``/etc`` or ``.``; or only declarations).
+    The checker's own errors come first: this is reported only for a set that is otherwise fine."""
+    if _has_rules(rs):
+        return None
+    what = (_limit("tidak berisi berkas .kin", "contains no .kin files") if not rs.files else
+            _limit("tidak berisi aturan (indikator, indeks, nilai, per_baris atau periksa)",
+                   "contains no rules (indicators, indices, values, per_baris or checks)"))
+    first = next(iter(rs.files), None)
+    shown = _display(Path(first)) if first else clip(str(ref))
+    return Diagnostic("E215", shown, 1, 1, {"name": rs.name, "what": what})
+
+
+def _has_rules(rs: m.RuleSet) -> bool:
+    """Does the set compute anything? (A folder such as /etc or one without rule files does not.)"""
+    return bool(rs.indicators or rs.indices or rs.values or rs.rows or rs.checks)
 
 
 def version_of(texts: dict[str, str]) -> str:

@@ -61,7 +61,8 @@ def rules_of(path: Path, aturan: str | None, pkg: Package | None = None) -> tupl
             location=str(path), code="B120",
             hint="berikan --aturan ATURAN (mis. --aturan pk2024-sumsel), atau buat buku kerja dari `kinerja templat`",
             hint_en="give --aturan RULES (e.g. --aturan pk2024-sumsel), or start from `kinerja templat`")
-    return load_rules(ref), meta
+    # A rule set named by the workbook is data from whoever sent it: bundled, or inside the workbook's folder.
+    return (load_rules(aturan) if aturan else load_rules(ref, confine_to=path.resolve().parent)), meta
 
 
 def _output_cells(result: Result, names: dict[str, str]) -> dict[str, CellWrite]:
