@@ -9,13 +9,20 @@ atomic rename), is fsync'ed, and only then replaces the destination. Before that
   (``.~lock.NAME#``). Saving under an open Excel would be lost or fail when Excel saves;
 * the file or its folder is read-only. As root ``os.access`` always says "writable", so the permission bits
   are checked too: a file without any write bit is treated as read-only, as the operator meant.
+
+A destination reached through a symbolic link is written where the link points (the link stays a link, the
+real workbook is updated). The temporary file is removed on every path out of :func:`atomic_write`, including
+SIGTERM (turned into an exception while the write is in progress); only SIGKILL can leave one behind, and then
+it is a hidden ``.~kinerja-*.tmp`` next to the workbook while the workbook itself is the old or the new version.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import stat
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -38,9 +45,19 @@ def _read_only(p: Path) -> bool:
     return not os.access(p, os.W_OK) or not (mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
 
 
+def real_target(dest: Path) -> Path:
+    """Where a write to ``dest`` must land: the file a symbolic link points to (followed to the end)."""
+    return Path(os.path.realpath(dest)) if dest.is_symlink() else dest
+
+
 def check_writable(dest: Path) -> None:
     """Raise :class:`WorkbookError` if ``dest`` must not be written now (see module docstring)."""
+    dest = Path(dest)
     locks = lock_files(dest)
+    real = real_target(dest)
+    if real != dest:
+        locks += [p for p in lock_files(real) if p not in locks]
+        dest = real
     if locks:
         raise WorkbookError(
             LOCKED, str(dest),
@@ -73,8 +90,10 @@ def atomic_write(dest: Path, write: Callable[[BinaryIO], None]) -> None:
     bits are kept (a fresh temp file would otherwise be 0600); a new file gets 0644.
     """
     check_writable(dest)
+    dest = real_target(Path(dest))
     fd, tmp_name = tempfile.mkstemp(prefix=".~kinerja-", suffix=".tmp", dir=dest.parent)
     tmp = Path(tmp_name)
+    previous = _catch_sigterm()
     try:
         with os.fdopen(fd, "wb") as f:
             write(f)
@@ -93,7 +112,36 @@ def atomic_write(dest: Path, write: Callable[[BinaryIO], None]) -> None:
                 "Periksa ruang disk dan izin folder, lalu jalankan lagi.",
             ) from exc
         raise
+    finally:
+        _restore_sigterm(previous)
     _fsync_dir(dest.parent)
+
+
+class Terminated(SystemExit):
+    """SIGTERM arrived during a write: the temporary file is removed, then the process exits (143)."""
+
+    def __init__(self) -> None:
+        super().__init__(128 + signal.SIGTERM)
+
+
+def _raise_terminated(signum, frame) -> None:
+    raise Terminated()
+
+
+def _catch_sigterm():
+    """Turn SIGTERM into :class:`Terminated` for the duration of a write (main thread only; signal handlers
+    cannot be set elsewhere — a worker thread's writer is stopped with its process, whose handler runs)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    try:
+        return signal.signal(signal.SIGTERM, _raise_terminated)
+    except (ValueError, OSError):
+        return None
+
+
+def _restore_sigterm(previous) -> None:
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -27,6 +27,11 @@ BAD_VALUE = "B116"  # a value kinerja was asked to write cannot be stored (NaN, 
 WRITE_FAILED = "B117"  # the operating system refused the write; the original file is intact
 WRONG_EXTENSION = "B118"  # a macro-enabled workbook would be saved under .xlsx (Excel refuses to open it)
 EXISTS = "B119"  # a new workbook (kinerja templat) would replace an existing file without --timpa
+# B15x: hostile or damaged packages (issue 13). Corrupt zips (duplicate entries, bad deflate data, encrypted
+# members) are B102.
+TOO_LARGE = "B150"  # the file, or a part kinerja reads, exceeds the size or inflation-ratio limit (zip bomb)
+UNSAFE_XML = "B151"  # a part kinerja must edit cannot be edited safely (namespace prefixes it cannot follow)
+OUTPUT_OVERLAPS_INPUT = "B152"  # an output cell (or a sheet kinerja recreates) holds an input of the rules
 
 # --- B2xx: one input value is wrong (InputProblem.code) -------------------------------------------------------
 # B201–B203 mean the same for every input source (data files use them too); B204 is the data files' "row is
@@ -56,6 +61,9 @@ CODES: dict[str, str] = {
     WRITE_FAILED: "gagal menulis berkas",
     WRONG_EXTENSION: "ekstensi tidak cocok",
     EXISTS: "berkas tujuan sudah ada",
+    TOO_LARGE: "berkas atau bagiannya terlalu besar",
+    UNSAFE_XML: "bagian XML tidak dapat diubah dengan aman",
+    OUTPUT_OVERLAPS_INPUT: "sel keluaran menimpa sel masukan",
     WRONG_TYPE: "jenis nilai salah",
     NOT_A_COUNT: "bukan bilangan cacah",
     NEGATIVE_RUPIAH: "rupiah negatif",

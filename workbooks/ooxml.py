@@ -18,6 +18,7 @@ import re
 import struct
 import xml.etree.ElementTree as ET
 import zipfile
+import zlib
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from . import xmltext as X
 from .atomic import atomic_write
-from .errors import BAD_TARGET, BAD_VALUE, FILE_NOT_FOUND, NOT_A_WORKBOOK, WorkbookError
+from .errors import BAD_TARGET, BAD_VALUE, FILE_NOT_FOUND, NOT_A_WORKBOOK, TOO_LARGE, UNSAFE_XML, WorkbookError
 from .refs import Ref, RefProblem, cell_name, parse_area, parse_ref
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -53,6 +54,14 @@ _AFTER_DEFINED_NAMES = ("calcPr", "oleSize", "customWorkbookViews", "pivotCaches
                         "webPublishing", "fileRecoveryPr", "webPublishObjects", "extLst")
 _AFTER_CALC_PR = _AFTER_DEFINED_NAMES[1:]
 _MAX_TEXT = 32_767  # Excel's limit for one cell
+
+# Bounds on what kinerja inflates (a workbook is someone else's data): the whole file, one part it reads, and
+# how much a part may grow from its compressed size. Real PK workbooks are well under 1 MiB per part; Excel's
+# own sheets compress about 5-20x. Members kinerja does not read are copied compressed and never inflated.
+MAX_FILE = 256 * 2**20
+MAX_PART = 64 * 2**20
+MAX_RATIO = 200
+RATIO_FROM = 4 * 2**20  # small parts may compress as well as they like
 
 
 def _q(tag: str) -> str:
@@ -170,6 +179,9 @@ class Package:
                 "Periksa nama dan folder berkas buku kerja.",
             )
         try:
+            size = self.path.stat().st_size
+            if size > MAX_FILE:
+                raise _too_large(self.path, None, size, MAX_FILE)
             raw = self.path.read_bytes()
         except OSError as exc:
             raise WorkbookError(
@@ -177,20 +189,30 @@ class Package:
                 f"the file cannot be read ({exc.strerror or exc}).", "Periksa izin baca berkas itu.",
             ) from exc
         try:
-            with zipfile.ZipFile(io.BytesIO(raw)) as z:
-                self._infos = z.infolist()
-                self._comment = z.comment
-                self._data = {i.filename: z.read(i) for i in self._infos}
+            self._zip = zipfile.ZipFile(io.BytesIO(raw))
+            self._infos = self._zip.infolist()
+            self._comment = self._zip.comment
         except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError) as exc:
             raise _not_a_workbook(self.path, raw) from exc
-        self._names = {n.lower(): n for n in self._data}
+        self._raw = raw
+        seen: dict[str, str] = {}
+        for info in self._infos:
+            key = info.filename.lower()
+            if key in seen:
+                raise _corrupt(self.path, info.filename, f"entri zip ganda '{info.filename}'",
+                               f"duplicate zip entry '{info.filename}'")
+            seen[key] = info.filename
+        self._by_name = {i.filename: i for i in self._infos}
+        self._data: dict[str, bytes] = {}  # inflated members (read or written), by member name
+        self._dirty: set[str] = set()  # original members whose data kinerja replaced
+        self._names = dict(seen)
         self._new: list[str] = []  # members added by kinerja, in order
         self._deleted: set[str] = set()
         main = [r for r in self.rels("") if r.type == REL_OFFICE_DOCUMENT]
         if not main or self.member(main[0].target) is None:
             raise _not_a_workbook(self.path, raw)
         self.workbook_part = self.member(main[0].target)
-        if NS_STRICT.encode() in self._data[self.workbook_part][:2000]:
+        if NS_STRICT.encode() in self.read(self.workbook_part)[:2000]:
             raise WorkbookError(
                 NOT_A_WORKBOOK, str(self.path),
                 "format Strict Open XML tidak didukung.", "Strict Open XML workbooks are not supported.",
@@ -205,8 +227,50 @@ class Package:
         return actual if actual is not None and actual not in self._deleted else None
 
     def read(self, name: str) -> bytes | None:
+        """A member's data, inflated on first use within the size and ratio limits (:data:`MAX_PART`,
+        :data:`MAX_RATIO`); members kinerja never reads are never inflated."""
         actual = self.member(name)
-        return None if actual is None else self._data[actual]
+        if actual is None:
+            return None
+        if actual not in self._data:
+            self._data[actual] = self._inflate(self._by_name[actual])
+        return self._data[actual]
+
+    def _inflate(self, info: zipfile.ZipInfo) -> bytes:
+        size, packed = info.file_size, max(info.compress_size, 1)
+        if size > MAX_PART:
+            raise _too_large(self.path, info.filename, size, MAX_PART)
+        if size > RATIO_FROM and size > MAX_RATIO * packed:
+            raise WorkbookError(
+                TOO_LARGE, f"{self.path}: {info.filename}",
+                f"bagian {info.filename} mengembang {size // packed}× saat dibuka ({_mib(packed)} → {_mib(size)}); "
+                f"batasnya {MAX_RATIO}×. Berkas ini tampak seperti bom zip; kinerja tidak membukanya.",
+                f"the part {info.filename} inflates {size // packed}× ({_mib(packed)} → {_mib(size)}); the limit is "
+                f"{MAX_RATIO}×. The file looks like a zip bomb; kinerja does not open it.",
+                "Buka buku kerja di Excel, hapus isi yang tidak perlu, lalu simpan ulang.",
+            )
+        try:
+            with self._zip.open(info) as f:
+                data = f.read(MAX_PART + 1)
+        except RuntimeError as exc:  # encrypted member
+            raise _corrupt(self.path, info.filename, f"bagian {info.filename} terenkripsi",
+                           f"the part {info.filename} is encrypted") from exc
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, OSError) as exc:
+            raise _corrupt(self.path, info.filename, f"bagian {info.filename} rusak ({exc})",
+                           f"the part {info.filename} is damaged ({exc})") from exc
+        if len(data) != size:  # zipfile stops at the declared size and checks the CRC there
+            raise _corrupt(self.path, info.filename, f"ukuran bagian {info.filename} tidak cocok",
+                           f"the size of the part {info.filename} does not match")
+        return data
+
+    def editable(self, name: str, uri: str) -> tuple[str, str]:
+        """A part's text and the prefix its ``uri`` elements are written with, for splicing; refuses (``B151``)
+        a part the splicer could not follow (see :func:`.xmltext.uniform_prefix`)."""
+        text = self.text(name)
+        try:
+            return text, X.uniform_prefix(text, uri)
+        except X.UnsafeXml as exc:
+            raise _unsafe(self.path, name, exc) from None
 
     def text(self, name: str) -> str:
         data = self.read(name)
@@ -224,13 +288,20 @@ class Package:
         """Replace a member's data (metadata kept) or add a new member at the end of the zip."""
         if isinstance(data, str):
             data = data.encode("utf-8")
+        if name.lower().endswith((".xml", ".rels")):
+            try:
+                X.check_well_formed(data)
+            except X.UnsafeXml as exc:
+                raise _unsafe(self.path, name, exc) from None
         actual = self.member(name)
         if actual is None:
             actual = name.lstrip("/")
             self._names[actual.lower()] = actual
             self._deleted.discard(actual)
-            if actual not in self._new and all(i.filename != actual for i in self._infos):
+            if actual not in self._new and actual not in self._by_name:
                 self._new.append(actual)
+        if actual in self._by_name:
+            self._dirty.add(actual)
         self._data[actual] = data
         self.__dict__.pop("_cache", None)
 
@@ -295,26 +366,23 @@ class Package:
         if self.read(rels_name) is None:
             self.write(rels_name, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                                   f'<Relationships xmlns="{NS_PKG_REL}"></Relationships>')
-        text = self.text(rels_name)
-        p = X.root_prefix(text)
+        text, p = self.editable(rels_name, NS_PKG_REL)
         root = X.find(text, p + "Relationships")
         new = f'<{p}Relationship Id="{rid}" Type="{rel_type}" Target="{X.escape(target, attr=True)}"/>'
         self.write(rels_name, X.insert_child(text, root, new, (), p))
         return rid
 
     def add_override(self, part: str, content_type: str) -> None:
-        text = self.text("[Content_Types].xml")
+        text, p = self.editable("[Content_Types].xml", NS_CT)
         root = ET.fromstring(text.encode("utf-8"))
         for o in root.iter(f"{{{NS_CT}}}Override"):
             if o.get("PartName", "").lower() == "/" + part.lower():
                 return
-        p = X.root_prefix(text)
         new = f'<{p}Override PartName="/{X.escape(part, attr=True)}" ContentType="{content_type}"/>'
         self.write("[Content_Types].xml", X.insert_child(text, X.find(text, p + "Types"), new, (), p))
 
     def remove_override(self, part: str) -> None:
-        text = self.text("[Content_Types].xml")
-        p = X.root_prefix(text)
+        text, p = self.editable("[Content_Types].xml", NS_CT)
         for el in X.children(text, p + "Override", 0, len(text)):
             if X.attrs(text[el.start:el.tag_end]).get("PartName", "").lower() == "/" + part.lower():
                 self.write("[Content_Types].xml", X.splice(text, el, ""))
@@ -439,8 +507,7 @@ class Package:
         sh = self.sheet(sheet_name)
         if sh is None or not sh.part or not sh.is_worksheet:
             raise KeyError(sheet_name)
-        text = self.text(sh.part)
-        prefix = X.root_prefix(text)
+        text, prefix = self.editable(sh.part, NS)
 
         def edit(row: int, col: int, value: object, formula: str | None, style: int | None) -> X.CellEdit:
             def make(old: str | None) -> str:
@@ -475,8 +542,7 @@ class Package:
         self.write(part, xml)
         rid = self.add_rel(self.workbook_part, REL_WORKSHEET, part)
         self.add_override(part, CT_WORKSHEET)
-        text = self.text(self.workbook_part)
-        p = X.root_prefix(text)
+        text, p = self.editable(self.workbook_part, NS)
         r = X.ns_prefix(text, NS_R)
         rattr = f'{r}:id="{rid}"' if r else f'r:id="{rid}" xmlns:r="{NS_R}"'
         sheet_id = max((s.sheet_id for s in self.sheets()), default=0) + 1
@@ -487,8 +553,7 @@ class Package:
 
     def set_defined_names(self, names: dict[str, str]) -> None:
         """Add or replace workbook-level defined names (name → reference text such as ``Hasil!$B$2``)."""
-        text = self.text(self.workbook_part)
-        p = X.root_prefix(text)
+        text, p = self.editable(self.workbook_part, NS)
         for name, ref_text in names.items():
             new = f'<{p}definedName name="{X.escape(name, attr=True)}">{X.escape(ref_text)}</{p}definedName>'
             block = X.find(text, p + "definedNames")
@@ -508,8 +573,7 @@ class Package:
 
     def set_full_calc_on_load(self) -> None:
         """``<calcPr fullCalcOnLoad="1"/>``: Excel recalculates every formula (kinerja's checks) when opening."""
-        text = self.text(self.workbook_part)
-        p = X.root_prefix(text)
+        text, p = self.editable(self.workbook_part, NS)
         calc = X.find(text, p + "calcPr")
         if calc is None:
             wb = X.find(text, p + "workbook")
@@ -530,8 +594,7 @@ class Package:
             return False
         part = rels[0].target
         rels_name = self.rels_part(self.workbook_part)
-        text = self.text(rels_name)
-        p = X.root_prefix(text)
+        text, p = self.editable(rels_name, NS_PKG_REL)
         for el in X.children(text, p + "Relationship", 0, len(text)):
             if X.attrs(text[el.start:el.tag_end]).get("Id") == rels[0].id:
                 self.write(rels_name, X.splice(text, el, ""))
@@ -546,8 +609,7 @@ class Package:
         part = next((r.target for r in self.rels(self.workbook_part) if r.type == REL_STYLES), None)
         if part is None or self.read(part) is None:
             return {}
-        text = self.text(part)
-        p = X.root_prefix(text)
+        text, p = self.editable(part, NS)
         out = {}
         for key, rec in recipes.items():
             font_id = 0
@@ -600,8 +662,7 @@ class Package:
                              f'<Properties xmlns="{NS_CUSTOM}" xmlns:vt="{NS_VT}"></Properties>')
             self.add_rel("", REL_CUSTOM, part)
             self.add_override(part, CT_CUSTOM)
-        text = self.text(part)
-        p = X.root_prefix(text)
+        text, p = self.editable(part, NS_CUSTOM)
         vt = X.ns_prefix(text, NS_VT)
         pids = []
         for el in reversed(list(X.children(text, p + "property", 0, len(text)))):
@@ -627,14 +688,19 @@ class Package:
     # -- save ------------------------------------------------------------------------------------------------
 
     def to_bytes(self) -> bytes:
-        """The package as zip bytes: untouched members keep their data, ZipInfo and order; new ones go last."""
+        """The package as zip bytes. Members kinerja did not change are copied raw — the same compressed bytes and
+        metadata, never inflated — in their order; changed ones keep their ZipInfo; new ones go last."""
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w") as z:
             for info in self._infos:
-                if info.filename not in self._deleted:
+                if info.filename in self._deleted:
+                    continue
+                if info.filename in self._dirty:
                     info = copy.copy(info)
                     info.extra = _without_zip64(info.extra)  # sizes there would describe the old member
                     z.writestr(info, self._data[info.filename])
+                else:
+                    self._copy_raw(z, info)
             for name in self._new:
                 if name not in self._deleted:
                     info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
@@ -643,6 +709,32 @@ class Package:
                     z.writestr(info, self._data[name])
             z.comment = self._comment
         return buf.getvalue()
+
+    def _copy_raw(self, z: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+        """Append ``info``'s stored (compressed) bytes to ``z`` unchanged, as zipfile itself writes a member: a
+        local header, the data, and the entry for the central directory written on close."""
+        off = info.header_offset
+        head = self._raw[off:off + 30]
+        if len(head) < 30 or head[:4] != b"PK\x03\x04":
+            raise _corrupt(self.path, info.filename, f"header lokal {info.filename} rusak",
+                           f"the local header of {info.filename} is damaged")
+        name_len, extra_len = struct.unpack("<HH", head[26:30])
+        start = off + 30 + name_len + extra_len
+        data = self._raw[start:start + info.compress_size]
+        if len(data) != info.compress_size:
+            raise _corrupt(self.path, info.filename, f"data {info.filename} terpotong",
+                           f"the data of {info.filename} is truncated")
+        new = copy.copy(info)
+        new.extra = _without_zip64(info.extra)
+        new.flag_bits &= ~0x08  # sizes go into the local header; no data descriptor follows
+        z.fp.seek(z.start_dir)
+        new.header_offset = z.fp.tell()
+        z.fp.write(new.FileHeader(None))
+        z.fp.write(data)
+        z.start_dir = z.fp.tell()
+        z.filelist.append(new)
+        z.NameToInfo[new.filename] = new
+        z._didModify = True
 
     def save(self, dest: str | Path | None = None) -> Path:
         """Atomically write the package to ``dest`` (default: where it was opened). See :mod:`.atomic`."""
@@ -653,6 +745,39 @@ class Package:
 
 
 # --- helpers ------------------------------------------------------------------------------------------------
+
+
+def _mib(n: int) -> str:
+    return f"{n / 2**20:.1f} MiB" if n >= 2**20 else f"{n} B"
+
+
+def _too_large(path: Path, part: str | None, size: int, limit: int) -> WorkbookError:
+    what, what_en = (f"bagian {part}", f"the part {part}") if part else ("berkas", "the file")
+    return WorkbookError(
+        TOO_LARGE, f"{path}: {part}" if part else str(path),
+        f"{what} berukuran {_mib(size)} setelah dibuka; batasnya {_mib(limit)}. kinerja tidak membukanya.",
+        f"{what_en} is {_mib(size)} when inflated; the limit is {_mib(limit)}. kinerja does not open it.",
+        "Buka buku kerja di Excel, hapus isi yang tidak perlu (baris kosong berformat, gambar besar), lalu simpan "
+        "ulang.",
+    )
+
+
+def _corrupt(path: Path, part: str, why: str, why_en: str) -> WorkbookError:
+    return WorkbookError(
+        NOT_A_WORKBOOK, f"{path}: {part}", f"paket buku kerja rusak: {why}; kinerja tidak mengubah apa pun.",
+        f"the workbook package is damaged: {why_en}; kinerja changed nothing.",
+        "Buka buku kerja di Excel, biarkan Excel memperbaikinya, lalu simpan ulang (tanpa kata sandi).",
+    )
+
+
+def _unsafe(path: Path, part: str, exc: X.UnsafeXml) -> WorkbookError:
+    return WorkbookError(
+        UNSAFE_XML, f"{path}: {part}",
+        f"bagian {part} tidak dapat diubah dengan aman: {exc.reason}; kinerja tidak mengubah apa pun.",
+        f"the part {part} cannot be edited safely: {exc.reason_en}; kinerja changed nothing.",
+        "Buka buku kerja di Excel lalu simpan ulang (Excel menulis bagian itu dalam bentuk baku), lalu jalankan "
+        "lagi.",
+    )
 
 
 def _not_a_workbook(path: Path, raw: bytes) -> WorkbookError:
@@ -764,7 +889,7 @@ def number_text(value: int | float | Decimal, where: str = "") -> str:
 
 def _refuse_shared_master(old: str, path: Path, sheet: str, row: int, col: int) -> None:
     """Overwriting the master of a shared or array formula would break the other cells that use it."""
-    m = re.search(r"<(?:\w+:)?f\b([^>]*)>", old)
+    m = re.search(r"<(?:\w+:)?f\b([^>]*)>", X.masked(old))
     if not m:
         return
     a = X.attrs(m.group(0))

@@ -5,14 +5,20 @@ prefixes lost, attribute quoting changed), and Excel is picky about some of that
 parts by locating the few elements it owns in the text and splicing new text in; every other byte of the part
 stays as it was. Reading goes through ElementTree (see ooxml.py); only writes use this module.
 
-Limits, accepted because Excel and every generator we know never produce them inside the parts we edit:
-comments, CDATA sections and processing instructions in the middle of ``<sheetData>``/``<definedNames>`` are
-not understood.
+Markup is located on a *masked* copy of the text (:func:`masked`): comments, CDATA sections and processing
+instructions are blanked out (same length, so positions are those of the original), so that after masking
+every ``<`` is the start of a real tag — an element inside a comment is never found, and text is never spliced
+into a comment or a CDATA section. Before a part is edited, :func:`uniform_prefix` reads it with expat (a real,
+namespace-aware XML parser) and tells which prefix the part writes the namespace with; a part that writes one
+namespace with several prefixes, gives another namespace the same written names, or carries a DOCTYPE is refused
+(:class:`UnsafeXml`) instead of guessed at. Every edited part is parsed again (:func:`check_well_formed`) before it
+is stored, so a part kinerja writes is well-formed or not written at all.
 """
 
 from __future__ import annotations
 
 import re
+import xml.parsers.expat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -40,6 +46,94 @@ class Element:
         return self.tag_end, self.end - self.close_len
 
 
+class UnsafeXml(ValueError):
+    """A part kinerja must not edit by splicing (the adapter turns it into a coded message)."""
+
+    def __init__(self, reason: str, reason_en: str):
+        super().__init__(reason)
+        self.reason, self.reason_en = reason, reason_en
+
+
+_SPECIAL = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>", re.S)
+_mask_cache: dict[str, str] = {}
+
+
+def masked(text: str) -> str:
+    """``text`` with every comment, CDATA section and processing instruction replaced by spaces of the same
+    length. In a well-formed part ``<`` cannot occur in attribute values or character data, so in the result
+    every ``<`` starts a real tag or end tag."""
+    if "<!" not in text and "<?" not in text:
+        return text
+    hit = _mask_cache.get(text)
+    if hit is not None:
+        return hit
+    parts, pos = [], 0
+    for m in _SPECIAL.finditer(text):
+        parts.append(text[pos:m.start()])
+        parts.append(" " * (m.end() - m.start()))
+        pos = m.end()
+    parts.append(text[pos:])
+    out = "".join(parts)
+    if len(_mask_cache) > 8:
+        _mask_cache.clear()
+    _mask_cache[text] = out
+    return out
+
+
+def check_well_formed(data: bytes) -> None:
+    """Raise :class:`UnsafeXml` unless ``data`` is one well-formed XML document (expat)."""
+    parser = xml.parsers.expat.ParserCreate()
+    try:
+        parser.Parse(data, True)
+    except xml.parsers.expat.ExpatError as exc:
+        raise UnsafeXml(f"hasil penyuntingan bukan XML yang sah ({exc})",
+                        f"the edited part is not well-formed XML ({exc})") from None
+
+
+def uniform_prefix(text: str, uri: str) -> str:
+    """The prefix (``"x:"`` or ``""``) with which every element of namespace ``uri`` is written in ``text``.
+
+    Parsed with expat, so prefixes declared anywhere, default-namespace redeclarations, comments, CDATA and
+    processing instructions are all understood. Raises :class:`UnsafeXml` when the text-splicing writer could
+    not follow the part: elements of ``uri`` written with more than one prefix, an element of another namespace
+    written with the same name as one of ``uri``, a DOCTYPE, or text that is not well-formed."""
+    sep = "\x01"
+    parser = xml.parsers.expat.ParserCreate(namespace_separator=sep)
+    parser.namespace_prefixes = True
+    written: dict[str, set[str]] = {}  # written qname → namespaces it stands for
+    ours: set[str] = set()  # prefixes used for uri
+    doctype: list[bool] = []
+
+    def start(name: str, _attrs) -> None:
+        bits = name.split(sep)
+        ns, local, prefix = (bits + ["", ""])[:3] if len(bits) > 1 else ("", bits[0], "")
+        qname = f"{prefix}:{local}" if prefix else local
+        written.setdefault(qname, set()).add(ns)
+        if ns == uri:
+            ours.add(prefix + ":" if prefix else "")
+
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = lambda *a: doctype.append(True)
+    try:
+        parser.Parse(text.encode("utf-8"), True)
+    except xml.parsers.expat.ExpatError as exc:
+        raise UnsafeXml(f"bagian ini bukan XML yang sah ({exc})", f"the part is not well-formed XML ({exc})") from None
+    if doctype:
+        raise UnsafeXml("bagian ini memuat DOCTYPE (Excel tidak pernah menulisnya)",
+                        "the part carries a DOCTYPE (Excel never writes one)")
+    if len(ours) > 1:
+        shown = ", ".join(sorted(repr(p[:-1]) if p else "(default)" for p in ours))
+        raise UnsafeXml(f"namespace yang sama ditulis dengan beberapa prefiks ({shown})",
+                        f"the same namespace is written with several prefixes ({shown})")
+    for qname, spaces in written.items():
+        if uri in spaces and len(spaces) > 1:
+            raise UnsafeXml(f"nama elemen <{qname}> dipakai untuk dua namespace",
+                            f"the element name <{qname}> stands for two namespaces")
+    if ours:
+        return next(iter(ours))
+    return root_prefix(text)
+
+
 _pattern_cache: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
 
 
@@ -56,6 +150,7 @@ def _patterns(qname: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
 def find(text: str, qname: str, start: int = 0, end: int | None = None) -> Element | None:
     """First ``<qname …>`` element starting in ``text[start:end]`` (nesting of the same name handled)."""
     start_re, any_re = _patterns(qname)
+    text = masked(text)
     end = len(text) if end is None else end
     m = any_re.search(text, start, end)
     while m and m.group(1):  # a stray end tag: skip
