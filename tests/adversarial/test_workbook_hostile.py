@@ -1,0 +1,347 @@
+"""Hostile and broken workbook packages (issue 13, the package/XML side): one generated case per kind.
+
+Every case runs the real command (``kinerja hitung BUKU.xlsx``) in a subprocess limited with
+``resource.setrlimit`` to 500 MB of address space and 10 s of CPU, and asserts the coded message, the exit code,
+and that a refused file is byte-identical (a written one is checked for what must have landed and survived).
+Nothing is mocked except in the SIGTERM case, where the write is held open so the signal lands inside it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import resource
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+import zlib
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlsxwriter
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "workbooks"))
+from libreoffice import sheets_as_csv  # noqa: E402
+
+MEMORY = 500 * 2**20
+CPU_SECONDS = 10
+WALL_SECONDS = 120  # a stuck case (a FIFO, a lock) fails here; the CPU limit is the real ceiling
+
+RULES = """
+aturan uji "Aturan uji serangan"
+target { r = 100 }
+eselon e "Eselon" divisi "Divisi" {
+  masukan a: cacah "Terlaksana"
+  masukan b: cacah "Total"
+  sasaran s1 "Sasaran" {
+    indikator r "Persentase" { satuan persen  realisasi = rasio a / b }
+  }
+}
+"""
+
+
+def _limits() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
+
+
+def run_kinerja(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    proc = subprocess.run([sys.executable, "-c", "from kinerja.cli import main; main()", *args], cwd=cwd,
+                          capture_output=True, text=True, preexec_fn=_limits, timeout=WALL_SECONDS)
+    assert "galat internal" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.returncode not in (-signal.SIGKILL, -signal.SIGXCPU), f"resource limit hit: {proc.returncode}"
+    return proc
+
+
+@pytest.fixture
+def rules(tmp_path: Path) -> Path:
+    folder = tmp_path / "aturan"
+    folder.mkdir()
+    (folder / "uji.kin").write_text(RULES, encoding="utf-8")
+    return folder
+
+
+def build_book(path: Path, a: int = 55, b: int = 55) -> Path:
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Input")
+    ws.write("B5", "Terlaksana")
+    ws.write_number("C5", a)
+    ws.write("B6", "Total")
+    ws.write_number("C6", b)
+    ws.write("D5", "Realisasi")
+    ws.write("D6", "Capaian")
+    wb.define_name("a", "=Input!$C$5")
+    wb.define_name("b", "=Input!$C$6")
+    wb.define_name("realisasi_r", "=Input!$E$5")
+    wb.define_name("capaian_r", "=Input!$E$6")
+    wb.close()
+    return path
+
+
+def members(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {i.filename: z.read(i) for i in z.infolist()}
+
+
+def rezip(src: Path, dest: Path, replace: dict[str, bytes] | None = None, extra: list[tuple[str, bytes]] = (),
+          raw: dict[str, tuple[bytes, int, int]] | None = None) -> Path:
+    """Copy ``src`` to ``dest`` replacing member data (``replace``), appending members (``extra``, duplicates
+    allowed) and members given as already-deflated bytes (``raw``: name → (deflate data, crc, size))."""
+    replace, raw = replace or {}, raw or {}
+    buf = io.BytesIO()
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in zin.infolist():
+            if info.filename in raw:
+                _write_raw(z, info.filename, *raw.pop(info.filename))
+            else:
+                z.writestr(info.filename, replace.get(info.filename, zin.read(info)))
+        for name, data in extra:
+            with pytest.warns(UserWarning):  # zipfile warns about the duplicate name, as it should
+                z.writestr(name, data)
+        for name, spec in raw.items():
+            _write_raw(z, name, *spec)
+    dest.write_bytes(buf.getvalue())
+    return dest
+
+
+def _write_raw(z: zipfile.ZipFile, name: str, data: bytes, crc: int, size: int) -> None:
+    info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.CRC, info.compress_size, info.file_size = crc, len(data), size
+    z.fp.seek(z.start_dir)
+    info.header_offset = z.fp.tell()
+    z.fp.write(info.FileHeader(None))
+    z.fp.write(data)
+    z.start_dir = z.fp.tell()
+    z.filelist.append(info)
+    z.NameToInfo[name] = info
+
+
+def deflate_repeated(head: bytes, unit: bytes, times: int, tail: bytes) -> tuple[bytes, int, int]:
+    """Deflate ``head + unit * times + tail`` without doing the work ``times`` times: after a full flush the
+    compressor starts afresh, so every compressed ``unit`` is the same bytes."""
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    first = c.compress(head) + c.flush(zlib.Z_FULL_FLUSH)
+    seg = c.compress(unit) + c.flush(zlib.Z_FULL_FLUSH)
+    assert c.compress(unit) + c.flush(zlib.Z_FULL_FLUSH) == seg
+    last = c.compress(tail) + c.flush()
+    crc = zlib.crc32(head)
+    for _ in range(times):
+        crc = zlib.crc32(unit, crc)
+    crc = zlib.crc32(tail, crc)
+    return first + seg * times + last, crc & 0xFFFFFFFF, len(head) + len(unit) * times + len(tail)
+
+
+def cell(path: Path, ref: str):
+    return openpyxl.load_workbook(path)["Input"][ref].value
+
+
+# --- cases -------------------------------------------------------------------------------------------------
+
+
+def test_zip_bomb_member_is_copied_compressed_never_inflated(tmp_path, rules):
+    """A 3 MB workbook carrying an unused member that inflates to 3 GiB: recalculated within the limits, the
+    member copied byte for byte in its compressed form."""
+    book = build_book(tmp_path / "bom.xlsx")
+    bomb = deflate_repeated(b"", bytes(64 * 2**20), 48, b"")
+    rezip(book, book, raw={"xl/media/bom.bin": bomb})
+    assert book.stat().st_size < 4 * 2**20
+    proc = run_kinerja("hitung", str(book), "--aturan", str(rules), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    with zipfile.ZipFile(book) as z:
+        info = z.getinfo("xl/media/bom.bin")
+        assert (info.file_size, info.compress_size, info.CRC) == (3 * 2**30, len(bomb[0]), bomb[1])
+        z.fp.seek(info.header_offset + 26)
+        n, m = (int.from_bytes(z.fp.read(2), "little") for _ in range(2))
+        z.fp.seek(info.header_offset + 30 + n + m)
+        assert z.fp.read(len(bomb[0])) == bomb[0]
+    assert cell(book, "E5") == 100
+
+
+def test_sheet_padded_with_whitespace_is_refused(tmp_path, rules):
+    """The input sheet padded with 1.5 GiB of whitespace: B150 before anything is inflated; file unchanged."""
+    book = build_book(tmp_path / "padded.xlsx")
+    xml = members(book)["xl/worksheets/sheet1.xml"]
+    i = xml.index(b"<sheetData>")
+    rezip(book, book, raw={"xl/worksheets/sheet1.xml": deflate_repeated(xml[:i], b" " * (64 * 2**20), 24, xml[i:])})
+    before = book.read_bytes()
+    proc = run_kinerja("hitung", str(book), "--aturan", str(rules), cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "B150" in proc.stderr and "sheet1.xml" in proc.stderr
+    assert book.read_bytes() == before
+
+
+def test_highly_compressed_part_is_refused_by_ratio(tmp_path, rules):
+    """A part under the size limit that inflates far beyond what XML does (40 MiB from ~40 KB): B150."""
+    book = build_book(tmp_path / "rasio.xlsx")
+    xml = members(book)["xl/worksheets/sheet1.xml"]
+    i = xml.index(b"<sheetData>")
+    rezip(book, book, raw={"xl/worksheets/sheet1.xml": deflate_repeated(xml[:i], b" " * 2**20, 40, xml[i:])})
+    before = book.read_bytes()
+    proc = run_kinerja("hitung", str(book), "--aturan", str(rules), cwd=tmp_path)
+    assert proc.returncode == 2 and "B150" in proc.stderr and "batasnya 200×" in proc.stderr
+    assert book.read_bytes() == before
+
+
+def test_duplicate_zip_entries_are_a_corrupt_package(tmp_path, rules):
+    book = build_book(tmp_path / "ganda.xlsx")
+    sheet = members(book)["xl/worksheets/sheet1.xml"]
+    rezip(book, book, extra=[("xl/worksheets/sheet1.xml", sheet.replace(b">55<", b">1<"))])
+    before = book.read_bytes()
+    proc = run_kinerja("hitung", str(book), "--aturan", str(rules), cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "B102" in proc.stderr and "entri zip ganda 'xl/worksheets/sheet1.xml'" in proc.stderr
+    assert book.read_bytes() == before
+
+
+@pytest.mark.parametrize("damage", ["terenkripsi", "rusak"])
+def test_encrypted_or_damaged_member_is_a_corrupt_package(tmp_path, rules, damage):
+    book = build_book(tmp_path / f"{damage}.xlsx")
+    data = bytearray(book.read_bytes())
+    with zipfile.ZipFile(book) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+    off = info.header_offset
+    if damage == "terenkripsi":  # the ZipCrypto flag in the local and the central header
+        data[off + 6] |= 1
+        central = bytes(data).index(b"xl/worksheets/sheet1.xml", bytes(data).index(b"PK\x01\x02")) - 46
+        data[central + 8] |= 1
+    else:  # garbage in the middle of the deflate stream
+        start = off + 30 + len(info.filename)
+        data[start + 20:start + 40] = b"\xff" * 20
+    book.write_bytes(bytes(data))
+    proc = run_kinerja("hitung", str(book), "--aturan", str(rules), cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "B102" in proc.stderr and "sheet1.xml" in proc.stderr, proc.stderr
+    assert book.read_bytes() == bytes(data)
+
+
+def _with_sheet(book: Path, edit) -> bytes:
+    xml = members(book)["xl/worksheets/sheet1.xml"].decode()
+    new = edit(xml)
+    assert new != xml
+    rezip(book, book, replace={"xl/worksheets/sheet1.xml": new.encode()})
+    return new.encode()
+
+
+def test_comment_and_cdata_in_the_output_sheet(tmp_path, rules):
+    """Legal OOXML an ordinary writer never produces: a comment holding a fake row with the output cell and a
+    CDATA section holding markup. The results go into the real cells; comment and CDATA survive unchanged."""
+    book = build_book(tmp_path / "komentar.xlsx")
+    fake = '<!-- <row r="5"><c r="E5"><v>1</v></c></row> <c r="E6"/> -->'
+    cdata = '<c r="F5" t="inlineStr"><is><t><![CDATA[<row r="6"><c r="E6"><v>2</v></c></row>]]></t></is></c>'
+
+    def edit(xml: str) -> str:
+        xml = re.sub(r'(<row r="5"[^>]*>.*?)(</row>)', lambda m: m.group(1) + cdata + m.group(2), xml, count=1,
+                     flags=re.S)
+        return xml.replace("<sheetData>", "<sheetData>" + fake, 1)
+
+    _with_sheet(book, edit)
+    proc = run_kinerja("hitung", str(book), "--aturan", str(rules), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    after = members(book)["xl/worksheets/sheet1.xml"].decode()
+    assert fake in after and cdata in after
+    assert (cell(book, "E5"), cell(book, "E6")) == (100, 100)
+    assert cell(book, "F5") == '<row r="6"><c r="E6"><v>2</v></c></row>'
+    csv = sheets_as_csv(book, tmp_path / "lo")
+    assert any("100" in row for row in csv["Input"][4]), csv["Input"][4]
+
+
+def test_prefixed_namespace_is_followed(tmp_path, rules):
+    """The whole sheet written with an ``x:`` prefix (legal; some generators do it): written correctly."""
+    book = build_book(tmp_path / "prefiks.xlsx")
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+    def edit(xml: str) -> str:
+        xml = re.sub(r"<(/?)(?!\?)([A-Za-z]+[\s/>])", r"<\1x:\2", xml)
+        return xml.replace(f'xmlns="{main}"', f'xmlns:x="{main}"')
+
+    _with_sheet(book, edit)
+    proc = run_kinerja("hitung", str(book), "--aturan", str(rules), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "<x:c" in members(book)["xl/worksheets/sheet1.xml"].decode()
+    assert (cell(book, "E5"), cell(book, "E6")) == (100, 100)
+
+
+def test_mixed_prefixes_are_refused(tmp_path, rules):
+    """``<sheetData>`` re-declaring the main namespace under another prefix: refused (B151), not guessed."""
+    book = build_book(tmp_path / "campur.xlsx")
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+    def edit(xml: str) -> str:
+        body = xml[xml.index("<sheetData>"):xml.index("</sheetData>") + len("</sheetData>")]
+        new = re.sub(r"<(/?)([A-Za-z]+[\s/>])", r"<\1s:\2", body).replace("<s:sheetData>",
+                                                                       f'<s:sheetData xmlns:s="{main}">', 1)
+        return xml.replace(body, new)
+
+    _with_sheet(book, edit)
+    before = book.read_bytes()
+    proc = run_kinerja("hitung", str(book), "--aturan", str(rules), cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "B151" in proc.stderr and "sheet1.xml" in proc.stderr, proc.stderr
+    assert book.read_bytes() == before
+
+
+def test_in_place_write_through_a_symlink_updates_the_target(tmp_path, rules):
+    real_dir = tmp_path / "asli"
+    real_dir.mkdir()
+    book = build_book(real_dir / "buku.xlsx")
+    link = tmp_path / "tautan.xlsx"
+    link.symlink_to(book)
+    proc = run_kinerja("hitung", str(link), "--aturan", str(rules), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert link.is_symlink() and link.resolve() == book.resolve()
+    assert cell(book, "E5") == 100
+    assert not list(tmp_path.glob(".~kinerja-*")) and not list(real_dir.glob(".~kinerja-*"))
+
+
+SLOW_WRITE = """
+import sys, time
+import kinerja.workbooks.ooxml as o
+real = o.atomic_write
+def held(dest, write):  # the write itself, then a pause inside the write window (the temp file exists)
+    def slow(f):
+        write(f)
+        print("MENULIS", flush=True)
+        time.sleep(60)
+    real(dest, slow)
+o.atomic_write = held
+from kinerja.cli import main
+main()
+"""
+
+
+def test_sigterm_during_the_write_removes_the_temp_file(tmp_path, rules):
+    book = build_book(tmp_path / "sigterm.xlsx")
+    before = book.read_bytes()
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_WRITE, "hitung", str(book), "--aturan", str(rules)],
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_limits)
+    try:
+        deadline = time.monotonic() + WALL_SECONDS
+        line = ""
+        while "MENULIS" not in line and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line and proc.poll() is not None:
+                break
+        assert "MENULIS" in line, proc.stderr.read()
+        assert list(tmp_path.glob(".~kinerja-*.tmp"))  # the temp file exists now
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=WALL_SECONDS)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 128 + signal.SIGTERM
+    assert not list(tmp_path.glob(".~kinerja-*"))
+    assert book.read_bytes() == before
+
+
+def test_limits_hold_for_a_normal_run(tmp_path, rules):
+    """The ceiling itself is not what fails the cases above: an ordinary recalculation fits easily."""
+    book = build_book(tmp_path / "biasa.xlsx")
+    proc = run_kinerja("hitung", str(book), "--aturan", str(rules), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert cell(book, "E5") == 100 and os.path.getsize(book) > 0
