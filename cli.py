@@ -238,7 +238,7 @@ def jelaskan(ident, aturan, data, as_json):
 @main.command("templat")
 @rules_option
 @click.option("--keluaran", "--output", "keluaran", required=True, type=click.Path(dir_okay=False),
-              metavar="BUKU.xlsx", help="Berkas templat yang ditulis (.xlsx).")
+              metavar="BUKU.xlsx", help="Berkas templat yang ditulis (.xlsx; .xlsm: dengan tombol Hitung).")
 @click.option("--isi", "--fill", "isi", multiple=True, type=click.Path(dir_okay=False), metavar="DATA",
               help="Isi templat dengan berkas data ini (satu .yaml, atau satu/lebih .csv).")
 @click.option("--timpa", "--overwrite", "timpa", is_flag=True, help="Timpa BUKU.xlsx bila sudah ada.")
@@ -260,7 +260,13 @@ def templat(aturan, keluaran, isi, timpa):
         for p in inputs.problems:
             _say_error(f"{p.code} {p.message if _lang() == 'id' else (p.message_en or p.message)}")
         return Exit.FINDINGS
-    done = build_template_summary(checked, keluaran, rules_ref=ref, overwrite=timpa, inputs=inputs, specs=specs)
+    if Path(keluaran).suffix.lower() == ".xlsm":
+        from .workbooks.tombol import build_macro_template
+
+        done = build_macro_template(checked, keluaran, rules_ref=ref, overwrite=timpa, inputs=inputs, specs=specs)
+    else:
+        done = build_template_summary(checked, keluaran, rules_ref=ref, overwrite=timpa, inputs=inputs,
+                                      specs=specs)
     filled = (" terisi" if _lang() == "id" else " filled") if inputs is not None else ""
     if _lang() == "id":
         click.echo(f"templat{filled} {checked.rules.name} ditulis ke {done.path}: {len(done.sheets)} sheet, "
@@ -268,6 +274,29 @@ def templat(aturan, keluaran, isi, timpa):
     else:
         click.echo(f"{filled.strip() + ' ' if filled else ''}template {checked.rules.name} written to {done.path}: "
                    f"{len(done.sheets)} sheets, {len(done.input_names)} inputs, {len(done.output_names)} output cells")
+    return Exit.OK
+
+
+@main.command("pasang-tombol")
+@click.argument("buku", type=click.Path(dir_okay=False))
+@click.option("--keluaran", "--output", "keluaran", type=click.Path(dir_okay=False), default=None,
+              metavar="BUKU.xlsm", help="Salinan bermakro yang ditulis (bawaan: BUKU dengan ekstensi .xlsm).")
+@click.option("--sheet", "sheets", multiple=True, metavar="SHEET",
+              help="Sheet yang diberi tombol (bawaan: semua sheet tampak yang bukan milik kinerja).")
+@click.option("--timpa", "--overwrite", "timpa", is_flag=True, help="Timpa BUKU.xlsm bila sudah ada.")
+@lang_option
+@guarded
+def pasang_tombol_cmd(buku, keluaran, sheets, timpa):
+    """Pasang tombol Hitung (makro xlwings RunPython) pada salinan .xlsm buku kerja; bagian lain tidak diubah."""
+    from .workbooks.tombol import pasang_tombol
+
+    dest = Path(keluaran) if keluaran else Path(buku).with_suffix(".xlsm")
+    placed = pasang_tombol(buku, dest, sheets=list(sheets) or None, overwrite=timpa)
+    cells = ", ".join(p.status_cell for p in placed)
+    if _lang() == "id":
+        click.echo(f"tombol Hitung dipasang pada {len(placed)} sheet, ditulis ke {dest} (sel status: {cells})")
+    else:
+        click.echo(f"Hitung button installed on {len(placed)} sheets, written to {dest} (status cells: {cells})")
     return Exit.OK
 
 
