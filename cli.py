@@ -12,6 +12,7 @@ import os
 import sys
 from enum import IntEnum
 from functools import wraps
+from pathlib import Path
 
 import click
 

@@ -1,0 +1,348 @@
+"""Hitung inside Excel: the live-workbook adapter over xlwings' ``Book`` API.
+
+:func:`hitung` runs the same recalculation as ``kinerja hitung BUKU.xlsx`` on an open workbook:
+
+* READ — the inputs through :mod:`.reader`'s own reading code (same names, same conversions, same
+  ``InputProblem`` codes and messages), handed a view of the book instead of a zip package (:class:`BookView`);
+* PLAN — :func:`kinerja.workbooks.recalc.plan_recalc`, exactly as for a file;
+* APPLY — :func:`apply_to_book` writes the plan's output cells (by defined name) and recreates the owned sheets
+  (``Audit``, …) with the same values and live formulas the file adapter writes.
+
+It uses nothing beyond xlwings' ``Book`` API, so one function serves the button on the operator's PC
+(:func:`hitung_caller`, called by the VBA macro through ``RunPython``), ``kinerja server`` (a book built from
+the JSON payload Excel sends, ``xw.Book(json=…)``; the answer is ``book.json()``) and xlwings Lite.
+
+Errors never reach the operator as a traceback: every problem becomes an Indonesian alert (``book.app.alert``)
+and a line in the status cells next to the Hitung buttons (:data:`kinerja.workbooks.tombol.STATUS_PREFIX`):
+when Hitung last ran, with which rules, and how many findings. Bad inputs: the alert names every wrong cell and
+nothing but the status cells is written.
+
+What the Book API cannot reach: the workbook's custom document properties, so the rule set comes from the
+status cell (written by ``pasang-tombol``/``templat``) unless given, and the stored meta is not updated live;
+cell styles and page layout of the owned sheets (values and formulas are written; a file Hitung formats them).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from pathlib import PurePath
+from typing import Any
+
+from ..engine import KinerjaError, input_specs, load_rules
+from ..engine.interface import InputProblem
+from . import layout
+from .ooxml import EMPTY, Cell, DefinedName, Sheet, SheetCells, Table
+from .plan import WritePlan
+from .reader import _Reader
+from .recalc import plan_recalc
+from .refs import RefProblem, cell_name, parse_ref, quote_sheet
+from .tombol import STATUS_PREFIX, rules_from_status, status_text
+from .writer import CellWrite
+
+TITLE = "kinerja — Hitung"
+_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!",
+           "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#PYTHON!"}
+_EPOCH = datetime(1899, 12, 30)
+_MAX_ALERT = 12  # problems listed in one alert; the rest are counted
+
+
+@dataclass
+class LiveOutcome:
+    ok: bool
+    status: str
+    message: str = ""
+    problems: list[InputProblem] = field(default_factory=list)
+    findings: int = 0
+    written_cells: int = 0
+
+
+# --- reading: the book seen as the reader's package ---------------------------------------------------------
+
+
+def _cell(v: Any) -> Cell:
+    if v is None or v == "":
+        return EMPTY
+    if isinstance(v, bool):
+        return Cell("boolean", "1" if v else "0")
+    if isinstance(v, (int, Decimal)):
+        return Cell("number", format(Decimal(v), "f"))
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            return Cell("error", "#NUM!")
+        return Cell("number", str(int(v)) if v.is_integer() and abs(v) < 1e16 else repr(v))
+    if isinstance(v, datetime):
+        return _cell((v.replace(tzinfo=None) - _EPOCH).total_seconds() / 86400)
+    if isinstance(v, date):
+        return _cell(float((v - _EPOCH.date()).days))
+    text = str(v)
+    if text in _ERRORS:
+        return Cell("error", text)
+    return Cell("text", text)
+
+
+class BookView:
+    """What :class:`~.reader._Reader` asks of a package, answered from an ``xw.Book`` (values read once per
+    sheet, as Excel shows them). Merged areas are not visible through the Book API."""
+
+    def __init__(self, book: Any):
+        self.book = book
+        self.path = PurePath(book.name)
+        self._sheets = list(book.sheets)
+        self._cells: dict[str, SheetCells] = {}
+        self._names: dict[str, DefinedName] | None = None
+        self._scoped: list[DefinedName] = []
+
+    # names
+    def _load_names(self) -> None:
+        self._names = {}
+        for n in self.book.names:
+            try:
+                name = n.name
+            except Exception:  # a name the engine cannot describe is simply not there
+                continue
+            try:  # sheet and address from the range: xlwings' refers_to text does not quote sheet names
+                rng = n.refers_to_range
+                text = f"{quote_sheet(rng.sheet.name)}!{rng.address}"
+            except Exception:  # a constant, a formula, #REF!: the reader reports it from the text
+                try:
+                    text = str(n.refers_to or "")
+                except Exception:
+                    continue
+                text = text[1:] if text.startswith("=") else text
+            if "!" in name:
+                sheet, local = name.split("!", 1)
+                self._scoped.append(DefinedName(local, text, sheet.strip("'"), False))
+            else:
+                self._names[name.casefold()] = DefinedName(name, text, None, False)
+
+    def workbook_names(self) -> dict[str, DefinedName]:
+        if self._names is None:
+            self._load_names()
+        return self._names
+
+    def sheet_scoped_names(self) -> list[DefinedName]:
+        self.workbook_names()
+        return self._scoped
+
+    def names_text(self) -> dict[str, str]:
+        """Name → where it points (``Input!C5``), as :func:`~.reader.workbook_names_from` gives for a file."""
+        out = {}
+        for dn in self.workbook_names().values():
+            try:
+                out[dn.name] = dn.ref().location
+            except RefProblem:
+                out[dn.name] = dn.text
+        return out
+
+    # sheets
+    def sheet(self, name: str) -> Sheet | None:
+        for i, s in enumerate(self._sheets):
+            if s.name.casefold() == name.casefold():
+                return Sheet(s.name, i, i + 1, "", "live", "visible", True)
+        return None
+
+    def sheets(self) -> list[Sheet]:
+        return [Sheet(s.name, i, i + 1, "", "live", "visible", True) for i, s in enumerate(self._sheets)]
+
+    def _xw_sheet(self, name: str) -> Any:
+        return next(s for s in self._sheets if s.name.casefold() == name.casefold())
+
+    def cells(self, sheet_name: str) -> SheetCells:
+        key = sheet_name.casefold()
+        if key not in self._cells:
+            ws = self._xw_sheet(sheet_name)
+            used = ws.used_range
+            values = used.options(ndim=2, err_to_str=True).value or []
+            r0, c0 = used.row, used.column
+            cells = {}
+            for i, row in enumerate(values):
+                for j, v in enumerate(row):
+                    c = _cell(v)
+                    if c is not EMPTY:
+                        cells[(r0 + i, c0 + j)] = c
+            self._cells[key] = SheetCells(cells, ())
+        return self._cells[key]
+
+    def tables(self) -> dict[str, Table]:
+        out: dict[str, Table] = {}
+        for s in self._sheets:
+            try:
+                tables = list(s.tables)
+            except Exception:
+                continue
+            for t in tables:
+                try:
+                    ref = parse_ref(f"'{s.name}'!{t.range.address}")
+                    header = bool(t.show_headers)
+                    totals = 1 if t.show_totals else 0
+                    cols = t.header_row_range.value if header else []
+                    cols = tuple(str(c) for c in (cols if isinstance(cols, list) else [cols]))
+                    out[t.name.casefold()] = Table(t.name, t.name, ref, 1 if header else 0, totals, cols)
+                except Exception:
+                    continue
+        return out
+
+    # status cells
+    def status_cells(self) -> list[tuple[str, int, int, str]]:
+        """(sheet, row, column, text) of every status cell (rows 1–3, text starting with STATUS_PREFIX)."""
+        out = []
+        for s in self._sheets:
+            for (r, c), cell in self.cells(s.name).cells.items():
+                if r <= 3 and cell.kind == "text" and cell.text.startswith(STATUS_PREFIX):
+                    out.append((s.name, r, c, cell.text))
+        return sorted(out)
+
+
+def read_inputs_live(view: BookView, specs: list) -> Any:
+    """The rule set's inputs from an open book: :mod:`.reader`'s code, reading ``view`` instead of a file."""
+    reader = _Reader(view)
+    for spec in specs:
+        if spec.is_table:
+            reader.table(spec)
+        else:
+            reader.single(spec)
+    reader.inputs.origin = view.book.name
+    return reader.inputs
+
+
+# --- writing ------------------------------------------------------------------------------------------------
+
+
+def _xl(w: CellWrite | None) -> Any:
+    """A CellWrite as the value xlwings writes: numbers as float/int, formulas as ``=…`` text, None empty."""
+    if w is None:
+        return None
+    if w.formula is not None:
+        return w.formula if w.formula.startswith("=") else "=" + w.formula
+    v = w.value
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() and abs(v) < 10 ** 15 else float(v)
+    return v
+
+
+def apply_to_book(book: Any, plan: WritePlan, view: BookView | None = None) -> int:
+    """APPLY step for an open book: output cells by defined name, owned sheets recreated (values and live
+    formulas; a new sheet goes last). Returns the number of output cells written."""
+    view = view or BookView(book)
+    names = view.workbook_names()
+    written = 0
+    for name, w in plan.cells.items():
+        dn = names.get(name.casefold())
+        if dn is None:
+            continue
+        ref = parse_ref(dn.text)
+        book.sheets[view.sheet(ref.sheet).name].range(cell_name(ref.row1, ref.col1)).value = _xl(w)
+        written += 1
+    for name, sheet_plan in plan.sheets.items():
+        rows = [list(r) for r in sheet_plan.rows]
+        width = max((len(r) for r in rows), default=0)
+        matrix = [[_xl(w) for w in r] + [None] * (width - len(r)) for r in rows]
+        existing = view.sheet(name)
+        if existing is not None:
+            ws = book.sheets[existing.name]
+            ws.clear_contents()
+        else:
+            ws = book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
+        if matrix and width:
+            ws.range("A1").value = matrix
+            header = rows[0]
+            if header and all(w is not None and w.style == "header" for w in header):
+                ws.range((1, 1), (1, width)).font.bold = True
+    return written
+
+
+def _status(view: BookView, book: Any, text: str) -> None:
+    for sheet, r, c, _ in view.status_cells():
+        book.sheets[sheet].range(cell_name(r, c)).value = text
+
+
+def _problems_text(problems: list[InputProblem]) -> str:
+    lines = [f"• {p.message}" for p in problems[:_MAX_ALERT]]
+    if len(problems) > _MAX_ALERT:
+        lines.append(f"… dan {len(problems) - _MAX_ALERT} masalah lain.")
+    return "\n".join(lines)
+
+
+# --- the entry points ---------------------------------------------------------------------------------------
+
+
+def hitung(book: Any, *, aturan: str | None = None, now: datetime | None = None) -> LiveOutcome:
+    """Recalculate an open workbook (any ``xw.Book``). Never raises for the operator's mistakes: they become an
+    alert and the status line. ``aturan``: the rule set (default: the one recorded in the status cell)."""
+    when = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    stamp = when.strftime("%Y-%m-%d %H:%M UTC")
+    view: BookView | None = None
+    try:
+        view = BookView(book)
+        statuses = view.status_cells()
+        ref = aturan or next((r for r in (rules_from_status(t) for *_, t in statuses) if r), None)
+        if not ref:
+            return _fail(book, view, None, stamp, "buku kerja ini tidak mencatat set aturannya (sel \"Status "
+                         "Hitung\" tidak ada atau tidak menyebut aturan). Buat ulang dengan `kinerja templat … "
+                         "--keluaran BUKU.xlsm` atau `kinerja pasang-tombol`.")
+        checked = load_rules(ref)
+        inputs = read_inputs_live(view, input_specs(checked))
+        if inputs.problems:
+            n = len(inputs.problems)
+            msg = (f"Hitung dibatalkan: {n} sel isian bermasalah; tidak ada hasil yang ditulis.\n\n"
+                   + _problems_text(inputs.problems))
+            out = _fail(book, view, ref, stamp, msg, f"{n} masalah isian, hasil tidak ditulis")
+            out.problems = list(inputs.problems)
+            return out
+        rc = plan_recalc(checked, inputs, view.names_text(), {layout.META_RULES: ref}, aturan=ref, now=when)
+        written = apply_to_book(book, rc.plan, view)
+        text = status_text(f"selesai {stamp}", ref, f"versi: {checked.rules.version}",
+                           f"{len(rc.findings)} temuan", f"{written} sel keluaran")
+        _status(view, book, text)
+        return LiveOutcome(True, text, rc.note, [], len(rc.findings), written)
+    except KinerjaError as err:
+        return _fail(book, view, aturan, stamp, err.format("id"))
+    except Exception as exc:  # a bug in kinerja: say so plainly, never a traceback window
+        return _fail(book, view, aturan, stamp, f"galat internal kinerja ({type(exc).__name__}: {exc}). "
+                     "Laporkan ke pengembang beserta buku kerja ini.")
+
+
+def _fail(book: Any, view: BookView | None, ref: str | None, stamp: str, message: str,
+          short: str | None = None) -> LiveOutcome:
+    text = status_text(f"GAGAL {stamp}", ref, short or message.splitlines()[0][:200])
+    try:
+        if view is not None:
+            _status(view, book, text)
+        book.app.alert(message, title=TITLE, mode="critical")
+    except Exception:  # the alert itself failed (no UI): the outcome still carries the message
+        pass
+    return LiveOutcome(False, text, message)
+
+
+def hitung_caller() -> LiveOutcome:
+    """The Hitung button: ``RunPython "import kinerja.workbooks.live as l;l.hitung_caller()"``.
+
+    Windows/Excel only: the calling book comes from ``xw.Book.caller()``; sheets protected without a password
+    (the template's Ringkasan) are unprotected for the run and protected again afterwards, through the COM
+    ``api`` (the one place beyond the Book API, because a protected sheet refuses writes)."""
+    import xlwings as xw
+
+    book = xw.Book.caller()
+    relock = []
+    for ws in book.sheets:
+        try:
+            if ws.api.ProtectContents:
+                ws.api.Unprotect()
+                relock.append(ws)
+        except Exception:  # protected with a password: writes there will fail and be reported
+            continue
+    try:
+        return hitung(book)
+    finally:
+        for ws in relock:
+            try:
+                ws.api.Protect(DrawingObjects=False, Contents=True, Scenarios=False, AllowFormattingCells=True,
+                               AllowFormattingColumns=True, AllowFormattingRows=True)
+            except Exception:
+                pass
+
+
+__all__ = ["BookView", "LiveOutcome", "apply_to_book", "hitung", "hitung_caller", "read_inputs_live"]
