@@ -101,6 +101,31 @@ HINTS: dict[str, tuple[str, str]] = {
 }
 
 
+# Evaluation messages: input errors carried as values (``Galat``, G0xx) and observations made while computing
+# (G1xx). Indonesian and English; the evaluator fills the fields, nothing else writes these texts.
+RUNTIME: dict[str, tuple[str, str]] = {
+    "G001": ("masukan wajib {name} kosong", "required input {name} is empty"),
+    "G002": ("masukan {name} bukan angka: {value}", "input {name} is not a number: {value}"),
+    "G003": ("{table} baris {row}: kolom {column} kosong", "{table} row {row}: column {column} is empty"),
+    "G004": ("target bernilai 0", "the target is 0"),
+    "G005": ("{table} baris {row}: kolom {column} bukan angka: {value}",
+             "{table} row {row}: column {column} is not a number: {value}"),
+    "G006": ("ketergantungan melingkar pada {name}", "circular dependency on {name}"),
+    "G007": ("{formula}: penyebut 0 tetapi pembilang {num}", "{formula}: denominator 0 but numerator {num}"),
+    "G101": ("{name}: nilai {value} melebihi skala 0–{scale}", "{name}: value {value} exceeds the 0–{scale} scale"),
+    "G102": ("{node}: pembilang {num} melebihi penyebut {den} ({formula} = {value}%)",
+             "{node}: numerator {num} exceeds denominator {den}"),
+}
+
+
+def runtime(code: str, inputs: tuple[str, ...] = (), location: str = "", **fields: Any):
+    """An input error value (``Galat``) with its catalogue message in both languages."""
+    from .values import Galat
+
+    text_id, text_en = RUNTIME[code]
+    return Galat(text_id.format(**fields), tuple(inputs), location, code, text_en.format(**fields))
+
+
 _override: list[str] = []  # set by the CLI's --bahasa option for one invocation
 
 

@@ -71,12 +71,15 @@ class Galat:
     message: str
     inputs: tuple[str, ...] = ()
     location: str = ""
+    code: str = ""  # catalogue code (errors.RUNTIME) or the adapter's problem code
+    message_en: str = ""
 
     def merge(self, other: "Galat") -> "Galat":
         names = tuple(dict.fromkeys(self.inputs + other.inputs))
         if other.message in self.message:
-            return Galat(self.message, names, self.location)
-        return Galat(f"{self.message}; {other.message}", names, self.location or other.location)
+            return Galat(self.message, names, self.location, self.code, self.message_en)
+        en = "; ".join(x for x in (self.message_en or self.message, other.message_en or other.message) if x)
+        return Galat(f"{self.message}; {other.message}", names, self.location or other.location, self.code, en)
 
 
 Scalar = Union[Decimal, str, bool, _NoData, Galat]
