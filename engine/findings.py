@@ -150,8 +150,47 @@ class _Finder:
             entries = _entries((fields or {}).get("capaian"))
             self.compare(ident, obj, "capaian", obj.value if obj else None, [obj.raw] if obj else [], entries, None)
             self.sasaran_mean(ident, obj, entries)
+        self.parameters()
         self.sections()
         return self.sorted()
+
+    # ---- a parameter (e.g. a weight) stated in the report's text or headings ----
+    def parameters(self) -> None:
+        """``dilaporkan: parameter: NAME: [{nilai: "60%", sumber: …}]``: a weight or constant the report states
+        must be the one the rules apply. A printed "60%" is the fraction 0,60, as a `%` literal is in the rules."""
+        from .model import Num
+
+        params = self.r.rules.rules.params
+        for ident, entries in (self.rep.get("parameter") or {}).items():
+            p = params.get(ident)
+            value = p.expr.value if p is not None and isinstance(p.expr, Num) else None
+            percent = p is not None and isinstance(p.expr, Num) and p.expr.percent
+            rule = f"{p.span.file}:{p.span.line}" if p is not None else ""
+
+            def show(v: Decimal, percent: bool = percent) -> str:
+                return f"{_fmt(CTX.multiply(v, HUNDRED).normalize())}%" if percent else _fmt(v)
+
+            for e in _entries(entries):
+                raw = e.get("nilai")
+                text = raw.strip() if isinstance(raw, str) else None
+                printed = (CTX.divide(to_decimal(text[:-1].strip()), HUNDRED) if text and text.endswith("%")
+                           else printed_decimal(raw))
+                src = str(e.get("sumber", ""))
+                if value is None or printed is None:
+                    self.out.append(Temuan("T103", "info", ident, f"{ident}: angka dilaporkan untuk parameter yang "
+                                           f"tidak ada (atau bukan angka tetap) dalam aturan", "parameter", None,
+                                           printed, src, rule,
+                                           pesan_en=f"{ident}: a figure is reported for a parameter the rules do "
+                                           f"not have as a constant"))
+                    continue
+                if printed == value:
+                    continue
+                self.out.append(Temuan(
+                    "T104", "sedang", ident, f"parameter {ident}: dicetak {show(printed)} di {src}, aturan memakai "
+                    f"{show(value)} ({rule}); samakan teks laporan dengan yang diterapkan, atau ubah parameternya",
+                    "parameter", value, printed, src, rule,
+                    pesan_en=f"parameter {ident}: printed {show(printed)} at {src}, the rules apply {show(value)} "
+                    f"({rule}); make the report's text and the applied value the same, or change the parameter"))
 
     # ---- observations made while computing ----
     def observations(self) -> None:

@@ -469,3 +469,19 @@ def test_printed_target_is_compared(contoh_json):
     hits = [t for t in contoh_json["temuan"] if t["objek"] == "ki_aduan" and t.get("bidang") == "target"]
     assert [(t["kode"], str(t["dilaporkan"]), str(t["dihitung"])) for t in hits] == [("T101", "100", "30")], hits
     assert "2157" in hits[0]["sumber"] and "menetapkan 30" in hits[0]["pesan"]
+
+
+def test_stated_weight_is_compared(contoh_json, tmp_path):
+    """Tabel 116: the column headings and the Ikhtisar (baris 145) state SMART 50%, the text at baris 3364 states 60%:
+    one T104 naming 60% against the 50% the rules apply; a planted change of another stated weight is one more."""
+    hits = [t for t in contoh_json["temuan"] if t["kode"] == "T104"]
+    assert [(t["objek"], str(t["dilaporkan"]), str(t["dihitung"])) for t in hits] == [
+        ("bobot_nilai_smart", "0.6", "0.5")], hits
+    assert "3364" in hits[0]["sumber"] and "60%" in hits[0]["pesan"] and "50%" in hits[0]["pesan"]
+    base = _contoh_with(tmp_path, lambda rep: None)
+
+    def plant(rep):
+        rep["parameter"]["bobot_capaian_ro"][0]["nilai"] = "70%"
+
+    new = [f for f in _contoh_with(tmp_path, plant) if f not in base]
+    assert new == [("T104", "bobot_capaian_ro", "parameter", "0.7")], new
