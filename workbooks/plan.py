@@ -60,11 +60,14 @@ class WritePlan:
     ``cells``: defined name (workbook level, case-insensitive as in Excel) → value; only names the workbook has.
     ``sheets``: owned sheet name → its complete content (recreated on every run, in this order).
     ``meta``: the workbook's ``kinerja.meta.*`` after the run (replaces what was stored).
+    ``inputs``: names of the rule set's inputs; an adapter refuses a plan whose output cells (or owned sheets)
+    hold one of them.
     """
 
     cells: Mapping[str, CellWrite]
     sheets: Mapping[str, SheetPlan]
     meta: Mapping[str, str]
+    inputs: tuple[str, ...] = ()  # the rule set's input names: no output may be written over one
 
     @property
     def cell_count(self) -> int:

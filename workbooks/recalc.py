@@ -141,13 +141,14 @@ def plan_recalc(checked: CheckedRules, inputs: Inputs, names: dict[str, str], me
     if meta.get(layout.META_VERSION) and meta.get(layout.META_VERSION) != rs.version:
         note = (f"Catatan: aturan berubah sejak buku kerja ini dibuat (versi {meta.get(layout.META_VERSION)} → "
                 f"{rs.version}).")
-    return Recalc(result, findings, list(inputs.problems), WritePlan(cells, sheets, new_meta), note)
+    protect = tuple(s.name for s in input_specs(checked))
+    return Recalc(result, findings, list(inputs.problems), WritePlan(cells, sheets, new_meta, protect), note)
 
 
 def apply_to_file(src: str | Path, plan: WritePlan, dest: str | Path | None = None) -> Path:
     """APPLY step for a file: write ``plan`` into ``src`` (or into the copy ``dest``); returns the written path."""
     return write_back(src, out_path=dest, cells=dict(plan.cells), owned_sheets=dict(plan.sheets),
-                      meta=dict(plan.meta))
+                      meta=dict(plan.meta), protect=plan.inputs)
 
 
 def recalculate_workbook(path: str | Path, *, aturan: str | None = None, keluaran: str | Path | None = None,

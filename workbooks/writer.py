@@ -26,7 +26,7 @@ from pathlib import Path
 
 from . import xmltext as X
 from .atomic import check_writable
-from .errors import BAD_TARGET, NOT_OWNED, SHEET_NOT_FOUND, WRONG_EXTENSION, WorkbookError
+from .errors import BAD_TARGET, NOT_OWNED, OUTPUT_OVERLAPS_INPUT, SHEET_NOT_FOUND, WRONG_EXTENSION, WorkbookError
 from .ooxml import NS, NS_R, Package, StyleRecipe, cell_xml, number_text
 from .plan import SheetLayout, SheetPlan
 from .refs import Ref, RefProblem, cell_name, parse_ref
@@ -80,13 +80,16 @@ def write_back(
     owned_names: dict[str, str] | None = None,
     meta: dict[str, str] | None = None,
     adopt: Iterable[str] = (),
+    protect: Iterable[str] = (),
 ) -> Path:
     """Write into ``path`` (in place) or into a copy at ``out_path``; returns the written path.
 
     ``cells``: key = a workbook-level defined name or ``Sheet!A1``. ``owned_sheets``: sheet name → rows of
     cells (or a :class:`~kinerja.workbooks.plan.SheetPlan`: rows with their page layout), created at the end of
     the workbook or recreated in place. ``owned_names``: name → ``Sheet!$A$1``.
-    ``meta``: replaces all previously stored meta (None keeps it). All-or-nothing: on any error nothing at the
+    ``meta``: replaces all previously stored meta (None keeps it). ``protect``: defined names (or Excel table
+    names) of inputs — an output cell inside one, or an owned sheet holding one, is refused (``B152``), since
+    writing there would replace the operator's input with a result. All-or-nothing: on any error nothing at the
     destination changed. Identical arguments on an identical file give identical bytes.
     """
     src = Path(path)
@@ -117,7 +120,9 @@ def write_back(
     used |= {c.style for sp in plans.values() for row in sp.rows for c in row if c is not None and c.style}
     style_ids = pkg.ensure_styles({k: STYLES[k] for k in STYLES if k in used})
 
-    targets = _resolve_cells(pkg, cells, names_text, plans)
+    keys: dict[tuple[str, int, int], str] = {}
+    targets = _resolve_cells(pkg, cells, names_text, plans, keys)
+    _refuse_overwriting_inputs(pkg, protect, targets, keys, plans)
     for name, sp in plans.items():
         pkg.put_sheet(name, owned_sheet_xml(list(sp.rows), style_ids, f"{src}: {name}", sp.layout))
     for sheet, writes in targets.items():
@@ -258,7 +263,7 @@ def _display_width(w: CellWrite) -> float:
 
 
 def _resolve_cells(pkg: Package, cells: dict[str, CellWrite], names_text: dict[str, str],
-                   owned_sheets: dict) -> dict[str, dict[tuple[int, int], CellWrite]]:
+                   owned_sheets: dict, keys: dict | None = None) -> dict[str, dict[tuple[int, int], CellWrite]]:
     owned = {s.casefold() for s in owned_sheets}
     new_names = {n.casefold(): t for n, t in names_text.items()}
     wb_names = pkg.workbook_names()
@@ -292,7 +297,58 @@ def _resolve_cells(pkg: Package, cells: dict[str, CellWrite], names_text: dict[s
                                     f"{key} points to the range {ref.location}, not one cell.",
                                     "Arahkan nama ke satu sel (atau ke satu sel gabungan).")
         out.setdefault(sheet.name, {})[(ref.row1, ref.col1)] = w
+        if keys is not None:
+            keys[(sheet.name, ref.row1, ref.col1)] = key
     return out
+
+
+def _refuse_overwriting_inputs(pkg: Package, protect: Iterable[str], targets: dict, keys: dict,
+                               owned_sheets: dict) -> None:
+    """B152 when an output cell lies inside an input's cell or range, or a sheet kinerja recreates holds an
+    input: the result would replace the operator's number, and the next run would compute from the result."""
+    names = pkg.workbook_names()
+    tables = None
+    owned = {s.casefold() for s in owned_sheets}
+    for name in protect:
+        d = names.get(name.casefold())
+        ref = None
+        if d is not None:
+            try:
+                ref = d.ref()
+            except RefProblem:
+                ref = None
+        else:
+            tables = pkg.tables() if tables is None else tables
+            t = tables.get(name.casefold())
+            ref = t.ref if t is not None else None
+        if ref is None:
+            continue
+        if ref.sheet.casefold() in owned:
+            raise WorkbookError(
+                OUTPUT_OVERLAPS_INPUT, f"{pkg.path}: {name}",
+                f"masukan {name} berada di sheet {ref.sheet}, yang dibuat ulang oleh kinerja setiap kali Hitung; "
+                "masukan itu akan hilang. kinerja tidak menulis apa pun.",
+                f"the input {name} is on the sheet {ref.sheet}, which kinerja recreates on every run; the input "
+                "would be lost. kinerja wrote nothing.",
+                f"Pindahkan sel masukan {name} ke sheet isian lain (Name Manager), lalu jalankan lagi.",
+            )
+        for (r, c) in targets.get(_sheet_name(pkg, ref.sheet), {}):
+            if ref.contains(r, c):
+                out = keys.get((_sheet_name(pkg, ref.sheet), r, c), "")
+                here = Ref(ref.sheet, r, c, r, c).location
+                raise WorkbookError(
+                    OUTPUT_OVERLAPS_INPUT, f"{pkg.path}: {here}",
+                    f"keluaran {out} menunjuk sel {here}, yang juga masukan {name} ({ref.location}); menulis hasil "
+                    "di sana menimpa angka operator. kinerja tidak menulis apa pun.",
+                    f"the output {out} points to {here}, which is also the input {name} ({ref.location}); writing "
+                    "the result there would replace the operator's number. kinerja wrote nothing.",
+                    f"Di Name Manager, arahkan {out} ke sel kosong yang bukan masukan, lalu jalankan lagi.",
+                )
+
+
+def _sheet_name(pkg: Package, name: str) -> str:
+    sheet = pkg.sheet(name)
+    return sheet.name if sheet is not None else name
 
 
 def _parse(text: str, where: str, name: str | None = None) -> Ref:

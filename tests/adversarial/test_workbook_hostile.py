@@ -345,3 +345,32 @@ def test_limits_hold_for_a_normal_run(tmp_path, rules):
     proc = run_kinerja("hitung", str(book), "--aturan", str(rules), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert cell(book, "E5") == 100 and os.path.getsize(book) > 0
+
+
+def test_output_name_over_an_input_cell_is_refused(tmp_path, rules):
+    """``realisasi_r`` pointing at the input cell of ``a`` (55): the result (100) would replace the operator's
+    number and the next run would compute from it. Refused before anything is written."""
+    book = build_book(tmp_path / "timpa.xlsx")
+    wbxml = members(book)["xl/workbook.xml"].decode()
+    rezip(book, book, replace={"xl/workbook.xml": wbxml.replace(
+        '<definedName name="realisasi_r">Input!$E$5', '<definedName name="realisasi_r">Input!$C$5').encode()})
+    before = book.read_bytes()
+    proc = run_kinerja("hitung", str(book), "--aturan", str(rules), cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "B152" in proc.stderr and "realisasi_r" in proc.stderr and "masukan a" in proc.stderr, proc.stderr
+    assert "Input!C5" in proc.stderr
+    assert book.read_bytes() == before
+
+
+def test_input_on_a_sheet_kinerja_recreates_is_refused(tmp_path, rules):
+    """After a first run the operator points input ``b`` into the Audit sheet: recreating Audit would lose it."""
+    book = build_book(tmp_path / "audit.xlsx")
+    assert run_kinerja("hitung", str(book), "--aturan", str(rules), cwd=tmp_path).returncode == 0
+    wbxml = members(book)["xl/workbook.xml"].decode()
+    moved = wbxml.replace('<definedName name="b">Input!$C$6', '<definedName name="b">Audit!$Z$1')
+    rezip(book, book, replace={"xl/workbook.xml": moved.encode()})
+    before = book.read_bytes()
+    proc = run_kinerja("hitung", str(book), "--aturan", str(rules), cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "B152" in proc.stderr and "masukan b" in proc.stderr and "Audit" in proc.stderr, proc.stderr
+    assert book.read_bytes() == before
