@@ -301,6 +301,41 @@ def pasang_tombol_cmd(buku, keluaran, sheets, timpa):
     return Exit.OK
 
 
+@main.command("server")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Alamat yang didengar (bawaan hanya komputer ini; 0.0.0.0 untuk jaringan kantor).")
+@click.option("--port", default=8765, show_default=True, type=int)
+@click.option("--aturan", "--rules", "aturan", multiple=True, metavar="ATURAN",
+              help=f"Set aturan yang boleh dipakai (boleh berulang; bawaan {DEFAULT_RULES}).")
+@click.option("--token-file", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="Berkas berisi token (bawaan: variabel lingkungan KINERJA_SERVER_TOKEN).")
+@click.option("--batas-mb", "batas_mb", default=20.0, show_default=True, type=float,
+              help="Ukuran permintaan terbesar (MB); lebih besar dijawab 413.")
+@lang_option
+@guarded
+def server_cmd(host, port, aturan, token_file, batas_mb):
+    """Layani tombol Hitung lewat jaringan (xlwings RunRemotePython / add-in Office.js): POST /hitung."""
+    import uvicorn
+
+    from .engine.errors import InputError
+    from .server import TOKEN_ENV, create_app, load_rule_sets, load_token
+    from .workbooks.live import open_payload
+
+    token = load_token(token_file, os.environ)
+    if not token or len(token) < 16:
+        raise InputError(f"token server belum diatur atau kurang dari 16 karakter: setel {TOKEN_ENV} atau beri "
+                         "--token-file.", message_en=f"no server token (or shorter than 16 characters): set "
+                         f"{TOKEN_ENV} or give --token-file.", code="S102",
+                         hint="mis. python -c \"import secrets; print(secrets.token_urlsafe(32))\"")
+    open_payload({"version": "0", "book": {"name": "cek.xlsx", "active_sheet_index": 0},
+                  "sheets": [{"name": "Sheet1", "values": [[None]]}], "names": []})  # license key present?
+    rules = load_rule_sets(list(aturan) or [DEFAULT_RULES])
+    app = create_app(token, rules, max_bytes=int(batas_mb * 1024 * 1024))
+    click.echo(f"kinerja server di http://{host}:{port}/hitung (aturan: {', '.join(rules)})", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="info")
+    return Exit.OK
+
+
 def _bundled_data() -> tuple[str, ...]:
     """The bundled LKjIP 2024 data: the user's data file as given, plus the further printed figures of the report
     (angka-tercetak.yaml) that the findings compare with."""

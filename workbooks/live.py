@@ -25,6 +25,7 @@ cell styles and page layout of the owned sheets (values and formulas are written
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -32,6 +33,7 @@ from pathlib import PurePath
 from typing import Any
 
 from ..engine import KinerjaError, input_specs, load_rules
+from ..engine.checker import CheckedRules
 from ..engine.interface import InputProblem
 from . import layout
 from .ooxml import EMPTY, Cell, DefinedName, Sheet, SheetCells, Table
@@ -269,9 +271,12 @@ def _problems_text(problems: list[InputProblem]) -> str:
 # --- the entry points ---------------------------------------------------------------------------------------
 
 
-def hitung(book: Any, *, aturan: str | None = None, now: datetime | None = None) -> LiveOutcome:
+def hitung(book: Any, *, aturan: str | None = None, now: datetime | None = None,
+           allowed: Mapping[str, CheckedRules] | None = None) -> LiveOutcome:
     """Recalculate an open workbook (any ``xw.Book``). Never raises for the operator's mistakes: they become an
-    alert and the status line. ``aturan``: the rule set (default: the one recorded in the status cell)."""
+    alert and the status line. ``aturan``: the rule set (default: the one recorded in the status cell);
+    ``allowed``: rule sets already loaded, the only ones that may be used (the server's read-only cache; a
+    workbook cannot make the server load a path)."""
     when = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     stamp = when.strftime("%Y-%m-%d %H:%M UTC")
     view: BookView | None = None
@@ -283,7 +288,10 @@ def hitung(book: Any, *, aturan: str | None = None, now: datetime | None = None)
             return _fail(book, view, None, stamp, "buku kerja ini tidak mencatat set aturannya (sel \"Status "
                          "Hitung\" tidak ada atau tidak menyebut aturan). Buat ulang dengan `kinerja templat … "
                          "--keluaran BUKU.xlsm` atau `kinerja pasang-tombol`.")
-        checked = load_rules(ref)
+        if allowed is not None and ref not in allowed:
+            return _fail(book, view, ref, stamp, f"set aturan {ref} tidak tersedia di server ini (tersedia: "
+                         f"{', '.join(sorted(allowed)) or '-'}). Hubungi admin TI.")
+        checked = allowed[ref] if allowed is not None else load_rules(ref)
         inputs = read_inputs_live(view, input_specs(checked))
         if inputs.problems:
             n = len(inputs.problems)
@@ -317,6 +325,28 @@ def _fail(book: Any, view: BookView | None, ref: str | None, stamp: str, message
     return LiveOutcome(False, text, message)
 
 
+class RemoteLicenseError(KinerjaError):
+    """xlwings' remote engine needs XLWINGS_LICENSE_KEY (``noncommercial`` for government use)."""
+
+
+def open_payload(payload: dict) -> Any:
+    """An ``xw.Book`` over the JSON payload Excel sends (``RunRemotePython`` / Office.js add-in), on a private
+    remote-engine App: nothing is shared with other books (xlwings' own ``xw.Book(json=…)`` registers every book
+    in a process-wide list and sends alerts to the last one opened). Needs ``XLWINGS_LICENSE_KEY``."""
+    import xlwings as xw
+
+    try:
+        from xlwings.pro import _xlremote
+    except Exception as exc:  # LicenseError, or the PRO part missing
+        raise RemoteLicenseError(
+            "mesin remote xlwings membutuhkan kunci lisensi: setel XLWINGS_LICENSE_KEY (nilai `noncommercial` "
+            "untuk instansi pemerintah, lisensi PolyForm Noncommercial; selain itu lisensi komersial xlwings).",
+            message_en="xlwings' remote engine needs a license key: set XLWINGS_LICENSE_KEY (`noncommercial` "
+            "under the PolyForm Noncommercial license, else a commercial xlwings key).", code="S101") from exc
+    app = _xlremote.App(apps=None, add_book=False)
+    return xw.Book(impl=app.books.open(json=payload))
+
+
 def hitung_caller() -> LiveOutcome:
     """The Hitung button: ``RunPython "import kinerja.workbooks.live as l;l.hitung_caller()"``.
 
@@ -345,4 +375,5 @@ def hitung_caller() -> LiveOutcome:
                 pass
 
 
-__all__ = ["BookView", "LiveOutcome", "apply_to_book", "hitung", "hitung_caller", "read_inputs_live"]
+__all__ = ["BookView", "LiveOutcome", "RemoteLicenseError", "apply_to_book", "hitung", "hitung_caller", "open_payload",
+           "read_inputs_live"]

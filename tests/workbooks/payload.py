@@ -1,0 +1,76 @@
+"""The JSON payload Excel sends to xlwings' remote interpreter, built from a real workbook, and a grid that
+applies xlwings' answer (its actions) as Excel would. Shared by test_live.py and test_server.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+
+
+def payload_of(path: Path, edit: dict[tuple[str, str], object] | None = None) -> dict:
+    """The remote-interpreter payload Excel would send for the workbook at ``path`` (values as displayed)."""
+    import xlwings as xw
+
+    wb = openpyxl.load_workbook(path, data_only=True)
+    edit = edit or {}
+    sheets = []
+    for ws in wb.worksheets:
+        grid = [[c.value for c in row] for row in ws.iter_rows(min_row=1, min_col=1,
+                                                                max_row=ws.max_row, max_col=ws.max_column)]
+        for (sheet, coord), value in edit.items():
+            if sheet == ws.title:
+                cell = ws[coord]
+                grid[cell.row - 1][cell.column - 1] = value
+        grid = [[v.isoformat() if isinstance(v, (dt.datetime, dt.date)) else v for v in row] for row in grid]
+        sheets.append({"name": ws.title, "values": grid or [[None]], "pictures": [], "tables": []})
+    index = {ws.title: i for i, ws in enumerate(wb.worksheets)}
+    names = []
+    for name, dn in wb.defined_names.items():
+        for sheet, ref in dn.destinations:
+            names.append({"name": name, "sheet_index": index[sheet], "address": ref.replace("$", ""),
+                          "scope_sheet_name": None, "scope_sheet_index": None, "book_scope": True})
+    return {"client": "Microsoft Office Scripts", "version": xw.__version__,
+            "book": {"name": path.name, "active_sheet_index": 0, "selection": "A1"},
+            "names": names, "sheets": sheets}
+
+
+class Grid:
+    """Applies xlwings' JSON actions to plain values, as Excel (or the Office.js add-in) does."""
+
+    def __init__(self, payload: dict):
+        self.sheets = []
+        for s in payload["sheets"]:
+            cells = {(r + 1, c + 1): v for r, row in enumerate(s["values"]) for c, v in enumerate(row)
+                     if v not in (None, "")}
+            self.sheets.append([s["name"], cells])
+        self.alerts: list[str] = []
+        self.writes: list[tuple[str, int, int]] = []
+
+    def sheet(self, name: str) -> dict:
+        return next(cells for n, cells in self.sheets if n == name)
+
+    def apply(self, actions: list[dict]) -> None:
+        for a in actions:
+            f = a["func"]
+            if f == "setValues":
+                name, cells = self.sheets[a["sheet_position"]]
+                for i, row in enumerate(a["values"]):
+                    for j, v in enumerate(row):
+                        rc = (a["start_row"] + i + 1, a["start_column"] + j + 1)
+                        self.writes.append((name, *rc))
+                        if v in (None, ""):
+                            cells.pop(rc, None)
+                        else:
+                            cells[rc] = v
+            elif f == "sheetClearContents":
+                self.sheets[a["sheet_position"]][1].clear()
+            elif f == "addSheet":
+                self.sheets.insert(a["args"][0], [a["args"][1], {}])
+            elif f == "alert":
+                self.alerts.append(a["args"][0])
+            elif f == "setFontProperty":
+                continue
+            else:
+                raise AssertionError(f"unexpected action {f}")
