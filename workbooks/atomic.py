@@ -23,7 +23,8 @@ import signal
 import stat
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -126,6 +127,17 @@ class Terminated(SystemExit):
 
 def _raise_terminated(signum, frame) -> None:
     raise Terminated()
+
+
+@contextmanager
+def terminated_as_exit() -> Iterator[None]:
+    """Within the block SIGTERM raises :class:`Terminated`, so ``finally``/``with`` clean-ups (temporary files
+    and folders) run before the process exits."""
+    previous = _catch_sigterm()
+    try:
+        yield
+    finally:
+        _restore_sigterm(previous)
 
 
 def _catch_sigterm():

@@ -29,7 +29,7 @@ from .. import __version__
 from ..engine import CheckedRules, Inputs, InputSpec, input_specs
 from . import layout
 from . import template_style as S
-from .atomic import atomic_write
+from .atomic import atomic_write, terminated_as_exit
 from .errors import BAD_TARGET, EXISTS, WRONG_EXTENSION, WorkbookError
 from .refs import Ref, col_letters
 from .template_ringkasan import write_ringkasan
@@ -110,7 +110,8 @@ def build_template_summary(checked: CheckedRules, dest: str | Path, *, rules_ref
     outputs = write_ringkasan(wb, checked)
     _check_names(dest, input_names + list(outputs))
     wb.active = 0
-    with tempfile.TemporaryDirectory(prefix="kinerja-templat-") as tmp:
+    _texts_stay_text(wb)
+    with terminated_as_exit(), tempfile.TemporaryDirectory(prefix="kinerja-templat-") as tmp:
         work = Path(tmp) / dest.name
         wb.save(work)
         write_back(work, owned_names=outputs, owned_sheets={layout.AUDIT_SHEET: _audit_rows()},
@@ -125,6 +126,17 @@ def build_template_summary(checked: CheckedRules, dest: str | Path, *, rules_ref
     atomic_write(dest, lambda f: f.write(data))
     sheets = [p.title for p in plans] + [layout.SUMMARY_SHEET, layout.AUDIT_SHEET]
     return Summary(dest, sheets, input_names, list(outputs), validations)
+
+
+def _texts_stay_text(wb: Workbook) -> None:
+    """Every cell of a template is text or a number kinerja put there from the rules; none is a formula. openpyxl
+    turns any string starting with ``=`` into a live formula (a rule title ``=HYPERLINK(…)`` would run in the
+    operator's Excel), so such cells are stored back as text."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
 
 
 def _audit_rows() -> list[list[CellWrite | None]]:

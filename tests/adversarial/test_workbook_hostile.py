@@ -374,3 +374,59 @@ def test_input_on_a_sheet_kinerja_recreates_is_refused(tmp_path, rules):
     assert proc.returncode == 2
     assert "B152" in proc.stderr and "masukan b" in proc.stderr and "Audit" in proc.stderr, proc.stderr
     assert book.read_bytes() == before
+
+
+def test_template_writes_rule_strings_as_text_never_formulas(tmp_path):
+    """Titles and labels starting with ``=`` (``=HYPERLINK(…)``) are stored as text in ``kinerja templat``."""
+    folder = tmp_path / "aturan"
+    folder.mkdir()
+    evil = '=HYPERLINK(\\"http://contoh.invalid/\\",\\"klik\\")'
+    (folder / "uji.kin").write_text(
+        RULES.replace('"Aturan uji serangan"', f'"{evil}"').replace('"Terlaksana"', '"=1+1"')
+        .replace('"Persentase"', '"=SUM(A1:A9)"'), encoding="utf-8")
+    out = tmp_path / "templat.xlsx"
+    proc = run_kinerja("templat", "--aturan", str(folder), "--keluaran", str(out), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    parts = members(out)
+    sheets = {n: d.decode() for n, d in parts.items() if n.startswith("xl/worksheets/sheet")}
+    assert not any("<f>" in x or "<f " in x for x in sheets.values())
+    texts = [c.value for ws in openpyxl.load_workbook(out).worksheets for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str) and c.value.startswith("=")]
+    assert any("HYPERLINK" in t for t in texts) and "=1+1 *" in texts and "=SUM(A1:A9)" in texts, texts
+    csv = sheets_as_csv(out, tmp_path / "lo")
+    flat = [v for rows in csv.values() for row in rows for v in row]
+    assert "=1+1 *" in flat and any(v.startswith("=HYPERLINK(") for v in flat) and "klik" not in flat
+
+
+SLOW_TEMPLATE = """
+import time
+import kinerja.workbooks.template as t
+real = t.write_back
+def held(*args, **kwargs):  # inside the template's temporary folder
+    real(*args, **kwargs)
+    print("MENULIS", flush=True)
+    time.sleep(60)
+t.write_back = held
+from kinerja.cli import main
+main()
+"""
+
+
+def test_sigterm_during_templat_removes_its_temporary_folder(tmp_path, rules):
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    out = tmp_path / "templat.xlsx"
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_TEMPLATE, "templat", "--aturan", str(rules), "--keluaran",
+                             str(out)], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_limits, env={**os.environ, "TMPDIR": str(tmp)})
+    try:
+        line = proc.stdout.readline()
+        assert "MENULIS" in line, proc.stderr.read()
+        assert list(tmp.iterdir())  # the temporary folder exists now
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=WALL_SECONDS)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 128 + signal.SIGTERM
+    assert not list(tmp.iterdir()) and not out.exists()
