@@ -75,7 +75,8 @@ def guarded(fn):
     return wrapper
 
 
-ALIASES = {"check": "periksa", "calc": "hitung", "explain": "jelaskan", "demo": "contoh", "template": "templat"}
+ALIASES = {"check": "periksa", "calc": "hitung", "explain": "jelaskan", "demo": "contoh", "template": "templat",
+           "schema": "skema", "consolidate": "rekap"}
 
 
 class AliasGroup(click.Group):
@@ -115,7 +116,7 @@ def main():
     """kinerja — hitung Indikator Kinerja Kegiatan (IKK) dari aturan, dengan jejak dan temuan.
 
     Perintah (alias Inggris): periksa (check), hitung (calc), jelaskan (explain), contoh (demo),
-    templat (template).
+    templat (template), batch, skema (schema).
     """
 
 
@@ -333,6 +334,147 @@ def server_cmd(host, port, aturan, token_file, batas_mb):
     app = create_app(token, rules, max_bytes=int(batas_mb * 1024 * 1024))
     click.echo(f"kinerja server di http://{host}:{port}/hitung (aturan: {', '.join(rules)})", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info")
+    return Exit.OK
+
+
+@main.command("batch")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH…")
+@rules_option
+@click.option("--jobs", "-j", "jobs", type=click.IntRange(min=1), default=None,
+              help="Jumlah proses paralel (bawaan: semua inti CPU).")
+@click.option("--keluaran", "--output", "keluaran", type=click.Path(file_okay=False), default=None, metavar="DIR",
+              help="Tulis buku kerja hasil ke folder ini, bukan menimpa aslinya.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Satu catatan JSON per buku kerja per baris (lihat kinerja skema).")
+@click.option("--ringkasan", "--summary", "ringkasan", type=click.Path(dir_okay=False), default=None,
+              metavar="RINGKASAN.xlsx", help="Tulis buku kerja ringkasan: satu baris per buku kerja, sheet temuan.")
+@click.option("--klaster", "--cluster", "klaster", default=None, metavar="ALAMAT",
+              help="Jalankan di penjadwal Dask distributed ini (mis. tcp://10.0.0.5:8786), bukan di proses lokal.")
+@lang_option
+@guarded
+def batch(paths, aturan, jobs, keluaran, as_json, ringkasan, klaster):
+    """Hitung ulang banyak buku kerja sekaligus: berkas, folder, atau pola (glob) PATH….
+
+    Berkas yang rusak, terkunci, hanya-baca, berkata sandi atau bukan .xlsx dilaporkan dan dilewati.
+    Keluar dengan 0 bila semua berhasil tanpa temuan, 1 bila ada yang gagal atau bertemuan, 2 untuk kesalahan
+    pemakaian.
+    """
+    from .workbooks import batch as b
+    from .workbooks.atomic import check_writable
+
+    if ringkasan:
+        if Path(ringkasan).suffix.lower() != ".xlsx":
+            raise click.BadParameter("RINGKASAN harus berakhiran .xlsx" if _lang() == "id" else
+                                     "SUMMARY must end in .xlsx", param_hint="--ringkasan")
+        check_writable(Path(ringkasan).resolve())
+    job_list = b.plan(paths, keluaran=keluaran, aturan=aturan)
+    if aturan:
+        load_rules(aturan)  # a broken --aturan is a usage error for the whole run, before any file is touched
+    run = b.Run(job_list, workers=jobs, klaster=klaster)
+    view = _BatchView(len(job_list), as_json)
+    with view:
+        for rec in run.records():
+            view.done(rec)
+    records = [r for r in run.done if r is not None]
+    for rec in records:
+        if rec["status"] == "dibatalkan":
+            view.done(rec, progress=False)
+    if ringkasan:
+        from .workbooks.batch_ringkasan import write_summary
+
+        write_summary(records, ringkasan)
+    view.summary(records, ringkasan, run.interrupted)
+    return Exit.OK if all(r["status"] == "ok" for r in records) else Exit.FINDINGS
+
+
+class _BatchView:
+    """Progress (rich bar on a terminal, plain lines otherwise) on stderr, JSON lines on stdout, summary table."""
+
+    LABEL = {"id": {"ok": "ok", "temuan": "temuan", "gagal": "GAGAL", "dibatalkan": "dibatalkan"},
+             "en": {"ok": "ok", "temuan": "findings", "gagal": "FAILED", "dibatalkan": "cancelled"}}
+
+    def __init__(self, total: int, as_json: bool):
+        self.total, self.as_json, self.count = total, as_json, 0
+        self.tty = sys.stderr.isatty()
+        self.progress = None
+
+    def __enter__(self):
+        if self.tty:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                     TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+            self.progress.start()
+            self.task = self.progress.add_task("kinerja batch", total=self.total)
+        return self
+
+    def __exit__(self, *exc):
+        if self.progress is not None:
+            self.progress.stop()
+        return False
+
+    def done(self, rec, progress: bool = True) -> None:
+        if self.as_json:
+            click.echo(json.dumps(rec, ensure_ascii=False))
+        if not progress:
+            return
+        self.count += 1
+        label = self.LABEL[_lang()][rec["status"]]
+        if self.progress is not None:
+            self.progress.update(self.task, advance=1, description=f"{label} {Path(rec['berkas']).name}")
+        else:
+            click.echo(f"[{self.count}/{self.total}] {label} {rec['berkas']}", err=True)
+
+    def summary(self, records, ringkasan, interrupted: bool) -> None:
+        from .workbooks.batch_ringkasan import first_problem
+
+        en = _lang() == "en"
+        counts = {s: sum(1 for r in records if r["status"] == s) for s in ("ok", "temuan", "gagal", "dibatalkan")}
+        out_err = self.as_json  # the summary must not mix with JSON on stdout
+        rows = [(str(i), r["berkas"], self.LABEL[_lang()][r["status"]], str(r["jumlah_temuan"]),
+                 str(r["jumlah_masalah_masukan"]), first_problem(r)) for i, r in enumerate(records, 1)]
+        head = ("No", "Berkas" if not en else "File", "Status", "Temuan" if not en else "Findings",
+                "Masalah" if not en else "Problems", "Galat/temuan pertama" if not en else "First error/finding")
+        tty = (sys.stderr if out_err else sys.stdout).isatty()
+        if tty:
+            from rich.console import Console
+            from rich.table import Table
+
+            table = Table(*head)
+            for row in rows:
+                table.add_row(*row[:5], row[5][:120])
+            Console(stderr=out_err).print(table)
+        else:
+            for row in rows:
+                click.echo("  ".join((row[0].rjust(3), row[2].ljust(10), row[3].rjust(3), row[4].rjust(3), row[1],
+                                      ("— " + row[5][:200]) if row[5] else "")), err=out_err)
+        total = len(records)
+        if en:
+            line = (f"{total} workbook(s): {counts['ok']} ok, {counts['temuan']} with findings, "
+                    f"{counts['gagal']} failed" + (f", {counts['dibatalkan']} cancelled" if counts["dibatalkan"]
+                                                   else ""))
+        else:
+            line = (f"{total} buku kerja: {counts['ok']} ok, {counts['temuan']} dengan temuan, "
+                    f"{counts['gagal']} gagal" + (f", {counts['dibatalkan']} dibatalkan" if counts["dibatalkan"]
+                                                  else ""))
+        if interrupted:
+            line += (" — dihentikan (Ctrl-C); buku kerja yang sudah selesai tetap tersimpan utuh" if not en else
+                     " — stopped (Ctrl-C); workbooks already done are saved whole")
+        if ringkasan:
+            line += (f"; ringkasan ditulis ke {ringkasan}" if not en else f"; summary written to {ringkasan}")
+        click.echo(line, err=out_err)
+
+
+@main.command("skema")
+@click.argument("jenis", required=False, type=click.Choice(["batch", "hasil"]), default="batch")
+@lang_option
+@guarded
+def skema(jenis):
+    """Cetak JSON Schema keluaran: batch (catatan kinerja batch --json, bawaan) atau hasil (kinerja hitung --json)."""
+    from .schema import json_schema
+
+    click.echo(json.dumps(json_schema(jenis), ensure_ascii=False, indent=2))
     return Exit.OK
 
 

@@ -32,6 +32,12 @@ EXISTS = "B119"  # a new workbook (kinerja templat) would replace an existing fi
 TOO_LARGE = "B150"  # the file, or a part kinerja reads, exceeds the size or inflation-ratio limit (zip bomb)
 UNSAFE_XML = "B151"  # a part kinerja must edit cannot be edited safely (namespace prefixes it cannot follow)
 OUTPUT_OVERLAPS_INPUT = "B152"  # an output cell (or a sheet kinerja recreates) holds an input of the rules
+# Batch (workbooks/batch.py): the state of one workbook of a run, or a run that cannot start.
+CANCELLED = "B130"  # the run was stopped (Ctrl-C) before this workbook started; it is untouched
+INTERNAL = "B131"  # kinerja failed on this workbook (a bug); it is untouched, the others went on
+NO_WORKBOOKS = "B132"  # a path, folder or pattern given to kinerja batch names no workbook
+SAME_OUTPUT = "B133"  # two workbooks would be written to the same file in --keluaran
+NO_CLUSTER = "B134"  # --klaster: the Dask scheduler cannot be reached (or Dask is not installed)
 
 # --- B2xx: one input value is wrong (InputProblem.code) -------------------------------------------------------
 # B201–B203 mean the same for every input source (data files use them too); B204 is the data files' "row is
@@ -64,6 +70,11 @@ CODES: dict[str, str] = {
     TOO_LARGE: "berkas atau bagiannya terlalu besar",
     UNSAFE_XML: "bagian XML tidak dapat diubah dengan aman",
     OUTPUT_OVERLAPS_INPUT: "sel keluaran menimpa sel masukan",
+    CANCELLED: "dibatalkan",
+    INTERNAL: "galat internal",
+    NO_WORKBOOKS: "tidak ada buku kerja",
+    SAME_OUTPUT: "nama keluaran ganda",
+    NO_CLUSTER: "klaster tidak dapat dihubungi",
     WRONG_TYPE: "jenis nilai salah",
     NOT_A_COUNT: "bukan bilangan cacah",
     NEGATIVE_RUPIAH: "rupiah negatif",

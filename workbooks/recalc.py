@@ -19,6 +19,7 @@ One workbook in, one result out (:class:`Outcome`) — the unit a batch or distr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -51,7 +52,8 @@ class Outcome:
     written_cells: int = 0
 
 
-def rules_of(path: Path, aturan: str | None, pkg: Package | None = None) -> tuple[CheckedRules, dict[str, str]]:
+def rules_of(path: Path, aturan: str | None, pkg: Package | None = None,
+             load: Callable[[str], CheckedRules] = load_rules) -> tuple[CheckedRules, dict[str, str]]:
     meta = read_meta_from(pkg) if pkg is not None else read_meta(path)
     ref = aturan or meta.get(layout.META_RULES)
     if not ref:
@@ -62,7 +64,7 @@ def rules_of(path: Path, aturan: str | None, pkg: Package | None = None) -> tupl
             hint="berikan --aturan ATURAN (mis. --aturan pk2024-sumsel), atau buat buku kerja dari `kinerja templat`",
             hint_en="give --aturan RULES (e.g. --aturan pk2024-sumsel), or start from `kinerja templat`")
     # A rule set named by the workbook is data from whoever sent it: bundled, or inside the workbook's folder.
-    return (load_rules(aturan) if aturan else load_rules(ref, confine_to=path.resolve().parent)), meta
+    return (load(aturan) if aturan else load(ref, confine_to=path.resolve().parent)), meta
 
 
 def _output_cells(result: Result, names: dict[str, str]) -> dict[str, CellWrite]:
@@ -152,12 +154,14 @@ def apply_to_file(src: str | Path, plan: WritePlan, dest: str | Path | None = No
 
 
 def recalculate_workbook(path: str | Path, *, aturan: str | None = None, keluaran: str | Path | None = None,
-                         now: datetime | None = None) -> Outcome:
-    """Read, evaluate and write back one workbook (in place, or into ``keluaran``)."""
+                         now: datetime | None = None, rules: Callable[[str], CheckedRules] = load_rules) -> Outcome:
+    """Read, evaluate and write back one workbook (in place, or into ``keluaran``).
+
+    ``rules``: rule set reference → checked rules; a batch run passes its cache (rules loaded once per run)."""
     src = Path(path)
     dest = Path(keluaran) if keluaran else src
     pkg = Package(src)  # read once: meta, names and inputs come from the same parsed package
-    checked, meta = rules_of(src, aturan, pkg)
+    checked, meta = rules_of(src, aturan, pkg, rules)
     check_writable(dest)  # fail before computing when the workbook is open in Excel or read-only
     inputs = read_inputs_from(pkg, input_specs(checked))
     inputs.origin = src.name

@@ -1,0 +1,307 @@
+"""`kinerja batch`: many workbooks in parallel processes (and on a Dask LocalCluster), with bad files in the pile.
+
+Real files: 27 PK 2024 unit workbooks filled with varied data (9 distinct data sets) plus a corrupt, a locked
+and a read-only one. The good ones must come out exactly as a single `kinerja hitung` of each; the bad ones
+are named with their reason, untouched; every `--json` record validates against `kinerja skema`; the summary
+workbook opens in LibreOffice; Ctrl-C (SIGINT to the process) leaves no half-written file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import jsonschema
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from kinerja.cli import Exit, main
+from kinerja.engine import load_rules
+from kinerja.workbooks import batch as b
+from kinerja.workbooks.variasi import build_varied
+from libreoffice import sheets_as_csv
+
+GOOD = 27
+DISTINCT = 5  # data sets; the other workbooks are copies (building a filled workbook is the slow part)
+BAD = {"rusak.xlsx": "B102", "terkunci.xlsx": "B111", "hanya-baca.xlsx": "B112"}
+
+
+@pytest.fixture(scope="module")
+def pile_source(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("tumpukan-asli")
+    build_varied(d, GOOD, seed=11, distinct=DISTINCT)
+    return d
+
+
+def make_pile(src: Path, dest: Path) -> Path:
+    """27 good workbooks, one corrupt (a truncated workbook), one locked (Excel's owner file next to it), one
+    read-only; returns the folder."""
+    shutil.copytree(src, dest)
+    good = sorted(dest.glob("upt*.xlsx"))
+    data = good[0].read_bytes()
+    (dest / "rusak.xlsx").write_bytes(data[: len(data) // 2])
+    shutil.copyfile(good[1], dest / "terkunci.xlsx")
+    (dest / "~$terkunci.xlsx").write_bytes(b"\0" * 165)
+    ro = dest / "hanya-baca.xlsx"
+    shutil.copyfile(good[2], ro)
+    ro.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    return dest
+
+
+def cli(*args: str, env: dict | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kinerja.cli", *args], capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, **(env or {})})
+
+
+def records_of(stdout: str) -> list[dict]:
+    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+def hitung_json(path: Path) -> dict:
+    """What a single `kinerja hitung BUKU --json` gives for this workbook."""
+    res = CliRunner().invoke(main, ["hitung", str(path), "--json"])
+    assert res.exit_code in (Exit.OK, Exit.FINDINGS), res.output
+    return json.loads(res.stdout)
+
+
+def comparable(hasil: dict) -> dict:
+    return {k: v for k, v in hasil.items() if k != "buku_kerja"}
+
+
+def sheet_values(path: Path) -> dict[str, list[tuple]]:
+    """Every sheet's values, without the Audit time column (the only thing that differs between two runs)."""
+    wb = openpyxl.load_workbook(path, data_only=False)
+    out = {}
+    for ws in wb.worksheets:
+        rows = [tuple(c.value for c in row) for row in ws.iter_rows()]
+        if ws.title == "Audit" and rows:
+            t = list(rows[0]).index("Waktu")
+            rows = [r[:t] + r[t + 1:] for r in rows]
+        out[ws.title] = rows
+    return out
+
+
+@pytest.fixture(scope="module")
+def batch_run(pile_source, tmp_path_factory):
+    """One `kinerja batch --jobs 2 --json --ringkasan` over the 30 workbooks, plus pristine copies of them."""
+    work = tmp_path_factory.mktemp("batch")
+    pile = make_pile(pile_source, work / "tumpukan")
+    pristine = work / "asli"
+    pristine.mkdir()
+    for p in pile.iterdir():
+        shutil.copyfile(p, pristine / p.name)
+    ring = work / "ringkasan.xlsx"
+    proc = cli("batch", str(pile), "--jobs", "2", "--json", "--ringkasan", str(ring))
+    return pile, pristine, ring, proc
+
+
+def test_thirty_workbooks_bad_three_named_good_ones_as_hitung(batch_run):
+    pile, pristine, ring, proc = batch_run
+    assert proc.returncode == Exit.FINDINGS, proc.stderr
+    recs = records_of(proc.stdout)
+    assert len(recs) == 30
+    by_name = {Path(r["berkas"]).name: r for r in recs}
+    for name, code in BAD.items():
+        r = by_name[name]
+        assert r["status"] == "gagal" and r["galat"]["kode"] == code and r["hasil"] is None, r
+        assert name in proc.stdout and code in proc.stderr  # summary names the file and its reason
+        assert (pile / name).read_bytes() == (pristine / name).read_bytes()  # nothing written
+    good = [r for r in recs if Path(r["berkas"]).name not in BAD]
+    assert len(good) == GOOD and all(r["status"] in ("ok", "temuan") and r["galat"] is None for r in good)
+    # the good ones: exactly what a single `kinerja hitung` of the original file gives (a copy of the same data
+    # must give the same as its original)
+    single = {}
+    for r in sorted(good, key=lambda r: r["berkas"]):
+        name = Path(r["berkas"]).name
+        data = (pristine / name).read_bytes()
+        if data not in single:
+            single[data] = comparable(hitung_json(pristine / name))
+        assert r["keluaran"] == r["berkas"]
+        assert {**comparable(r["hasil"]), "sumber_data": None} == {**single[data], "sumber_data": None}, name
+        assert r["hasil"]["sumber_data"] == name
+        assert r["jumlah_temuan"] == len(r["hasil"]["temuan"])
+    # varied data: the distinct data sets give different results
+    assert len(single) == DISTINCT and len({json.dumps(r["hasil"]["indikator"]) for r in good}) == DISTINCT
+    # and the files written are the same as hitung writes (a few compared cell by cell)
+    for name in ("upt01.xlsx", "upt03.xlsx", "upt05.xlsx"):  # recalculated by hitung_json above
+        assert sheet_values(pile / name) == sheet_values(pristine / name)
+    assert not list(pile.glob(".~kinerja-*"))
+
+
+def test_every_record_validates_against_kinerja_skema(batch_run):
+    _, _, _, proc = batch_run
+    schema = json.loads(cli("skema").stdout)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    recs = records_of(proc.stdout)
+    for r in recs:
+        validator.validate(r)
+    # the schema has teeth: a record without status, or with an unknown status, is rejected
+    broken = dict(recs[0])
+    broken.pop("status")
+    assert not validator.is_valid(broken)
+    assert not validator.is_valid({**recs[0], "status": "entah"})
+    bad_number = json.loads(json.dumps(next(r for r in recs if r["hasil"])))
+    bad_number["hasil"]["indikator"][0]["capaian"] = "seratus"
+    assert not validator.is_valid(bad_number)
+
+
+def test_hitung_json_validates_against_skema_hasil(tmp_path):
+    schema = json.loads(cli("skema", "hasil").stdout)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    res = CliRunner().invoke(main, ["contoh", "--json"])
+    jsonschema.validate(json.loads(res.stdout), schema)
+
+
+def test_summary_workbook_opens_in_libreoffice(batch_run, tmp_path):
+    _, _, ring, proc = batch_run
+    recs = {r["berkas"]: r for r in records_of(proc.stdout)}
+    sheets = sheets_as_csv(ring, tmp_path)
+    rows = sheets["Ringkasan"]
+    head = rows[0]
+    assert len(rows) == 31 and {row[0] for row in rows[1:]} == set(recs)
+    col = head.index("setjen_rb_kanwil · realisasi")
+    for row in rows[1:]:
+        r = recs[row[0]]
+        assert row[1] == r["status"]
+        if r["hasil"]:
+            want = next(i for i in r["hasil"]["indikator"] if i["id"] == "setjen_rb_kanwil")["realisasi"]
+            assert float(row[col]) == pytest.approx(want, abs=1e-9)
+        else:
+            assert row[col] == "" and r["galat"]["kode"] in row[head.index("Galat / temuan pertama")]
+    findings = sheets["Temuan"]
+    n_findings = sum(len(r["hasil"]["temuan"]) for r in recs.values() if r["hasil"])
+    assert len(findings) == 1 + n_findings + len(BAD)
+    assert {f[0] for f in findings[1:]} == set(recs)
+
+
+def test_dask_local_cluster_gives_the_same_records(batch_run, pile_source, tmp_path):
+    from distributed import LocalCluster
+
+    _, _, _, proc = batch_run
+    local = {Path(r["berkas"]).name: r for r in records_of(proc.stdout)}
+    pile = make_pile(pile_source, tmp_path / "tumpukan")
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        res = cli("batch", str(pile), "--klaster", cluster.scheduler_address, "--json")
+    assert res.returncode == Exit.FINDINGS, res.stderr
+    remote = {Path(r["berkas"]).name: r for r in records_of(res.stdout)}
+    assert set(remote) == set(local)
+    for name, r in remote.items():
+        assert r["status"] == local[name]["status"], name
+        assert (r["galat"] or {}).get("kode") == (local[name]["galat"] or {}).get("kode")
+        if r["hasil"]:
+            assert comparable(r["hasil"]) == comparable(local[name]["hasil"]), name
+
+
+def test_ctrl_c_stops_cleanly(pile_source, tmp_path):
+    pile = tmp_path / "tumpukan"
+    shutil.copytree(pile_source, pile)
+    before = {p.name: p.read_bytes() for p in pile.glob("*.xlsx")}
+    proc = subprocess.Popen([sys.executable, "-m", "kinerja.cli", "batch", str(pile), "--jobs", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = proc.stderr.readline()  # "[1/27] temuan …": the first workbook is done
+    assert first.startswith("[1/"), first
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    err = first + err
+    assert proc.returncode == Exit.FINDINGS, err
+    assert "dibatalkan" in out and "Traceback" not in err + out
+    changed = 0
+    for p in sorted(pile.glob("*.xlsx")):
+        data = p.read_bytes()
+        if data == before[p.name]:
+            continue
+        changed += 1
+        with zipfile.ZipFile(p) as z:  # whole: a valid workbook with its Audit
+            assert z.testzip() is None
+        assert "Audit" in openpyxl.load_workbook(p, read_only=True).sheetnames
+    done = sum(1 for line in err.splitlines() if re.match(r"\[\d+/\d+\] (ok|temuan) ", line))
+    assert 1 <= changed < GOOD and changed == done
+    assert not list(pile.glob(".~kinerja-*"))
+
+
+def test_usage_errors_exit_2(tmp_path, pile_source):
+    assert cli("batch", str(tmp_path / "tidak-ada")).returncode == Exit.USAGE
+    a, c = tmp_path / "a", tmp_path / "c"
+    a.mkdir(), c.mkdir()
+    shutil.copyfile(pile_source / "upt01.xlsx", a / "sama.xlsx")
+    shutil.copyfile(pile_source / "upt02.xlsx", c / "sama.xlsx")
+    res = cli("batch", str(a), str(c), "--keluaran", str(tmp_path / "out"))
+    assert res.returncode == Exit.USAGE and "B133" in res.stderr
+    res = cli("batch", str(a), "--ringkasan", str(tmp_path / "r.csv"))
+    assert res.returncode == Exit.USAGE
+    res = cli("batch", str(a), "--klaster", "tcp://127.0.0.1:1")  # nothing listens there
+    assert res.returncode == Exit.USAGE and "B134" in res.stderr and "Traceback" not in res.stderr
+    assert (a / "sama.xlsx").read_bytes() == (pile_source / "upt01.xlsx").read_bytes()
+
+
+def test_password_protected_and_non_xlsx_reported(tmp_path, pile_source):
+    enc = tmp_path / "bersandi.xlsx"
+    enc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1000)  # an encrypted workbook is an OLE file
+    txt = tmp_path / "catatan.txt"
+    txt.write_text("bukan buku kerja")
+    good = tmp_path / "upt.xlsx"
+    shutil.copyfile(pile_source / "upt01.xlsx", good)
+    out = tmp_path / "hasil"
+    recs = b.run(b.plan([str(enc), str(txt), str(good)], keluaran=out), workers=1)
+    assert [r["status"] for r in recs] == ["gagal", "gagal", "temuan"]
+    assert recs[0]["galat"]["kode"] == "B102" and "kata sandi" in recs[0]["galat"]["saran"]
+    assert recs[1]["galat"]["kode"] == "B102"
+    assert sorted(p.name for p in out.iterdir()) == ["upt.xlsx"]  # only the good one was written
+    assert good.read_bytes() == (pile_source / "upt01.xlsx").read_bytes()  # --keluaran: original untouched
+
+
+def test_rules_loaded_once_per_rule_set(tmp_path, pile_source):
+    """Three PK 2024 workbooks and one made for another rule set: two loads in all, each with its own rules."""
+    rules = tmp_path / "aturan-lain"
+    rules.mkdir()
+    (rules / "a.kin").write_text(
+        'aturan lain "Aturan lain"\ntarget { rb = 100 }\n'
+        'eselon adm "Sekretariat" {\n  masukan rb_a: cacah\n  masukan rb_b: cacah\n'
+        '  sasaran s1 "S" { indikator rb "RB" { satuan persen  realisasi = rasio rb_a / rb_b } }\n}\n',
+        encoding="utf-8")
+    other = tmp_path / "lain.xlsx"
+    res = CliRunner().invoke(main, ["templat", "--aturan", str(rules), "--keluaran", str(other)])
+    assert res.exit_code == 0, res.output
+    files = []
+    for i in range(3):
+        files.append(tmp_path / f"u{i}.xlsx")
+        shutil.copyfile(pile_source / f"upt0{i + 1}.xlsx", files[-1])
+    cache = b.RuleCache()
+    jobs = b.plan([str(f) for f in [*files, other]])
+    run = b.Run(jobs, workers=1, cache=cache)
+    recs = list(run.records())
+    assert cache.loads == 2
+    other_name = load_rules(str(rules)).rules.name
+    assert other_name != "pk2024-sumsel"
+    assert [r["hasil"]["aturan"]["nama"] for r in recs] == ["pk2024-sumsel"] * 3 + [other_name]
+    # a bundled name and its path are one rule set: no further load
+    assert cache.get(str(b.resolve("pk2024-sumsel"))) is cache.get("pk2024-sumsel") and cache.loads == 2
+
+
+def test_rule_set_named_by_a_workbook_outside_its_folder_is_refused(tmp_path, pile_source):
+    """The trust model of kinerja hitung holds in a batch: a workbook cannot make the run load rules from
+    elsewhere (E214), and the coordinator does not load them either."""
+    from kinerja.workbooks.writer import read_meta, write_back
+
+    elsewhere = tmp_path / "lain" / "aturan"
+    elsewhere.mkdir(parents=True)
+    shutil.copyfile(b.resolve("pk2024-sumsel") / "10-setjen.kin", elsewhere / "a.kin")
+    folder = tmp_path / "kiriman"
+    folder.mkdir()
+    wb = folder / "upt.xlsx"
+    shutil.copyfile(pile_source / "upt01.xlsx", wb)
+    meta = read_meta(wb)
+    write_back(wb, meta={**meta, "aturan": str(elsewhere)})
+    cache = b.RuleCache()
+    recs = b.run(b.plan([str(wb)]), workers=1, cache=cache)
+    assert recs[0]["status"] == "gagal" and recs[0]["galat"]["kode"] == "E214"
+    assert cache.loads == 0

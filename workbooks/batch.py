@@ -1,0 +1,399 @@
+"""Recalculate many workbooks: in a local process pool, or on a Dask distributed cluster.
+
+The unit of work is :func:`recalc_one`: one workbook path in, one result record out (a plain dict in the shape
+of :class:`kinerja.schema.CatatanBatch`). A workbook that cannot be processed (corrupt, password-protected,
+not an xlsx, locked, read-only, broken rules) gives a record with status ``gagal`` and the reason; it never
+stops the others and nothing is written to it (every write is atomic, see :mod:`.atomic`).
+
+Rules are loaded and checked once per run, in the parent, for every rule set the workbooks name (``--aturan``
+or the name stored in each workbook, trusted only as ``kinerja hitung`` trusts it); they are cached by their
+content hash (:class:`RuleCache`) and handed to the workers pickled (a worker unpickles them once). A workbook whose rule set the parent could not foresee is
+loaded in the worker, once per worker.
+
+Ctrl-C: workers ignore SIGINT; the parent stops handing out work, lets the workbooks already started finish
+(each is written atomically, so none is half-written) and marks the others ``dibatalkan``.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+import pickle
+import signal
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..engine import CheckedRules, KinerjaError, load_rules
+from ..engine.errors import language
+from ..engine.loader import RULE_SUFFIX, resolve
+from .errors import CANCELLED, INTERNAL, NO_CLUSTER, NO_WORKBOOKS, SAME_OUTPUT, WorkbookError
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+_SKIP_PREFIXES = ("~$", ".~lock.", ".~kinerja-")  # Excel owner files, LibreOffice locks, kinerja temp files
+
+
+# --- which workbooks --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Job:
+    berkas: str  # the workbook as given
+    keluaran: str | None = None  # write into this file instead (--keluaran DIR)
+    aturan: str | None = None  # --aturan, else the rule set stored in the workbook
+
+
+def _wanted(p: Path) -> bool:
+    return p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith(_SKIP_PREFIXES)
+
+
+def expand(paths: Iterable[str]) -> list[Path]:
+    """Files as given (whatever their extension: a non-workbook is reported, not silently dropped), folders
+    (every .xlsx/.xlsm/.xls below them) and glob patterns (``**`` allowed). In order, without duplicates.
+
+    Raises :class:`WorkbookError` (B132) for a path that does not exist or a folder/pattern with no workbook.
+    """
+    out: dict[Path, None] = {}
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(q for q in p.rglob("*") if q.is_file() and _wanted(q))
+        elif p.exists():
+            found = [p]
+        elif any(ch in raw for ch in "*?["):
+            found = sorted(Path(q) for q in glob.glob(raw, recursive=True) if Path(q).is_file() and _wanted(Path(q)))
+        else:
+            raise WorkbookError(NO_WORKBOOKS, raw, "berkas atau folder tidak ditemukan.",
+                                "file or folder not found.", "Periksa ejaan path-nya.", "Check the path.")
+        if not found:
+            raise WorkbookError(NO_WORKBOOKS, raw, "tidak ada buku kerja .xlsx/.xlsm di sini.",
+                                "no .xlsx/.xlsm workbook here.")
+        for q in found:
+            out.setdefault(q, None)
+    return list(out)
+
+
+def plan(paths: Iterable[str], *, keluaran: str | Path | None = None, aturan: str | None = None) -> list[Job]:
+    """The jobs of a run; with ``keluaran`` (a folder, created if missing) each workbook is written there under
+    its own name — two workbooks with the same name are refused (B133) before anything runs."""
+    files = expand(paths)
+    if keluaran is None:
+        return [Job(str(f), None, aturan) for f in files]
+    out_dir = Path(keluaran)
+    seen: dict[str, Path] = {}
+    for f in files:
+        other = seen.setdefault(f.name.casefold(), f)
+        if other != f:
+            raise WorkbookError(SAME_OUTPUT, str(out_dir / f.name),
+                                f"{other} dan {f} akan ditulis ke berkas yang sama.",
+                                f"{other} and {f} would be written to the same file.",
+                                "Jalankan per folder, atau ganti nama salah satunya.",
+                                "Run one folder at a time, or rename one of them.")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return [Job(str(f), str(out_dir / f.name), aturan) for f in files]
+
+
+# --- rules, loaded once per run -----------------------------------------------------------------------------
+
+
+def _files_key(path: Path) -> tuple:
+    """The resolved place of a rule set and the size and modification time of its files: a reference → the
+    rule set's identity without reading or parsing anything."""
+    files = sorted(path.glob(f"*{RULE_SUFFIX}")) if path.is_dir() else [path]
+    stats = []
+    for f in files:
+        try:
+            st = f.stat()
+        except OSError:
+            continue
+        stats.append((f.name, st.st_size, st.st_mtime_ns))
+    return (str(path), tuple(stats))
+
+
+class RuleCache:
+    """Rule set reference → checked rules, each rule set loaded (parsed and checked) at most once.
+
+    Checked rules are kept by their content hash (``RuleSet.version``: every file, parents included), so two
+    references to the same files (a bundled name and its path) share one entry; a reference is mapped to that
+    hash by its resolved place and its files' sizes and times (a changed file is loaded again). Trust is the
+    loader's: a reference stored in a workbook is resolved with ``confine_to`` (its folder), exactly as
+    ``kinerja hitung`` does. Picklable as a whole (:meth:`dumps`), so the parent loads every set the run needs
+    and hands them to the workers."""
+
+    def __init__(self, by_version: dict[str, CheckedRules] | None = None):
+        self.by_version: dict[str, CheckedRules] = dict(by_version or {})
+        self.keys: dict[tuple, str] = {}
+        self.loads = 0  # how many times rules were actually loaded here (for tests and the benchmark)
+
+    def get(self, ref: str, *, confine_to: Path | None = None) -> CheckedRules:
+        path = resolve(str(ref), confine_to=confine_to)  # E214 for a place outside the workbook's folder
+        key = _files_key(path)
+        version = self.keys.get(key)
+        if version is not None and version in self.by_version:
+            return self.by_version[version]
+        checked = load_rules(ref, confine_to=confine_to)
+        self.loads += 1
+        version = checked.rules.version
+        self.keys[key] = version
+        return self.by_version.setdefault(version, checked)
+
+    def preload(self, refs: Iterable[tuple[str, Path | None]]) -> None:
+        """Load what can be loaded; a broken, missing or refused set is reported by each workbook naming it."""
+        for ref, confine in dict.fromkeys(refs):
+            try:
+                self.get(ref, confine_to=confine)
+            except KinerjaError:
+                pass
+
+    def dumps(self) -> bytes:
+        return pickle.dumps((self.by_version, self.keys), protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def loads_from(cls, payload: bytes) -> RuleCache:
+        by_version, keys = pickle.loads(payload)
+        cache = cls(by_version)
+        cache.keys = dict(keys)
+        return cache
+
+
+def rule_refs(jobs: list[Job]) -> list[tuple[str, Path | None]]:
+    """The rule sets a run needs: ``--aturan``, else the set each workbook records, confined to its folder
+    (files that cannot be read are left to their own record)."""
+    from .writer import read_meta
+
+    refs: list[tuple[str, Path | None]] = []
+    for job in jobs:
+        if job.aturan:
+            refs.append((job.aturan, None))
+            continue
+        try:
+            ref = read_meta(job.berkas).get("aturan")
+        except Exception:  # noqa: BLE001 - the worker reports it, with the proper message
+            continue
+        if ref:
+            refs.append((ref, Path(job.berkas).resolve().parent))
+    return list(dict.fromkeys(refs))
+
+
+# --- one workbook -------------------------------------------------------------------------------------------
+
+
+def _failure(job: Job, code: str, message: str, message_en: str, location: str, hint: str = "",
+             hint_en: str = "", seconds: float | None = None) -> dict[str, Any]:
+    en = language() == "en"
+    return {"berkas": job.berkas, "keluaran": None, "status": "gagal", "jumlah_temuan": 0,
+            "jumlah_masalah_masukan": 0, "detik": seconds,
+            "galat": {"kode": code, "pesan": message_en if en else message, "pesan_en": message_en or message,
+                      "lokasi": location or job.berkas, "saran": (hint_en if en else hint) or None},
+            "hasil": None}
+
+
+def cancelled(job: Job) -> dict[str, Any]:
+    rec = _failure(job, CANCELLED, "dibatalkan (Ctrl-C) sebelum buku kerja ini diproses; tidak diubah.",
+                   "cancelled (Ctrl-C) before this workbook was processed; it is unchanged.", job.berkas,
+                   "Jalankan lagi untuk buku kerja yang tersisa.", "Run again for the remaining workbooks.")
+    rec["status"] = "dibatalkan"
+    return rec
+
+
+def recalc_one(job: Job, rules: Callable[[str], CheckedRules] | None = None) -> dict[str, Any]:
+    """Recalculate one workbook; never raises for a problem of that workbook (it becomes the record)."""
+    from .recalc import recalculate_workbook
+
+    get = rules or _worker_cache().get
+    t0 = time.perf_counter()
+    try:
+        outcome = recalculate_workbook(job.berkas, aturan=job.aturan, keluaran=job.keluaran, rules=get)
+    except KinerjaError as err:
+        return _failure(job, err.code, err.message_id, err.message_en, err.location, err.hint_id, err.hint_en,
+                        round(time.perf_counter() - t0, 4))
+    except Exception as exc:  # noqa: BLE001 - a bug on one workbook must not stop the others
+        what = f"{type(exc).__name__}: {exc}"
+        return _failure(job, INTERNAL, f"galat internal kinerja ({what}); buku kerja tidak diubah.",
+                        f"internal kinerja error ({what}); the workbook is unchanged.", job.berkas,
+                        "Laporkan ke pengembang beserta berkasnya.", "Please report it with the file.",
+                        round(time.perf_counter() - t0, 4))
+    hasil = outcome.json
+    n_find, n_prob = len(outcome.findings), len(outcome.problems)
+    return {"berkas": job.berkas, "keluaran": str(outcome.path),
+            "status": "temuan" if (n_find or n_prob) else "ok", "jumlah_temuan": n_find,
+            "jumlah_masalah_masukan": n_prob, "detik": round(time.perf_counter() - t0, 4), "galat": None,
+            "hasil": hasil}
+
+
+# --- workers ------------------------------------------------------------------------------------------------
+
+_CACHE: RuleCache | None = None
+_CACHE_TOKEN: str | None = None
+
+
+def _worker_cache() -> RuleCache:
+    global _CACHE
+    if _CACHE is None:
+        _CACHE = RuleCache()
+    return _CACHE
+
+
+def _init_worker(payload: bytes, lang: str) -> None:
+    """Process-pool initializer: ignore Ctrl-C (the parent decides), take the parent's rules and language."""
+    global _CACHE
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from ..engine.errors import set_language
+
+    set_language(lang)
+    _CACHE = RuleCache.loads_from(payload)
+
+
+def _pool_task(job: Job) -> dict[str, Any]:
+    return recalc_one(job)
+
+
+def _dask_task(job: Job, token: str, payload: bytes, lang: str) -> dict[str, Any]:
+    """The same unit of work on a Dask worker; the scattered rules are unpickled once per worker process."""
+    global _CACHE, _CACHE_TOKEN
+    if _CACHE_TOKEN != token:
+        from ..engine.errors import set_language
+
+        set_language(lang)
+        _CACHE = RuleCache.loads_from(payload)
+        _CACHE_TOKEN = token
+    return recalc_one(job)
+
+
+# --- a run --------------------------------------------------------------------------------------------------
+
+
+class Run:
+    """Iterate :meth:`records` to get each record as soon as it is done (completion order); afterwards
+    :attr:`done` holds every record in the order of the jobs. Ctrl-C (SIGINT) while iterating, or :meth:`stop`,
+    stops cleanly: no new workbook starts, those started finish (atomically), the rest are ``dibatalkan``."""
+
+    POLL = 0.2  # seconds between looks at the stop flag while waiting for workers
+
+    def __init__(self, jobs: list[Job], *, workers: int | None = None, klaster: str | None = None,
+                 cache: RuleCache | None = None):
+        self.jobs = jobs
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.klaster = klaster
+        self.cache = cache if cache is not None else RuleCache()
+        if not self.cache.by_version:
+            self.cache.preload(rule_refs(jobs))
+        self.done: list[dict[str, Any] | None] = [None] * len(jobs)
+        self.interrupted = False
+
+    def stop(self, *_: Any) -> None:
+        self.interrupted = True
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        try:
+            previous = signal.signal(signal.SIGINT, self.stop)
+        except ValueError:  # not the main thread: no signal handling, stop() still works
+            previous = None
+        try:
+            if self.klaster:
+                yield from self._dask()
+            elif self.workers == 1 or len(self.jobs) <= 1:
+                yield from self._serial()
+            else:
+                yield from self._pool()
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
+        for i, job in enumerate(self.jobs):
+            if self.done[i] is None:
+                self.done[i] = cancelled(job)
+
+    def _serial(self) -> Iterator[dict[str, Any]]:
+        for i, job in enumerate(self.jobs):
+            if self.interrupted:
+                return
+            yield self._put(i, recalc_one(job, self.cache.get))
+
+    def _put(self, i: int, rec: dict[str, Any]) -> dict[str, Any]:
+        self.done[i] = rec
+        return rec
+
+    def _take(self, i: int, fut) -> dict[str, Any]:
+        job = self.jobs[i]
+        try:
+            rec = fut.result()
+        except Exception as exc:  # noqa: BLE001 - a worker died (out of memory, killed): report, go on
+            what = f"{type(exc).__name__}: {exc}"
+            rec = _failure(job, INTERNAL, f"proses pekerja gagal ({what}); buku kerja tidak diubah.",
+                           f"the worker process failed ({what}); the workbook is unchanged.", job.berkas)
+        return self._put(i, rec)
+
+    def _pool(self) -> Iterator[dict[str, Any]]:
+        import multiprocessing as mp
+        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+        ctx = mp.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(self.workers, len(self.jobs)), mp_context=ctx,
+                                 initializer=_init_worker, initargs=(self.cache.dumps(), language())) as ex:
+            futures = {ex.submit(_pool_task, job): i for i, job in enumerate(self.jobs)}
+            pending = set(futures)
+            while pending:
+                finished, pending = wait(pending, timeout=self.POLL, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    yield self._take(futures[fut], fut)
+                if self.interrupted:
+                    for fut in pending:
+                        fut.cancel()  # only those not started; started ones run to the end of their write
+                    finished, _ = wait(pending)
+                    for fut in finished:
+                        if not fut.cancelled():
+                            yield self._take(futures[fut], fut)
+                    return
+
+    def _dask(self) -> Iterator[dict[str, Any]]:
+        try:
+            from distributed import Client
+        except ImportError as exc:
+            raise WorkbookError(NO_CLUSTER, self.klaster or "", "Dask distributed tidak terpasang.",
+                                "Dask distributed is not installed.", "pip install 'kinerja[klaster]'") from exc
+        payload = self.cache.dumps()
+        token = hashlib.sha256(payload).hexdigest()[:16]
+        try:
+            client = Client(self.klaster, timeout="10s")
+        except (OSError, TimeoutError) as exc:
+            raise WorkbookError(NO_CLUSTER, self.klaster or "", f"penjadwal Dask tidak dapat dihubungi ({exc}).",
+                                f"the Dask scheduler cannot be reached ({exc}).",
+                                "Periksa alamatnya (tcp://host:8786) dan bahwa `dask scheduler` berjalan.",
+                                "Check the address (tcp://host:8786) and that `dask scheduler` is running.") from exc
+        with client:
+            [shared] = client.scatter([payload], broadcast=True)
+            run_id = f"{token}-{time.time_ns()}"
+            futures = {client.submit(_dask_task, job, token, shared, language(), pure=False,
+                                     key=f"kinerja-{run_id}-{i}"): i for i, job in enumerate(self.jobs)}
+            pending = set(futures)
+            while pending:
+                finished = {f for f in pending if f.done()}
+                pending -= finished
+                for fut in finished:
+                    yield self._take(futures[fut], fut)
+                if self.interrupted:
+                    # tasks a worker has taken run to the end of their (atomic) write; the queued ones are
+                    # cancelled at the scheduler
+                    taken = {k for keys in client.processing().values() for k in keys}
+                    client.cancel([f for f in pending if f.key not in taken])
+                    for fut in pending:
+                        if fut.key in taken:
+                            try:
+                                fut.result()
+                            except Exception:  # noqa: BLE001 - reported by _take
+                                pass
+                            yield self._take(futures[fut], fut)
+                    return
+                if not finished:
+                    time.sleep(self.POLL / 4)
+
+
+def run(jobs: list[Job], **kwargs: Any) -> list[dict[str, Any]]:
+    """Run every job; the records in the order of the jobs."""
+    r = Run(jobs, **kwargs)
+    for _ in r.records():
+        pass
+    return [rec for rec in r.done if rec is not None]

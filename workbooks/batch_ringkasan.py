@@ -1,0 +1,128 @@
+"""The summary workbook of a batch run (``kinerja batch … --ringkasan RINGKASAN.xlsx``).
+
+A new file kinerja owns entirely, so it is written with openpyxl (then atomically):
+
+* ``Ringkasan`` — one row per workbook: file, status, unit, rule set, counts, the first error, then for every
+  indicator its realisasi and capaian, every index its nilai and capaian, every sasaran its capaian (columns in
+  the order the rule sets declare them; a workbook without that object leaves the cell empty);
+* ``Temuan`` — every finding, input problem and failure of the run, each with the file it came from.
+
+Values are the numbers of the records (``null`` → empty cell); nothing is recomputed here.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from .atomic import atomic_write
+
+HEAD = ["Berkas", "Status", "Unit", "Aturan", "Versi aturan", "Temuan", "Masalah masukan", "Galat / temuan pertama"]
+FINDING_HEAD = ["Berkas", "Jenis", "Kode", "Tingkat", "Objek", "Lokasi", "Pesan", "Dihitung", "Dilaporkan",
+                "Sumber"]
+
+
+def first_problem(rec: dict[str, Any]) -> str:
+    """What to look at first in a record: its error, else its first input problem, else its first finding."""
+    if rec.get("galat"):
+        g = rec["galat"]
+        return f"{g['kode']} {g['pesan']}"
+    hasil = rec.get("hasil") or {}
+    for p in hasil.get("masalah_masukan") or []:
+        return f"{p['kode']} {p['lokasi']}: {p['pesan']}"
+    for t in hasil.get("temuan") or []:
+        return f"{t['kode']} {t['objek']}: {t['pesan']}"
+    return ""
+
+
+def _columns(records: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    """(section, id, field) for every object of every result, in first-seen order."""
+    cols: dict[tuple[str, str, str], None] = {}
+    for rec in records:
+        hasil = rec.get("hasil") or {}
+        for o in hasil.get("indikator") or []:
+            cols.setdefault(("indikator", o["id"], "realisasi"), None)
+            cols.setdefault(("indikator", o["id"], "capaian"), None)
+        for o in hasil.get("indeks") or []:
+            cols.setdefault(("indeks", o["id"], "nilai"), None)
+            cols.setdefault(("indeks", o["id"], "capaian"), None)
+        for o in hasil.get("sasaran") or []:
+            cols.setdefault(("sasaran", o["id"], "capaian"), None)
+    return list(cols)
+
+
+def _cell(v: Any) -> Any:
+    """A value as a cell: numbers and text (without the control characters a cell cannot hold), else empty."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(v, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", v)[:32_767]
+    return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def _append(ws, values) -> None:
+    """One row; text is always text (a file name or message starting with ``=`` is not a formula)."""
+    ws.append([_cell(v) for v in values])
+    for c in ws[ws.max_row]:
+        if c.data_type == "f":
+            c.data_type = "s"
+
+
+def write_summary(records: list[dict[str, Any]], dest: str | Path) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    dest = Path(dest)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Ringkasan"
+    cols = _columns(records)
+    ws.append(HEAD + [f"{ident} · {field}" for _, ident, field in cols])
+    for rec in records:
+        hasil = rec.get("hasil") or {}
+        by_key: dict[tuple[str, str], dict[str, Any]] = {}
+        for section in ("indikator", "indeks", "sasaran"):
+            for o in hasil.get(section) or []:
+                by_key[(section, o["id"])] = o
+        aturan = hasil.get("aturan") or {}
+        row = [rec["berkas"], rec["status"], hasil.get("unit"), aturan.get("nama"), aturan.get("versi"),
+               rec.get("jumlah_temuan", 0), rec.get("jumlah_masalah_masukan", 0), first_problem(rec) or None]
+        row += [_cell((by_key.get((section, ident)) or {}).get(field)) for section, ident, field in cols]
+        _append(ws, row)
+    for c in ws[1]:
+        c.font = Font(bold=True)
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "B2"
+    ws.column_dimensions["A"].width = 40
+    ws.column_dimensions["H"].width = 60
+    for i in range(len(HEAD) + 1, len(HEAD) + len(cols) + 1):
+        ws.column_dimensions[get_column_letter(i)].width = 14
+
+    wt = wb.create_sheet("Temuan")
+    wt.append(FINDING_HEAD)
+    for rec in records:
+        if rec.get("galat"):
+            g = rec["galat"]
+            _append(wt, (rec["berkas"], rec["status"], g["kode"], None, None, g.get("lokasi"),
+                                          g["pesan"], None, None, None))
+            continue
+        hasil = rec.get("hasil") or {}
+        for p in hasil.get("masalah_masukan") or []:
+            _append(wt, (rec["berkas"], "masalah masukan", p["kode"], None, p["masukan"],
+                                          p["lokasi"], p["pesan"], None, None, None))
+        for t in hasil.get("temuan") or []:
+            _append(wt, (rec["berkas"], "temuan", t["kode"], t["tingkat"], t["objek"],
+                                          t.get("aturan"), t["pesan"], t.get("dihitung"), t.get("dilaporkan"),
+                                          t.get("sumber")))
+    for c in wt[1]:
+        c.font = Font(bold=True)
+    wt.freeze_panes = "A2"
+    for letter, width in zip("ABCDEFGHIJ", (40, 16, 8, 10, 24, 30, 80, 12, 12, 24)):
+        wt.column_dimensions[letter].width = width
+
+    buf = io.BytesIO()
+    wb.save(buf)
+    atomic_write(dest, lambda f: f.write(buf.getvalue()))
+    return dest
