@@ -7,8 +7,8 @@ stops the others and nothing is written to it (every write is atomic, see :mod:`
 
 Rules are loaded and checked once per run, in the parent, for every rule set the workbooks name (``--aturan``
 or the name stored in each workbook, trusted only as ``kinerja hitung`` trusts it); they are cached by their
-content hash (:class:`RuleCache`) and handed to the workers pickled (a worker unpickles them once). A workbook whose rule set the parent could not foresee is
-loaded in the worker, once per worker.
+content hash (:class:`RuleCache`) and handed to the workers pickled (a worker unpickles them once). A
+workbook whose rule set the parent could not foresee is loaded in the worker, once per worker.
 
 Ctrl-C: workers ignore SIGINT; the parent stops handing out work, lets the workbooks already started finish
 (each is written atomically, so none is half-written) and marks the others ``dibatalkan``.
