@@ -87,6 +87,15 @@ class _Checker:
         close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
         return {"suggestion": close[0]} if close else None
 
+    def removed_ref(self, name: str, span: m.Span) -> bool:
+        """A reference to something a child rule set removed (`hapus`): say so, and where (never "did you mean")."""
+        r = self.rs.removed.get(name)
+        if r is None:
+            return False
+        self.report("E220", span, "removed_ref", {"name": name}, width=len(name), name=name, kind=r.kind,
+                    where=f"{r.span.file}:{r.span.line}", cause=f" ({r.cause})" if r.cause else "")
+        return True
+
     def unknown(self, code: str, span: m.Span, name: str, candidates, **fields) -> None:
         sug = self.suggest(name, candidates)
         if sug:
@@ -193,6 +202,8 @@ class _Checker:
                     self.deps.setdefault(node, set()).add(f"{table}.{col}")
                 return list_of(cols[col])
             self.unknown("E205", e.span, col, cols, table=table)
+            return UNKNOWN
+        if self.removed_ref(e.parts[0], e.span):
             return UNKNOWN
         candidates = self.all_names()
         if row is not None:
@@ -376,7 +387,8 @@ class _Checker:
             self.kinds[idx.id] = "indeks"
         for blk in rs.rows.values():
             if blk.table not in rs.tables:
-                self.unknown("E201", blk.span, blk.table, rs.tables)
+                if not self.removed_ref(blk.table, blk.span):
+                    self.unknown("E201", blk.span, blk.table, rs.tables)
                 continue
             self.row_columns[blk.table] = {a.name: UNKNOWN for a in blk.assigns}
         for v in rs.values.values():
@@ -414,7 +426,7 @@ class _Checker:
         subjects = set(rs.indicators) | set(rs.indices) | set(rs.values) | set(rs.inputs) | set(rs.tables) | set(
             rs.sasaran)
         for c in rs.checks.values():
-            if c.subject and c.subject not in subjects:
+            if c.subject and c.subject not in subjects and not self.removed_ref(c.subject, c.subject_span or c.span):
                 self.unknown("E201", c.subject_span or c.span, c.subject, subjects)
             self.node_span[f"periksa:{c.id}"] = c.span
             self.boolean(self.infer(c.condition, f"periksa:{c.id}"), c.condition)
@@ -539,7 +551,8 @@ class _Checker:
             if child.weight is None:
                 self.report("E409", child.span, name=child.id, width=len(child.id.split(".")[-1]))
         if idx.children and all(c.weight is not None for c in idx.children):
-            self.check_weight_sum([c.weight for c in idx.children], idx.span, idx.id, Decimal(1))
+            self.check_weight_sum([c.weight for c in idx.children], idx.span, idx.id, Decimal(1),
+                                  [short_id(c.id) for c in idx.children])
         for comp in idx.components:
             self.check_component(idx.id, comp)
         if idx.components:
@@ -548,9 +561,10 @@ class _Checker:
                 if any(w is None for w in weights):
                     self.report("E406", idx.span, name=idx.id, width=len(idx.id.split(".")[-1]))
                 else:
-                    self.check_weight_sum(weights, idx.span, idx.id, Decimal(1))
+                    self.check_weight_sum(weights, idx.span, idx.id, Decimal(1), [c.id for c in idx.components])
         if idx.dimensions:
-            self.check_weight_sum([d.weight for d in idx.dimensions], idx.span, idx.id, Decimal(1))
+            self.check_weight_sum([d.weight for d in idx.dimensions], idx.span, idx.id, Decimal(1),
+                                  [d.id for d in idx.dimensions])
         for dim in idx.dimensions:
             for comp in dim.components:
                 self.check_component(idx.id, comp)
@@ -587,14 +601,29 @@ class _Checker:
     def weights_detail(self, comps) -> str:
         return " + ".join(f"{c.id} {_pct(self.const(c.weight) or Decimal(0))}" for c in comps)
 
-    def check_weight_sum(self, weights, span: m.Span, name: str, expected: Decimal) -> None:
+    def check_weight_sum(self, weights, span: m.Span, name: str, expected: Decimal, labels=()) -> None:
         for w in weights:
             if w is not None and self.const(w) is None:
                 self.report("E305", w.span)
                 return
         total = self.sum_consts([w for w in weights if w is not None])
         if total is not None and total != expected:
-            self.report("E402", span, width=len(name.split(".")[-1]), name=name, total=_pct(total))
+            # The breakdown, each weight with where it was written: after `perluas` some come from the child.
+            parts = []
+            for label, w in zip(labels, weights):
+                where = "" if w.span.file == span.file else f" ({w.span.file}:{w.span.line})"
+                parts.append(f"{label} {_pct(self.const(w))}{where}")
+            bare = next((w for w in weights if isinstance(w, m.Num) and not w.percent and w.value > 1), None)
+            if bare is not None:
+                hint, fields = "percent_weight", {"suggestion": f"{bare.span.text}%"}
+            else:
+                hint, fields = "weights", {"detail": " + ".join(parts)}
+            # An error caused by a weight a child wrote is reported at that line, not inside the parent's file.
+            child = next((w for w in weights if w.span.file != span.file), None)
+            at = bare.span if bare is not None else (child.span if child is not None else span)
+            width = len(at.text) if at is not span else len(name.split(".")[-1])
+            detail = " = " + " + ".join(parts) if parts else ""
+            self.report("E402", at, hint, fields, width=width, name=name, total=_pct(total) + detail)
 
     # ---- unit traps: a `%` literal is a fraction (90% = 0,9), persen values are on 0–100 ----
     def percent_literal(self, e: m.Expr, seen: frozenset = frozenset()) -> m.Num | None:
@@ -630,7 +659,7 @@ class _Checker:
         rs = self.rs
         known = set(rs.indicators) | set(rs.indices)
         for t in rs.targets.values():
-            if t.id not in known:
+            if t.id not in known and not self.removed_ref(t.id, t.span):
                 self.unknown("E210", t.span, t.id, known)
             if self.const(t.expr) is None:
                 self.report("E304", t.expr.span, what=f"target {t.id}", expected="angka tetap", kind="rumus")
@@ -716,6 +745,10 @@ class _Checker:
 
 _CELL_A1 = re.compile(r"^([a-z]{1,3})([0-9]+)$")
 _CELL_R1C1 = re.compile(r"^(r[0-9]*c[0-9]*|r[0-9]*|c[0-9]*)$")
+
+
+def short_id(ident: str) -> str:
+    return ident.rsplit(".", 1)[-1]
 
 
 def excel_name_problem(name: str) -> str:

@@ -47,6 +47,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "E216": ("Set aturan melampaui batas: {what}.", "The rule set exceeds a limit: {what}."),
     "E213": ("{name} adalah tabel; di sini diperlukan satu nilai (pakai {name}.kolom).",
              "{name} is a table; a single value is needed here (use {name}.column)."),
+    # inheritance (perluas / hapus / ganti)
+    "E220": ("{name} dipakai di sini, padahal {kind} {name} dihapus di {where}{cause}.",
+             "{name} is used here, but {kind} {name} was removed at {where}{cause}."),
+    "E221": ("{kind} {name} baru (tidak diwarisi) memerlukan {what}.",
+             "New {kind} {name} (not inherited) needs {what}."),
+    "E222": ("hapus {kind} {name}: set induk tidak punya {kind} bernama demikian.",
+             "hapus {kind} {name}: the parent set has no {kind} of that name."),
+    "E223": ("hapus {kind} {name}: hapus hanya berlaku di set aturan yang memperluas (perluas) set lain.",
+             "hapus {kind} {name}: removal only applies in a rule set that extends (perluas) another."),
+    "E224": ("Indeks {name} tidak ada di set induk; nama bertitik hanya untuk mengubah sub-indeks yang diwarisi.",
+             "Index {name} is not in the parent set; a dotted name only changes an inherited sub-index."),
     # kinds and units
     "E301": ("Jenis tidak cocok: {left} {op} {right}.", "Kind mismatch: {left} {op} {right}."),
     "E302": ("Indikator {name} bersatuan {unit}, tetapi rumusnya menghasilkan {kind}.",
@@ -77,6 +88,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
              "Index {name} contains no indicators, dimensions or sub-indices."),
     "E408": ("Indikator {name} tidak punya rumus realisasi.", "Indicator {name} has no realisasi formula."),
     "E409": ("Sub-indeks {name} memerlukan bobot.", "Sub-index {name} needs a weight."),
+    "E420": ("Sasaran {name} tidak berisi indikator lagi setelah hapus {cause}.",
+             "Sasaran {name} has no indicators left after removing {cause}."),
+    "E421": ("Indeks {name} punya target sendiri, padahal indikator {indicator} (realisasi = {name}) sudah "
+             "bertarget: satu indeks, satu target.",
+             "Index {name} has its own target, but indicator {indicator} (realisasi = {name}) already has one: "
+             "one index, one target."),
     # warnings
     "W501": ("Masukan {name} tidak dipakai oleh aturan mana pun.", "Input {name} is not used by any rule."),
     "W503": ("Nama {name} tidak dapat menjadi nama (defined name) di Excel: {reason}.",
@@ -95,6 +112,12 @@ HINTS: dict[str, tuple[str, str]] = {
     "percent_literal": ("tulis {suggestion}, bukan {text}", "write {suggestion}, not {text}"),
     "index_scale": ("tulis target pada skala indeks (0–{scale}), bukan persen", "write the target on the index scale "
                     "(0–{scale}), not as a percentage"),
+    "remove_sasaran": ("hapus juga sasarannya: hapus sasaran {name}", "remove the sasaran too: hapus sasaran {name}"),
+    "one_target": ("hapus target {name}; target indeks mengikuti target {indicator}",
+                   "remove the target {name}; the index follows the target of {indicator}"),
+    "removed_ref": ("ubah atau hapus pemakaian ini di set anak, atau jangan hapus {name}",
+                    "change or remove this use in the child set, or do not remove {name}"),
+    "percent_weight": ("bobot ditulis dengan %: {suggestion}", "write weights with %: {suggestion}"),
     "remove_or_use": ("hapus deklarasinya atau pakai dalam rumus", "remove the declaration or use it in a formula"),
     "rename": ("ganti salah satu nama, atau pakai perluas untuk menimpa aturan induk",
                "rename one of them, or use perluas (extends) to override a parent rule"),

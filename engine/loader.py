@@ -2,8 +2,11 @@
 
 A rule set is a folder of ``*.kin`` files (read in name order), or one ``.kin`` file, or the *name* of a
 bundled set (``pk2024-sumsel`` → ``kinerja/rules/pk2024-sumsel/``). ``sertakan "x.kin"`` includes a file
-relative to the including one; ``perluas "pk2023-sumsel"`` loads a parent set first, whose declarations the
-child may override (same name → the child's wins). Within one set a name declared twice is an error.
+relative to the including one (or, failing that, to the bundled sets: ``sertakan "pk2024-sumsel/10-setjen.kin"``);
+``perluas "pk2023-sumsel"`` loads a parent set first. What the child then writes is resolved here, before the
+checker and the lowering see the model (:mod:`kinerja.engine.inherit`): ``hapus`` removes, a redeclared block
+merges into the inherited one, ``ganti`` replaces it whole, and every change is listed in ``RuleSet.changes``.
+Within one set a name declared twice is an error.
 The version of a rule set is a hash over every file that makes it up, parents included.
 
 Where rules may come from (README, "Trust model"): a rule set named explicitly (``--aturan``, ``periksa``) may
@@ -34,6 +37,7 @@ from .limits import (
     clip,
     read_regular,
 )
+from .inherit import finish, inherit
 from .parser import parse_text
 
 RULE_SUFFIX = ".kin"
@@ -245,6 +249,8 @@ class _Loading:
         out = [rf]
         for inc, inc_span in rf.includes:
             target = _real(path.parent / inc)
+            if not _exists(target) and _exists(_real(bundled_dir() / inc)):
+                target = _real(bundled_dir() / inc)  # the same bundled paths `perluas` accepts
             if not (_inside(target, self.tree) or _inside(target, _real(bundled_dir()))):
                 self.diagnostics.append(Diagnostic("E214", inc_span.file, inc_span.line, inc_span.column,
                                                    {"name": clip(inc)}, source_line=_line(text, inc_span.line)))
@@ -278,7 +284,7 @@ def _merge(rs: m.RuleSet, files: list[m.RuleFile], diagnostics: list[Diagnostic]
                 span = item.span
                 if (attr, k) in seen:
                     other = seen[(attr, k)]
-                    if attr == "eselons" and item.name == store[k].name:
+                    if attr == "eselons" and item.name in (store[k].name, ""):
                         continue  # an eselon block may go on in another file (same id, same name)
                     diagnostics.append(Diagnostic(
                         "E202", span.file, span.line, span.column,
@@ -358,14 +364,22 @@ def load(ref: str | Path, *, confine_to: Path | None = None, _stack: tuple[Path,
             rs.unit = rs.unit or parent.unit
     own_title = next((rf.header[1] for rf in files if rf.header and rf.header[1]), "")
     own_unit = next((rf.unit for rf in files if rf.unit), "")
-    _merge(rs, files, diagnostics, texts, {})
+    if rs.parents:
+        inherit(rs, files, diagnostics)
+    else:
+        for rf in files:
+            for r in rf.removals:
+                diagnostics.append(Diagnostic("E223", r.span.file, r.span.line, r.span.column,
+                                              {"kind": r.kind, "name": r.id}, source_line=_line(rf.text, r.span.line)))
+        _merge(rs, files, diagnostics, texts, {})
     rs.title = own_title or rs.title  # the set's own header wins over its parent's
     rs.unit = own_unit or rs.unit
     for rf in files:
         if rf.header:
             rs.name = rf.header[0].replace("_", "-") if not path.is_dir() else rs.name
-    # Sasaran that a child redeclares replace the parent's indicator list; indicators keep their sasaran.
     rs.files = texts
+    if not _stack:  # the rule set asked for (not a parent being loaded for it): resolve what is left
+        finish(rs, diagnostics)
     rs.version = version_of(texts)
     return rs, diagnostics
 

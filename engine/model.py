@@ -154,6 +154,7 @@ class Target:
     id: str
     expr: Expr
     span: Span
+    derived_from: str = ""  # an index's target taken from the one indicator whose realisasi is the index
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,8 @@ class Indicator:
     zero_rule: str | None = None  # "tanpa_data" | "100" | "0" … (None: rule-set default)
     source: str = ""
     word_spans: tuple = field(default=(), compare=False)  # (("unit", Span), ("direction", Span))
+    written: frozenset = field(default=frozenset(), compare=False)  # properties written in the source (merging)
+    replace: bool = field(default=False, compare=False)  # `ganti`: replaces an inherited block whole
 
 
 @dataclass(frozen=True)
@@ -210,6 +213,8 @@ class Sasaran:
     group: str = ""
     mode: str | None = None  # None: rule-set default
     source: str = ""
+    written: frozenset = field(default=frozenset(), compare=False)  # properties written in the source (merging)
+    replace: bool = field(default=False, compare=False)  # `ganti`: replaces an inherited block whole
 
 
 @dataclass(frozen=True)
@@ -218,20 +223,24 @@ class Component:
 
     id: str
     name: str
-    formula: Expr
+    formula: Expr | None  # None only in a partial override (`indikator x bobot 20%`) before merging
     span: Span
     weight: Expr | None = None
     inverted: bool = False
+    written: frozenset = field(default=frozenset(), compare=False)  # properties written in the source (merging)
+    replace: bool = field(default=False, compare=False)  # `ganti`: replaces an inherited block whole
 
 
 @dataclass(frozen=True)
 class Dimension:
     id: str
     name: str
-    weight: Expr
+    weight: Expr | None  # None only in a partial override (`dimensi x { … }`) before merging
     components: tuple[Component, ...]
     span: Span
     source: str = ""
+    written: frozenset = field(default=frozenset(), compare=False)  # properties written in the source (merging)
+    replace: bool = field(default=False, compare=False)  # `ganti`: replaces an inherited block whole
 
 
 @dataclass(frozen=True)
@@ -249,6 +258,8 @@ class Index:
     source: str = ""
     group: str = ""
     parent: str = ""
+    written: frozenset = field(default=frozenset(), compare=False)  # properties written in the source (merging)
+    replace: bool = field(default=False, compare=False)  # `ganti`: replaces an inherited block whole
 
 
 @dataclass(frozen=True)
@@ -304,6 +315,29 @@ class Eselon:
     division: str
     span: Span
     source: str = ""
+    written: frozenset = field(default=frozenset(), compare=False)  # properties written in the source (merging)
+    replace: bool = field(default=False, compare=False)  # `ganti`: replaces an inherited block whole
+
+
+@dataclass(frozen=True)
+class Removal:
+    """`hapus JENIS id` in a child rule set (or a removal it implies: the indicators of a removed sasaran)."""
+
+    kind: str  # indikator | sasaran | masukan | tabel | target | indeks | nilai | periksa
+    id: str
+    span: Span  # the `hapus` line that caused it
+    cause: str = ""  # for an implied removal: what removed it ("sasaran bphn_s2", "tidak dipakai lagi")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One thing a child rule set changed in what it inherited (listed by `periksa --perubahan`)."""
+
+    action: str  # tambah | ubah | ganti | hapus | timpa
+    kind: str  # indikator, sasaran, indeks, dimensi, target, masukan, …
+    id: str
+    span: Span
+    detail: str = ""
 
 
 @dataclass
@@ -328,6 +362,7 @@ class RuleFile:
     values: list[Value] = field(default_factory=list)
     rows: list[RowsBlock] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
+    removals: list[Removal] = field(default_factory=list)
 
 
 @dataclass
@@ -352,6 +387,8 @@ class RuleSet:
     rows: dict[str, RowsBlock] = field(default_factory=dict)
     checks: dict[str, Check] = field(default_factory=dict)
     parents: list[str] = field(default_factory=list)
+    removed: dict[str, Removal] = field(default_factory=dict)  # name → the removal (to explain references)
+    changes: list[Change] = field(default_factory=list)  # what this set changed in its parents
 
     def top_indices(self) -> list[Index]:
         return [i for i in self.indices.values() if not i.parent]

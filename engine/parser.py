@@ -286,7 +286,7 @@ class _Build(Transformer):
 
     @v_args(meta=True)
     def indicator(self, meta, children):
-        ident, title, *props = children
+        replace_all, ident, title, *props = children
         kw: dict = {}
         for p in props:
             key = p[0]
@@ -306,33 +306,40 @@ class _Build(Transformer):
                 kw["source"] = p[1]
         spans = {"unit": kw.pop("_unit_span", None), "direction": kw.pop("_dir_span", None)}
         kw["word_spans"] = tuple((k, v) for k, v in spans.items() if v is not None)
-        return m.Indicator(str(ident), _unquote(str(title)), self._tspan(ident), **kw)
+        written = {k for k in kw if k != "word_spans"} | ({"name"} if title else set())
+        return m.Indicator(str(ident), _title(title), self._tspan(ident), **kw, written=frozenset(written),
+                           replace=replace_all is not None)
 
     @v_args(meta=True)
     def sasaran(self, meta, children):
-        ident, title, *items = children
+        replace_all, ident, title, *items = children
         inds = [i for i in items if isinstance(i, m.Indicator)]
-        mode = next((i[1] for i in items if isinstance(i, tuple) and i[0] == "mode"), None)
-        source = next((i[1] for i in items if isinstance(i, tuple) and i[0] == "source"), "")
-        s = m.Sasaran(str(ident), _unquote(str(title)), self._tspan(ident),
-                      tuple(i.id for i in inds), mode=mode, source=source)
+        props = {i[0]: i[1] for i in items if isinstance(i, tuple) and i[0] in ("mode", "source")}
+        written = set(props) | ({"name"} if title else set())
+        s = m.Sasaran(str(ident), _title(title), self._tspan(ident), tuple(i.id for i in inds), **props,
+                      written=frozenset(written), replace=replace_all is not None)
         return ("sasaran", s, [_replace(i, sasaran=s.id) for i in inds])
 
     @v_args(meta=True, inline=True)
     def component(self, meta, ident, title, expr, weight=None, inverted=None):
-        return m.Component(str(ident), _unquote(str(title)), expr, self._tspan(ident),
-                           weight[1] if weight else None, inverted is not None)
+        written = {k for k, v in (("name", title), ("formula", expr), ("weight", weight), ("inverted", inverted))
+                   if v is not None}
+        return m.Component(str(ident), _title(title), expr, self._tspan(ident),
+                           weight[1] if weight else None, inverted is not None, written=frozenset(written))
 
     @v_args(meta=True)
     def dimension(self, meta, children):
-        ident, title, weight, *items = children
+        replace_all, ident, title, weight, *items = children
         comps = tuple(i for i in items if isinstance(i, m.Component))
-        source = next((i[1] for i in items if isinstance(i, tuple) and i[0] == "source"), "")
-        return m.Dimension(str(ident), _unquote(str(title)), weight[1], comps, self._tspan(ident), source)
+        source = [i[1] for i in items if isinstance(i, tuple) and i[0] == "source"]
+        written = {k for k, v in (("name", title), ("weight", weight)) if v is not None} | (
+            {"source"} if source else set())
+        return m.Dimension(str(ident), _title(title), weight[1] if weight else None, comps, self._tspan(ident),
+                           source[0] if source else "", written=frozenset(written), replace=replace_all is not None)
 
     @v_args(meta=True)
     def index(self, meta, children):
-        ident, title, *items = children
+        replace_all, (names, span), title, *items = children
         kw: dict = {"children": [], "dimensions": [], "components": []}
         for it in items:
             if it is None:
@@ -347,7 +354,10 @@ class _Build(Transformer):
                 kw[it[0]] = it[1]
         for key in ("children", "dimensions", "components"):
             kw[key] = tuple(kw[key])
-        return m.Index(str(ident), _unquote(str(title)), self._tspan(ident), **kw)
+        written = {k for k in kw if k not in ("children", "dimensions", "components")} | (
+            {"name"} if title else set())
+        return m.Index(".".join(names), _title(title), span, **kw, written=frozenset(written),
+                       replace=replace_all is not None)
 
     @v_args(meta=True)
     def value_decl(self, meta, children):
@@ -426,14 +436,27 @@ class _Build(Transformer):
 
     @v_args(meta=True)
     def eselon(self, meta, children):
-        ident, title, division, *items = children
+        replace_all, ident, title, division, *items = children
         div = division[1] if division else ""
-        source = next((i[1] for i in items if isinstance(i, tuple) and i[0] == "source"), "")
-        e = m.Eselon(str(ident), _unquote(str(title)), div, self._tspan(ident), source)
+        source = [i[1] for i in items if isinstance(i, tuple) and i[0] == "source"]
+        written = {k for k, v in (("name", title), ("division", division)) if v is not None} | (
+            {"source"} if source else set())
+        e = m.Eselon(str(ident), _title(title), div, self._tspan(ident), source[0] if source else "",
+                     written=frozenset(written), replace=replace_all is not None)
         return ("eselon", e, [i for i in items if not (isinstance(i, tuple) and i[0] == "source")])
 
 
+    @v_args(meta=True)
+    def removal(self, meta, children):
+        kind, *ids = children
+        return ("removals", [m.Removal(str(kind.children[0]), ".".join(d[0]), d[1]) for d in ids])
+
+
 _replace = replace
+
+
+def _title(tok) -> str:
+    return _unquote(str(tok)) if tok is not None else ""
 
 
 def _line_of(text: str, line: int) -> str:
@@ -517,6 +540,8 @@ def _add(rf: m.RuleFile, item, group: str = "") -> None:
             rf.params.extend(item[1])
         elif kind == "targets":
             rf.targets.extend(item[1])
+        elif kind == "removals":
+            rf.removals.extend(item[1])
 
 
 def _expected_words(expected: set[str], lang: str) -> str:

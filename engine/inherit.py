@@ -1,0 +1,445 @@
+"""Inheritance between rule sets, resolved once on the model (before the checker and the lowering read it).
+
+A rule set that ``perluas`` another starts from everything the parent declares; then, in this order:
+
+1. ``hapus JENIS id`` removes an inherited declaration. Removing an indicator removes its target; removing a
+   sasaran removes its indicators; removing an index removes its sub-indices. Inputs and tables that then have no
+   use left are removed too. Every removal is remembered (``RuleSet.removed``) so that a remaining reference is an
+   error that names the ``hapus`` line, never a "did you mean …?".
+2. A redeclared block **merges** into the inherited one: only the properties and children written change
+   (``sasaran imi_s2 { indikator baru "…" {…} }`` adds an indicator and keeps the others;
+   ``indeks iphp.pelayanan_tahanan { dimensi administrasi bobot 40% }`` changes one weight). ``ganti`` before the
+   block replaces it whole (indicators of a replaced sasaran that it no longer lists are removed).
+   Single declarations (masukan, tabel, nilai, per_baris, periksa, target, parameter, pengaturan) are replaced.
+3. Every change is recorded in ``RuleSet.changes`` (``kinerja periksa --perubahan`` lists them).
+
+:func:`finish` runs on the rule set asked for: declarations that are still incomplete (a new block without its
+title or weight) are errors, and an index that is the realisasi of an indicator takes that indicator's target
+(one index, one target).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import fields, is_dataclass, replace
+
+from . import model as m
+from .errors import Diagnostic
+
+# kind word of `hapus` → RuleSet attribute
+KIND_STORE = {"indikator": "indicators", "sasaran": "sasaran", "masukan": "inputs", "tabel": "tables",
+              "target": "targets", "indeks": "indices", "nilai": "values", "periksa": "checks"}
+
+# RuleFile attribute, RuleSet attribute, key attribute, kind word (eselons before what they group; sasaran
+# before indicators)
+_KEYED = (
+    ("settings", "settings", "name", "pengaturan"), ("params", "params", "name", "parameter"),
+    ("targets", "targets", "id", "target"), ("eselons", "eselons", "id", "eselon"),
+    ("inputs", "inputs", "name", "masukan"), ("tables", "tables", "name", "tabel"),
+    ("sasaran", "sasaran", "id", "sasaran"), ("indicators", "indicators", "id", "indikator"),
+    ("indices", "indices", "id", "indeks"), ("values", "values", "name", "nilai"),
+    ("rows", "rows", "table", "per_baris"), ("checks", "checks", "id", "periksa"),
+)
+
+
+def _line(text: str, line: int) -> str:
+    lines = text.splitlines()
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def short(ident: str) -> str:
+    return ident.rsplit(".", 1)[-1]
+
+
+def refs(obj, out: set[str] | None = None) -> set[str]:
+    """Every name an object refers to (first part of each reference; a per_baris block's table)."""
+    out = set() if out is None else out
+    if isinstance(obj, m.Ref):
+        out.add(obj.parts[0])
+    elif isinstance(obj, m.Span):
+        return out
+    elif is_dataclass(obj):
+        if isinstance(obj, m.RowsBlock):
+            out.add(obj.table)
+        if isinstance(obj, m.Check) and obj.subject:
+            out.add(obj.subject.split(".")[0])
+        for f in fields(obj):
+            if f.name not in ("span", "word_spans", "kind_span", "level_span", "subject_span", "written"):
+                refs(getattr(obj, f.name), out)
+    elif isinstance(obj, (tuple, list)):
+        for x in obj:
+            refs(x, out)
+    return out
+
+
+def _merge_props(old, new):
+    return replace(old, **{k: getattr(new, k) for k in new.written})
+
+
+def _text(e) -> str:
+    return e.span.text if e is not None and getattr(e, "span", None) is not None else "-"
+
+
+class _Inherit:
+    def __init__(self, rs: m.RuleSet, files: list[m.RuleFile], diagnostics: list[Diagnostic]):
+        self.rs = rs
+        self.files = files
+        self.diags = diagnostics
+        self.texts = {rf.path: rf.text for rf in files}
+        self.inherited = {store: set(getattr(rs, store)) for _, store, _, _ in _KEYED}
+        self.removed_objs: list[tuple[object, m.Removal]] = []
+        self.emptied: dict[str, m.Removal] = {}  # sasaran id → the removal that took its indicators
+        self.details: list[str] = []
+
+    # ---- reporting ----
+    def error(self, code: str, span: m.Span, hint_key: str | None = None, hint_fields: dict | None = None,
+              width: int | None = None, **fields) -> None:
+        self.diags.append(Diagnostic(
+            code, span.file, span.line, span.column, fields, hint_key, hint_fields or {},
+            _line(self.texts.get(span.file, ""), span.line),
+            end_column=span.column + (width or max(1, len(span.text.split("\n")[0])))))
+
+    def change(self, action: str, kind: str, ident: str, span: m.Span, detail: str = "") -> None:
+        self.rs.changes.append(m.Change(action, kind, ident, span, detail))
+
+    # ---- the passes ----
+    def run(self) -> None:
+        for rf in self.files:
+            for r in rf.removals:
+                self.remove(r)
+        replaced_sasaran = {s.id for rf in self.files for s in rf.sasaran if s.replace}
+        seen: dict[tuple[str, str], m.Span] = {}
+        for rf in self.files:
+            for attr, store_name, key, kind in _KEYED:
+                store = getattr(self.rs, store_name)
+                items = getattr(rf, attr)
+                if attr == "indices":
+                    items = [i for i in items if not i.parent]  # nested indices come with their tree
+                for item in items:
+                    k = getattr(item, key)
+                    if (attr, k) in seen:
+                        if attr == "eselons" and item.name in (store[k].name, ""):
+                            continue
+                        other = seen[(attr, k)]
+                        self.error("E202", item.span, "rename", width=len(k), name=k,
+                                   other=f"{other.file}:{other.line}")
+                        continue
+                    seen[(attr, k)] = item.span
+                    if attr == "indices":
+                        self.index(item, rf)
+                    elif k in store and k in self.inherited[store_name]:
+                        if attr == "indicators" and item.sasaran in replaced_sasaran:
+                            item = replace(item, replace=True)
+                        store[k] = self.merge(kind, store[k], item)
+                    else:
+                        store[k] = item
+                        self.change("tambah", kind, k, item.span)
+        self.fix_sasaran()
+        self.drop_unused()
+
+    def merge(self, kind: str, old, new):
+        if kind in ("pengaturan", "parameter", "target"):
+            if _text(old.expr) != _text(new.expr):
+                self.change("ubah", kind, getattr(new, "id", getattr(new, "name", "")), new.span,
+                            f"{_text(old.expr)} → {_text(new.expr)}")
+            return new
+        if kind in ("masukan", "tabel", "nilai", "periksa"):
+            self.change("timpa", kind, getattr(new, "name", getattr(new, "id", "")), new.span)
+            return replace(new, group=new.group or old.group)
+        if kind == "per_baris":
+            self.change("timpa", kind, new.table, new.span)
+            return new
+        if kind == "eselon":
+            if new.written - {"source"}:
+                self.change("ubah", kind, new.id, new.span, ", ".join(sorted(new.written)))
+            return _merge_props(old, new)
+        if kind == "sasaran":
+            return self.merge_sasaran(old, new)
+        if kind == "indikator":
+            if new.replace:
+                self.change("ganti", kind, new.id, new.span)
+                return new
+            merged = _merge_props(old, new)
+            spans = dict(old.word_spans)
+            spans.update(dict(new.word_spans))
+            merged = replace(merged, sasaran=new.sasaran or old.sasaran, word_spans=tuple(spans.items()))
+            what = ", ".join(_PROP_WORDS.get(p, p) for p in sorted(new.written))
+            if old.sasaran != merged.sasaran:
+                what = ", ".join(x for x in (what, f"pindah dari {old.sasaran} ke {merged.sasaran}") if x)
+            if what:
+                self.change("ubah", kind, new.id, new.span, what)
+            return merged
+        return new  # pragma: no cover - every kind is handled above
+
+    def merge_sasaran(self, old: m.Sasaran, new: m.Sasaran) -> m.Sasaran:
+        if new.replace:
+            for iid in old.indicators:
+                if iid not in new.indicators and iid in self.rs.indicators:
+                    r = m.Removal("indikator", iid, new.span, cause=f"ganti sasaran {new.id}")
+                    self.drop_indicator(iid, r)
+            self.change("ganti", "sasaran", new.id, new.span)
+            return replace(new, group=new.group or old.group)
+        merged = _merge_props(old, new)
+        added = tuple(i for i in new.indicators if i not in old.indicators)
+        merged = replace(merged, indicators=old.indicators + added, group=old.group)
+        what = [_PROP_WORDS.get(p, p) for p in sorted(new.written)]
+        what += [f"tambah indikator {i}" for i in added]
+        if what:
+            self.change("ubah", "sasaran", new.id, new.span, ", ".join(what))
+        return merged
+
+    # ---- indices: merged as trees, then flattened again ----
+    def index(self, item: m.Index, rf: m.RuleFile) -> None:
+        rs, k = self.rs, item.id
+        if k in rs.indices and k in self.inherited["indices"]:
+            old = rs.indices[k]
+            self.details = []
+            if item.replace:
+                node = replace(item, weight=item.weight if "weight" in item.written else old.weight)
+                self.change("ganti", "indeks", k, item.span)
+            else:
+                node = self.merge_index(old, item, k)
+                self.change("ubah", "indeks", k, item.span, "; ".join(self.details))
+            self.put_index(k, node)
+            return
+        if "." in k:
+            cands = [i for i in rs.indices if "." in i]
+            close = difflib.get_close_matches(k, cands, n=1)
+            self.error("E224", item.span, "did_you_mean" if close else None,
+                       {"suggestion": close[0]} if close else None, name=k)
+            return
+        for i in rf.indices:
+            if i.id == k or i.id.startswith(k + "."):
+                rs.indices[i.id] = i
+        self.change("tambah", "indeks", k, item.span)
+
+    def merge_index(self, old: m.Index, new: m.Index, path: str) -> m.Index:
+        merged = _merge_props(old, new)
+        for p in sorted(new.written):
+            if p == "weight":
+                self.details.append(f"{path} bobot {_text(old.weight)} → {_text(new.weight)}")
+            else:
+                self.details.append(f"{path} {_PROP_WORDS.get(p, p)}")
+        kids = list(old.children)
+        for c in new.children:
+            at = next((n for n, o in enumerate(kids) if short(o.id) == short(c.id)), None)
+            cpath = f"{path}.{short(c.id)}"
+            if at is None:
+                kids.append(c)
+                self.details.append(f"tambah sub-indeks {cpath}")
+            elif c.replace:
+                kids[at] = c
+                self.details.append(f"ganti sub-indeks {cpath}")
+            else:
+                kids[at] = self.merge_index(kids[at], c, cpath)
+        dims = list(old.dimensions)
+        for d in new.dimensions:
+            at = next((n for n, o in enumerate(dims) if o.id == d.id), None)
+            dpath = f"{path} dimensi {d.id}"
+            if at is None:
+                dims.append(d)
+                self.details.append(f"tambah {dpath}")
+            elif d.replace:
+                dims[at] = d
+                self.details.append(f"ganti {dpath}")
+            else:
+                dims[at] = self.merge_dim(dims[at], d, dpath)
+        comps = self.merge_comps(old.components, new.components, path)
+        return replace(merged, children=tuple(kids), dimensions=tuple(dims), components=comps)
+
+    def merge_dim(self, old: m.Dimension, new: m.Dimension, path: str) -> m.Dimension:
+        merged = _merge_props(old, new)
+        if "weight" in new.written:
+            self.details.append(f"{path} bobot {_text(old.weight)} → {_text(new.weight)}")
+        return replace(merged, components=self.merge_comps(old.components, new.components, path))
+
+    def merge_comps(self, old: tuple, new: tuple, path: str) -> tuple:
+        comps = list(old)
+        for c in new:
+            at = next((n for n, o in enumerate(comps) if o.id == c.id), None)
+            if at is None:
+                comps.append(c)
+                self.details.append(f"{path}: tambah indikator {c.id}")
+                continue
+            if "weight" in c.written:
+                self.details.append(f"{path}: indikator {c.id} bobot {_text(comps[at].weight)} → {_text(c.weight)}")
+            comps[at] = _merge_props(comps[at], c)
+        return tuple(comps)
+
+    def put_index(self, ident: str, node: m.Index | None) -> None:
+        """Put ``node`` at ``ident`` in its tree (None: remove it) and flatten the tree into rs.indices."""
+        rs = self.rs
+        parts = ident.split(".")
+        root_id = parts[0]
+
+        def put(cur: m.Index, rest: list[str]) -> m.Index | None:
+            if not rest:
+                return node
+            kids = []
+            for c in cur.children:
+                if short(c.id) == rest[0]:
+                    c = put(c, rest[1:])
+                if c is not None:
+                    kids.append(c)
+            return replace(cur, children=tuple(kids))
+
+        root = put(rs.indices[root_id], parts[1:])
+        flat = _flatten(root, "", rs.indices[root_id].group) if root is not None else []
+        mine = [k for k in rs.indices if k == root_id or k.startswith(root_id + ".")]
+        out: dict[str, m.Index] = {}
+        for k, v in rs.indices.items():
+            if k in mine:
+                if k == mine[0]:
+                    out.update((i.id, i) for i in flat)
+                continue
+            out[k] = v
+        rs.indices.clear()
+        rs.indices.update(out)
+
+    # ---- removal ----
+    def remove(self, r: m.Removal) -> None:
+        rs = self.rs
+        store = getattr(rs, KIND_STORE[r.kind])
+        if r.id not in store:
+            cands = list(store)
+            close = difflib.get_close_matches(r.id, cands, n=1)
+            if r.id in rs.removed:
+                self.error("E222", r.span, hint_key=None, kind=r.kind, name=r.id)
+                return
+            self.error("E222", r.span, "did_you_mean" if close else None,
+                       {"suggestion": close[0]} if close else None, kind=r.kind, name=r.id)
+            return
+        rs.removed[r.id] = r
+        self.change("hapus", r.kind, r.id, r.span)
+        if r.kind == "indikator":
+            self.drop_indicator(r.id, r, record=False)
+        elif r.kind == "sasaran":
+            s = store.pop(r.id)
+            self.removed_objs.append((s, r))
+            for iid in [i.id for i in rs.indicators.values() if i.sasaran == r.id]:
+                self.drop_indicator(iid, m.Removal("indikator", iid, r.span, cause=f"sasaran {r.id}"))
+        elif r.kind == "indeks":
+            node = store[r.id]
+            for k in [k for k in store if k == r.id or k.startswith(r.id + ".")]:
+                rs.targets.pop(k, None)
+                if k != r.id:
+                    rs.removed[k] = m.Removal("indeks", k, r.span, cause=f"indeks {r.id}")
+            self.removed_objs.append((node, r))
+            self.put_index(r.id, None)
+        elif r.kind == "tabel":
+            self.removed_objs.append((store.pop(r.id), r))
+            if r.id in rs.rows:
+                self.removed_objs.append((rs.rows.pop(r.id), r))
+                self.change("hapus", "per_baris", r.id, r.span, f"tabel {r.id}")
+        else:
+            self.removed_objs.append((store.pop(r.id), r))
+
+    def drop_indicator(self, iid: str, r: m.Removal, record: bool = True) -> None:
+        rs = self.rs
+        ind = rs.indicators.pop(iid)
+        rs.targets.pop(iid, None)
+        self.removed_objs.append((ind, r))
+        self.emptied.setdefault(ind.sasaran, r)
+        if record:
+            rs.removed[iid] = r
+            self.change("hapus", "indikator", iid, r.span, r.cause)
+
+    def fix_sasaran(self) -> None:
+        """Each sasaran lists exactly the indicators that belong to it (after removals, moves and additions)."""
+        rs = self.rs
+        for sid, s in list(rs.sasaran.items()):
+            keep = [i for i in s.indicators if i in rs.indicators and rs.indicators[i].sasaran == sid]
+            keep += [i.id for i in rs.indicators.values() if i.sasaran == sid and i.id not in keep]
+            if tuple(keep) != s.indicators:
+                rs.sasaran[sid] = replace(s, indicators=tuple(keep))
+            if not keep and s.indicators and sid in self.emptied:
+                r = self.emptied[sid]
+                self.error("E420", r.span, "remove_sasaran", {"name": sid}, name=sid,
+                           cause=f"{r.kind} {r.id}")
+
+    def drop_unused(self) -> None:
+        """Inherited inputs and tables that only removed declarations used are removed with them."""
+        rs = self.rs
+        candidates: dict[str, m.Removal] = {}
+        for obj, r in self.removed_objs:
+            for name in sorted(refs(obj)):
+                if (name in rs.inputs and name in self.inherited["inputs"]) or (
+                        name in rs.tables and name in self.inherited["tables"]):
+                    candidates.setdefault(name, r)
+        if not candidates:
+            return
+        used: set[str] = set()
+        for store in ("params", "targets", "inputs", "tables", "sasaran", "indicators", "indices", "values",
+                      "rows", "checks", "settings"):
+            for obj in getattr(rs, store).values():
+                refs(obj, used)
+        for name, r in candidates.items():
+            if name in used:
+                continue
+            kind = "masukan" if name in rs.inputs else "tabel"
+            getattr(rs, KIND_STORE[kind]).pop(name)
+            why = f"hanya dipakai oleh {r.kind} {r.id}"
+            rs.removed[name] = m.Removal(kind, name, r.span, cause=why)
+            self.change("hapus", kind, name, r.span, why)
+
+
+_PROP_WORDS = {"name": "judul", "unit": "satuan", "direction": "arah", "formula": "realisasi", "rounding": "bulat",
+               "zero_rule": "nol_per_nol", "source": "sumber", "mode": "capaian", "division": "divisi",
+               "scale": "skala", "weight": "bobot", "inverted": "terbalik"}
+
+
+def _flatten(node: m.Index, parent: str, group: str) -> list[m.Index]:
+    full = f"{parent}.{short(node.id)}" if parent else node.id
+    kids = [_flatten(c, full, group) for c in node.children]
+    me = replace(node, id=full, parent=parent, group=group, children=tuple(k[0] for k in kids))
+    out = [me]
+    for k in kids:
+        out.extend(k)
+    return out
+
+
+def inherit(rs: m.RuleSet, files: list[m.RuleFile], diagnostics: list[Diagnostic]) -> None:
+    """Apply a child's files to ``rs`` (which holds everything its parents declare)."""
+    _Inherit(rs, files, diagnostics).run()
+
+
+def finish(rs: m.RuleSet, diagnostics: list[Diagnostic]) -> None:
+    """Last resolution of the rule set asked for: incomplete new declarations, one index one target."""
+    from .loader import source_line  # the loader calls this module; it owns file names
+
+    def err(code, span, hint_key=None, hint_fields=None, **fields):
+        src = source_line(rs, span)
+        diagnostics.append(Diagnostic(code, span.file, span.line, span.column, fields, hint_key,
+                                      hint_fields or {}, src, end_column=span.column + max(1, len(span.text))))
+
+    for kind, objs in (("eselon", rs.eselons.values()), ("sasaran", rs.sasaran.values()),
+                       ("indikator", rs.indicators.values()), ("indeks", rs.indices.values())):
+        for o in objs:
+            if not o.name:
+                err("E221", o.span, name=o.id, kind=kind, what="judul (teks dalam tanda kutip)")
+    for idx in rs.indices.values():
+        for comps, where in [(idx.components, idx.id)] + [(d.components, f"{idx.id} dimensi {d.id}")
+                                                           for d in idx.dimensions]:
+            for c in comps:
+                if c.formula is None:
+                    err("E221", c.span, name=c.id, kind=f"indikator dalam {where}", what="rumus (= rasio …)")
+                elif not c.name:
+                    err("E221", c.span, name=c.id, kind=f"indikator dalam {where}", what="judul")
+        for d in idx.dimensions:
+            if d.weight is None:
+                err("E221", d.span, name=d.id, kind=f"dimensi dalam {idx.id}", what="bobot")
+            if not d.name:
+                err("E221", d.span, name=d.id, kind=f"dimensi dalam {idx.id}", what="judul")
+    # One index, one target: an index that is the realisasi of an indicator is measured against its target.
+    for ind in list(rs.indicators.values()):
+        f = ind.formula
+        if not (isinstance(f, m.Ref) and f.name in rs.indices):
+            continue
+        written = rs.targets.get(f.name)
+        if written is not None and not written.derived_from:
+            err("E421", written.span, "one_target", {"name": f.name, "indicator": ind.id}, name=f.name,
+                indicator=ind.id)
+            continue
+        tgt = rs.targets.get(ind.id)
+        if tgt is not None:
+            rs.targets[f.name] = m.Target(f.name, tgt.expr, tgt.span, derived_from=ind.id)
