@@ -28,6 +28,7 @@ from pathlib import Path
 
 from . import model as m
 from .errors import Diagnostic, KinerjaError
+from .inherit import finish, inherit
 from .limits import (
     MAX_EXTENDS_DEPTH,
     MAX_INCLUDE_DEPTH,
@@ -37,7 +38,6 @@ from .limits import (
     clip,
     read_regular,
 )
-from .inherit import finish, inherit
 from .parser import parse_text
 
 RULE_SUFFIX = ".kin"
