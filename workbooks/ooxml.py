@@ -53,7 +53,7 @@ FMTID_USER = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 _AFTER_DEFINED_NAMES = ("calcPr", "oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes",
                         "webPublishing", "fileRecoveryPr", "webPublishObjects", "extLst")
 _AFTER_CALC_PR = _AFTER_DEFINED_NAMES[1:]
-_MAX_TEXT = 32_767  # Excel's limit for one cell
+MAX_TEXT = 32_767  # Excel's limit for one cell (UTF-16 code units)
 
 # Bounds on what kinerja inflates (a workbook is someone else's data): the whole file, one part it reads, and
 # how much a part may grow from its compressed size. Real PK workbooks are well under 1 MiB per part; Excel's
@@ -860,9 +860,9 @@ def cell_xml(prefix: str, row: int, col: int, value: object, formula: str | None
     if isinstance(value, (int, float, Decimal)):
         return f"<{p}c {attrs}><{p}v>{number_text(value, where)}</{p}v></{p}c>"
     if isinstance(value, str):
-        if len(value) > _MAX_TEXT:
-            raise WorkbookError(BAD_VALUE, where, f"teks lebih dari {_MAX_TEXT} karakter.",
-                                f"text longer than {_MAX_TEXT} characters.", "Persingkat teksnya.")
+        if len(value) > MAX_TEXT:
+            raise WorkbookError(BAD_VALUE, where, f"teks lebih dari {MAX_TEXT} karakter.",
+                                f"text longer than {MAX_TEXT} characters.", "Persingkat teksnya.")
         space = ' xml:space="preserve"' if value != value.strip() or "\n" in value else ""
         return (f'<{p}c {attrs} t="inlineStr"><{p}is><{p}t{space}>{X.escape(X.excel_escape(value))}'
                 f"</{p}t></{p}is></{p}c>")

@@ -27,7 +27,7 @@ from pathlib import Path
 from . import xmltext as X
 from .atomic import check_writable
 from .errors import BAD_TARGET, NOT_OWNED, OUTPUT_OVERLAPS_INPUT, SHEET_NOT_FOUND, WRONG_EXTENSION, WorkbookError
-from .ooxml import NS, NS_R, Package, StyleRecipe, cell_xml, number_text
+from .ooxml import MAX_TEXT, NS, NS_R, Package, StyleRecipe, cell_xml, number_text
 from .plan import SheetLayout, SheetPlan
 from .refs import Ref, RefProblem, cell_name, parse_ref
 
@@ -120,6 +120,8 @@ def write_back(
     used |= {c.style for sp in plans.values() for row in sp.rows for c in row if c is not None and c.style}
     style_ids = pkg.ensure_styles({k: STYLES[k] for k in STYLES if k in used})
 
+    cells = {k: CellWrite(fit_text(w.value), style=w.style) if isinstance(w.value, str) else w
+             for k, w in cells.items()}
     keys: dict[tuple[str, int, int], str] = {}
     targets = _resolve_cells(pkg, cells, names_text, plans, keys)
     _refuse_overwriting_inputs(pkg, protect, targets, keys, plans)
@@ -187,6 +189,7 @@ def owned_sheet_xml(rows: list[list[CellWrite | None]], style_ids: dict[str, int
     merged title cells, internal hyperlinks, A4 print setup (orientation, fit to width) and a footer."""
     lay = layout or SheetLayout()
     hr = lay.header_row
+    rows = split_long_texts(rows, hr)
     widths: dict[int, float] = {}
     body = []
     for r, row in enumerate(rows, start=1):
@@ -236,6 +239,73 @@ def owned_sheet_xml(rows: list[list[CellWrite | None]], style_ids: dict[str, int
         + f'<sheetData>{"".join(body)}</sheetData>'
         + after + margins + (setup if layout is not None else "") + footer + "</worksheet>"
     )
+
+
+CONTINUED = "Lanjutan teks {n} (teks panjang di kiri dilanjutkan di sini)"
+TRUNCATED = " … [terpotong: teks lengkap di sheet Audit]"
+
+
+def _units(text: str) -> int:
+    """Length as Excel counts it (UTF-16 code units: a character outside the BMP counts twice)."""
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def text_chunks(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """``text`` cut into pieces of at most ``limit`` Excel characters whose concatenation is ``text``; a cut
+    falls after ``"; "`` or a line break when one is near the limit, so an input list breaks between items."""
+    out, pos = [], 0
+    while _units(text[pos:]) > limit:
+        end = pos + limit
+        while _units(text[pos:end]) > limit:
+            end -= max(1, (_units(text[pos:end]) - limit))
+        window = text[max(pos, end - 4000):end]
+        cut = max(window.rfind("; "), window.rfind("\n"))
+        if cut > 0:
+            end = max(pos, end - 4000) + cut + (2 if window[cut] == ";" else 1)
+        out.append(text[pos:end])
+        pos = end
+    out.append(text[pos:])
+    return out
+
+
+def split_long_texts(rows: list[list[CellWrite | None]], header_row: int = 1) -> list[list[CellWrite | None]]:
+    """Rows of an owned sheet with every text longer than Excel's cell limit (32,767 characters) continued in
+    extra columns to the right of the table, in the same row (so row numbers, and the formulas that point at
+    them, stay as they are). The header row, when it is one, names the extra columns. Nothing is shortened:
+    the pieces joined left to right are the original text."""
+    ncols = max((len(r) for r in rows), default=0)
+    extra: dict[int, list[CellWrite]] = {}
+    for i, row in enumerate(rows):
+        for w in row:
+            if w is not None and isinstance(w.value, str) and _units(w.value) > MAX_TEXT:
+                chunks = text_chunks(w.value)
+                extra.setdefault(i, []).extend(
+                    [CellWrite(chunk, style=w.style) for chunk in chunks[1:]])
+    if not extra:
+        return rows
+    width = max(len(v) for v in extra.values())
+    out = [list(r) for r in rows]
+    for i, more in extra.items():
+        row = out[i]
+        firsts = {id(w): text_chunks(w.value)[0] for w in row
+                  if w is not None and isinstance(w.value, str) and _units(w.value) > MAX_TEXT}
+        row[:] = [CellWrite(firsts[id(w)], style=w.style) if w is not None and id(w) in firsts else w for w in row]
+        row.extend([None] * (ncols - len(row)))
+        row.extend(more)
+    h = header_row - 1
+    if 0 <= h < len(out) and h not in extra and out[h] and all(w is not None and w.style == "header"
+                                                               for w in out[h]):
+        out[h].extend([None] * (ncols - len(out[h])))
+        out[h].extend(CellWrite(CONTINUED.format(n=k + 1), style="header") for k in range(width))
+    return out
+
+
+def fit_text(value: str) -> str:
+    """A text for one cell kinerja does not own the neighbours of (an output cell in the operator's sheet):
+    cut to Excel's limit with a visible note; the full text is in the Audit sheet."""
+    if _units(value) <= MAX_TEXT:
+        return value
+    return text_chunks(value, MAX_TEXT - len(TRUNCATED))[0] + TRUNCATED
 
 
 def _link_text(rows: list[list[CellWrite | None]], link) -> str:

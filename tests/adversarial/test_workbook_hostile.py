@@ -430,3 +430,51 @@ def test_sigterm_during_templat_removes_its_temporary_folder(tmp_path, rules):
             proc.kill()
     assert proc.returncode == 128 + signal.SIGTERM
     assert not list(tmp.iterdir()) and not out.exists()
+
+
+ROWS = 1000
+TABLE_RULES = """
+aturan uji_tabel "Tabel panjang"
+target { ikm = 3 }
+eselon e "Eselon" divisi "Divisi" {
+  tabel survei "Survei kepuasan" { unit: teks  responden: cacah  nilai: indeks }
+  sasaran s1 "Sasaran" {
+    indikator ikm "Indeks kepuasan" { satuan indeks  realisasi = rata_rata(survei.nilai) }
+  }
+}
+"""
+
+
+def test_long_derivation_of_a_large_table_is_split_not_refused(tmp_path):
+    """A 1,000-row survey table (the issue's 330 rows overflowed with the longer input text of the time): the
+    Audit text listing every input is longer than one Excel cell (32,767 characters). kinerja continues it in
+    extra columns of the same row instead of refusing the recalculation."""
+    folder = tmp_path / "aturan"
+    folder.mkdir()
+    (folder / "uji.kin").write_text(TABLE_RULES, encoding="utf-8")
+    book = tmp_path / "tabel.xlsx"
+    wb = xlsxwriter.Workbook(str(book))
+    ws = wb.add_worksheet("Input")
+    ws.write_row(9, 1, ["unit", "responden", "nilai"])
+    for i in range(ROWS):
+        ws.write_row(10 + i, 1, [f"Satuan kerja pemasyarakatan nomor {i + 1} wilayah Sumatera Selatan", 30 + i,
+                                 3 + (i % 10) / 10])
+    wb.define_name("survei", f"=Input!$B$10:$D${10 + ROWS}")
+    wb.define_name("realisasi_ikm", "=Input!$G$2")
+    wb.define_name("derivasi_ikm", "=Input!$G$3")
+    wb.close()
+    proc = run_kinerja("hitung", str(book), "--aturan", str(folder), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    audit = openpyxl.load_workbook(book)["Audit"]
+    header = [c.value for c in audit[1]]
+    extra = [i for i, h in enumerate(header) if h and str(h).startswith("Lanjutan teks")]
+    assert extra, header
+    row = next(r for r in audit.iter_rows(min_row=2) if r[2].value == "ikm")
+    pieces = [c.value or "" for c in row]
+    assert all(len(p) <= 32767 for p in pieces if isinstance(p, str))
+    masukan = header.index("Masukan (sel = nilai)")
+    full = pieces[masukan] + "".join(pieces[i] for i in extra)
+    assert len(full) > 32767 and full.count("Input!D") == ROWS, len(full)
+    assert f"Input!D{10 + ROWS}" in full
+    g3 = openpyxl.load_workbook(book)["Input"]["G3"].value
+    assert len(g3) <= 32767
