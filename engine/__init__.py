@@ -9,8 +9,10 @@ Typical use::
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
+from . import batasan
 from .checker import CheckedRules, check, has_errors
 from .errors import Diagnostic, InputError, KinerjaError, RuleError
 from .evaluator import Result, evaluate
@@ -55,10 +57,18 @@ def input_specs(checked: CheckedRules) -> list[InputSpec]:
     """The inputs a rule set needs, for adapters (workbook reader, template generator)."""
     rs = checked.rules
     labels = {e.id: e.name for e in rs.eselons.values()}
-    out = [InputSpec(i.name, i.kind, i.label, i.required, None, i.group, labels.get(i.group, ""))
+    ids = frozenset(batasan.internal_ids(rs))
+    scale = batasan.index_scale(rs)
+
+    def top(kind: str) -> Decimal | None:
+        return scale if kind == "indeks" else None
+
+    out = [InputSpec(i.name, i.kind, i.label, i.required, None, i.group, labels.get(i.group, ""), top(i.kind), ids)
            for i in rs.inputs.values()]
     for t in rs.tables.values():
-        cols = tuple(ColumnSpec(c.name, c.kind, c.label, c.required) for c in t.columns)
+        cols = tuple(ColumnSpec(c.name, c.kind, c.label, c.required,
+                                batasan.choices_of(t.name, ColumnSpec(c.name, c.kind, c.label), rs), top(c.kind))
+                     for c in t.columns)
         # A table may have no rows: that is "no data" for its aggregates (e.g. a survey not held this year).
-        out.append(InputSpec(t.name, "tabel", t.label, False, cols, t.group, labels.get(t.group, "")))
+        out.append(InputSpec(t.name, "tabel", t.label, False, cols, t.group, labels.get(t.group, ""), None, ids))
     return out

@@ -493,8 +493,14 @@ class Evaluator:
         v = self.ev(a.expr, row)
         if a.where is not None and isinstance(v, list):
             rows = self.table_rows(a.table)
-            v = [x for i, (x, r) in enumerate(zip(v, rows))
-                 if self.quiet(a.where, _Row(a.table, i, r)) is True]
+            kept = []
+            for i, (x, r) in enumerate(zip(v, rows)):
+                cond = self.quiet(a.where, _Row(a.table, i, r))
+                if cond is True:
+                    kept.append(x)
+                elif isinstance(cond, Galat):  # a bad cell in the filter column: the row's group is unknown
+                    kept.append(cond)
+            v = kept
             if self.frame is not None:
                 if not isinstance(self.frame.info, dict):
                     self.frame.info = {}

@@ -39,6 +39,8 @@ class ColumnSpec:
     kind: str
     label: str = ""
     required: bool = True
+    choices: tuple[str, ...] | None = None  # allowed values of a reference column (engine/batasan.py)
+    maximum: Decimal | None = None  # upper bound beyond the kind's own (an index scale)
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ class InputSpec:
     columns: tuple[ColumnSpec, ...] | None = None
     group: str = ""  # eselon id (one input sheet per group in templates)
     group_label: str = ""
+    maximum: Decimal | None = None  # upper bound beyond the kind's own (an index scale)
+    known_ids: frozenset[str] = field(default=frozenset(), compare=False, repr=False)  # rule ids, lower-cased
 
     @property
     def is_table(self) -> bool:

@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from ..engine.batasan import check_inputs
 from ..engine.errors import InputError
 from ..engine.interface import CellKey, InputProblem, Inputs, InputSpec
 
@@ -177,6 +178,7 @@ def _build(shown: str | None, specs: list[InputSpec], values: dict, tables: dict
             out_rows.append(out)
         inputs.tables[name] = out_rows
     inputs.problems = problems
+    check_inputs(specs, inputs)  # bounds, allowed values, internal ids: the same rules as workbook cells
     return inputs
 
 

@@ -12,6 +12,7 @@ Codes never change meaning once published; messages may be reworded.
 
 from __future__ import annotations
 
+from kinerja.engine import batasan as _batasan
 from kinerja.engine.errors import InputError
 
 # --- B1xx: the workbook cannot be read or written (raised as WorkbookError) ---------------------------------
@@ -54,6 +55,11 @@ NAME_NOT_A_RANGE = "B210"  # the defined name is a constant, formula, several ar
 NOT_ONE_CELL = "B211"  # a range or merged area where one cell is expected
 COLUMN_MISSING = "B212"  # a table's header row lacks a declared column
 TABLE_EMPTY = "B213"  # a required table has no data rows
+# B214–B217 are decided by the engine from the rules (engine/batasan.py) and mean the same for every source.
+OUT_OF_RANGE = _batasan.OUT_OF_RANGE  # B214: outside the bounds of its kind (persen 0–100, indeks 0–skala)
+NOT_A_CHOICE = _batasan.NOT_A_CHOICE  # B215: not one of the allowed values (unknown or mis-cased id, month)
+INTERNAL_ID = _batasan.INTERNAL_ID  # B216: an internal id typed into a free-text cell
+PERCENT_FORMAT = _batasan.PERCENT_FORMAT  # B217: a percent-formatted cell in an input that is not a percentage
 
 CODES: dict[str, str] = {
     FILE_NOT_FOUND: "berkas tidak ditemukan",
@@ -87,6 +93,10 @@ CODES: dict[str, str] = {
     NOT_ONE_CELL: "bukan satu sel",
     COLUMN_MISSING: "kolom tabel tidak ada",
     TABLE_EMPTY: "tabel wajib kosong",
+    OUT_OF_RANGE: "di luar batas",
+    NOT_A_CHOICE: "bukan pilihan yang dikenal",
+    INTERNAL_ID: "kode internal di teks bebas",
+    PERCENT_FORMAT: "format persen di sel bukan persen",
 }
 
 

@@ -14,9 +14,11 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from kinerja.engine.batasan import PERCENT_FORMAT, cell_label, check_inputs
 from kinerja.engine.interface import CellKey, InputProblem, Inputs, InputSpec
 
 from . import errors as E
+from .formatsel import percent_styles
 from .ooxml import Cell, Package
 from .refs import MAX_ROW, Ref, RefProblem, cell_name, quote_sheet
 
@@ -45,6 +47,7 @@ def read_inputs_from(pkg: Package, specs: list[InputSpec]) -> Inputs:
         else:
             reader.single(spec)
     reader.inputs.origin = str(pkg.path)
+    check_inputs(specs, reader.inputs)  # bounds, allowed values, internal ids (the same rules as data files)
     return reader.inputs
 
 
@@ -70,17 +73,18 @@ class _Reader:
         self.file = pkg.path.name
         self.names = pkg.workbook_names()
         self.tables = pkg.tables()
+        self.percent = percent_styles(pkg)
         self.inputs = Inputs()
 
     # -- problems ---------------------------------------------------------------------------------------------
 
     def problem(self, code: str, name: str, loc: str, what: str, what_en: str, hint: str, hint_en: str = "",
-                label: str | None = None, cell: CellKey | None = None) -> None:
+                label: str | None = None, cell: CellKey | None = None, label_en: str | None = None) -> None:
         label = label or name
         self.inputs.problems.append(InputProblem(
             code=code, input=name, location=loc,
             message=f"{loc} ({label}): {what}. {hint}",
-            message_en=f"{loc} ({label}): {what_en}." + (f" {hint_en}" if hint_en else ""),
+            message_en=f"{loc} ({label_en or label}): {what_en}." + (f" {hint_en}" if hint_en else ""),
             hint=hint, cell=cell,
         ))
 
@@ -188,6 +192,10 @@ class _Reader:
                 continue
             i = len(rows)
             row: dict[str, Value] = {}
+            shown = " · ".join(cells.get(r, columns[c.name]).text.strip() for c in spec.columns or ()
+                               if c.kind == "teks" and c.name in columns
+                               and cells.get(r, columns[c.name]).kind == "text"
+                               and cells.get(r, columns[c.name]).text.strip())
             for col_spec in spec.columns or ():
                 c = columns.get(col_spec.name)
                 if c is None:
@@ -196,8 +204,9 @@ class _Reader:
                 loc = f"{quote_sheet(ref.sheet)}!{cell_name(r, c)}"
                 key = CellKey(spec.name, i, col_spec.name)
                 self.inputs.sources[key] = loc
+                label, label_en = cell_label(spec, i, col_spec.name, shown)
                 row[col_spec.name] = self.convert(cells.get(r, c), col_spec.kind, col_spec.required, spec.name, loc,
-                                                  label=f"{spec.name}.{col_spec.name}", key=key)
+                                                  label=label, key=key, label_en=label_en)
             rows.append(row)
         if not rows and spec.required:
             self.problem(E.TABLE_EMPTY, spec.name, self.inputs.sources[spec.name],
@@ -230,12 +239,12 @@ class _Reader:
     # -- values -----------------------------------------------------------------------------------------------
 
     def convert(self, cell: Cell, kind: str, required: bool, name: str, loc: str, label: str | None = None,
-                key: CellKey | None = None) -> Value:
+                key: CellKey | None = None, label_en: str | None = None) -> Value:
         """The cell's value for ``kind``, or None after recording a problem."""
         exp, exp_en, example = _EXPECTED.get(kind, _EXPECTED["angka"])
 
         def bad(code: str, what: str, what_en: str, hint: str, hint_en: str = "") -> None:
-            self.problem(code, name, loc, what, what_en, hint, hint_en, label, key)
+            self.problem(code, name, loc, what, what_en, hint, hint_en, label, key, label_en)
 
         if _is_empty(cell):
             if required:
@@ -279,6 +288,17 @@ class _Reader:
                 f"holds an unreadable value \"{_clip(cell.text)}\"; expected {exp_en}",
                 f"Ketik ulang angkanya, mis. {example}.")
             return None
+        if cell.style is not None and cell.style in self.percent and not number.is_nan():
+            shown = _as_percent(number)
+            if kind != "persen":  # Excel shows 0,85 as 85%; only a percentage input may be read that way
+                bad(PERCENT_FORMAT, f"bersel format persen (tampil {_id_number(shown)}%, tersimpan "
+                    f"{_id_number(number)}), seharusnya {exp}",
+                    f"is formatted as a percentage (shows {_plain_number(str(shown))}%, stored "
+                    f"{_plain_number(cell.text)}); expected {exp_en}",
+                    f"Ubah format sel menjadi Number (Home › Number › General) lalu ketik {exp}, mis. {example}.",
+                    f"Change the cell format to Number and enter {exp_en}, e.g. {example}.")
+                return None
+            number = shown  # the percentage the operator sees: 0,85 shown as 85% is 85
         if kind in ("cacah", "rupiah") and number < 0:
             code = E.NOT_A_COUNT if kind == "cacah" else E.NEGATIVE_RUPIAH
             bad(code, f"berisi bilangan negatif {_plain_number(cell.text)}, seharusnya {exp}",
@@ -291,6 +311,16 @@ class _Reader:
                 "Isi dengan jumlah utuh (tanpa desimal), mis. 55.", "Enter a whole count, e.g. 55.")
             return None
         return number
+
+
+def _id_number(d: Decimal) -> str:
+    return format(d, "f").replace(".", ",")
+
+
+def _as_percent(number: Decimal) -> Decimal:
+    """0,85 → 85 exactly (a shift of the decimal point, not a float multiplication)."""
+    d = number.scaleb(2)
+    return d.quantize(Decimal(1)) if d.as_tuple().exponent > 0 else d
 
 
 def _is_empty(cell: Cell) -> bool:

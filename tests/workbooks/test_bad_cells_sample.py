@@ -1,0 +1,167 @@
+"""Issue 8, input half: every kind of bad cell in every kind of input of the PK 2024 sample workbook.
+
+Each case edits one cell of a copy of the bundled sample (the way Excel stores what the operator typed: text
+for "85%" typed into a text-formatted cell, 0,85 with a percent format for 85% typed into a number cell, an empty
+cell, a number out of range, an unknown or mis-cased id) and runs `kinerja hitung BUKU.xlsx --json`. Expected:
+exit 1, never `galat internal`; one problem with its B2xx code whose message names the cell and the row's label
+(satker name, bulan, jenis belanja); the results that depend on the cell are `galat`, the others are computed;
+the operator's input sheets are byte-identical after the write.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from kinerja.cli import Exit, main
+from kinerja.workbooks.ooxml import REL_STYLES, Package
+from kinerja.workbooks.refs import parse_ref
+from libreoffice import convert
+from wb_builders import members
+
+SAMPLE = Path(__file__).parents[2] / "workbooks" / "contoh-pk2024-sumsel.xlsx"
+PCT = object()  # marker: store the number with a percent number format, as Excel does when "85%" is typed
+
+
+def percent_style(pkg: Package) -> int:
+    """Append a cell format with built-in number format 9 (``0%``) to styles.xml; return its index."""
+    part = next(r.target for r in pkg.rels(pkg.workbook_part) if r.type == REL_STYLES)
+    text = pkg.text(part)
+    m = re.search(r'<cellXfs count="(\d+)"', text)
+    n = int(m.group(1))
+    text = text.replace(m.group(0), f'<cellXfs count="{n + 1}"', 1)
+    text = text.replace("</cellXfs>", '<xf numFmtId="9" fontId="0" fillId="0" borderId="0" xfId="0" '
+                        'applyNumberFormat="1"/></cellXfs>', 1)
+    pkg.write(part, text)
+    return n
+
+
+def edited(tmp_path: Path, cells: dict[str, object]) -> Path:
+    """A copy of the sample with ``cells`` (``Sheet!A1`` → value, or (PCT, number)) changed."""
+    dest = tmp_path / "buku.xlsx"
+    shutil.copy(SAMPLE, dest)
+    pkg = Package(dest)
+    for where, value in cells.items():
+        ref = parse_ref(where)
+        style = None
+        if isinstance(value, tuple) and value[0] is PCT:
+            style, value = percent_style(pkg), value[1]
+        pkg.set_cells(ref.sheet, {(ref.row1, ref.col1): (value, None, style)})
+    pkg.save()
+    return dest
+
+
+def hitung(book: Path) -> tuple[int, dict, str]:
+    r = CliRunner().invoke(main, ["hitung", str(book), "--json"], catch_exceptions=False)
+    assert "galat internal" not in r.output and "Traceback" not in r.output, r.output
+    return r.exit_code, json.loads(r.stdout), r.output
+
+
+def status_of(out: dict, ident: str) -> tuple[str | None, object]:
+    for group in ("indikator", "indeks", "sasaran"):
+        for o in out[group]:
+            if o["id"] == ident:
+                return o["status"], o.get("realisasi", o.get("nilai", o.get("capaian")))
+    return None, out["anggaran"].get(ident)
+
+
+# (cell, value, code, words in the message (cell, row label, column), a result that must be galat / no value)
+SINGLE = "Setjen!C7"  # setjen_rb_kanwil_pembilang (cacah)
+SURVEY = "Setjen!D14"  # setjen_ikm_kanwil_survei row 1: September, nilai (indeks 0–4)
+SATKER = "Anggaran!C221"  # kinerja_anggaran_satker row 1: Rupbasan Kelas II Baturaja, capaian_ro (persen)
+BELANJA = "Anggaran!D116"  # anggaran_belanja row 1: 2023 Belanja Pegawai, pagu (rupiah)
+CASES = {
+    "tunggal-teks-persen": (SINGLE, "85%", "B201", ["Setjen!C7", "setjen_rb_kanwil_pembilang", "85%"],
+                            "setjen_rb_kanwil"),
+    "tunggal-teks": (SINGLE, "abc", "B201", ["Setjen!C7", "abc"], "setjen_rb_kanwil"),
+    "tunggal-kosong": (SINGLE, None, "B205", ["Setjen!C7"], "setjen_rb_kanwil"),
+    "tunggal-format-persen": (SINGLE, (PCT, Decimal("0.55")), "B217", ["Setjen!C7", "55%"], "setjen_rb_kanwil"),
+    "tunggal-negatif": (SINGLE, -5, "B202", ["Setjen!C7", "-5"], "setjen_rb_kanwil"),
+    "survei-teks-persen": (SURVEY, "85%", "B201", ["Setjen!D14", "September", "setjen_ikm_kanwil_survei.nilai"], "setjen_ikm_kanwil"),
+    "survei-teks": (SURVEY, "abc", "B201", ["Setjen!D14", "September", "setjen_ikm_kanwil_survei.nilai"], "setjen_ikm_kanwil"),
+    "survei-kosong": (SURVEY, None, "B205", ["Setjen!D14", "September", "setjen_ikm_kanwil_survei.nilai"], "setjen_ikm_kanwil"),
+    "survei-di-atas-skala": (SURVEY, Decimal("6.58"), "B214", ["Setjen!D14", "September", "6,58", "0–4"],
+                             "setjen_ikm_kanwil"),
+    "survei-negatif": (SURVEY, Decimal("-2.5"), "B214", ["Setjen!D14", "September"], "setjen_ikm_kanwil"),
+    "survei-bulan-salah": ("Setjen!B14", "september", "B215", ["Setjen!B14", "September", "setjen_ikm_kanwil_survei.unit"], None),
+    "satker-teks-persen": (SATKER, "85%", "B201", ["Anggaran!C221", "Rupbasan Kelas II Baturaja", "kinerja_anggaran_satker.capaian_ro"],
+                           "rata_rata_nilai_kinerja_anggaran"),
+    "satker-teks": (SATKER, "abc", "B201", ["Anggaran!C221", "Rupbasan Kelas II Baturaja"],
+                    "rata_rata_nilai_kinerja_anggaran"),
+    "satker-kosong": (SATKER, None, "B205", ["Anggaran!C221", "Rupbasan Kelas II Baturaja"],
+                      "rata_rata_nilai_kinerja_anggaran"),
+    "satker-di-atas-100": (SATKER, 150, "B214", ["Anggaran!C221", "Rupbasan Kelas II Baturaja", "0–100"],
+                           "rata_rata_nilai_kinerja_anggaran"),
+    "satker-persen-negatif": (SATKER, -5, "B214", ["Anggaran!C221", "Rupbasan Kelas II Baturaja"],
+                              "rata_rata_nilai_kinerja_anggaran"),
+    "satker-id-internal": ("Anggaran!B221", "setjen_s1", "B216", ["Anggaran!B221", "setjen_s1"], None),
+    "belanja-teks-persen": (BELANJA, "85%", "B201", ["Anggaran!D116", "Belanja Pegawai", "anggaran_belanja.pagu"],
+                            "pagu_belanja_2023"),
+    "belanja-format-persen": (BELANJA, (PCT, Decimal("0.85")), "B217", ["Anggaran!D116", "Belanja Pegawai"],
+                              "pagu_belanja_2023"),
+    "belanja-jenis-salah": ("Anggaran!C116", "Belanja pegawai", "B215", ["Anggaran!C116", "Belanja Pegawai"],
+                            None),
+    "sasaran-salah-huruf": ("Anggaran!B12", "Pas_S1", "B215", ["Anggaran!B12", "Pas_S1", "pas_s1"],
+                            "pagu_awal_pas"),
+    "sasaran-tak-dikenal": ("Anggaran!B12", "pas_s9", "B215", ["Anggaran!B12", "pas_s9"], "pagu_awal_pas"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_cell_is_reported_with_cell_and_row_label(tmp_path, case):
+    cell, value, code, words, dependent = CASES[case]
+    book = edited(tmp_path, {cell: value})
+    before = members(book)
+    exit_code, out, text = hitung(book)
+    assert exit_code == Exit.FINDINGS, text
+    problems = [p for p in out["masalah_masukan"] if p["lokasi"] == cell]
+    assert len(problems) == 1, out["masalah_masukan"]
+    (p,) = problems
+    assert p["kode"] == code, p
+    for w in words:
+        assert w in p["pesan"], (w, p["pesan"])
+    assert p["saran"] and p["pesan_en"]
+    assert len(out["masalah_masukan"]) == 1, out["masalah_masukan"]  # nothing else in the sample is wrong
+    if dependent is not None:
+        status, value_out = status_of(out, dependent)
+        assert status in ("galat", None) and value_out is None, (dependent, status, value_out)
+    # other indicators are computed as in the sample
+    assert status_of(out, "ham_ikm")[0] == "ok" and status_of(out, "imi_layanan")[0] == "ok"
+    # the operator's other input sheets are byte-identical
+    pkg = Package(book)
+    edited_sheet = parse_ref(cell).sheet
+    others = [s.part for s in pkg.sheets() if s.name not in (edited_sheet, "Ringkasan", "Audit") and s.part]
+    assert others and all(members(book)[m] == before[m] for m in others)
+
+
+def test_percent_formatted_percentage_is_read_as_the_operator_sees_it(tmp_path):
+    """85% typed in Excel is stored as 0,85 with a percent format: read as 85, not 0,85 (issue: a satker's nilai
+    fell from 100 to 62,82 without warning). Rupbasan Baturaja: (85×75% + 100×10% + 100×15%) × 50% = 44,38."""
+    book = edited(tmp_path, {SATKER: (PCT, Decimal("0.85"))})
+    _, out, _ = hitung(book)
+    assert out["masalah_masukan"] == []
+    row = out["anggaran"]["satker"][0]
+    assert row["satker"] == "Rupbasan Kelas II Baturaja"
+    assert row["capaian_ro"] == 85 and row["nilai_smart"] == 44.38 and row["nilai_kinerja_anggaran"] == 94.38
+
+
+def test_unknown_sasaran_never_drops_its_budget_silently(tmp_path):
+    """`Pas_S1` used to be dropped: the Pemasyarakatan pagu fell from 305.496.521.000 to 139.952.958.000."""
+    _, good, _ = hitung(edited(tmp_path, {}))
+    assert good["anggaran"]["pagu_awal_pas"] == 305496521000
+    (tmp_path / "buku.xlsx").unlink()
+    _, bad, _ = hitung(edited(tmp_path, {"Anggaran!B12": "Pas_S1"}))
+    assert bad["anggaran"]["pagu_awal_pas"] is None  # galat, never 139.952.958.000
+
+
+def test_workbook_with_bad_table_cell_opens_in_libreoffice(tmp_path):
+    book = edited(tmp_path, {SATKER: "85%", BELANJA: None})
+    exit_code, out, _ = hitung(book)
+    assert exit_code == Exit.FINDINGS
+    assert {p["lokasi"] for p in out["masalah_masukan"]} == {"Anggaran!C221", "Anggaran!D116"}
+    assert convert(book, "csv", tmp_path / "lo")
