@@ -33,6 +33,7 @@ from pathlib import PurePath
 from typing import Any
 
 from ..engine import KinerjaError, input_specs, load_rules
+from ..engine.batasan import check_inputs
 from ..engine.checker import CheckedRules
 from ..engine.interface import InputProblem
 from . import layout
@@ -207,6 +208,7 @@ def read_inputs_live(view: BookView, specs: list) -> Any:
         else:
             reader.single(spec)
     reader.inputs.origin = view.book.name
+    check_inputs(specs, reader.inputs)  # bounds, allowed values, internal ids: the same rules as a file
     return reader.inputs
 
 

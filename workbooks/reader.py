@@ -73,7 +73,7 @@ class _Reader:
         self.file = pkg.path.name
         self.names = pkg.workbook_names()
         self.tables = pkg.tables()
-        self.percent = percent_styles(pkg)
+        self.percent = percent_styles(pkg) if isinstance(pkg, Package) else frozenset()  # live books: no styles.xml
         self.inputs = Inputs()
 
     # -- problems ---------------------------------------------------------------------------------------------

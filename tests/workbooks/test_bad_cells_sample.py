@@ -75,6 +75,7 @@ SINGLE = "Setjen!C7"  # setjen_rb_kanwil_pembilang (cacah)
 SURVEY = "Setjen!D14"  # setjen_ikm_kanwil_survei row 1: September, nilai (indeks 0–4)
 SATKER = "Anggaran!C221"  # kinerja_anggaran_satker row 1: Rupbasan Kelas II Baturaja, capaian_ro (persen)
 BELANJA = "Anggaran!D116"  # anggaran_belanja row 1: 2023 Belanja Pegawai, pagu (rupiah)
+SV = "setjen_ikm_kanwil_survei"
 CASES = {
     "tunggal-teks-persen": (SINGLE, "85%", "B201", ["Setjen!C7", "setjen_rb_kanwil_pembilang", "85%"],
                             "setjen_rb_kanwil"),
@@ -82,14 +83,14 @@ CASES = {
     "tunggal-kosong": (SINGLE, None, "B205", ["Setjen!C7"], "setjen_rb_kanwil"),
     "tunggal-format-persen": (SINGLE, (PCT, Decimal("0.55")), "B217", ["Setjen!C7", "55%"], "setjen_rb_kanwil"),
     "tunggal-negatif": (SINGLE, -5, "B202", ["Setjen!C7", "-5"], "setjen_rb_kanwil"),
-    "survei-teks-persen": (SURVEY, "85%", "B201", ["Setjen!D14", "September", "setjen_ikm_kanwil_survei.nilai"], "setjen_ikm_kanwil"),
-    "survei-teks": (SURVEY, "abc", "B201", ["Setjen!D14", "September", "setjen_ikm_kanwil_survei.nilai"], "setjen_ikm_kanwil"),
-    "survei-kosong": (SURVEY, None, "B205", ["Setjen!D14", "September", "setjen_ikm_kanwil_survei.nilai"], "setjen_ikm_kanwil"),
+    "survei-teks-persen": (SURVEY, "85%", "B201", ["Setjen!D14", "September", SV + ".nilai"], "setjen_ikm_kanwil"),
+    "survei-teks": (SURVEY, "abc", "B201", ["Setjen!D14", "September", SV + ".nilai"], "setjen_ikm_kanwil"),
+    "survei-kosong": (SURVEY, None, "B205", ["Setjen!D14", "September", SV + ".nilai"], "setjen_ikm_kanwil"),
     "survei-di-atas-skala": (SURVEY, Decimal("6.58"), "B214", ["Setjen!D14", "September", "6,58", "0–4"],
                              "setjen_ikm_kanwil"),
     "survei-negatif": (SURVEY, Decimal("-2.5"), "B214", ["Setjen!D14", "September"], "setjen_ikm_kanwil"),
-    "survei-bulan-salah": ("Setjen!B14", "september", "B215", ["Setjen!B14", "September", "setjen_ikm_kanwil_survei.unit"], None),
-    "satker-teks-persen": (SATKER, "85%", "B201", ["Anggaran!C221", "Rupbasan Kelas II Baturaja", "kinerja_anggaran_satker.capaian_ro"],
+    "survei-bulan-salah": ("Setjen!B14", "september", "B215", ["Setjen!B14", "September", SV + ".unit"], None),
+    "satker-teks-persen": (SATKER, "85%", "B201", ["Anggaran!C221", "Rupbasan Kelas II Baturaja", "capaian_ro"],
                            "rata_rata_nilai_kinerja_anggaran"),
     "satker-teks": (SATKER, "abc", "B201", ["Anggaran!C221", "Rupbasan Kelas II Baturaja"],
                     "rata_rata_nilai_kinerja_anggaran"),
