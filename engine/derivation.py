@@ -46,8 +46,9 @@ def _pct(w: Decimal) -> str:
 
 
 def _is_missing_value(v: Any) -> Any:
-    """Operations on a missing operand show no value for an error (as before: ``None``), no data as such."""
-    return None if isinstance(v, Galat) else v
+    """The value of an operation on a missing operand: the error itself, or no data. (It used to be None for an
+    error, which crashed every view that shows the step — the Audit rows of a table's computed columns.)"""
+    return v
 
 
 class Renderer:
@@ -327,7 +328,7 @@ class Renderer:
         flat = [x for g in groups for x in g]
         text = f"{FUNC_TEXT.get(n.func, n.func)}({_list_text(flat)})"
         if any(isinstance(x, Galat) for x in flat):
-            return self.compose(text, None, steps)
+            return self.compose(text, e.value, steps)
         skipped = len([x for x in flat if x is TANPA_DATA])
         note = f"{skipped} nilai tanpa data dilewati" if skipped else ""
         return self.compose(text, e.value, steps, note)
