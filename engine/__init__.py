@@ -17,8 +17,13 @@ from .checker import CheckedRules, check, has_errors
 from .errors import Diagnostic, InputError, KinerjaError, RuleError
 from .evaluator import Result, evaluate
 from .interface import ColumnSpec, InputProblem, Inputs, InputSpec
+from .limits import ensure_recursion_headroom
 from .loader import load, no_rules
 from .trace import NO_TRACE, Step, Tracer
+
+# Expressions up to limits.MAX_EXPR_DEPTH are walked recursively (also in a process that only receives
+# checked rules, e.g. a batch worker): make room for them once, when the engine is imported.
+ensure_recursion_headroom()
 
 __all__ = [
     "CheckedRules", "ColumnSpec", "Diagnostic", "InputError", "InputProblem", "InputSpec", "Inputs",

@@ -83,8 +83,21 @@ class _Checker:
             source_line(self.rs, span),
             end_column=span.column + (width if width is not None else max(1, len(span.text.split("\n")[0])))))
 
+    #: Name comparisons spent on "maksud Anda …?" for one rule set: thousands of unknown names against
+    #: thousands of declarations stay linear (later unknown names get the plain hint instead).
+    SUGGESTION_BUDGET = 200_000
+
     def suggest(self, name: str, candidates) -> dict | None:
-        close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+        spent = getattr(self, "_suggest_spent", 0)
+        if spent >= self.SUGGESTION_BUDGET:
+            return None
+        if callable(candidates):
+            candidates = candidates()
+        n = len(name)
+        # difflib's ratio is at most 2·min/(len a + len b): below the 0.6 cutoff whatever the letters — skip those
+        pool = [c for c in candidates if 2 * min(n, len(c)) >= 0.6 * (n + len(c))]
+        self._suggest_spent = spent + len(pool) + 1
+        close = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
         return {"suggestion": close[0]} if close else None
 
     def removed_ref(self, name: str, span: m.Span) -> bool:
@@ -205,9 +218,13 @@ class _Checker:
             return UNKNOWN
         if self.removed_ref(e.parts[0], e.span):
             return UNKNOWN
-        candidates = self.all_names()
-        if row is not None:
-            candidates += list(self.table_columns(row))
+
+        def candidates() -> list[str]:
+            names = self.all_names()
+            if row is not None:
+                names += list(self.table_columns(row))
+            return names
+
         sug = self.suggest(name, candidates)
         if sug:
             self.report("E201", e.span, "did_you_mean", sug, name=name)

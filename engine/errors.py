@@ -22,6 +22,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
              "File ended before the rule was complete; expected: {expected}."),
     "E104": ("Angka dengan koma desimal {found}: bahasa aturan memakai titik desimal.",
              "Number with a decimal comma {found}: the rule language uses a decimal point."),
+    "E105": ("Ungkapan terlalu dalam atau terlalu panjang: lebih dari {limit} tingkat (kurung, jika, tidak, atau "
+             "rangkaian operator).",
+             "Expression too deep or too long: more than {limit} levels (brackets, jika, tidak, or a chain of "
+             "operators)."),
+    "E106": ("Angka {found} di luar rentang yang dihitung tepat oleh kinerja (besaran di bawah {limit}).",
+             "Number {found} is outside the range kinerja computes exactly (magnitude below {limit})."),
+    "E107": ("Digit pembulatan {found} di luar rentang 0 … {limit}.", "Rounding digits {found} outside 0 … {limit}."),
     # names and files
     "E201": ("Nama tidak dikenal: {name}.", "Unknown name: {name}."),
     "E202": ("Nama {name} sudah dideklarasikan di {other}.", "Name {name} is already declared at {other}."),

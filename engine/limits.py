@@ -10,12 +10,17 @@ exceeded.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import sys
 from pathlib import Path
 
 #: One rule file: 1 MB (the whole bundled PK 2024 set is 60 KB).
 MAX_RULE_FILE_BYTES = 1_000_000
+#: Tokens (names, numbers, strings, operators) of one rule file and of a whole rule set. The bundled PK 2024 set
+#: has 3,500; parsing runs at about 25,000 tokens a second, so these keep any rule set within a few seconds.
+MAX_RULE_FILE_TOKENS = 50_000
+MAX_RULE_SET_TOKENS = 100_000
 #: Files making up one rule set, its includes and parents together.
 MAX_RULE_FILES = 500
 #: Nested ``sertakan`` (include) levels, and nested ``perluas`` (extends) levels.
@@ -24,6 +29,9 @@ MAX_EXTENDS_DEPTH = 16
 #: Depth of one expression: nesting of brackets/``jika``/``tidak``/minus, plus the length of a chain of binary
 #: operators (``a + b + … `` with 400 terms is 399 levels). Hundreds of terms and deep nesting are fine.
 MAX_EXPR_DEPTH = 600
+#: Nodes of one expression's parse tree (the grammar has up to five levels per bracket); bounds the recursion
+#: of the parse-tree transformer independently of the expression depth above.
+MAX_TREE_DEPTH = 4_000
 #: One data file (YAML/CSV): 64 MB (a 100,000-row table is about 5 MB of YAML).
 MAX_DATA_FILE_BYTES = 64_000_000
 #: Nesting of YAML collections in a data file (the real layout needs 4: tabel → table → row → value).
@@ -71,6 +79,15 @@ def read_regular(path: Path, limit: int) -> bytes:
     if len(data) > limit:
         raise FileRefused(f"lebih dari {_size(limit)}", f"larger than {_size(limit)}")
     return data
+
+
+_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*|[A-Za-z_0-9.]+|\S')
+
+
+def count_tokens(text: str) -> int:
+    """An upper bound on the tokens of a rule text (comments counted once each), cheap enough to run before
+    parsing."""
+    return sum(1 for _ in _TOKEN.finditer(text))
 
 
 def _size(n: int) -> str:

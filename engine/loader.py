@@ -23,6 +23,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from dataclasses import fields as dc_fields
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -33,9 +34,12 @@ from .limits import (
     MAX_EXTENDS_DEPTH,
     MAX_INCLUDE_DEPTH,
     MAX_RULE_FILE_BYTES,
+    MAX_RULE_FILE_TOKENS,
     MAX_RULE_FILES,
+    MAX_RULE_SET_TOKENS,
     FileRefused,
     clip,
+    count_tokens,
     read_regular,
 )
 from .parser import parse_text
@@ -175,6 +179,7 @@ class _Budget:
     """Counts shared by a rule set and its parents (limits.MAX_RULE_FILES)."""
 
     files: int = 0
+    tokens: int = 0
     over: bool = False
 
 
@@ -243,6 +248,16 @@ class _Loading:
         if text is None:
             return []
         shown = _display(path)
+        tokens = count_tokens(text)
+        self.budget.tokens += tokens
+        if tokens > MAX_RULE_FILE_TOKENS or self.budget.tokens > MAX_RULE_SET_TOKENS:
+            what = (_limit(f"lebih dari {MAX_RULE_FILE_TOKENS:,} token dalam satu berkas".replace(",", "."),
+                           f"more than {MAX_RULE_FILE_TOKENS:,} tokens in one file")
+                    if tokens > MAX_RULE_FILE_TOKENS else
+                    _limit(f"lebih dari {MAX_RULE_SET_TOKENS:,} token dalam set aturan".replace(",", "."),
+                           f"more than {MAX_RULE_SET_TOKENS:,} tokens in the rule set"))
+            self.diagnostics.append(Diagnostic("E216", shown, 1, 1, {"what": what}))
+            return []
         self.files[str(path)] = text
         rf, diags = parse_text(text, shown)
         self.diagnostics.extend(diags)
@@ -263,8 +278,15 @@ class _Loading:
         return out
 
 
+@lru_cache(maxsize=8)
+def _lines(text: str) -> list[str]:
+    return text.splitlines()
+
+
 def _line(text: str, line: int) -> str:
-    lines = text.splitlines()
+    """One line of a rule text (the lines of the last few texts are kept: thousands of diagnostics in one
+    large file each quote their line without splitting the file again)."""
+    lines = _lines(text)
     return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
@@ -413,7 +435,24 @@ def version_of(texts: dict[str, str]) -> str:
 
 
 def source_line(rs: m.RuleSet, span: m.Span) -> str:
+    text = _texts_by_shown(rs).get(span.file)
+    return _line(text, span.line) if text is not None else ""
+
+
+_shown_cache: dict[int, tuple[dict[str, str], dict[str, str]]] = {}
+
+
+def _texts_by_shown(rs: m.RuleSet) -> dict[str, str]:
+    """Rule texts by the name messages use and by path (computed once per set of files)."""
+    key = id(rs.files)
+    hit = _shown_cache.get(key)
+    if hit is not None and hit[0] is rs.files:
+        return hit[1]
+    out: dict[str, str] = {}
     for path, text in rs.files.items():
-        if _display(Path(path)) == span.file or path == span.file:
-            return _line(text, span.line)
-    return ""
+        out[path] = text
+        out.setdefault(_display(Path(path)), text)
+    if len(_shown_cache) > 32:
+        _shown_cache.clear()
+    _shown_cache[key] = (rs.files, out)
+    return out

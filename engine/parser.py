@@ -12,12 +12,13 @@ from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from . import model as m
 from .errors import Diagnostic
-from .values import CTX
+from .limits import MAX_EXPR_DEPTH, MAX_TREE_DEPTH, clip, ensure_recursion_headroom
+from .values import CTX, MAX_MAGNITUDE, MAX_ROUND_DIGITS, in_range
 
 # Names of terminals as a planner would say them (for "expected …" in syntax errors).
 _TERMINAL_WORDS_ID = {
@@ -56,7 +57,8 @@ class _Build(Transformer):
         super().__init__()
         self.path = path
         self.text = text
-        self.diagnostics: list[Diagnostic] = []  # syntax errors inside message placeholders
+        self.diagnostics: list[Diagnostic] = []  # syntax errors inside message placeholders, literal ranges
+        self._starts: list[int] | None = None  # offset of each line's first character, computed once
 
     def _span(self, meta) -> m.Span:
         if getattr(meta, "empty", True):
@@ -71,8 +73,30 @@ class _Build(Transformer):
     # ---- expressions ----
     @v_args(meta=True, inline=True)
     def number(self, meta, num, pct=None):
-        value = Decimal(str(num))
+        value = self._literal(num)
         return m.Num(value.scaleb(-2, CTX) if pct else value, bool(pct), self._span(meta))  # exact: a shift
+
+    def _literal(self, tok: Token) -> Decimal:
+        """A number literal; outside the engine's exact range (values.MAX_MAGNITUDE) it is E106 and taken as 0
+        (the rule set is refused anyway, so the 0 is never used)."""
+        value = Decimal(str(tok))
+        if not in_range(value):
+            self._error("E106", tok, {"found": clip(str(tok), 40), "limit": f"{MAX_MAGNITUDE:,.0f}".replace(",", ".")})
+            return Decimal(0)
+        return value
+
+    def _digits(self, tok: Token) -> int:
+        """Rounding digits (``bulat 2``): 0 … values.MAX_ROUND_DIGITS, else E107 (and 2, never used)."""
+        text = str(tok)
+        if len(text) > 3 or int(text) > MAX_ROUND_DIGITS:
+            self._error("E107", tok, {"found": clip(text, 20), "limit": MAX_ROUND_DIGITS})
+            return 2
+        return int(text)
+
+    def _error(self, code: str, tok: Token, fields: dict) -> None:
+        self.diagnostics.append(Diagnostic(code, self.path, tok.line, tok.column, fields,
+                                           source_line=_line_of(self.text, tok.line),
+                                           end_column=(tok.end_column or tok.column + 1)))
 
     @v_args(meta=True, inline=True)
     def string(self, meta, s):
@@ -106,6 +130,13 @@ class _Build(Transformer):
     def call(self, meta, children):
         name, *args = children
         args = tuple(a for a in args if a is not None)
+        if str(name) in ("bulat", "potong") and len(args) >= 2 and isinstance(args[1].expr, m.Num):
+            digits = args[1].expr.value
+            if digits != digits.to_integral_value() or not 0 <= digits <= MAX_ROUND_DIGITS:
+                sp = args[1].expr.span
+                self.diagnostics.append(Diagnostic(
+                    "E107", self.path, sp.line, sp.column, {"found": clip(sp.text, 20), "limit": MAX_ROUND_DIGITS},
+                    source_line=_line_of(self.text, sp.line), end_column=sp.end_column))
         return m.Call(str(name), args, self._span(meta))
 
     @v_args(meta=True, inline=True)
@@ -141,12 +172,17 @@ class _Build(Transformer):
         return left
 
     def _slice(self, a: m.Span, b: m.Span) -> str:
-        lines = self.text.splitlines(keepends=True)
+        if self._starts is None:  # once per file: a long file with many operators stays linear
+            starts, pos = [0], 0
+            for line in self.text.splitlines(keepends=True):
+                pos += len(line)
+                starts.append(pos)
+            self._starts = starts
         try:
-            start = sum(len(x) for x in lines[: a.line - 1]) + a.column - 1
-            end = sum(len(x) for x in lines[: b.end_line - 1]) + b.end_column - 1
+            start = self._starts[a.line - 1] + a.column - 1
+            end = self._starts[b.end_line - 1] + b.end_column - 1
             return self.text[start:end]
-        except Exception:  # pragma: no cover - positions always exist for parsed nodes
+        except (IndexError, TypeError):  # pragma: no cover - positions always exist for parsed nodes
             return ""
 
     @v_args(meta=True)
@@ -181,7 +217,7 @@ class _Build(Transformer):
     @v_args(meta=True, inline=True)
     def rounding(self, meta, digits, mode=None):
         span = self._tspan(mode) if mode else None
-        return ("rounding", m.Rounding(int(digits), str(mode) if mode else "setengah_naik", span))
+        return ("rounding", m.Rounding(self._digits(digits), str(mode) if mode else "setengah_naik", span))
 
     @v_args(meta=True, inline=True)
     def zero_rule(self, meta, value):
@@ -189,7 +225,7 @@ class _Build(Transformer):
 
     @v_args(inline=True)
     def zero_value(self, num):
-        return format(Decimal(str(num)).normalize(), "f")
+        return format(self._literal(num).normalize(), "f")
 
     def zero_nodata(self, _):
         return "tanpa_data"
@@ -213,7 +249,7 @@ class _Build(Transformer):
 
     @v_args(inline=True)
     def scale(self, num):
-        return ("scale", Decimal(str(num)))
+        return ("scale", self._literal(num))
 
     @v_args(inline=True)
     def weight(self, expr):
@@ -600,13 +636,49 @@ def _bi_expected(expected: set[str]) -> dict[str, str]:
     return {"id": _expected_words(expected, "id"), "en": _expected_words(expected, "en")}
 
 
+# Folded into a chain of binary operations (``a + b + c`` → two levels); with one child only a grammar level.
+_CHAINS = {"arith", "comparison", "or_expr", "and_expr"}
+
+
+def _too_deep(tree: Tree, path: str, text: str) -> Diagnostic | None:
+    """E105 at the declaration holding the first expression deeper than :data:`limits.MAX_EXPR_DEPTH` (nesting,
+    plus the length of an operator chain: ``a + b + c`` is two levels), or whose parse tree is deeper than
+    :data:`limits.MAX_TREE_DEPTH`; found without recursion, before anything walks the tree recursively."""
+    stack: list[tuple[Tree, int, int, Tree]] = [(child, 0, 0, child) for child in tree.children
+                                                if isinstance(child, Tree)]
+    while stack:
+        node, depth, levels, decl = stack.pop()
+        n = len(node.children)
+        if node.data in _CHAINS:  # one child: a pass-through level of the grammar, not a model node
+            step = n // 2 if node.data in ("arith", "comparison") else n - 1
+        else:
+            step = 1
+        below = depth + step
+        if below > MAX_EXPR_DEPTH or levels > MAX_TREE_DEPTH:
+            meta = decl.meta
+            line = getattr(meta, "line", 1) or 1
+            column = getattr(meta, "column", 1) or 1
+            return Diagnostic("E105", path, line, column, {"limit": MAX_EXPR_DEPTH},
+                              source_line=clip(_line_of(text, line), 200))
+        for child in node.children:
+            if isinstance(child, Tree):
+                stack.append((child, below, levels + 1, decl))
+    return None
+
+
 def parse_text(text: str, path: str = "<teks>") -> tuple[m.RuleFile, list[Diagnostic]]:
     """Parse one rule file. Returns the model and the syntax diagnostics (empty when the file parsed)."""
+    ensure_recursion_headroom()
+    if text.startswith("\ufeff"):  # a UTF-8 byte-order mark, as Windows editors write it
+        text = text[1:]
     rf = m.RuleFile(path=path, text=text)
     try:
         tree = _parser().parse(text)
     except UnexpectedInput as err:
         return rf, [_syntax_diagnostic(path, text, err)]
+    deep = _too_deep(tree, path, text)
+    if deep is not None:
+        return rf, [deep]
     builder = _Build(path, text)
     try:
         items = builder.transform(tree)

@@ -41,7 +41,7 @@ def mean(values: list[Decimal]) -> Decimal:
 
 def in_range(d: Decimal) -> bool:
     """Is ``d`` a number the engine computes with exactly (finite, magnitude below :data:`MAX_MAGNITUDE`)?"""
-    return d.is_finite() and abs(d) < MAX_MAGNITUDE
+    return d.is_finite() and d.copy_abs() < MAX_MAGNITUDE  # copy_abs: no context, exact whatever the host set
 
 
 class _NoData:

@@ -17,6 +17,7 @@ holds that table's rows with column names in the header. Numbers use a decimal p
 from __future__ import annotations
 
 import csv
+import io
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -27,6 +28,12 @@ import yaml
 from ..engine.batasan import check_inputs
 from ..engine.errors import InputError
 from ..engine.interface import CellKey, InputProblem, Inputs, InputSpec
+from ..engine.limits import MAX_DATA_FILE_BYTES, MAX_YAML_DEPTH, MAX_YAML_NODES, FileRefused, clip, read_regular, shown
+from ..engine.values import MAX_MAGNITUDE, in_range
+
+REFUSED = "B106"  # the data file is not read: not a regular file, too large, nested too deep, alias amplification
+BAD_SHAPE = "B107"  # a section of the data file has the wrong shape (masukan/tabel/dilaporkan)
+OUT_OF_EXACT_RANGE = "B218"  # a number outside the range kinerja computes exactly (values.MAX_MAGNITUDE), NaN, ∞
 
 _ID_NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$|^-?\d+,\d+$")
 
@@ -62,43 +69,197 @@ def _convert(name: str, kind: str, value: Any, where: str, problems: list[InputP
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if kind == "teks":
+        if isinstance(value, (dict, list)):
+            problems.append(_problem("B201", name, where, f"berisi {shown(value)}, seharusnya teks.",
+                                     f"contains {shown(value)}, a text is expected.", "isi dengan teks", cell))
+            return None
         return str(value)
     d = _number(value)
     if d is None:
-        problems.append(_problem("B201", name, where, f"berisi {value!r}, seharusnya angka ({kind}).",
-                                 f"contains {value!r}, a number ({kind}) is expected.",
+        problems.append(_problem("B201", name, where, f"berisi {shown(value)}, seharusnya angka ({kind}).",
+                                 f"contains {shown(value)}, a number ({kind}) is expected.",
                                  "isi dengan angka, mis. 55", cell))
+        return None
+    if not in_range(d):
+        limit = f"{MAX_MAGNITUDE:,.0f}".replace(",", ".")
+        problems.append(_problem(OUT_OF_EXACT_RANGE, name, where,
+                                 f"bernilai {shown(value)}, di luar rentang yang dihitung tepat oleh kinerja "
+                                 f"(besaran di bawah {limit}).",
+                                 f"is {shown(value)}, outside the range kinerja computes exactly (magnitude "
+                                 f"below {limit}).", "periksa angkanya (satuan, jumlah digit)", cell))
         return None
     if kind == "cacah" and (d < 0 or d != d.to_integral_value()):
         problems.append(_problem("B202", name, where,
-                                 f"bernilai {value}, seharusnya bilangan cacah (bulat ≥ 0).",
-                                 f"is {value}, a whole number ≥ 0 is expected.", "isi dengan bilangan bulat ≥ 0",
+                                 f"bernilai {shown(value)}, seharusnya bilangan cacah (bulat ≥ 0).",
+                                 f"is {shown(value)}, a whole number ≥ 0 is expected.", "isi dengan bilangan bulat ≥ 0",
                                  cell))
         return None
     if kind == "rupiah" and d < 0:
-        problems.append(_problem("B203", name, where, f"bernilai {value}, rupiah tidak boleh negatif.",
-                                 f"is {value}; an amount cannot be negative.", "periksa tanda minus", cell))
+        problems.append(_problem("B203", name, where, f"bernilai {shown(value)}, rupiah tidak boleh negatif.",
+                                 f"is {shown(value)}; an amount cannot be negative.", "periksa tanda minus", cell))
         return None
     return d
 
 
+class _TooBig(Exception):
+    def __init__(self, reason: str, reason_en: str, mark: Any):
+        super().__init__(reason)
+        self.reason, self.reason_en, self.mark = reason, reason_en, mark
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, composing at most :data:`limits.MAX_YAML_DEPTH` levels of nested collections
+    and at most :data:`limits.MAX_YAML_NODES` nodes counted with every alias expanded: a "billion laughs" of
+    a few lines is refused while it is read, before anything walks (or prints) the aliased tree."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self._depth = 0
+        self._sizes: dict[int, int] = {}
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            return super().compose_node(parent, index)  # an aliased node's size is already known
+        mark = self.peek_event().start_mark
+        self._depth += 1
+        if self._depth > MAX_YAML_DEPTH:
+            raise _TooBig(f"bersarang lebih dari {MAX_YAML_DEPTH} tingkat",
+                          f"nested more than {MAX_YAML_DEPTH} levels", mark)
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+        size = 1
+        if isinstance(node, yaml.SequenceNode):
+            size += sum(self._sizes.get(id(c), 1) for c in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            size += sum(self._sizes.get(id(k), 1) + self._sizes.get(id(v), 1) for k, v in node.value)
+        if size > MAX_YAML_NODES:
+            raise _TooBig(f"lebih dari {MAX_YAML_NODES:,} unsur bila alias (*…) diuraikan".replace(",", "."),
+                          f"more than {MAX_YAML_NODES:,} elements once aliases (*…) are expanded", mark)
+        if size > 1:
+            self._sizes[id(node)] = size
+        return node
+
+
+def _read_text(p: Path) -> str:
+    """A data file's text: a regular file within :data:`limits.MAX_DATA_FILE_BYTES` (never a FIFO or device)."""
+    try:
+        return read_regular(p, MAX_DATA_FILE_BYTES).decode("utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"Berkas data tidak ditemukan: {clip(str(p))}",
+                         message_en=f"Data file not found: {clip(str(p))}",
+                         location=clip(str(p)), code="B101", hint="periksa path berkas --data") from None
+    except FileRefused as exc:
+        raise InputError(f"Berkas data tidak dibaca: {exc.reason}.", message_en=f"Data file not read: "
+                         f"{exc.reason_en}.", location=clip(str(p)), code=REFUSED,
+                         hint="berikan berkas .yaml/.csv biasa") from None
+    except UnicodeDecodeError:
+        raise InputError("Berkas data bukan teks UTF-8.", message_en="The data file is not UTF-8 text.",
+                         location=clip(str(p)), code="B102", hint="simpan ulang berkas sebagai UTF-8") from None
+    except OSError as exc:
+        raise InputError(f"Berkas data tidak dapat dibaca: {exc.strerror or exc}",
+                         message_en=f"Cannot read data file: {exc.strerror or exc}", location=clip(str(p)),
+                         code="B101") from None
+
+
 def _load_yaml(p: Path) -> dict:
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise InputError(f"Berkas data tidak ditemukan: {p}", message_en=f"Data file not found: {p}",
-                         location=str(p), code="B101", hint="periksa path berkas --data") from None
+        loader = _BoundedLoader(_read_text(p))
+        try:
+            data = loader.get_single_data() or {}
+        finally:
+            loader.dispose()
+    except _TooBig as exc:
+        loc = f"{p}:{exc.mark.line + 1}:{exc.mark.column + 1}" if exc.mark else str(p)
+        raise InputError(f"Berkas YAML tidak dibaca: {exc.reason}.", message_en=f"YAML file not read: "
+                         f"{exc.reason_en}.", location=loc, code=REFUSED,
+                         hint="berkas data kinerja cukup bertingkat: masukan → nama → nilai; tabel → nama → baris"
+                         ) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         loc = f"{p}:{mark.line + 1}:{mark.column + 1}" if mark else str(p)
-        raise InputError(f"Berkas YAML tidak dapat dibaca: {getattr(exc, 'problem', exc)}",
-                         message_en=f"Cannot read YAML file: {getattr(exc, 'problem', exc)}", location=loc,
+        problem = clip(str(getattr(exc, "problem", None) or exc), 200)
+        raise InputError(f"Berkas YAML tidak dapat dibaca: {problem}",
+                         message_en=f"Cannot read YAML file: {problem}", location=loc,
                          code="B102", hint="periksa indentasi dan tanda titik dua di baris itu") from None
     if not isinstance(data, dict):
         raise InputError("Berkas data harus berisi pemetaan (masukan:, tabel:, dilaporkan:).",
                          message_en="A data file must contain a mapping (masukan:, tabel:, dilaporkan:).",
                          location=str(p), code="B103")
+    _check_shape(data, p)
     return data
+
+
+def _bad_shape(p: Path, where: str, what: str, what_en: str) -> InputError:
+    return InputError(f"{where} {what}.", message_en=f"{where} {what_en}.", location=f"{p}: {clip(where)}",
+                      code=BAD_SHAPE, hint="lihat contoh bentuk berkas data di rules/pk2024-sumsel/"
+                      "data-lkjip-2024.yaml")
+
+
+_REPORTED_GROUPS = ("indikator", "indeks", "sasaran")
+
+
+def _check_shape(data: dict, p: Path) -> None:
+    """The layout every reader of a data file relies on, checked once here (B107 naming the place):
+    ``masukan`` name → value, ``tabel`` name → list of rows, ``dilaporkan`` group → id → field → printed
+    figures, each figure ``{nilai: number or "-", sumber: text}``."""
+    for section in ("masukan", "tabel", "dilaporkan"):
+        value = data.get(section)
+        if value is not None and not isinstance(value, dict):
+            raise _bad_shape(p, section, f"harus pemetaan nama → isi, bukan {shown(value)}",
+                             f"must be a mapping name → content, not {shown(value)}")
+        for key in value or {}:
+            if not isinstance(key, str):
+                raise _bad_shape(p, f"{section}.{shown(key)}", "harus bernama teks", "must be named by text")
+    for name, rows in (data.get("tabel") or {}).items():
+        if rows is not None and not isinstance(rows, list):
+            raise _bad_shape(p, f"tabel.{name}", f"harus daftar baris, bukan {shown(rows)}",
+                             f"must be a list of rows, not {shown(rows)}")
+    for key, group in (data.get("dilaporkan") or {}).items():
+        if key in _REPORTED_GROUPS:
+            if group is None:
+                continue
+            if not isinstance(group, dict):
+                raise _bad_shape(p, f"dilaporkan.{key}", "harus pemetaan id → bidang", "must be a mapping id → field")
+            for ident, fields in group.items():
+                where = f"dilaporkan.{key}.{shown(ident)}"
+                if fields is None:
+                    continue
+                if not isinstance(fields, dict):
+                    raise _bad_shape(p, where, "harus pemetaan bidang (realisasi, capaian, …) → angka tercetak",
+                                     "must be a mapping field (realisasi, capaian, …) → printed figures")
+                for fname, entries in fields.items():
+                    _check_entries(p, f"{where}.{shown(fname)}", entries)
+        elif isinstance(group, (dict, list)):  # a section of the rules (e.g. anggaran): key → printed figures
+            for sub, entries in (group.items() if isinstance(group, dict) else enumerate(group)):
+                _check_entries(p, f"dilaporkan.{key}.{shown(sub)}", entries)
+
+
+def _check_entries(p: Path, where: str, entries: Any) -> None:
+    items = entries if isinstance(entries, list) else [entries] if isinstance(entries, dict) else None
+    if entries is None:
+        return
+    if items is None:
+        raise _bad_shape(p, where, f"harus daftar angka tercetak {{nilai: …, sumber: …}}, bukan {shown(entries)}",
+                         f"must be a list of printed figures {{nilai: …, sumber: …}}, not {shown(entries)}")
+    for i, e in enumerate(items):
+        if not isinstance(e, dict):
+            raise _bad_shape(p, f"{where}[{i + 1}]", f"harus {{nilai: …, sumber: …}}, bukan {shown(e)}",
+                             f"must be {{nilai: …, sumber: …}}, not {shown(e)}")
+        for k, v in e.items():
+            if isinstance(v, (dict, list)):
+                raise _bad_shape(p, f"{where}[{i + 1}].{shown(k)}", f"harus satu nilai, bukan {shown(v)}",
+                                 f"must be one value, not {shown(v)}")
+        if "nilai" in e:
+            v = e["nilai"]
+            if v is None or (isinstance(v, str) and v.strip() in ("-", "")):
+                continue
+            d = None if isinstance(v, bool) else _number(v)
+            if d is None or not in_range(d):
+                raise _bad_shape(p, f"{where}[{i + 1}].nilai",
+                                 f"harus angka dalam rentang kinerja atau \"-\", bukan {shown(v)}",
+                                 f"must be a number within kinerja's range or \"-\", not {shown(v)}")
 
 
 def _merge_reported(into: dict, extra: dict, where: str) -> None:
@@ -167,7 +328,7 @@ def _build(shown: str | None, specs: list[InputSpec], values: dict, tables: dict
                                          "baris harus berupa pemetaan kolom → nilai.",
                                          "a row must be a mapping column → value.", "tulis {kolom: nilai, …}"))
                 continue
-            line = row.get("baris")
+            line = clip(str(row.get("baris") or ""), 20)
             where_row = f"{shown_t}: tabel.{name}[{i + 1}]" + (f" (laporan baris {line})" if line else "")
             out: dict[str, Any] = {}
             for cname, col in cols.items():
@@ -187,20 +348,19 @@ def read_csv(paths: list[Path], specs: list[InputSpec]) -> Inputs:
     tables: dict[str, list] = {}
     table_names = {s.name for s in specs if s.is_table}
     for p in paths:
+        text = _read_text(p)
         try:
-            with p.open(newline="", encoding="utf-8-sig") as fh:
+            with io.StringIO(text, newline="") as fh:
                 sample = fh.read(4096)
                 fh.seek(0)
                 dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
                 reader = csv.DictReader(fh, dialect=dialect)
                 rows = list(reader)
                 header = [h.strip().lower() for h in (reader.fieldnames or [])]
-        except FileNotFoundError:
-            raise InputError(f"Berkas data tidak ditemukan: {p}", message_en=f"Data file not found: {p}",
-                             location=str(p), code="B101") from None
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise InputError(f"Berkas CSV tidak dapat dibaca: {exc}", message_en=f"Cannot read CSV: {exc}",
-                             location=str(p), code="B102") from None
+        except csv.Error as exc:
+            raise InputError(f"Berkas CSV tidak dapat dibaca: {clip(str(exc), 200)}",
+                             message_en=f"Cannot read CSV: {clip(str(exc), 200)}", location=str(p),
+                             code="B102") from None
         if p.stem in table_names:
             tables[p.stem] = [{(k or "").strip(): v for k, v in r.items()} for r in rows]
         elif header[:2] == ["nama", "nilai"]:
