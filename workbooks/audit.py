@@ -8,6 +8,10 @@ the recalculation puts them into its :class:`~kinerja.workbooks.plan.WritePlan`.
 
 from __future__ import annotations
 
+import os
+import re
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from typing import Any
 
 from .. import __version__
@@ -18,23 +22,64 @@ from ..engine.interface import CellKey
 from ..engine.trace import show
 from ..engine.values import TANPA_DATA, Galat
 from . import layout
-from .refs import cell_name, parse_ref, quote_sheet
+from .plan import SheetLayout, SheetPlan
+from .refs import cell_name, col_letters, parse_ref, quote_sheet
 from .writer import CellWrite
 
-AUDIT_HEADER = ["No", "Jenis", "ID", "Nama", "Nilai", "Status", "Derivasi", "Rumus", "Masukan (sel = nilai)",
-                "Berkas aturan", "Cek Excel (rumus hidup)", "Cocok?", "Aturan", "Versi aturan", "Mesin", "Waktu",
-                "Pesan"]
+AUDIT_HEADER = ["No", "Jenis", "ID", "Uraian", "Nilai", "Status", "Derivasi", "Masukan (sel = nilai)",
+                "Rumus aturan", "Berkas aturan", "Cek Excel (rumus hidup)", "Cocok?", "Pesan"]
 COL = {name: i + 1 for i, name in enumerate(AUDIT_HEADER)}  # 1-based column of each audit field
+WIDTHS = {"No": 5, "Jenis": 9, "ID": 22, "Uraian": 40, "Nilai": 16, "Status": 10, "Derivasi": 40,
+          "Masukan (sel = nilai)": 50, "Rumus aturan": 30, "Berkas aturan": 22, "Cek Excel (rumus hidup)": 16,
+          "Cocok?": 8, "Pesan": 24}
+HEADER_ROW = 4  # rows 1–3: title, rule set / version / time, how to read the sheet
+STATUS_WORD = {"ok": "ok", "tanpa_data": "tanpa data", "galat": "galat"}
+
+# local time zones of Indonesia; KINERJA_ZONA chooses one (WIB by default)
+ZONES = {"WIB": 7, "WITA": 8, "WIT": 9}
+DEFAULT_ZONE = "WIB"
+
+
+def zone_name(zona: str | None = None) -> str:
+    z = (zona or os.environ.get("KINERJA_ZONA") or DEFAULT_ZONE).strip().upper()
+    return z if z in ZONES else DEFAULT_ZONE
+
+
+def local_time(now: datetime, zona: str | None = None) -> str:
+    """``31-01-2025 15:00 WIB``: the time as the operator's clock shows it, with its zone."""
+    z = zone_name(zona)
+    t = now.astimezone(timezone(timedelta(hours=ZONES[z])))
+    return t.strftime("%d-%m-%Y %H:%M ") + z
 
 
 def value_cell(v: Any) -> CellWrite:
+    """A computed value for an output cell (Ringkasan, Hasil): numbers as numbers, no data as ``-``."""
     if v is TANPA_DATA or v is None:
-        return CellWrite("tanpa data")
+        return CellWrite("-")
     if isinstance(v, Galat):
         return CellWrite("galat")
     if isinstance(v, bool):
         return CellWrite("benar" if v else "salah")
     return CellWrite(v)
+
+
+def audit_value_cell(v: Any) -> CellWrite | None:
+    """A computed value on the Audit sheet: blank where there is no value (the Status column says why), numbers
+    with thousands separators (the reader's locale shows 1.234,56 in Indonesia)."""
+    if v is TANPA_DATA or v is None or isinstance(v, Galat):
+        return None
+    if isinstance(v, bool):
+        return CellWrite("benar" if v else "salah", style="atas")
+    if isinstance(v, (int, Decimal)) and Decimal(v) == Decimal(v).to_integral_value():
+        return CellWrite(v, style="angka0")
+    if isinstance(v, (int, float, Decimal)):
+        return CellWrite(v, style="angka2")
+    return CellWrite(v, style="atas")
+
+
+def natural_key(text: str) -> list:
+    """``x[2]`` before ``x[10]``: digit runs compare as numbers."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text) if part]
 
 
 class Audit:
@@ -43,8 +88,20 @@ class Audit:
     def __init__(self, checked: CheckedRules, result: Result, names: dict[str, str], when: str):
         self.c, self.r, self.names, self.when = checked, result, names, when
         self.rs = checked.rules
-        self.rows: list[list[CellWrite | None]] = [[CellWrite(h, style="header") for h in AUDIT_HEADER]]
+        rs = self.rs
+        self.rows: list[list[CellWrite | None]] = [
+            [CellWrite(f"Audit perhitungan kinerja — {rs.title or rs.name}", style="judul")],
+            [CellWrite(f"Set aturan {rs.name} · versi {rs.version} · kinerja {__version__} · dihitung {when}")],
+            [CellWrite(style="wrap", value="Satu baris per nilai yang dihitung. Nilai kosong = tanpa data (lihat "
+                       "Status). Cek Excel: rumus yang dihitung ulang Excel sendiri; Cocok? membandingkannya dengan "
+                       "Nilai. Sheet ini "
+                       "diganti pada setiap Hitung.")],
+            [CellWrite(h, style="header") for h in AUDIT_HEADER]]
+        self.count = 0  # data rows so far (the No column)
         self.cell_of: dict[str | CellKey, str] = {}  # computed value (object id or table cell) → Audit!$E$n
+        self.row_of: dict[str, int] = {}  # object id / str(CellKey) → its sheet row (for links from Temuan)
+        objs = result.all_objects()
+        self.objects_known = {o.id for o in objs} | {f"{o.id}.capaian" for o in objs}
         self.pending: list[tuple[int, str, Any]] = []  # (row index, kind, payload) for check formulas
         self.columns = self._table_columns()
         self.tr = ExcelTranslator(checked, self.ref_of)
@@ -97,18 +154,63 @@ class Audit:
     # ---- rows ----
     def add(self, kind: str, ident: str, name: str, value: Any, status: str, step, formula: str, rule: str,
             message: str, check: tuple[str, Any] | None) -> None:
-        n = len(self.rows)  # the header is row 1, so this row is n + 1
-        inputs = "; ".join(f"{nm} = {show(v, exact=True)}" + (f" ({src})" if src else "")
-                           for nm, v, src in (step.all_inputs() if step else []))
-        row: list[CellWrite | None] = [
-            CellWrite(n), CellWrite(kind), CellWrite(ident), CellWrite(name), value_cell(value), CellWrite(status),
-            CellWrite(step.line() if step else "", style="wrap"), CellWrite(formula), CellWrite(inputs, style="wrap"),
-            CellWrite(rule), None, None, CellWrite(self.rs.name), CellWrite(self.rs.version),
-            CellWrite(f"kinerja {__version__}"), CellWrite(self.when), CellWrite(message or None)]
+        n = len(self.rows)  # index in self.rows; the sheet row is n + 1
+        self.count += 1
+        inputs = self.inputs_text(step)
+        text = {"Derivasi": step.line() if step else "", "Masukan (sel = nilai)": inputs, "Rumus aturan": formula,
+                "Berkas aturan": rule, "Pesan": message or None, "Uraian": name, "ID": ident}
+        row: list[CellWrite | None] = [None] * len(AUDIT_HEADER)
+        row[COL["No"] - 1] = CellWrite(self.count, style="atas")
+        row[COL["Jenis"] - 1] = CellWrite(kind, style="atas")
+        row[COL["Nilai"] - 1] = audit_value_cell(value)
+        row[COL["Status"] - 1] = CellWrite(STATUS_WORD.get(status, status), style="atas")
+        for head, t in text.items():
+            row[COL[head] - 1] = CellWrite(t, style="wrap") if t else None
         self.rows.append(row)
-        self.cell_of[ident] = f"{layout.AUDIT_SHEET}!$E${n + 1}"
-        if check is not None:
+        self.cell_of[ident] = f"{layout.AUDIT_SHEET}!${VALUE_COL}${n + 1}"
+        self.row_of[ident] = n + 1
+        if check is not None and not (value is TANPA_DATA or value is None or isinstance(value, Galat)):
             self.pending.append((n, check[0], check[1]))
+
+    def inputs_text(self, step) -> str:
+        """The inputs of a row, in natural order ([1], [2], …, [10]). Inputs that reach it through another object
+        with its own Audit row are not repeated (that row is named instead); the cells of one table column are
+        shown as one range with their values."""
+        if step is None:
+            return ""
+        via: list[str] = []
+        hidden: set[str] = set()
+        for ch in step.children:
+            if ch.label in self.objects_known and ch.label != step.label:
+                via.append(ch.label)
+                hidden |= {name for name, _, _ in ch.all_inputs()}
+        own = [t for t in step.all_inputs() if t[0] not in hidden]
+        columns: dict[tuple[str, str], list[tuple[int, Any, str]]] = {}
+        parts: list[tuple[list, str]] = []
+        for name, v, src in own:
+            m = _TABLE_CELL.fullmatch(name)
+            if m:
+                key = (m.group(1), m.group(3))
+                if key not in columns:
+                    columns[key] = []
+                    parts.append((natural_key(f"{key[0]}.{key[1]}"), f"\0{key[0]}\0{key[1]}"))
+                columns[key].append((int(m.group(2)), v, src))
+            else:
+                parts.append((natural_key(name), f"{name} = {show(v, exact=True)}" + (f" ({src})" if src else "")))
+        out = []
+        for _, text in sorted(parts, key=lambda t: t[0]):
+            if text.startswith("\0"):
+                _, table, col = text.split("\0")
+                cells = sorted(columns[(table, col)], key=lambda t: t[0])
+                first, last = cells[0][0], cells[-1][0]
+                values = "; ".join(show(v, exact=True) for _, v, _ in cells)
+                where = _span([src for _, _, src in cells])
+                label = f"{table}[{first}]" if first == last else f"{table}[{first}–{last}]"
+                text = f"{label}.{col} = {values}" + (f" ({where})" if where else "")
+            out.append(text)
+        if via:
+            out.append("masukan " + ", ".join(via) + ": lihat baris Audit-nya")
+        return "; ".join(out)
 
     def objects(self) -> None:
         r = self.r
@@ -134,13 +236,15 @@ class Audit:
                     step = r.row_steps.get((blk.table, i, a.name))
                     v = row.get(a.name)
                     key = CellKey(blk.table, i, a.name)
-                    self.add("kolom", str(key), f"{blk.table} baris {i + 1}: {a.name}", v,
+                    label = row_label(row)
+                    self.add("kolom", str(key), f"{blk.table} baris {i + 1}{f' ({label})' if label else ''}: {a.name}",
+                             v,
                              _status(v), step, a.formula.span.text, f"{a.span.file}:{a.span.line}",
                              v.message if isinstance(v, Galat) else "", ("kolom", (blk, i, a)))
                     self.cell_of[key] = self.cell_of.pop(str(key))
                 if rows:
-                    self.cell_of[f"{blk.table}.{a.name}"] = (f"{layout.AUDIT_SHEET}!$E${first}:"
-                                                             f"$E${first + len(rows) - 1}")
+                    self.cell_of[f"{blk.table}.{a.name}"] = (f"{layout.AUDIT_SHEET}!${VALUE_COL}${first}:"
+                                                             f"${VALUE_COL}${first + len(rows) - 1}")
         for o in r.values.values():
             self.add("nilai", o.id, o.nama, o.value, o.status, o.step, self.rs.values[o.id].formula.span.text,
                      _rule(o), o.pesan, ("nilai", o.id))
@@ -152,9 +256,19 @@ class Audit:
             if formula is None:
                 continue
             row = n + 1
-            self.rows[n][COL["Cek Excel (rumus hidup)"] - 1] = CellWrite(formula="=" + formula)
+            k, e = col_letters(COL["Cek Excel (rumus hidup)"]), VALUE_COL
+            self.rows[n][COL["Cek Excel (rumus hidup)"] - 1] = CellWrite(formula="=" + formula, style="angka2")
             self.rows[n][COL["Cocok?"] - 1] = CellWrite(
-                formula=f'=IFERROR(IF(ABS(K{row}-E{row})<0.000001,"cocok","BERBEDA"),"-")')
+                formula=f'=IFERROR(IF(ABS({k}{row}-{e}{row})<0.000001,"cocok","BERBEDA"),"-")', style="atas")
+
+    def sheet(self) -> SheetPlan:
+        """The finished sheet: A4 landscape fitted to the page width, header repeated, autofilter, title merged."""
+        last = len(AUDIT_HEADER)
+        return SheetPlan(tuple(tuple(r) for r in self.rows), SheetLayout(
+            header_row=HEADER_ROW, landscape=True, fit_width=True, autofilter=True,
+            widths={COL[h]: float(w) for h, w in WIDTHS.items()},
+            merges=tuple((r, 1, r, last) for r in range(1, HEADER_ROW)),
+            footer=f"Audit {self.rs.name} · versi {self.rs.version} · halaman &P dari &N"))
 
     def formula(self, kind: str, payload: Any) -> str | None:
         tr = self.tr
@@ -185,6 +299,33 @@ class Audit:
         if o is None or base is None or o.target in (None, 0):
             return None
         return f"ROUND({base}/{format(o.target, 'f')}*100,{int(self.c.settings['bulat_capaian'])})"
+
+
+VALUE_COL = col_letters(COL["Nilai"])
+_TABLE_CELL = re.compile(r"(\w+)\[(\d+)\]\.(\w+)")
+
+
+def _span(sources: list[str]) -> str:
+    """``Anggaran!D11:D29`` when the cells are one contiguous column, else the first and last cell."""
+    refs = []
+    for src in sources:
+        try:
+            refs.append(parse_ref(src))
+        except Exception:
+            return sources[0] if len(sources) == 1 else ""
+    if not refs:
+        return ""
+    a, b = refs[0], refs[-1]
+    rows = [r.row1 for r in refs]
+    if all(r.sheet == a.sheet and r.col1 == a.col1 for r in refs) and rows == list(range(rows[0], rows[0] + len(rows))):
+        return a.location if len(refs) == 1 else f"{quote_sheet(a.sheet)}!{cell_name(a.row1, a.col1)}:" \
+            f"{cell_name(b.row1, b.col1)}"
+    return a.location if len(refs) == 1 else f"{a.location} … {b.location}"
+
+
+def row_label(row: dict[str, Any]) -> str:
+    """What people call a table row: its first text cell (the satker's name, the month)."""
+    return next((v.strip() for v in row.values() if isinstance(v, str) and v.strip()), "")
 
 
 def _status(v: Any) -> str:

@@ -16,8 +16,11 @@ nilai ``v``        ``nilai_v``, ``status_v``, ``derivasi_v``
 Dots in ids become underscores (``iphp.pelayanan_tahanan`` → ``nilai_iphp_pelayanan_tahanan``): dots are legal
 in Excel names but not in every spreadsheet application, and underscores read the same.
 
-Sheets kinerja owns and recreates on every Hitung: ``Audit`` (one row per computed value) and, when the
-workbook has no output names, ``Hasil``. Meta stored with the workbook (custom document properties
+Sheets kinerja owns and recreates on every Hitung: ``Audit`` (one row per computed value), ``Temuan`` (every
+input problem and finding of the last Hitung, linked to its cell or Audit row) and, when the workbook has no
+output names, ``Hasil``. The output name ``jumlah_temuan`` (top of Ringkasan) receives the count of findings
+and input problems. Status cells show the operator's words (:data:`STATUS_WORDS`), not the engine's codes.
+Meta stored with the workbook (custom document properties
 ``kinerja.meta.*``): the rule set's name (``aturan``), its hash (``versi``), the engine version and the time.
 """
 
@@ -26,6 +29,12 @@ from __future__ import annotations
 AUDIT_SHEET = "Audit"
 RESULT_SHEET = "Hasil"
 SUMMARY_SHEET = "Ringkasan"
+TEMUAN_SHEET = "Temuan"
+TEMUAN_COUNT = "jumlah_temuan"  # output name: "15 temuan (3 tinggi, …) dan 0 masalah masukan — …"
+
+# status cells of Ringkasan/Hasil: the operator's words (conditional formats key on the first word)
+TERCAPAI, BELUM, TANPA_DATA, GALAT, DIHITUNG = "Tercapai", "Belum tercapai", "Tanpa data", "Galat", "Dihitung"
+STATUS_WORDS = (TERCAPAI, BELUM, TANPA_DATA, GALAT, DIHITUNG)
 
 META_RULES = "aturan"  # rule set name (bundled name or path as given to `kinerja templat`)
 META_VERSION = "versi"  # rule set hash

@@ -13,8 +13,9 @@ One workbook in, one result out (:class:`Outcome`) — the unit a batch or distr
 * output cells: every defined name of :mod:`workbooks.layout` that the workbook has (a template has them all);
 * ``Hasil`` — only when the workbook has no output names at all: one row per indicator, index, sasaran, value;
 * ``Audit`` — always: one row per computed value with its derivation, formula, inputs (with their cells), rule
-  file and line, rule set name and hash, engine version and time, and where the derivation can be written as an
-  Excel formula, that live formula and whether it still agrees with the stored value.
+  file and line, and where the derivation can be written as an Excel formula, that live formula and whether it
+  still agrees with the stored value; rule set, hash, engine and local time in its header (:mod:`.audit`);
+* ``Temuan`` — always: every input problem and finding, linked to its cell or Audit row (:mod:`.temuan`).
 """
 
 from __future__ import annotations
@@ -22,22 +23,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from ..engine import InputError, Tracer, evaluate, input_specs, load_rules
 from ..engine.checker import CheckedRules
-from ..engine.evaluator import Result
+from ..engine.evaluator import ObjectResult, Result
 from ..engine.findings import Temuan, find
 from ..engine.interface import InputProblem, Inputs
 from ..engine.report import summary_text, to_json
+from ..engine.values import TANPA_DATA, Galat
 from . import layout
 from .atomic import check_writable
-from .audit import Audit, value_cell
+from .audit import Audit, local_time, value_cell
 from .ooxml import Package
 from .plan import SheetPlan, WritePlan
 from .reader import read_inputs_from, workbook_names_from
+from .temuan import count_text, temuan_sheet
 from .writer import CellWrite, read_meta, read_meta_from, write_back
 
 
@@ -67,9 +71,40 @@ def rules_of(path: Path, aturan: str | None, pkg: Package | None = None,
     return (load(aturan) if aturan else load(ref, confine_to=path.resolve().parent)), meta
 
 
-def _output_cells(result: Result, names: dict[str, str]) -> dict[str, CellWrite]:
+def status_word(kind: str, o: ObjectResult) -> str:
+    """The operator's word for one result (Ringkasan, Hasil): Tercapai / Belum tercapai against the target,
+    Tanpa data, Galat — or Dihitung for a value that has no target. Never the engine's code."""
+    if o.status == "galat":
+        return layout.GALAT
+    if o.status == "tanpa_data":
+        return layout.TANPA_DATA
+    capaian = o.value if kind == "sasaran" else o.capaian
+    if isinstance(capaian, Galat):
+        return layout.GALAT
+    if kind == "nilai" or capaian is None:
+        return layout.DIHITUNG
+    if capaian is TANPA_DATA:
+        return layout.TANPA_DATA
+    try:
+        return layout.TERCAPAI if Decimal(capaian) >= 100 else layout.BELUM
+    except (TypeError, ValueError, ArithmeticError):
+        return layout.DIHITUNG
+
+
+def _status_text(kind: str, o: ObjectResult, findings_on: set[str]) -> str:
+    word = status_word(kind, o)
+    if word == layout.GALAT and o.pesan:
+        word = f"{word}: {o.pesan}"
+    if o.id in findings_on:
+        word += " · lihat Temuan"
+    return word
+
+
+def _output_cells(result: Result, names: dict[str, str], findings: list[Temuan] = (),
+                  problems: list[InputProblem] = ()) -> dict[str, CellWrite]:
     """Values for the output names the workbook has (case-insensitive, as Excel)."""
     have = {n.casefold(): n for n in names}
+    findings_on = {t.objek for t in findings}
     out: dict[str, CellWrite] = {}
 
     def put(field_: str, ident: str, value: Any) -> None:
@@ -84,13 +119,16 @@ def _output_cells(result: Result, names: dict[str, str]) -> dict[str, CellWrite]
             main = o.value
             for f in fields:
                 if f == "status":
-                    put(f, o.id, CellWrite(o.status if not o.pesan else f"{o.status}: {o.pesan}"))
+                    put(f, o.id, CellWrite(_status_text(kind, o, findings_on)))
                 elif f == "derivasi":
                     put(f, o.id, CellWrite(o.step.line() if o.step else ""))
                 elif f == "capaian" and kind != "sasaran":
                     put(f, o.id, o.capaian)
                 else:
                     put(f, o.id, main)
+    key = have.get(layout.TEMUAN_COUNT.casefold())
+    if key is not None:
+        out[key] = CellWrite(count_text(list(findings), list(problems)))
     return out
 
 
@@ -105,7 +143,7 @@ def _result_sheet(result: Result) -> list[list[CellWrite | None]]:
                          value_cell(o.target) if o.target is not None else None,
                          value_cell(main) if kind != "sasaran" else None,
                          value_cell(o.capaian if kind != "sasaran" else o.value) if kind != "nilai" else None,
-                         CellWrite(o.status), CellWrite(o.step.line() if o.step else "", style="wrap")])
+                         CellWrite(status_word(kind, o)), CellWrite(o.step.line() if o.step else "", style="wrap")])
     return rows
 
 
@@ -121,21 +159,28 @@ class Recalc:
 
 
 def plan_recalc(checked: CheckedRules, inputs: Inputs, names: dict[str, str], meta: dict[str, str], *,
-                aturan: str | None = None, now: datetime | None = None) -> Recalc:
+                aturan: str | None = None, now: datetime | None = None, zona: str | None = None) -> Recalc:
     """Evaluate the rules on ``inputs`` and plan every write. ``names``: the workbook's defined names (name →
-    reference text), ``meta``: its stored ``kinerja.meta``; ``aturan``: the rule set as the user named it."""
+    reference text), ``meta``: its stored ``kinerja.meta``; ``aturan``: the rule set as the user named it;
+    ``zona``: WIB (default, or ``KINERJA_ZONA``), WITA or WIT for the times shown in the sheets."""
     result = evaluate(checked, inputs, Tracer())
     findings = find(result)
-    when = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = now or datetime.now(timezone.utc)
+    when = now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    shown = local_time(now, zona)
+    problems = list(inputs.problems)
 
-    audit = Audit(checked, result, names, when)
+    audit = Audit(checked, result, names, shown)
     audit.objects()
     audit.checks()
-    sheets: dict[str, SheetPlan] = {layout.AUDIT_SHEET: SheetPlan(tuple(tuple(r) for r in audit.rows))}
-    cells = _output_cells(result, names)
+    rs = checked.rules
+    sheets: dict[str, SheetPlan] = {
+        layout.AUDIT_SHEET: audit.sheet(),
+        layout.TEMUAN_SHEET: temuan_sheet(findings, problems, audit.row_of, title=rs.title or rs.name,
+                                          subtitle=f"Hitung {shown} · set aturan {rs.name} versi {rs.version}")}
+    cells = _output_cells(result, names, findings, problems)
     if not cells:
         sheets[layout.RESULT_SHEET] = SheetPlan(tuple(tuple(r) for r in _result_sheet(result)))
-    rs = checked.rules
     new_meta = dict(meta)
     new_meta.update({layout.META_RULES: aturan or meta.get(layout.META_RULES) or rs.name,
                      layout.META_VERSION: rs.version, layout.META_ENGINE: __version__, layout.META_TIME: when})
@@ -144,7 +189,7 @@ def plan_recalc(checked: CheckedRules, inputs: Inputs, names: dict[str, str], me
         note = (f"Catatan: aturan berubah sejak buku kerja ini dibuat (versi {meta.get(layout.META_VERSION)} → "
                 f"{rs.version}).")
     protect = tuple(s.name for s in input_specs(checked))
-    return Recalc(result, findings, list(inputs.problems), WritePlan(cells, sheets, new_meta, protect), note)
+    return Recalc(result, findings, problems, WritePlan(cells, sheets, new_meta, protect), note)
 
 
 def apply_to_file(src: str | Path, plan: WritePlan, dest: str | Path | None = None) -> Path:
@@ -154,10 +199,12 @@ def apply_to_file(src: str | Path, plan: WritePlan, dest: str | Path | None = No
 
 
 def recalculate_workbook(path: str | Path, *, aturan: str | None = None, keluaran: str | Path | None = None,
-                         now: datetime | None = None, rules: Callable[[str], CheckedRules] = load_rules) -> Outcome:
+                         now: datetime | None = None, zona: str | None = None,
+                         rules: Callable[[str], CheckedRules] = load_rules) -> Outcome:
     """Read, evaluate and write back one workbook (in place, or into ``keluaran``).
 
-    ``rules``: rule set reference → checked rules; a batch run passes its cache (rules loaded once per run)."""
+    ``rules``: rule set reference → checked rules; a batch run passes its cache (rules loaded once per run).
+    ``zona``: WIB (default), WITA or WIT for the times shown in the sheets."""
     src = Path(path)
     dest = Path(keluaran) if keluaran else src
     pkg = Package(src)  # read once: meta, names and inputs come from the same parsed package
@@ -165,7 +212,7 @@ def recalculate_workbook(path: str | Path, *, aturan: str | None = None, keluara
     check_writable(dest)  # fail before computing when the workbook is open in Excel or read-only
     inputs = read_inputs_from(pkg, input_specs(checked))
     inputs.origin = src.name
-    rc = plan_recalc(checked, inputs, workbook_names_from(pkg), meta, aturan=aturan, now=now)
+    rc = plan_recalc(checked, inputs, workbook_names_from(pkg), meta, aturan=aturan, now=now, zona=zona)
     written = apply_to_file(src, rc.plan, dest if keluaran else None)
     outcome = Outcome(written, rc.result, rc.findings, rc.problems)
     outcome.written_cells = rc.plan.cell_count

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from openpyxl.styles import Alignment
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.protection import SheetProtection
 
 from ..engine import CheckedRules, Inputs, evaluate
 from ..engine import model as m
+from . import layout
 from . import template_style as S
 from .layout import FIELDS, SUMMARY_SHEET, output_name
 from .refs import Ref, col_letters
@@ -28,7 +31,8 @@ from .refs import Ref, col_letters
 NO, URAIAN, ID, SATUAN, TARGET, NILAI, CAPAIAN, STATUS, DERIVASI = range(1, 10)
 HEADINGS = ("No", "Sasaran / Indikator Kinerja", "Id (kinerja jelaskan ID)", "Satuan", "Target",
             "Realisasi / Nilai", "Capaian (%)", "Status", "Derivasi (cara hitung)")
-WIDTHS = (6, 60, 26, 11, 12, 16, 13, 12, 80)
+WIDTHS = (6, 60, 26, 11, 16, 20, 13, 24, 76)  # realisasi/nilai fits 999.999.999.999,99 (budgets)
+WHOLE_KINDS = ("rupiah", "cacah")  # shown without decimals
 _COLUMN_OF = {"realisasi": NILAI, "nilai": NILAI, "capaian": CAPAIAN, "status": STATUS, "derivasi": DERIVASI}
 
 
@@ -57,6 +61,7 @@ class _Summary:
         lines.append(("Ringkasan capaian kinerja (format Tabel 4) — sel hijau diisi kinerja setiap kali Hitung "
                       "dijalankan; sheet dikunci tanpa kata sandi.", S.NOTE_FONT))
         self.row = S.title_block(ws, lines, len(HEADINGS))
+        self._count_row()
         header = self.row
         for c, text in enumerate(HEADINGS, start=1):
             S.header_cell(ws, header, c, text)
@@ -68,12 +73,47 @@ class _Summary:
         for c, w in enumerate(WIDTHS, start=1):
             ws.column_dimensions[col_letters(c)].width = w
         S.fit_rows(ws)
+        self._colours(header + 1, last)
         ws.freeze_panes = f"A{header + 1}"
         S.print_setup(ws, last_col=col_letters(len(HEADINGS)), last_row=last, header_rows=f"{header}:{header}",
                       landscape=True)
         # locked without a password: outputs are protected from accidental typing, not from the operator
         ws.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False, formatCells=False)
         return self.names
+
+    def _count_row(self) -> None:
+        """The count of findings and input problems of the last Hitung, linked to the Temuan sheet."""
+        ws, r = self.ws, self.row - 1  # the blank row under the title
+        label = ws.cell(r, NO, layout.TEMUAN_SHEET)  # a link to the sheet (on the label: the count cell stays empty)
+        label.hyperlink = Hyperlink(ref=label.coordinate, location=f"{layout.TEMUAN_SHEET}!A1",
+                                    display=layout.TEMUAN_SHEET)
+        label.font = Font(name="Calibri", bold=True, underline="single", color="FF0563C1")
+        label.alignment = Alignment(vertical="center")
+        cell = S.output_cell(ws, r, URAIAN, text=True)
+        ws.merge_cells(start_row=r, start_column=URAIAN, end_row=r, end_column=len(HEADINGS))
+        cell.font = Font(name="Calibri", bold=True, color="FFC00000")
+        self.names[layout.TEMUAN_COUNT] = Ref(SUMMARY_SHEET, r, URAIAN, r, URAIAN).formula()
+        self.row += 1
+
+    def _colours(self, first: int, last: int) -> None:
+        """Capaian green at or above 100, red below; status words coloured by their first word."""
+        if last < first:
+            return
+        ws = self.ws
+        cap, st = col_letters(CAPAIAN), col_letters(STATUS)
+        green, red = PatternFill("solid", bgColor="FFC6EFCE"), PatternFill("solid", bgColor="FFFFC7CE")
+        grey = PatternFill("solid", bgColor="FFEDEDED")
+        rng = f"{cap}{first}:{cap}{last}"
+        ws.conditional_formatting.add(rng, FormulaRule(formula=[f"AND(ISNUMBER({cap}{first}),{cap}{first}>=100)"],
+                                                       fill=green, font=Font(name="Calibri", color="FF006100")))
+        ws.conditional_formatting.add(rng, FormulaRule(formula=[f"AND(ISNUMBER({cap}{first}),{cap}{first}<100)"],
+                                                       fill=red, font=Font(name="Calibri", color="FF9C0006")))
+        rng = f"{st}{first}:{st}{last}"
+        for word, fill, colour in ((layout.TERCAPAI, green, "FF006100"), (layout.BELUM, red, "FF9C0006"),
+                                   (layout.GALAT, red, "FF9C0006"), (layout.TANPA_DATA, grey, "FF595959")):
+            ws.conditional_formatting.add(rng, FormulaRule(
+                formula=[f'LEFT({st}{first},{len(word)})="{word}"'], fill=fill, font=Font(name="Calibri", color=colour),
+                stopIfTrue=True))
 
     # -- rows -------------------------------------------------------------------------------------------------
 
@@ -100,7 +140,9 @@ class _Summary:
             S.body_cell(ws, r, c, fill=fill)
         for field in FIELDS[kind]:
             c = _COLUMN_OF[field]
-            S.output_cell(ws, r, c, text=field in ("status", "derivasi"), wrap=field == "derivasi")
+            cell = S.output_cell(ws, r, c, text=field in ("status", "derivasi"), wrap=field == "derivasi")
+            if c == NILAI and satuan in WHOLE_KINDS:
+                cell.number_format = "#,##0"
             self.names[output_name(field, ident)] = Ref(SUMMARY_SHEET, r, c, r, c).formula()
         self.row += 1
 

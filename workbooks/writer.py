@@ -44,6 +44,11 @@ STYLES: dict[str, StyleRecipe] = {
     "number2": StyleRecipe(num_fmt_id=4),  # #,##0.00
     "text": StyleRecipe(num_fmt_id=49),  # @
     "wrap": StyleRecipe(wrap=True, vertical="top"),
+    # kinerja's own sheets (Audit, Temuan): numbers with thousands separators, everything aligned to the top
+    "judul": StyleRecipe(bold=True),
+    "atas": StyleRecipe(vertical="top"),
+    "angka0": StyleRecipe(num_fmt_id=3, vertical="top"),
+    "angka2": StyleRecipe(num_fmt_id=4, vertical="top"),
 }
 
 Value = None | Decimal | int | float | str | bool
@@ -192,16 +197,25 @@ def owned_sheet_xml(rows: list[list[CellWrite | None]], style_ids: dict[str, int
     rows = split_long_texts(rows, hr)
     widths: dict[int, float] = {}
     body = []
+    for row in rows:
+        for c, w in enumerate(row, start=1):
+            if w is not None:
+                widths[c] = max(widths.get(c, 0), _display_width(w))
+    widths.update(lay.widths)
+    spans = {(r1, c1): sum(widths.get(c, 8.43) for c in range(c1, c2 + 1)) for r1, c1, _, c2 in lay.merges}
     for r, row in enumerate(rows, start=1):
         cells = []
+        lines = 1
         for c, w in enumerate(row, start=1):
             if w is None:
                 continue
             cells.append(cell_xml("", r, c, w.value, w.formula, style_ids.get(w.style) if w.style else None, where))
-            widths[c] = max(widths.get(c, 0), _display_width(w))
+            if layout is not None and w.style in ("wrap", "header") and isinstance(w.value, str):
+                lines = max(lines, _lines(w.value, spans.get((r, c), widths.get(c, 8.43))))
         if cells:
-            body.append(f'<row r="{r}">{"".join(cells)}</row>')
-    widths.update(lay.widths)
+            # wrapped cells: neither Excel nor LibreOffice fits row heights on load, so kinerja sets them
+            ht = f' ht="{min(12.75 * lines + 2, 409):.2f}" customHeight="1"' if lines > 1 else ""
+            body.append(f'<row r="{r}"{ht}>{"".join(cells)}</row>')
     ncols = max((len(r) for r in rows), default=0)
     dim = f"A1:{cell_name(max(len(rows), 1), max(ncols, 1))}" if rows and ncols else "A1"
     first = [w for w in (rows[hr - 1] if len(rows) >= hr else []) if w is not None]
@@ -314,6 +328,23 @@ def _link_text(rows: list[list[CellWrite | None]], link) -> str:
     except IndexError:
         return ""
     return str(w.value) if w is not None and w.value is not None else ""
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped text takes in a column ``width`` characters wide (word wrap, a little generous)."""
+    per = max(int(width * 1.1) - 1, 4)
+    total = 0
+    for para in text.split("\n"):
+        n, used = 1, 0
+        for word in para.split(" "):
+            size = len(word) + (1 if used else 0)
+            if used and used + size > per:
+                n, used = n + 1, len(word)
+                n += (len(word) - 1) // per
+            else:
+                used += size
+        total += n
+    return total
 
 
 def _display_width(w: CellWrite) -> float:

@@ -17,6 +17,7 @@ from kinerja.engine import Tracer, evaluate, input_specs, load_rules
 from kinerja.engine.findings import find
 from kinerja.engine.loader import bundled_dir
 from kinerja.workbooks import layout
+from kinerja.workbooks.audit import HEADER_ROW
 from kinerja.workbooks.datafile import read_data
 from kinerja.workbooks.recalc import recalculate_workbook
 from libreoffice import sheets_as_csv
@@ -65,22 +66,25 @@ def test_sample_workbook_reproduces_the_yaml_figures(recalculated, from_yaml):
     assert data_findings(outcome.findings) == data_findings(findings)
     assert outcome.result.indices["iphp.pelayanan_tahanan"].value == Decimal("3.88")
     assert outcome.result.values["rata_rata_nilai_kinerja_anggaran"].value == Decimal("80.89")
-    assert outcome.written_cells == sum(len(layout.FIELDS[k]) * n for k, n in (
+    assert outcome.written_cells == 1 + sum(len(layout.FIELDS[k]) * n for k, n in (  # 1: jumlah_temuan
         ("indikator", 30), ("indeks", 9), ("sasaran", 19), ("nilai", len(result.values))))
 
 
 def test_libreoffice_agrees_with_every_check_formula(recalculated, tmp_path):
     path, outcome = recalculated
     sheets = sheets_as_csv(path, tmp_path)
-    audit = sheets[layout.AUDIT_SHEET]
+    audit = sheets[layout.AUDIT_SHEET][HEADER_ROW - 1:]
     head = audit[0]
-    k, e, ok, ident = (head.index(h) for h in ("Cek Excel (rumus hidup)", "Nilai", "Cocok?", "ID"))
+    k, e, ok, ident, status = (head.index(h) for h in ("Cek Excel (rumus hidup)", "Nilai", "Cocok?", "ID", "Status"))
     with_formula = [r for r in audit[1:] if r[k]]
     disagree = [(r[ident], r[e], r[k]) for r in with_formula if r[ok] != "cocok"]
-    # rows whose value is "tanpa data" show "-" (Excel has no "no data"); everything else must agree
-    assert all(r[e] == "tanpa data" for r in audit[1:] if r[ok] == "-" and r[k]), disagree
-    assert [d for d in disagree if d[1] != "tanpa data"] == []
-    assert len(with_formula) >= 0.9 * (len(audit) - 1), f"{len(with_formula)} of {len(audit) - 1} rows have a formula"
+    assert disagree == []
+    # rows without data: blank value, no check formula, never an Excel error
+    no_data = [r for r in audit[1:] if r[status] == "tanpa data"]
+    assert no_data and all(r[e] == "" and r[k] == "" and r[ok] == "" for r in no_data)
+    assert not [c for r in audit for c in r if c.startswith("#") or c in ("Err:502", "Err:504")]
+    with_value = [r for r in audit[1:] if r[e]]
+    assert len(with_formula) >= 0.9 * len(with_value), f"{len(with_formula)} of {len(with_value)} rows have a formula"
 
 
 def test_summary_sheet_shows_results_as_libreoffice_reads_them(recalculated, tmp_path):

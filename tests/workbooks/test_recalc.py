@@ -22,6 +22,7 @@ import xlsxwriter
 from click.testing import CliRunner
 from kinerja.cli import Exit, main
 from kinerja.workbooks import layout
+from kinerja.workbooks.audit import HEADER_ROW
 from kinerja.workbooks.recalc import recalculate_workbook
 from kinerja.workbooks.writer import read_meta
 from libreoffice import sheets_as_csv
@@ -154,12 +155,18 @@ def test_recalc_writes_audit_and_keeps_every_other_part(tmp_path, rules, macro):
     assert out.result.indicators["rb"].value == Decimal("100.00")
     assert out.result.indices["tahanan"].value == Decimal("4.17")  # (46,94 + 57,29) / 100 × 4
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames[-2:] == [layout.AUDIT_SHEET, layout.RESULT_SHEET]
-    audit = {r[2]: r for r in wb[layout.AUDIT_SHEET].iter_rows(min_row=2, values_only=True)}
-    assert audit["rb"][4] == 100 and audit["rb"][6] == "55 / 55 × 100% = 100%"
-    assert "rb_terlaksana = 55 (Isian!B3)" in audit["rb"][8]
-    assert audit["rb"][12:16] == ("aturan", out.result.rules.rules.version, "kinerja 0.1.0", "2025-01-31T08:00:00Z")
-    assert audit["rb"][10] == "=ROUND(rb_terlaksana/rb_total*100,2)"
+    assert wb.sheetnames[-3:] == [layout.AUDIT_SHEET, layout.TEMUAN_SHEET, layout.RESULT_SHEET]
+    ws = wb[layout.AUDIT_SHEET]
+    head = [c.value for c in ws[HEADER_ROW]]
+    col = {h: i for i, h in enumerate(head)}
+    audit = {r[col["ID"]]: r for r in ws.iter_rows(min_row=HEADER_ROW + 1, values_only=True)}
+    rb = audit["rb"]
+    assert rb[col["Nilai"]] == 100 and rb[col["Derivasi"]] == "55 / 55 × 100% = 100%"
+    assert "rb_terlaksana = 55 (Isian!B3)" in rb[col["Masukan (sel = nilai)"]]
+    # rule set, hash, engine and local time (WIB by default) once, in the header
+    assert ws["A2"].value == (f"Set aturan aturan · versi {out.result.rules.rules.version} · kinerja 0.1.0 · "
+                              "dihitung 31-01-2025 15:00 WIB")
+    assert rb[col["Cek Excel (rumus hidup)"]] == "=ROUND(rb_terlaksana/rb_total*100,2)"
     meta = read_meta(path)
     assert meta[layout.META_RULES] == str(rules) and meta[layout.META_VERSION] == out.result.rules.rules.version
 
@@ -168,7 +175,7 @@ def test_libreoffice_opens_result_and_check_formulas_agree(tmp_path, rules):
     path = build(tmp_path / "buku.xlsx", outputs=True)
     out = recalculate_workbook(path, aturan=str(rules), now=NOW)
     sheets = sheets_as_csv(path, tmp_path)
-    audit = sheets[layout.AUDIT_SHEET]
+    audit = sheets[layout.AUDIT_SHEET][HEADER_ROW - 1:]
     head = audit[0]
     k, e, ok = head.index("Cek Excel (rumus hidup)"), head.index("Nilai"), head.index("Cocok?")
     checked = 0

@@ -65,7 +65,8 @@ def filled(checked, data, tmp_path_factory) -> Path:
 
 def all_outputs(rs) -> set[str]:
     objects = [("indikator", rs.indicators), ("indeks", rs.indices), ("sasaran", rs.sasaran), ("nilai", rs.values)]
-    return {layout.output_name(f, ident) for kind, objs in objects for ident in objs for f in layout.FIELDS[kind]}
+    return {layout.output_name(f, ident) for kind, objs in objects for ident in objs
+            for f in layout.FIELDS[kind]} | {layout.TEMUAN_COUNT}
 
 
 def cell_of(wb, ref):
@@ -78,7 +79,7 @@ def cell_of(wb, ref):
 def test_a_name_for_every_input_and_output_and_nothing_else(built, checked, specs):
     names = Package(built.path).workbook_names()
     outputs = all_outputs(checked.rules)
-    assert len(outputs) == 30 * 4 + 9 * 4 + 19 * 3 + 45 * 3
+    assert len(outputs) == 30 * 4 + 9 * 4 + 19 * 3 + 45 * 3 + 1  # + the count of findings (jumlah_temuan)
     assert {n.name for n in names.values()} == {s.name for s in specs} | outputs
     assert set(built.output_names) == outputs and sorted(built.input_names) == sorted(s.name for s in specs)
     for spec in specs:
@@ -196,8 +197,9 @@ def test_ringkasan_output_cells_are_green_locked_and_formatted(built, checked):
     for name in built.output_names:
         cell = cell_of(wb, names[name].ref())
         assert cell.value is None and cell.fill.fgColor.rgb == "FFE2EFDA" and cell.protection.locked
-        text = name.startswith(("status_", "derivasi_"))
-        assert cell.number_format == ("@" if text else "#,##0.00"), name
+        text = name.startswith(("status_", "derivasi_")) or name == layout.TEMUAN_COUNT
+        whole = name.startswith("nilai_") and checked.kinds.get(name[len("nilai_"):]) in ("rupiah", "cacah")
+        assert cell.number_format == ("@" if text else "#,##0" if whole else "#,##0.00"), name
     # Tabel 4 rows: the indicator row carries its name, satuan and the target from the rules
     row = names["realisasi_setjen_rb_kanwil"].ref().row1
     assert [ws.cell(row, c).value for c in (3, 4, 5)] == ["setjen_rb_kanwil", "persen", 100]
@@ -367,7 +369,7 @@ def test_ungrouped_inputs_and_wide_tables_get_their_own_sheets(tmp_path):
     assert names["lepas"].ref().sheet == "Masukan lain" and names["lebar"].ref().sheet == "Anggaran"
     assert names["t"].ref().sheet == "t" and names["x"].ref().sheet == "Eselon Satu"
     assert set(done.output_names) == {"realisasi_rb", "capaian_rb", "status_rb", "derivasi_rb",
-                                      "capaian_s", "status_s", "derivasi_s"}
+                                      "capaian_s", "status_s", "derivasi_s", layout.TEMUAN_COUNT}
 
 
 # --- the shipped sample --------------------------------------------------------------------------------------
