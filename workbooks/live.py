@@ -252,9 +252,10 @@ def apply_to_book(book: Any, plan: WritePlan, view: BookView | None = None) -> i
             ws = book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
         if matrix and width:
             ws.range("A1").value = matrix
-            header = rows[0]
+            hr = sheet_plan.layout.header_row  # title rows may sit above the table header
+            header = rows[hr - 1] if len(rows) >= hr else []
             if header and all(w is not None and w.style == "header" for w in header):
-                ws.range((1, 1), (1, width)).font.bold = True
+                ws.range((hr, 1), (hr, width)).font.bold = True
     return written
 
 
