@@ -43,7 +43,7 @@ from .reader import _Reader
 from .recalc import plan_recalc
 from .refs import RefProblem, cell_name, parse_ref, quote_sheet
 from .tombol import STATUS_PREFIX, rules_from_status, status_text
-from .writer import CellWrite
+from .writer import CellWrite, _refuse_overwriting_inputs
 
 TITLE = "kinerja — Hitung"
 _ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!",
@@ -232,14 +232,26 @@ def apply_to_book(book: Any, plan: WritePlan, view: BookView | None = None) -> i
     formulas; a new sheet goes last). Returns the number of output cells written."""
     view = view or BookView(book)
     names = view.workbook_names()
-    written = 0
+    targets: dict[str, dict[tuple[int, int], CellWrite]] = {}
+    keys: dict[tuple[str, int, int], str] = {}
     for name, w in plan.cells.items():
         dn = names.get(name.casefold())
-        if dn is None:
+        try:
+            ref = dn.ref() if dn is not None else None
+        except RefProblem:
+            ref = None
+        sheet = view.sheet(ref.sheet) if ref is not None else None
+        if sheet is None:
             continue
-        ref = parse_ref(dn.text)
-        book.sheets[view.sheet(ref.sheet).name].range(cell_name(ref.row1, ref.col1)).value = _xl(w)
-        written += 1
+        targets.setdefault(sheet.name, {})[(ref.row1, ref.col1)] = w
+        keys[(sheet.name, ref.row1, ref.col1)] = name
+    # the file adapter's own check, before anything is written: no output over an input (B152)
+    _refuse_overwriting_inputs(view, plan.inputs, targets, keys, dict(plan.sheets))
+    written = 0
+    for sheet, writes in targets.items():
+        for (r, c), w in writes.items():
+            book.sheets[sheet].range(cell_name(r, c)).value = _xl(w)
+            written += 1
     for name, sheet_plan in plan.sheets.items():
         rows = [list(r) for r in sheet_plan.rows]
         width = max((len(r) for r in rows), default=0)

@@ -133,3 +133,18 @@ def test_the_button_macro_entry_runs_hitung_on_the_calling_book(sample_xlsm, mon
     actions = book.json()["actions"]
     assert not [a for a in actions if a["func"] == "alert"]
     assert sum(a["func"] == "setValues" for a in actions) > 300
+
+
+def test_live_output_over_an_input_is_refused_before_anything_is_written(sample_xlsm):
+    """The file adapter's B152 holds live too: an output name moved onto an input cell writes nothing."""
+    payload = payload_of(sample_xlsm)
+    entry = {n["name"]: n for n in payload["names"]}
+    entry["realisasi_setjen_rb_kanwil"].update(sheet_index=entry["setjen_rb_kanwil_pembilang"]["sheet_index"],
+                                                address=entry["setjen_rb_kanwil_pembilang"]["address"])
+    book = open_payload(payload)
+    out = hitung(book, now=NOW)
+    assert not out.ok and "B152" in out.message
+    grid = Grid(payload)
+    grid.apply(book.json()["actions"])
+    assert len(grid.alerts) == 1 and "setjen_rb_kanwil_pembilang" in grid.alerts[0]
+    assert all(grid.sheet(s)[(r, c)].startswith(STATUS_PREFIX) for s, r, c in grid.writes)
