@@ -35,6 +35,7 @@ from typing import Any
 from ..engine import KinerjaError, input_specs, load_rules
 from ..engine.batasan import check_inputs
 from ..engine.checker import CheckedRules
+from ..engine.errors import language
 from ..engine.interface import InputProblem
 from . import layout
 from .ooxml import EMPTY, Cell, DefinedName, Sheet, SheetCells, Table
@@ -277,7 +278,8 @@ def _status(view: BookView, book: Any, text: str) -> None:
 
 
 def _problems_text(problems: list[InputProblem]) -> str:
-    lines = [f"• {p.message}" for p in problems[:_MAX_ALERT]]
+    en = language() == "en"
+    lines = [f"• {(p.message_en or p.message) if en else p.message}" for p in problems[:_MAX_ALERT]]
     if len(problems) > _MAX_ALERT:
         lines.append(f"… dan {len(problems) - _MAX_ALERT} masalah lain.")
     return "\n".join(lines)
@@ -322,7 +324,7 @@ def hitung(book: Any, *, aturan: str | None = None, now: datetime | None = None,
         _status(view, book, text)
         return LiveOutcome(True, text, rc.note, [], len(rc.findings), written)
     except KinerjaError as err:
-        return _fail(book, view, aturan, stamp, err.format("id"))
+        return _fail(book, view, aturan, stamp, err.format())  # Indonesian unless KINERJA_BAHASA=en
     except Exception as exc:  # a bug in kinerja: say so plainly, never a traceback window
         return _fail(book, view, aturan, stamp, f"galat internal kinerja ({type(exc).__name__}: {exc}). "
                      "Laporkan ke pengembang beserta buku kerja ini.")
