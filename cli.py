@@ -76,7 +76,7 @@ def guarded(fn):
 
 
 ALIASES = {"check": "periksa", "calc": "hitung", "explain": "jelaskan", "demo": "contoh", "template": "templat",
-           "schema": "skema", "consolidate": "rekap"}
+           "schema": "skema", "consolidate": "rekap", "test": "uji", "compare": "banding"}
 
 
 class AliasGroup(click.Group):
@@ -116,22 +116,28 @@ def main():
     """kinerja — hitung Indikator Kinerja Kegiatan (IKK) dari aturan, dengan jejak dan temuan.
 
     Perintah (alias Inggris): periksa (check), hitung (calc), jelaskan (explain), contoh (demo),
-    templat (template), batch, skema (schema).
+    templat (template), batch, skema (schema), uji (test), banding (compare).
     """
 
 
 @main.command("periksa")
 @click.argument("aturan", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Keluaran JSON.")
+@click.option("--perubahan", "--changes", "perubahan", is_flag=True,
+              help="Cantumkan semua yang diubah set ini atas set induknya (perluas): tambah, ubah, ganti, hapus.")
 @lang_option
 @guarded
-def periksa(aturan, as_json):
+def periksa(aturan, as_json, perubahan):
     """Periksa set aturan ATURAN: semua kesalahan sekaligus, dengan posisi dan saran."""
     ref = aturan or DEFAULT_RULES
     checked, diags = check_rules(ref)
+    changes = checked.rules.changes if (perubahan and checked is not None) else []
     if as_json:
-        click.echo(json.dumps({"aturan": ref, "diagnosis": [d.to_dict(_lang()) for d in diags]},
-                              ensure_ascii=False, indent=2))
+        payload = {"aturan": ref, "diagnosis": [d.to_dict(_lang()) for d in diags]}
+        if perubahan:
+            payload["perubahan"] = [{"aksi": c.action, "jenis": c.kind, "id": c.id, "rincian": c.detail,
+                                     "lokasi": f"{c.span.file}:{c.span.line}"} for c in changes]
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         for d in diags:
             click.echo(d.format(_lang()), err=True)
@@ -151,6 +157,49 @@ def periksa(aturan, as_json):
             msg = (f"{rs.name}: ok — {len(rs.indicators)} indicators, {len(rs.sasaran)} sasaran, "
                    f"{len(rs.indices)} indices, {len(rs.inputs) + len(rs.tables)} inputs, version {rs.version}")
         click.echo(msg)
+        if perubahan:
+            parents = ", ".join(rs.parents) or "-"
+            click.echo((f"perubahan atas {parents}: {len(changes)}" if _lang() == "id" else
+                        f"changes to {parents}: {len(changes)}"))
+            for c in changes:
+                detail = f" — {c.detail}" if c.detail else ""
+                click.echo(f"  {c.span.file}:{c.span.line}: {c.action} {c.kind} {c.id}{detail}")
+    return Exit.OK
+
+
+@main.command("uji")
+@click.argument("aturan", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Keluaran JSON.")
+@lang_option
+@guarded
+def uji(aturan, as_json):
+    """Jalankan uji perencana ATURAN/uji/*.yaml (masukan → nilai yang diharapkan, persis seperti ditulis).
+
+    Keluar 0 bila semua lulus, 1 bila ada yang gagal (temuan data tidak memengaruhi), 2 bila berkas uji atau
+    aturan tidak dapat dipakai.
+    """
+    from .perencana.uji import run
+
+    ref = aturan or DEFAULT_RULES
+    checked, outcomes = run(ref)
+    failed = [o for o in outcomes if not o.ok]
+    if as_json:
+        click.echo(json.dumps({"aturan": ref, "kasus": [o.to_dict() for o in outcomes]}, ensure_ascii=False,
+                              indent=2))
+    else:
+        for o in outcomes:
+            mark = "lulus" if o.ok else "GAGAL"
+            click.echo(f"{mark}  {o.file} › {o.case}")
+            for f in o.failures:
+                click.echo(f"        {f}")
+        n = sum(o.checked for o in outcomes)
+        if not outcomes:
+            click.echo(f"{checked.rules.name}: tidak ada uji (uji/*.yaml)")
+        else:
+            click.echo(f"{checked.rules.name}: {len(outcomes)} kasus, {n} harapan — "
+                       + (f"{len(failed)} kasus gagal" if failed else "semua lulus"))
+    if failed:
+        return Exit.FINDINGS
     return Exit.OK
 
 

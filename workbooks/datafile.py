@@ -278,9 +278,11 @@ def _merge_reported(into: dict, extra: dict, where: str) -> None:
                              hint="tulis angka tercetak di tempat yang sama dengan bentuk yang sama")
 
 
-def read_yaml(path: str | Path | list[str | Path], specs: list[InputSpec]) -> Inputs:
+def read_yaml(path: str | Path | list[str | Path], specs: list[InputSpec], changes: dict | None = None,
+              changes_origin: str = "") -> Inputs:
     """One YAML data file, or several: inputs and tables may be given once only; printed figures
-    (``dilaporkan``) of all files are combined (e.g. the user's data plus a file of further printed figures)."""
+    (``dilaporkan``) of all files are combined (e.g. the user's data plus a file of further printed figures).
+    ``changes`` (``{"masukan": {…}, "tabel": {…}}``) replaces some inputs afterwards (a planner test case)."""
     paths = [Path(x) for x in (path if isinstance(path, list) else [path])]
     values: dict[str, Any] = {}
     tables: dict[str, Any] = {}
@@ -297,6 +299,9 @@ def read_yaml(path: str | Path | list[str | Path], specs: list[InputSpec]) -> In
                                      hint="isi setiap masukan di satu berkas saja")
                 into[name], origin[name] = value, p.name
         _merge_reported(reported, data.get("dilaporkan") or {}, p.name)
+    for section, into in (("masukan", values), ("tabel", tables)):
+        for name, value in ((changes or {}).get(section) or {}).items():
+            into[name], origin[name] = value, changes_origin
     return _build(paths[0].name if len(paths) == 1 else None, specs, values, tables, reported, yaml_prefix=True,
                   origin=origin)
 

@@ -1,0 +1,194 @@
+"""Planner tests as data: ``uji/*.yaml`` inside a rule set, run by ``kinerja uji ATURAN`` and collected by pytest.
+
+A test file::
+
+    data: ../data-lkjip-2024.yaml          # base data (relative to this file; one file or a list); optional
+    kasus:
+      - nama: angka laporan 2024
+        harapan:                           # id → value; id.capaian → capaian; exact as written
+          pas_iphp: "4,01"                 # Indonesian print (4,01) or a number (4.01)
+          pas_iphp.capaian: "111,39"
+          ki_aduan: tanpa_data             # no data (also "-"); galat: an error result
+      - nama: JDIHN separuh
+        masukan: {bphn_jdihn_pembilang: 18}      # inputs changed from the base data
+        tabel: {imi_ikm_upt_survei: [{unit: Kanim Palembang, nilai: 3.2}]}
+        toleransi: 0.01                    # optional, for the whole case; or per value: {nilai: "3,9", toleransi: 0.05}
+        harapan:
+          bphn_jdihn.capaian: "200,00"
+
+A value is compared **exactly as written**: ``"108"`` does not pass for 108,38 (write ``"108,38"``, or a
+``toleransi``). Data checks (temuan) do not make a test fail; only expectations do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..engine import CheckedRules, InputError, Tracer, evaluate, input_specs, load_rules
+from ..engine.loader import resolve
+from ..engine.values import TANPA_DATA, Galat, format_id
+from ..workbooks.datafile import read_yaml
+
+NO_DATA_WORDS = ("tanpa_data", "-", "tanpa data")
+
+
+@dataclass
+class Outcome:
+    file: str  # shown name, e.g. "uji/laporan.yaml"
+    case: str
+    failures: list[str] = field(default_factory=list)
+    checked: int = 0  # expectations compared
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"berkas": self.file, "kasus": self.case, "lulus": self.ok, "harapan": self.checked,
+                "gagal": self.failures}
+
+
+class UjiError(InputError):
+    """A test file that cannot be run (unreadable YAML, wrong shape, missing base data)."""
+
+    code = "U100"
+
+
+def uji_files(rules_dir: Path) -> list[Path]:
+    return sorted((rules_dir / "uji").glob("*.yaml")) if (rules_dir / "uji").is_dir() else []
+
+
+def _number(text: str) -> Decimal | None:
+    t = text.strip().replace(" ", "")
+    if "," in t:
+        t = t.replace(".", "").replace(",", ".")
+    try:
+        return Decimal(t)
+    except InvalidOperation:
+        return None
+
+
+def _expected(raw: Any, where: str) -> tuple[Any, str]:
+    """(Decimal | TANPA_DATA | "galat", as written)."""
+    if isinstance(raw, bool) or raw is None:
+        raise UjiError(f"{where}: harapan harus angka, tanpa_data atau galat.",
+                       message_en=f"{where}: an expected value must be a number, tanpa_data or galat.",
+                       location=where, code="U102")
+    if isinstance(raw, (int, float)):
+        text = repr(raw) if isinstance(raw, float) else str(raw)
+        return Decimal(text), text
+    text = str(raw).strip()
+    if text.lower() in NO_DATA_WORDS:
+        return TANPA_DATA, text
+    if text.lower() == "galat":
+        return "galat", text
+    num = _number(text)
+    if num is None:
+        raise UjiError(f"{where}: harapan {text!r} bukan angka.", message_en=f"{where}: {text!r} is not a number.",
+                       location=where, code="U102", hint='tulis mis. "108,38", 108.38, tanpa_data atau galat')
+    return num, text
+
+
+def _got(result, key: str) -> tuple[Any, bool]:
+    """The computed figure for ``id`` or ``id.capaian`` (value, found)."""
+    obj = result.get(key)
+    if obj is not None:
+        return obj.value, True
+    if key.endswith(".capaian"):
+        obj = result.get(key[: -len(".capaian")])
+        if obj is not None:
+            return obj.capaian, True
+    return None, False
+
+
+def _show(v: Any) -> str:
+    if v is TANPA_DATA:
+        return "tanpa_data"
+    if isinstance(v, Galat):
+        return f"galat ({v})"
+    if isinstance(v, Decimal):
+        return format_id(v)
+    return str(v)
+
+
+def _load(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise UjiError(f"Berkas uji tidak dapat dibaca: {exc}", message_en=f"Cannot read test file: {exc}",
+                       location=str(path), code="U101") from None
+    if not isinstance(data, dict) or not isinstance(data.get("kasus"), list):
+        raise UjiError("Berkas uji harus berisi 'kasus:' (daftar kasus dengan nama dan harapan).",
+                       message_en="A test file must contain 'kasus:' (a list of cases with nama and harapan).",
+                       location=str(path), code="U101")
+    return data
+
+
+def run_file(checked: CheckedRules, path: Path, shown: str) -> list[Outcome]:
+    data = _load(path)
+    base = data.get("data") or []
+    base = [base] if isinstance(base, str) else list(base)
+    base_paths = [(path.parent / b).resolve() for b in base]
+    for b in base_paths:
+        if not b.is_file():
+            raise UjiError(f"Data dasar uji tidak ditemukan: {b}", message_en=f"Base data of the test not found: {b}",
+                           location=f"{shown}: data", code="U103")
+    specs = input_specs(checked)
+    outcomes = []
+    for n, case in enumerate(data["kasus"], 1):
+        if not isinstance(case, dict) or not isinstance(case.get("harapan"), dict):
+            raise UjiError(f"{shown}: kasus ke-{n} harus punya 'harapan:' (id → nilai).",
+                           message_en=f"{shown}: case {n} needs 'harapan:' (id → value).",
+                           location=f"{shown}: kasus[{n}]", code="U101")
+        name = str(case.get("nama") or f"kasus {n}")
+        changes = {"masukan": case.get("masukan") or {}, "tabel": case.get("tabel") or {}}
+        unknown = [k for k in list(changes["masukan"]) + list(changes["tabel"])
+                   if k not in {s.name for s in specs}]
+        out = Outcome(shown, name)
+        for k in unknown:
+            out.failures.append(f"masukan {k} tidak dikenal set aturan ini")
+        inputs = read_yaml(base_paths, specs, changes=changes, changes_origin=f"{shown} › {name}") if base_paths \
+            else read_yaml([], specs, changes=changes, changes_origin=f"{shown} › {name}")
+        result = evaluate(checked, inputs, Tracer(False))
+        case_tol = case.get("toleransi")
+        for key, raw in case["harapan"].items():
+            tol = case_tol
+            if isinstance(raw, dict):
+                tol, raw = raw.get("toleransi", tol), raw.get("nilai")
+            want, written = _expected(raw, f"{shown} › {name} › {key}")
+            got, found = _got(result, str(key))
+            out.checked += 1
+            if not found:
+                out.failures.append(f"{key}: tidak ada indikator, indeks, sasaran atau nilai bernama demikian")
+                continue
+            if want is TANPA_DATA:
+                ok = got is TANPA_DATA
+            elif want == "galat":
+                ok = isinstance(got, Galat)
+            elif not isinstance(got, Decimal):
+                ok = False
+            elif tol is not None:
+                ok = abs(got - want) <= Decimal(str(tol))
+            else:
+                ok = got == want
+            if not ok:
+                extra = f" (toleransi {tol})" if tol is not None else ""
+                out.failures.append(f"{key}: harapan {written}{extra}, hasil {_show(got)}")
+        outcomes.append(out)
+    return outcomes
+
+
+def run(ref: str) -> tuple[CheckedRules, list[Outcome]]:
+    """Run every ``uji/*.yaml`` of a rule set. Raises RuleError / UjiError when they cannot run."""
+    path = resolve(ref)
+    folder = path if path.is_dir() else path.parent
+    checked = load_rules(ref)
+    outcomes: list[Outcome] = []
+    for f in uji_files(folder):
+        outcomes.extend(run_file(checked, f, f"uji/{f.name}"))
+    return checked, outcomes
