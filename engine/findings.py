@@ -15,6 +15,7 @@ from itertools import islice, product
 from typing import Any
 
 from .evaluator import ObjectResult, Result
+from .interface import CellKey
 from .values import CTX, HUNDRED, TANPA_DATA, Galat, decimals_of, format_id, mean, round_to, to_decimal, to_json_number
 
 LEVEL_ORDER = {"tinggi": 0, "sedang": 1, "rendah": 2, "info": 3}
@@ -391,6 +392,17 @@ class _Finder:
                 if printed is None or not isinstance(value, Decimal):
                     continue
                 if agrees(printed, [value, self.r.row_raw.get((table, row_i, fname))], self.modes):
+                    continue
+                if fname not in computed:  # an input column: the same quantity printed twice, differently
+                    where = self.r.inputs.sources.get(CellKey(table, row_i, fname), "")
+                    msg = (f"{ident}: {fname} dicetak {_fmt(printed)} di {src}, tetapi data berisi {_fmt(value)}"
+                           + (f" ({where})" if where else "") + "; angka yang sama dicetak berbeda di dua tempat "
+                           "laporan — pastikan mana yang benar")
+                    en = (f"{ident}: {fname} printed {_fmt(printed)} at {src}, but the data holds {_fmt(value)}"
+                          + (f" ({where})" if where else "") + "; the same figure is printed differently in two "
+                          "places of the report — establish which is right")
+                    self.out.append(Temuan("T105", _level(value, printed, None, fname), ident, msg, fname, value,
+                                           printed, src, f"{blk.span.file}:{blk.span.line}", "", pesan_en=en))
                     continue
                 step = self.r.row_steps.get((table, row_i, fname))
                 deriv = step.line() if step else ""

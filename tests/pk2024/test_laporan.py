@@ -485,3 +485,35 @@ def test_stated_weight_is_compared(contoh_json, tmp_path):
 
     new = [f for f in _contoh_with(tmp_path, plant) if f not in base]
     assert new == [("T104", "bobot_capaian_ro", "parameter", "0.7")], new
+
+
+# Pagu akhir per sasaran as Tabel 114 prints them (baris 3215–3251), in the report's order.
+PAGU_AKHIR_114 = [25713209000, 135604971000, 153372678000, 2477449000, 4782895000, 23430316000, 1888636000,
+                  1051099000, 92560000, 1783010000, 286051000, 168949000, 128253000, 77132000, 1372920000, 99750000,
+                  57028000, 172706000, 285196000]
+
+
+def test_same_budget_printed_twice(contoh_json):
+    """The signed PK attachment prints Ditjen PAS's Program Penegakan dan Pelayanan Hukum at 164.883.110.000 (baris
+    3856), Tabel 114 pagu awal of pas_s1 is 165.543.563.000 (baris 3218): one T105. Tabel 2 repeats Tabel 114's pagu
+    akhir (agreeing) and its BPHN total 1.678.005.000 (baris 864, also wrong there). Tabel 114 and Tabel 115 describe
+    the same budget: 352.844.808.000 by sasaran vs 352.837.680.000 by jenis belanja."""
+    t105 = [t for t in contoh_json["temuan"] if t["kode"] == "T105"]
+    assert [(t["objek"], t["bidang"], str(t["dilaporkan"]), str(t["dihitung"])) for t in t105] == [
+        ("anggaran.sasaran.pas_s1", "pagu_awal", "164883110000", "165543563000")], t105
+    bphn = [t for t in contoh_json["temuan"] if t["objek"] == "pagu_akhir_bphn"]
+    assert bphn and "864" in bphn[0]["sumber"] and "3245" in bphn[0]["sumber"]
+    assert sum(PAGU_AKHIR_114) == 352844808000
+    twice = [t["pesan"] for t in contoh_json["temuan"] if "Pagu akhir 2024 seluruh jajaran dicetak dua" in t["pesan"]]
+    assert len(twice) == 1 and all(f in twice[0] for f in ("352.844.808.000", "352.837.680.000", "7.128.000"))
+
+
+def test_planted_duplicated_figure_gives_exactly_one_new_finding(tmp_path):
+    base = _contoh_with(tmp_path, lambda rep: None)
+
+    def plant(rep):  # Tabel 2's pagu of pas_s2 no longer the same as Tabel 114's
+        row = next(r for r in rep["anggaran"]["pagu_akhir_sasaran"] if r["sasaran"] == "pas_s2")
+        row["nilai"] = "153372687000"
+
+    new = [f for f in _contoh_with(tmp_path, plant) if f not in base]
+    assert new == [("T105", "anggaran.sasaran.pas_s2", "pagu_akhir", "153372687000")], new
