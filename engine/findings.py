@@ -9,12 +9,13 @@ gives, and, where one exists, the explanation (e.g. a capaian computed from a re
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import islice, product
 from typing import Any
 
-from .evaluator import ObjectResult, Result
+from .evaluator import ObjectResult, Result, capaian_value
 from .interface import CellKey
 from .values import CTX, HUNDRED, TANPA_DATA, Galat, decimals_of, format_id, mean, round_to, to_decimal, to_json_number
 
@@ -133,6 +134,8 @@ class _Finder:
                                  [obj.raw_capaian] if obj else [], _entries(entries), None, rep_fields=fields)
                 elif fname == "target":
                     self.compare(ident, obj, fname, obj.target if obj else None, [], _entries(entries), None)
+                elif fname == "riwayat":
+                    self.history(ident, obj, _entries(entries))
         for ident, fields in (rep.get("indeks") or {}).items():
             obj = self.r.indices.get(ident)
             for fname, entries in (fields or {}).items():
@@ -154,6 +157,68 @@ class _Finder:
         self.parameters()
         self.sections()
         return self.sorted()
+
+    # ---- multi-year history tables (target, realisasi, capaian of earlier years, as printed) ----
+    def history(self, ident: str, obj: ObjectResult | None, entries: list[dict]) -> None:
+        """``riwayat: [{tahun, target, realisasi, capaian, sumber}]`` with the cells as printed ("82%", "-0,39%",
+        "NIHIL", "-"). Each year is checked with the indicator's own capaian formula and direction: the printed
+        capaian must be what some realisasi printing as the printed one gives (so truncated copies are not
+        flagged); a ratio indicator's realisasi cannot exceed 100%; a capaian needs a target; a count is not
+        printed with %."""
+        core = getattr(self.r, "core", None)
+        ind = core.indicators.get(ident) if core is not None else None
+        if ind is None:
+            for e in entries:
+                self.out.append(Temuan("T103", "info", ident, f"{ident}: riwayat dilaporkan untuk indikator yang "
+                                       f"tidak ada dalam aturan", "riwayat", None, None, str(e.get("sumber", "")),
+                                       pesan_en=f"{ident}: history reported for an indicator the rules do not have"))
+            return
+        persen = ind.kind == "persen"
+        ratio = _is_ratio(ind.expr)
+        rule = f"{ind.span.file}:{ind.span.line}"
+        for e in entries:
+            year, src = e.get("tahun"), str(e.get("sumber", ""))
+            cells = {f: _printed_cell(e.get(f)) for f in ("target", "realisasi", "capaian")}
+            head = f"{ind.name} ({ident}) tahun {year}"
+
+            def add(level: str, what: str, msg: str, en: str, computed=None, printed=None, year=year, head=head,
+                    src=src):
+                self.out.append(Temuan("T106", level, f"{ident}@{year}", f"{head}: {msg} ({src})", what, computed,
+                                       printed, src, rule, pesan_en=f"{ind.name} ({ident}) year {year}: {en} ({src})"))
+
+            if not persen:
+                for f in ("target", "realisasi"):
+                    if cells[f] is not None and cells[f][1]:
+                        add("rendah", f, f"{f} dicetak {e.get(f)} dengan tanda %, padahal satuan indikator ini "
+                            f"{ind.unit or ind.kind}", f"{f} printed {e.get(f)} with a % sign, but this indicator "
+                            f"is in {ind.unit or ind.kind}", None, cells[f][0])
+            target, real, cap = (cells[f][0] if cells[f] else None for f in ("target", "realisasi", "capaian"))
+            if ratio and real is not None and real > HUNDRED:
+                add("sedang", "realisasi", f"realisasi dicetak {e.get('realisasi')}: rasio di atas 100%, pembilang "
+                    f"melebihi penyebut", f"realisasi printed {e.get('realisasi')}: a ratio above 100%, the "
+                    f"numerator exceeds the denominator", None, real)
+            if cap is None:
+                continue
+            if target is None:
+                add("rendah", "capaian", f"capaian dicetak {e.get('capaian')} tanpa target (target dicetak "
+                    f"\"{e.get('target') or ''}\")", f"capaian printed {e.get('capaian')} without a target", None,
+                    cap)
+                continue
+            if real is None or target == 0:
+                continue
+            ulp = Decimal(1).scaleb(-max(decimals_of(real), 0))  # a printed figure stands for [r − ulp/2, r + ulp)
+            ends = [capaian_value(CTX.subtract(real, ulp / 2), target, ind.direction),
+                    capaian_value(CTX.add(real, ulp), target, ind.direction)]
+            lo, hi = min(ends), max(ends)
+            cap_ulp = Decimal(1).scaleb(-max(decimals_of(cap), 0))
+            if CTX.subtract(lo, cap_ulp) <= cap <= CTX.add(hi, cap_ulp):
+                continue
+            value = round_to(capaian_value(real, target, ind.direction), ind.capaian.digits)
+            add(_level(value, cap, None, "capaian"), "capaian",
+                f"capaian dicetak {e.get('capaian')}, padahal realisasi {e.get('realisasi')} dan target "
+                f"{e.get('target')} memberi {_fmt(value)} menurut rumus capaian indikator ini",
+                f"capaian printed {e.get('capaian')}, but realisasi {e.get('realisasi')} and target "
+                f"{e.get('target')} give {_fmt(value)} by this indicator's capaian formula", value, cap)
 
     # ---- a parameter (e.g. a weight) stated in the report's text or headings ----
     def parameters(self) -> None:
@@ -437,6 +502,30 @@ class _Finder:
             if not places:
                 t.data.pop("sumber_semua", None)
         return sorted(grouped.values(), key=lambda t: (LEVEL_ORDER.get(t.tingkat, 9), t.objek, t.bidang, t.sumber))
+
+
+def _printed_cell(text: Any) -> tuple[Decimal, bool] | None:
+    """A printed table cell: Indonesian number ("-0,39%", "1.234,5", "91,30") → (value, had a % sign);
+    "-", "NIHIL" or empty → None (no figure)."""
+    if text is None or isinstance(text, bool):
+        return None
+    if isinstance(text, (int, float, Decimal)):
+        return printed_decimal(text), False
+    t = str(text).strip()
+    percent = t.endswith("%")
+    t = t.removesuffix("%").strip()
+    if not re.fullmatch(r"-?\d{1,3}(\.\d{3})*(,\d+)?|-?\d+(,\d+)?", t):
+        return None
+    return Decimal(t.replace(".", "").replace(",", ".")), percent
+
+
+def _is_ratio(node: Any) -> bool:
+    """A ratio indicator (``rasio a / b``), possibly rounded: its realisasi is a share of a whole, ≤ 100%."""
+    from .core import Ratio, Round
+
+    while isinstance(node, Round):
+        node = node.operand
+    return isinstance(node, Ratio)
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -517,3 +517,34 @@ def test_planted_duplicated_figure_gives_exactly_one_new_finding(tmp_path):
 
     new = [f for f in _contoh_with(tmp_path, plant) if f not in base]
     assert new == [("T105", "anggaran.sasaran.pas_s2", "pagu_akhir", "153372687000")], new
+
+
+def test_history_tables(contoh_json):
+    """The eight 2020–2024 tables (Tabel 51, 55, 59, 75, 78, 91 ×2, 115), read by hand: every printed capaian follows
+    from its realisasi and target by the indicator's own formula (368,12 and 123,45 are truncations, accepted),
+    except what is listed here — litigasi 283,46% and non-litigasi 361,11% in 2021 are ratios above 100%; ki_aduan
+    prints a 2020 capaian with no target (the text, baris 2150, says the indicator was not in PK 2020); the count
+    pp_perancang is printed "36%" in 2021."""
+    got = sorted((t["objek"], t["bidang"]) for t in contoh_json["temuan"] if t["kode"] == "T106")
+    assert got == [("bphn_bankum_litigasi@2021", "realisasi"), ("bphn_bankum_nonlitigasi@2021", "realisasi"),
+                   ("ki_aduan@2020", "capaian"), ("pp_perancang@2021", "realisasi"), ("pp_perancang@2021", "target")]
+
+
+def test_planted_history_value_gives_exactly_one_new_finding(tmp_path):
+    base = _contoh_with(tmp_path, lambda rep: None)
+
+    def plant(rep):  # Tabel 55, 2022: 100 / 84 = 119,05 → printed 119%; plant 129%
+        row = next(r for r in rep["indikator"]["ahu_notaris"]["riwayat"] if r["tahun"] == 2022)
+        row["capaian"] = "129%"
+
+    new = [f for f in _contoh_with(tmp_path, plant) if f not in base]
+    assert new == [("T106", "ahu_notaris@2022", "capaian", "129")], new
+
+
+@pytest.mark.parametrize("text,value", [("-0,39%", ("-0.39", True)), ("1.234,5", ("1234.5", False)),
+                                        ("91,30", ("91.30", False)), ("NIHIL", None), ("-", None), ("", None)])
+def test_printed_history_cell(text, value):
+    from kinerja.engine.findings import _printed_cell
+
+    got = _printed_cell(text)
+    assert (None if got is None else (str(got[0]), got[1])) == value
