@@ -291,7 +291,7 @@ def jelaskan(ident, aturan, data, as_json):
 @click.option("--keluaran", "--output", "keluaran", required=True, type=click.Path(dir_okay=False),
               metavar="BUKU.xlsx", help="Berkas templat yang ditulis (.xlsx; .xlsm: dengan tombol Hitung).")
 @click.option("--isi", "--fill", "isi", multiple=True, type=click.Path(dir_okay=False), metavar="DATA",
-              help="Isi templat dengan berkas data ini (satu .yaml, atau satu/lebih .csv).")
+              help="Isi templat dengan berkas data ini (satu/lebih .yaml, atau satu/lebih .csv).")
 @click.option("--timpa", "--overwrite", "timpa", is_flag=True, help="Timpa BUKU.xlsx bila sudah ada.")
 @lang_option
 @guarded
@@ -528,12 +528,10 @@ def skema(jenis):
 
 
 def _bundled_data() -> tuple[str, ...]:
-    """The bundled LKjIP 2024 data: the user's data file as given, plus the further printed figures of the report
-    (angka-tercetak.yaml) that the findings compare with."""
-    from .engine.loader import bundled_dir
+    """The bundled LKjIP 2024 data (the user's data file as given, plus the report's further printed figures)."""
+    from .workbooks.datafile import bundled_data
 
-    folder = bundled_dir() / DEFAULT_RULES
-    return str(folder / "data-lkjip-2024.yaml"), str(folder / "angka-tercetak.yaml")
+    return tuple(str(p) for p in bundled_data(DEFAULT_RULES))
 
 
 @main.command("contoh")

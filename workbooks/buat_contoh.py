@@ -1,7 +1,7 @@
 """Build the shipped sample workbook ``workbooks/contoh-pk2024-sumsel.xlsx``.
 
 It is what an operator's workbook looks like after a year's work: the template of the bundled rule set
-``pk2024-sumsel``, filled with the figures of the LKjIP 2024 report (``rules/pk2024-sumsel/data-lkjip-2024.yaml``)
+``pk2024-sumsel``, filled with the figures of the LKjIP 2024 report (``datafile.bundled_data``)
 and — when the recalculation is available — recalculated, so the Ringkasan and Audit sheets show results.
 Regenerate it after changing the rules, the data or the template layout::
 
@@ -14,8 +14,7 @@ import sys
 from pathlib import Path
 
 from ..engine import input_specs, load_rules
-from ..engine.loader import bundled_dir
-from .datafile import read_data
+from .datafile import bundled_data, read_data
 from .template import build_template
 
 RULES = "pk2024-sumsel"
@@ -26,7 +25,7 @@ def build_sample(dest: Path = SAMPLE) -> tuple[Path, bool]:
     """Template → fill → recalculate (if :mod:`kinerja.workbooks.recalc` exists). Returns (path, recalculated)."""
     checked = load_rules(RULES)
     specs = input_specs(checked)
-    inputs = read_data([bundled_dir() / RULES / "data-lkjip-2024.yaml"], specs)
+    inputs = read_data(bundled_data(RULES), specs)
     if inputs.problems:
         raise SystemExit("data contoh bermasalah: " + "; ".join(p.message for p in inputs.problems))
     build_template(checked, dest, rules_ref=RULES, overwrite=True, inputs=inputs, specs=specs)

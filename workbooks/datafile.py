@@ -382,6 +382,15 @@ def read_csv(paths: list[Path], specs: list[InputSpec]) -> Inputs:
     return _build(shown, specs, values, tables, {})
 
 
+def bundled_data(rules: str = "pk2024-sumsel") -> list[Path]:
+    """The data bundled with a rule set: the report's data file as the user gave it, plus the report's further
+    printed figures and tables (``angka-tercetak.yaml``) when the rule set has one."""
+    from ..engine.loader import bundled_dir
+
+    folder = bundled_dir() / rules
+    return [p for p in (folder / "data-lkjip-2024.yaml", folder / "angka-tercetak.yaml") if p.is_file()]
+
+
 def read_data(paths: list[str | Path], specs: list[InputSpec]) -> Inputs:
     """Read one YAML file, or one or more CSV files, into :class:`Inputs` (values checked against kinds)."""
     ps = [Path(p) for p in paths]

@@ -15,21 +15,20 @@ from click.testing import CliRunner
 from kinerja.cli import Exit, main
 from kinerja.engine import Tracer, evaluate, input_specs, load_rules
 from kinerja.engine.findings import find
-from kinerja.engine.loader import bundled_dir
 from kinerja.workbooks import layout
 from kinerja.workbooks.audit import HEADER_ROW
-from kinerja.workbooks.datafile import read_data
+from kinerja.workbooks.datafile import bundled_data, read_data
 from kinerja.workbooks.recalc import recalculate_workbook
 from libreoffice import sheets_as_csv
 
 SAMPLE = Path(__file__).parents[2] / "workbooks" / "contoh-pk2024-sumsel.xlsx"
-DATA = bundled_dir() / "pk2024-sumsel" / "data-lkjip-2024.yaml"
+DATA = bundled_data("pk2024-sumsel")
 
 
 @pytest.fixture(scope="module")
 def from_yaml():
     checked = load_rules("pk2024-sumsel")
-    result = evaluate(checked, read_data([DATA], input_specs(checked)), Tracer())
+    result = evaluate(checked, read_data(DATA, input_specs(checked)), Tracer())
     return result, find(result)
 
 
@@ -99,7 +98,7 @@ def test_summary_sheet_shows_results_as_libreoffice_reads_them(recalculated, tmp
 def test_fresh_template_filled_and_recalculated_gives_the_same_figures(tmp_path, from_yaml):
     book = tmp_path / "baru.xlsx"
     r = CliRunner().invoke(main, ["templat", "--aturan", "pk2024-sumsel", "--keluaran", str(book),
-                                  "--isi", str(DATA)], catch_exceptions=False)
+                                  *(a for p in DATA for a in ("--isi", str(p)))], catch_exceptions=False)
     assert r.exit_code == Exit.OK, r.output
     r = CliRunner().invoke(main, ["hitung", str(book)], catch_exceptions=False)
     assert r.exit_code == Exit.FINDINGS  # the data checks of the report (T201/T202/T301) are findings

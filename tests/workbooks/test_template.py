@@ -15,10 +15,9 @@ from click.testing import CliRunner
 from kinerja import __version__
 from kinerja.cli import Exit, main
 from kinerja.engine import input_specs, load_rules
-from kinerja.engine.loader import bundled_dir
 from kinerja.workbooks import errors as E
 from kinerja.workbooks import layout
-from kinerja.workbooks.datafile import read_data
+from kinerja.workbooks.datafile import bundled_data, read_data
 from kinerja.workbooks.errors import WorkbookError
 from kinerja.workbooks.fill import fill_workbook
 from kinerja.workbooks.ooxml import Package
@@ -28,7 +27,7 @@ from kinerja.workbooks.writer import read_meta, read_ownership
 from libreoffice import roundtrip_xlsx, sheets_as_csv
 
 RULES = "pk2024-sumsel"
-DATA = bundled_dir() / RULES / "data-lkjip-2024.yaml"
+DATA = bundled_data(RULES)  # the report's data file and its further tables (Tabel 1)
 DV_TYPE = {"cacah": "whole", "rupiah": "decimal", "persen": "decimal", "indeks": "decimal", "angka": "decimal"}
 FORMAT = {"cacah": "#,##0", "rupiah": "#,##0", "persen": "#,##0.00", "indeks": "#,##0.00", "angka": "#,##0.00",
           "teks": "@"}
@@ -46,7 +45,7 @@ def specs(checked):
 
 @pytest.fixture(scope="module")
 def data(specs):
-    inputs = read_data([DATA], specs)
+    inputs = read_data(DATA, specs)
     assert inputs.problems == []
     return inputs
 
@@ -79,7 +78,8 @@ def cell_of(wb, ref):
 def test_a_name_for_every_input_and_output_and_nothing_else(built, checked, specs):
     names = Package(built.path).workbook_names()
     outputs = all_outputs(checked.rules)
-    assert len(outputs) == 30 * 4 + 9 * 4 + 19 * 3 + 45 * 3 + 1  # + the count of findings (jumlah_temuan)
+    # 45 budget values + 3 staff totals (Tabel 1), + the count of findings (jumlah_temuan)
+    assert len(outputs) == 30 * 4 + 9 * 4 + 19 * 3 + (45 + 3) * 3 + 1
     assert {n.name for n in names.values()} == {s.name for s in specs} | outputs
     assert set(built.output_names) == outputs and sorted(built.input_names) == sorted(s.name for s in specs)
     for spec in specs:
@@ -321,8 +321,8 @@ def test_cli_templat_writes_once_and_refuses_to_overwrite(tmp_path):
     assert again.exit_code == Exit.USAGE
     assert "B119" in again.stderr and "sudah ada" in again.stderr and "--timpa" in again.stderr
     assert "Traceback" not in again.output
-    forced = runner.invoke(main, ["templat", "--keluaran", str(dest), "--overwrite", "--isi", str(DATA)],
-                           catch_exceptions=False)
+    fill = [a for p in DATA for a in ("--isi", str(p))]
+    forced = runner.invoke(main, ["templat", "--keluaran", str(dest), "--overwrite", *fill], catch_exceptions=False)
     assert forced.exit_code == Exit.OK and "terisi" in forced.stdout
 
 
