@@ -17,7 +17,7 @@ from typing import Any
 
 from .evaluator import ObjectResult, Result, capaian_value
 from .interface import CellKey
-from .values import CTX, HUNDRED, TANPA_DATA, Galat, decimals_of, format_id, mean, round_to, to_decimal, to_json_number
+from .values import CTX, HUNDRED, TANPA_DATA, Galat, decimals_of, format_id, mean, round_to, to_json_number
 
 LEVEL_ORDER = {"tinggi": 0, "sedang": 1, "rendah": 2, "info": 3}
 
@@ -55,20 +55,42 @@ class Temuan:
         return out
 
 
-def printed_decimal(value: Any) -> Decimal | None:
-    """A printed figure as the Decimal it was written as (YAML 111.1 → Decimal('111.1'), 100 → Decimal('100'))."""
+_PRINTED = re.compile(r"-?\d{1,3}(\.\d{3})+(,\d+)?|-?\d+(,\d+)?")
+NO_FIGURE = ("", "-", "nihil")
+
+
+def printed_cell(value: Any) -> tuple[Decimal, bool] | None:
+    """The one reading rule for a printed figure in a data file (``dilaporkan``): a YAML number as written
+    (111.1 → 111.1), or text exactly as the report prints it, in Indonesian notation — ``"111,40"`` (keeps its two
+    decimals), ``"1.234.567"``, ``"-0,39%"``, ``"85%"``; ``"-"``, ``"NIHIL"`` or empty is no figure (None).
+    Returns (value, printed with a % sign). Any other text raises ValueError: it is reported, never guessed."""
     if value is None:
         return None
-    if isinstance(value, Decimal):
-        return value
     if isinstance(value, bool):
-        return None
+        raise ValueError(value)
+    if isinstance(value, Decimal):
+        return value, False
     if isinstance(value, float):
-        return Decimal(repr(value))
-    try:
-        return to_decimal(value)
-    except TypeError:
+        return Decimal(repr(value)), False
+    if isinstance(value, int):
+        return Decimal(value), False
+    text = str(value).strip()
+    if text.casefold() in NO_FIGURE:
         return None
+    percent = text.endswith("%")
+    number = text.removesuffix("%").strip()
+    if not _PRINTED.fullmatch(number):
+        raise ValueError(value)
+    return Decimal(number.replace(".", "").replace(",", ".")), percent
+
+
+def printed_decimal(value: Any) -> Decimal | None:
+    """A printed figure as the Decimal it was written as ("111,40" → Decimal('111.40'); a % sign is dropped)."""
+    try:
+        cell = printed_cell(value)
+    except ValueError:
+        return None  # the data file's shape check has reported it
+    return cell[0] if cell else None
 
 
 def agrees(printed: Decimal, candidates: list[Any], modes: tuple[str, ...]) -> bool:
@@ -178,7 +200,7 @@ class _Finder:
         rule = f"{ind.span.file}:{ind.span.line}"
         for e in entries:
             year, src = e.get("tahun"), str(e.get("sumber", ""))
-            cells = {f: _printed_cell(e.get(f)) for f in ("target", "realisasi", "capaian")}
+            cells = {f: _cell(e.get(f)) for f in ("target", "realisasi", "capaian")}
             head = f"{ind.name} ({ident}) tahun {year}"
 
             def add(level: str, what: str, msg: str, en: str, computed=None, printed=None, year=year, head=head,
@@ -237,10 +259,8 @@ class _Finder:
                 return f"{_fmt(CTX.multiply(v, HUNDRED).normalize())}%" if percent else _fmt(v)
 
             for e in _entries(entries):
-                raw = e.get("nilai")
-                text = raw.strip() if isinstance(raw, str) else None
-                printed = (CTX.divide(to_decimal(text[:-1].strip()), HUNDRED) if text and text.endswith("%")
-                           else printed_decimal(raw))
+                cell = _cell(e.get("nilai"))
+                printed = None if cell is None else CTX.divide(cell[0], HUNDRED) if cell[1] else cell[0]
                 src = str(e.get("sumber", ""))
                 if value is None or printed is None:
                     self.out.append(Temuan("T103", "info", ident, f"{ident}: angka dilaporkan untuk parameter yang "
@@ -504,19 +524,11 @@ class _Finder:
         return sorted(grouped.values(), key=lambda t: (LEVEL_ORDER.get(t.tingkat, 9), t.objek, t.bidang, t.sumber))
 
 
-def _printed_cell(text: Any) -> tuple[Decimal, bool] | None:
-    """A printed table cell: Indonesian number ("-0,39%", "1.234,5", "91,30") → (value, had a % sign);
-    "-", "NIHIL" or empty → None (no figure)."""
-    if text is None or isinstance(text, bool):
-        return None
-    if isinstance(text, (int, float, Decimal)):
-        return printed_decimal(text), False
-    t = str(text).strip()
-    percent = t.endswith("%")
-    t = t.removesuffix("%").strip()
-    if not re.fullmatch(r"-?\d{1,3}(\.\d{3})*(,\d+)?|-?\d+(,\d+)?", t):
-        return None
-    return Decimal(t.replace(".", "").replace(",", ".")), percent
+def _cell(value: Any) -> tuple[Decimal, bool] | None:
+    try:
+        return printed_cell(value)
+    except ValueError:
+        return None  # reported by the data file's shape check
 
 
 def _is_ratio(node: Any) -> bool:

@@ -27,6 +27,7 @@ import yaml
 
 from ..engine.batasan import check_inputs
 from ..engine.errors import InputError
+from ..engine.findings import printed_cell
 from ..engine.interface import CellKey, InputProblem, Inputs, InputSpec
 from ..engine.limits import MAX_DATA_FILE_BYTES, MAX_YAML_DEPTH, MAX_YAML_NODES, FileRefused, clip, read_regular, shown
 from ..engine.values import MAX_MAGNITUDE, in_range
@@ -251,15 +252,20 @@ def _check_entries(p: Path, where: str, entries: Any) -> None:
             if isinstance(v, (dict, list)):
                 raise _bad_shape(p, f"{where}[{i + 1}].{shown(k)}", f"harus satu nilai, bukan {shown(v)}",
                                  f"must be one value, not {shown(v)}")
-        if "nilai" in e:
-            v = e["nilai"]
-            if v is None or (isinstance(v, str) and v.strip() in ("-", "")):
+        for k in ("nilai", "target", "realisasi", "capaian") if "tahun" in e else ("nilai",):
+            if k not in e:
                 continue
-            d = None if isinstance(v, bool) else _number(v)
-            if d is None or not in_range(d):
-                raise _bad_shape(p, f"{where}[{i + 1}].nilai",
-                                 f"harus angka dalam rentang kinerja atau \"-\", bukan {shown(v)}",
-                                 f"must be a number within kinerja's range or \"-\", not {shown(v)}")
+            v = e[k]
+            try:
+                cell = printed_cell(v)
+            except ValueError:
+                cell = (None, False)
+            if cell is not None and (cell[0] is None or not in_range(cell[0])):
+                raise _bad_shape(p, f"{where}[{i + 1}].{k}",
+                                 f"harus angka (YAML, atau teks seperti tercetak: \"111,40\", \"85%\") dalam rentang "
+                                 f"kinerja, atau \"-\"/\"NIHIL\", bukan {shown(v)}",
+                                 f"must be a number (YAML, or text as printed: \"111,40\", \"85%\") within kinerja's "
+                                 f"range, or \"-\"/\"NIHIL\", not {shown(v)}")
 
 
 def _merge_reported(into: dict, extra: dict, where: str) -> None:

@@ -376,9 +376,9 @@ def test_bundled_data_holds_printed_figure(pk, item):
     entries = _slot_entries(_BUNDLED, path, extra)
     want = _lines(item.entry["sumber"])
     value = printed(item.entry)
-    assert any(want <= _lines(e.get("sumber")) and (
-        (value is None and e.get("nilai") is None) or (value is not None and e.get("nilai") is not None
-                                                       and Decimal(str(e["nilai"])) == value)) for e in entries), (
+    from kinerja.engine.findings import printed_decimal
+
+    assert any(want <= _lines(e.get("sumber")) and printed_decimal(e.get("nilai")) == value for e in entries), (
         f"{_fid(item.section, item.key, item.field)}: dicetak {item.entry['nilai']} di {item.entry['sumber']} "
         f"tidak ada di data bawaan ({', '.join(p.name for p in BUNDLED_FILES)}); ada: {entries}")
 
@@ -544,9 +544,9 @@ def test_planted_history_value_gives_exactly_one_new_finding(tmp_path):
 @pytest.mark.parametrize("text,value", [("-0,39%", ("-0.39", True)), ("1.234,5", ("1234.5", False)),
                                         ("91,30", ("91.30", False)), ("NIHIL", None), ("-", None), ("", None)])
 def test_printed_history_cell(text, value):
-    from kinerja.engine.findings import _printed_cell
+    from kinerja.engine.findings import printed_cell
 
-    got = _printed_cell(text)
+    got = printed_cell(text)
     assert (None if got is None else (str(got[0]), got[1])) == value
 
 
@@ -561,3 +561,27 @@ def test_staff_table_totals(contoh_json):
         assert [sum(int(r[k]) for r in rows) for k in (2, 3, 4)] == [1579, 460, 2039]
     assert got == {"pegawai_laki_laki": ("1581", "1579"), "pegawai_perempuan": ("462", "460"),
                    "pegawai_total": ("2041", "2039")}, got
+
+
+@pytest.mark.parametrize("text,value", [("111,40", "111.40"), ("1.234.567", "1234567"), ("-0,39%", "-0.39"),
+                                        ("NIHIL", None), ("-", None)])
+def test_printed_figure_text_is_read_as_printed(text, value):
+    from kinerja.engine.findings import printed_decimal
+
+    got = printed_decimal(text)
+    assert (None if got is None else str(got)) == value
+
+
+@pytest.mark.parametrize("text", ["111.40", "1,234.5", "85 persen", "abc"])
+def test_printed_figure_text_that_is_not_as_printed_is_reported(tmp_path, text):
+    """"111.40" could be 111,40 or 11.140: one reading rule (the report's Indonesian notation), anything else is
+    reported with its place, never guessed."""
+    from kinerja.engine.errors import InputError
+    from kinerja.workbooks.datafile import read_yaml
+
+    f = tmp_path / "tercetak.yaml"
+    f.write_text(f"dilaporkan:\n  indikator:\n    ki_memahami:\n      realisasi:\n"
+                 f"      - {{nilai: '{text}', sumber: 'baris 1'}}\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_yaml([f], [])
+    assert "ki_memahami" in str(err.value) and "realisasi" in str(err.value) and text in str(err.value)
