@@ -18,7 +18,7 @@ from kinerja.workbooks import vba
 from kinerja.workbooks.errors import EXISTS, WRONG_EXTENSION, WorkbookError
 from kinerja.workbooks.tombol import STATUS_PREFIX, VBA_EXISTS, pasang_tombol, rules_from_status
 from kinerja.workbooks.writer import read_meta
-from libreoffice import roundtrip_xlsx, sheets_as_csv
+from libreoffice import convert, roundtrip_xlsx, sheets_as_csv
 from oletools.olevba import VBA_Parser, decompress_stream
 from wb_builders import members
 
@@ -126,6 +126,14 @@ def test_templat_xlsm_has_a_hitung_button_on_each_input_sheet_and_ringkasan(tmp_
     # LibreOffice opens it (every sheet, status text included)
     sheets = sheets_as_csv(dest, tmp_path)
     assert any(STATUS_PREFIX in cell for row in sheets["Ringkasan"][:3] for cell in row)
+    # LibreOffice as an independent reader of the VBA project and of the button → macro binding
+    ods = convert(dest, "ods", tmp_path / "ods")[0]
+    with zipfile.ZipFile(ods) as z:
+        module = z.read("Basic/VBAProject/Module1.xml").decode()
+        content = z.read("content.xml").decode()
+    assert "Sub Hitung()" in module and "RunPython &quot;import kinerja.workbooks.live as l;" in module
+    assert content.count('form:label="Hitung"') == len(want)
+    assert content.count("vnd.sun.star.script:VBAProject.Module1.Hitung?") == len(want)
 
 
 def test_templat_xlsm_refuses_existing_file(tmp_path):
