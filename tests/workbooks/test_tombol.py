@@ -222,3 +222,22 @@ def test_pasang_tombol_refuses_xlsx_output_and_existing_vba(operator_xlsx, opera
     assert not (tmp_path / "y.xlsm").exists()
     res = CliRunner().invoke(main, ["pasang-tombol", str(operator_xlsm.path), "--keluaran", str(tmp_path / "z.xlsm")])
     assert res.exit_code == 2 and VBA_EXISTS in res.output and "Traceback" not in res.output
+
+
+def test_kinerja_hitung_on_the_buttoned_workbook_keeps_macro_buttons_and_status(tmp_path):
+    """The file route still works on the .xlsm: the VBA project, the drawings and the status cells survive."""
+    src = tmp_path / "contoh.xlsx"
+    src.write_bytes(SAMPLE.read_bytes())
+    dest = tmp_path / "contoh.xlsm"
+    pasang_tombol(src, dest)
+    before, placed = members(dest), buttons(dest)
+    assert len(placed) >= 3
+    res = CliRunner().invoke(main, ["hitung", str(dest)])
+    assert res.exit_code in (0, 1), res.output  # 1: the report's contradictions are findings
+    after = members(dest)
+    kept = [n for n in before if n == "xl/vbaProject.bin" or n.endswith(".vml") or "/_rels/sheet" in n]
+    assert kept and all(after[n] == before[n] for n in kept)
+    assert buttons(dest) == placed
+    wb = openpyxl.load_workbook(dest)
+    assert sum(isinstance(c.value, str) and c.value.startswith(STATUS_PREFIX)
+               for ws in wb.worksheets for row in ws.iter_rows(max_row=3) for c in row) == len(buttons(dest))
