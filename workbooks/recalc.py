@@ -20,6 +20,9 @@ One workbook in, one result out (:class:`Outcome`) — the unit a batch or distr
 
 from __future__ import annotations
 
+import sys
+import tempfile
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -28,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..engine import InputError, Tracer, evaluate, input_specs, load_rules
+from ..engine import InputError, KinerjaError, Tracer, evaluate, input_specs, load_rules
 from ..engine.checker import CheckedRules
 from ..engine.evaluator import ObjectResult, Result
 from ..engine.findings import Temuan, find
@@ -38,6 +41,7 @@ from ..engine.values import TANPA_DATA, Galat
 from . import layout
 from .atomic import check_writable
 from .audit import Audit, local_time, value_cell
+from .errors import INTERNAL, WorkbookError
 from .ooxml import Package
 from .plan import SheetPlan, WritePlan
 from .reader import read_inputs_from, workbook_names_from
@@ -158,26 +162,43 @@ class Recalc:
     note: str = ""  # e.g. the rule set changed since the workbook was made
 
 
+class Steps:
+    """Which step a recalculation is in, so that an internal error can say where it happened."""
+
+    def __init__(self) -> None:
+        self.now = "membuka buku kerja"
+
+    def __call__(self, what: str) -> None:
+        self.now = what
+
+
 def plan_recalc(checked: CheckedRules, inputs: Inputs, names: dict[str, str], meta: dict[str, str], *,
-                aturan: str | None = None, now: datetime | None = None, zona: str | None = None) -> Recalc:
+                aturan: str | None = None, now: datetime | None = None, zona: str | None = None,
+                steps: Steps | None = None) -> Recalc:
     """Evaluate the rules on ``inputs`` and plan every write. ``names``: the workbook's defined names (name →
     reference text), ``meta``: its stored ``kinerja.meta``; ``aturan``: the rule set as the user named it;
-    ``zona``: WIB (default, or ``KINERJA_ZONA``), WITA or WIT for the times shown in the sheets."""
+    ``zona``: WIB (default, or ``KINERJA_ZONA``), WITA or WIT for the times shown in the sheets; ``steps``
+    is told each step (for the message of an internal error)."""
+    step = steps or Steps()
+    step("menghitung indikator")
     result = evaluate(checked, inputs, Tracer())
+    step("mencari temuan")
     findings = find(result)
     now = now or datetime.now(timezone.utc)
     when = now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     shown = local_time(now, zona)
     problems = list(inputs.problems)
 
+    step(f"menyusun sheet {layout.AUDIT_SHEET}")
     audit = Audit(checked, result, names, shown)
     audit.objects()
     audit.checks()
     rs = checked.rules
-    sheets: dict[str, SheetPlan] = {
-        layout.AUDIT_SHEET: audit.sheet(),
-        layout.TEMUAN_SHEET: temuan_sheet(findings, problems, audit.row_of, title=rs.title or rs.name,
-                                          subtitle=f"Hitung {shown} · set aturan {rs.name} versi {rs.version}")}
+    sheets: dict[str, SheetPlan] = {layout.AUDIT_SHEET: audit.sheet()}
+    step(f"menyusun sheet {layout.TEMUAN_SHEET}")
+    sheets[layout.TEMUAN_SHEET] = temuan_sheet(findings, problems, audit.row_of, title=rs.title or rs.name,
+                                               subtitle=f"Hitung {shown} · set aturan {rs.name} versi {rs.version}")
+    step("menyusun sel keluaran")
     cells = _output_cells(result, names, findings, problems)
     if not cells:
         sheets[layout.RESULT_SHEET] = SheetPlan(tuple(tuple(r) for r in _result_sheet(result)))
@@ -198,6 +219,39 @@ def apply_to_file(src: str | Path, plan: WritePlan, dest: str | Path | None = No
                       meta=dict(plan.meta), protect=plan.inputs)
 
 
+def internal_error(workbook: Path, step: str, exc: BaseException) -> WorkbookError:
+    """The message for a bug met while recalculating ``workbook``: which workbook, which step, that nothing was
+    written, and where the log with the details is (next to the workbook, or in the temp folder)."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    text = (f"kinerja {__version__} · Python {sys.version.split()[0]} · {datetime.now(timezone.utc).isoformat()}\n"
+            f"buku kerja: {workbook}\nlangkah: {step}\n\n"
+            + "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+    log = None
+    for folder in (workbook.resolve().parent, Path(tempfile.gettempdir())):
+        candidate = folder / f"kinerja-galat-{workbook.stem}-{stamp}.log"
+        try:
+            candidate.write_text(text, encoding="utf-8")
+        except OSError:
+            continue
+        log = candidate
+        break
+    where = (f" Rincian teknis di {log}; kirim berkas itu ke pengelola kinerja." if log else "")
+    where_en = (f" Technical details are in {log}; send that file to whoever maintains kinerja." if log else "")
+    return WorkbookError(
+        INTERNAL, str(workbook),
+        f"galat internal kinerja saat {step} ({type(exc).__name__}); buku kerja tidak diubah.{where}",
+        f"internal kinerja error while {STEP_EN.get(step.split(' sheet ')[0], step)} ({type(exc).__name__}); "
+        f"the workbook was not changed.{where_en}",
+        "Ini kesalahan kinerja, bukan kesalahan isian Anda. Hasil Hitung sebelumnya tetap seperti semula.",
+        "This is a fault in kinerja, not in your entries. The results of the previous Hitung are unchanged.")
+
+
+STEP_EN = {"membuka buku kerja": "opening the workbook", "membaca set aturan": "reading the rule set",
+           "membaca masukan": "reading the inputs", "menghitung indikator": "computing the indicators",
+           "mencari temuan": "looking for findings", "menyusun": "building a sheet",
+           "menyusun sel keluaran": "preparing the output cells", "menulis buku kerja": "writing the workbook"}
+
+
 def recalculate_workbook(path: str | Path, *, aturan: str | None = None, keluaran: str | Path | None = None,
                          now: datetime | None = None, zona: str | None = None,
                          rules: Callable[[str], CheckedRules] = load_rules) -> Outcome:
@@ -207,13 +261,23 @@ def recalculate_workbook(path: str | Path, *, aturan: str | None = None, keluara
     ``zona``: WIB (default), WITA or WIT for the times shown in the sheets."""
     src = Path(path)
     dest = Path(keluaran) if keluaran else src
-    pkg = Package(src)  # read once: meta, names and inputs come from the same parsed package
-    checked, meta = rules_of(src, aturan, pkg, rules)
-    check_writable(dest)  # fail before computing when the workbook is open in Excel or read-only
-    inputs = read_inputs_from(pkg, input_specs(checked))
-    inputs.origin = src.name
-    rc = plan_recalc(checked, inputs, workbook_names_from(pkg), meta, aturan=aturan, now=now, zona=zona)
-    written = apply_to_file(src, rc.plan, dest if keluaran else None)
+    step = Steps()
+    try:
+        pkg = Package(src)  # read once: meta, names and inputs come from the same parsed package
+        step("membaca set aturan")
+        checked, meta = rules_of(src, aturan, pkg, rules)
+        check_writable(dest)  # fail before computing when the workbook is open in Excel or read-only
+        step("membaca masukan")
+        inputs = read_inputs_from(pkg, input_specs(checked))
+        inputs.origin = src.name
+        rc = plan_recalc(checked, inputs, workbook_names_from(pkg), meta, aturan=aturan, now=now, zona=zona,
+                         steps=step)
+        step("menulis buku kerja")
+        written = apply_to_file(src, rc.plan, dest if keluaran else None)
+    except (KinerjaError, KeyboardInterrupt, MemoryError):
+        raise
+    except Exception as exc:  # a bug in kinerja: name the workbook and the step, keep the details in a log
+        raise internal_error(src, step.now, exc) from exc
     outcome = Outcome(written, rc.result, rc.findings, rc.problems)
     outcome.written_cells = rc.plan.cell_count
     outcome.json = to_json(rc.result, rc.findings)
