@@ -29,8 +29,8 @@ from .writer import CellWrite
 AUDIT_HEADER = ["No", "Jenis", "ID", "Uraian", "Nilai", "Status", "Derivasi", "Masukan (sel = nilai)",
                 "Rumus aturan", "Berkas aturan", "Cek Excel (rumus hidup)", "Cocok?", "Pesan"]
 COL = {name: i + 1 for i, name in enumerate(AUDIT_HEADER)}  # 1-based column of each audit field
-WIDTHS = {"No": 5, "Jenis": 9, "ID": 22, "Uraian": 40, "Nilai": 16, "Status": 10, "Derivasi": 40,
-          "Masukan (sel = nilai)": 50, "Rumus aturan": 30, "Berkas aturan": 22, "Cek Excel (rumus hidup)": 16,
+WIDTHS = {"No": 5, "Jenis": 9, "ID": 22, "Uraian": 34, "Nilai": 16, "Status": 10, "Derivasi": 44,
+          "Masukan (sel = nilai)": 70, "Rumus aturan": 30, "Berkas aturan": 22, "Cek Excel (rumus hidup)": 16,
           "Cocok?": 8, "Pesan": 24}
 HEADER_ROW = 4  # rows 1–3: title, rule set / version / time, how to read the sheet
 STATUS_WORD = {"ok": "ok", "tanpa_data": "tanpa data", "galat": "galat"}
@@ -174,8 +174,7 @@ class Audit:
 
     def inputs_text(self, step) -> str:
         """The inputs of a row, in natural order ([1], [2], …, [10]). Inputs that reach it through another object
-        with its own Audit row are not repeated (that row is named instead); the cells of one table column are
-        shown as one range with their values."""
+        with its own Audit row are not repeated (that row is named instead)."""
         if step is None:
             return ""
         via: list[str] = []
@@ -185,29 +184,8 @@ class Audit:
                 via.append(ch.label)
                 hidden |= {name for name, _, _ in ch.all_inputs()}
         own = [t for t in step.all_inputs() if t[0] not in hidden]
-        columns: dict[tuple[str, str], list[tuple[int, Any, str]]] = {}
-        parts: list[tuple[list, str]] = []
-        for name, v, src in own:
-            m = _TABLE_CELL.fullmatch(name)
-            if m:
-                key = (m.group(1), m.group(3))
-                if key not in columns:
-                    columns[key] = []
-                    parts.append((natural_key(f"{key[0]}.{key[1]}"), f"\0{key[0]}\0{key[1]}"))
-                columns[key].append((int(m.group(2)), v, src))
-            else:
-                parts.append((natural_key(name), f"{name} = {show(v, exact=True)}" + (f" ({src})" if src else "")))
-        out = []
-        for _, text in sorted(parts, key=lambda t: t[0]):
-            if text.startswith("\0"):
-                _, table, col = text.split("\0")
-                cells = sorted(columns[(table, col)], key=lambda t: t[0])
-                first, last = cells[0][0], cells[-1][0]
-                values = "; ".join(show(v, exact=True) for _, v, _ in cells)
-                where = _span([src for _, _, src in cells])
-                label = f"{table}[{first}]" if first == last else f"{table}[{first}–{last}]"
-                text = f"{label}.{col} = {values}" + (f" ({where})" if where else "")
-            out.append(text)
+        out = [f"{name} = {show(v, exact=True)}" + (f" ({src})" if src else "")
+               for name, v, src in sorted(own, key=lambda t: natural_key(t[0]))]
         if via:
             out.append("masukan " + ", ".join(via) + ": lihat baris Audit-nya")
         return "; ".join(out)
@@ -302,25 +280,6 @@ class Audit:
 
 
 VALUE_COL = col_letters(COL["Nilai"])
-_TABLE_CELL = re.compile(r"(\w+)\[(\d+)\]\.(\w+)")
-
-
-def _span(sources: list[str]) -> str:
-    """``Anggaran!D11:D29`` when the cells are one contiguous column, else the first and last cell."""
-    refs = []
-    for src in sources:
-        try:
-            refs.append(parse_ref(src))
-        except Exception:
-            return sources[0] if len(sources) == 1 else ""
-    if not refs:
-        return ""
-    a, b = refs[0], refs[-1]
-    rows = [r.row1 for r in refs]
-    if all(r.sheet == a.sheet and r.col1 == a.col1 for r in refs) and rows == list(range(rows[0], rows[0] + len(rows))):
-        return a.location if len(refs) == 1 else f"{quote_sheet(a.sheet)}!{cell_name(a.row1, a.col1)}:" \
-            f"{cell_name(b.row1, b.col1)}"
-    return a.location if len(refs) == 1 else f"{a.location} … {b.location}"
 
 
 def row_label(row: dict[str, Any]) -> str:

@@ -23,6 +23,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import xlsxwriter
+from kinerja.workbooks.audit import HEADER_ROW as AUDIT_HEADER_ROW
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "workbooks"))
 from libreoffice import sheets_as_csv  # noqa: E402
@@ -466,10 +467,10 @@ def test_long_derivation_of_a_large_table_is_split_not_refused(tmp_path):
     proc = run_kinerja("hitung", str(book), "--aturan", str(folder), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     audit = openpyxl.load_workbook(book)["Audit"]
-    header = [c.value for c in audit[1]]
+    header = [c.value for c in audit[AUDIT_HEADER_ROW]]  # title rows above the table header
     extra = [i for i, h in enumerate(header) if h and str(h).startswith("Lanjutan teks")]
     assert extra, header
-    row = next(r for r in audit.iter_rows(min_row=2) if r[2].value == "ikm")
+    row = next(r for r in audit.iter_rows(min_row=AUDIT_HEADER_ROW + 1) if r[2].value == "ikm")
     pieces = [c.value or "" for c in row]
     assert all(len(p) <= 32767 for p in pieces if isinstance(p, str))
     masukan = header.index("Masukan (sel = nilai)")

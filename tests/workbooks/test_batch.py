@@ -82,9 +82,9 @@ def sheet_values(path: Path) -> dict[str, list[tuple]]:
     out = {}
     for ws in wb.worksheets:
         rows = [tuple(c.value for c in row) for row in ws.iter_rows()]
-        if ws.title == "Audit" and rows:
-            t = list(rows[0]).index("Waktu")
-            rows = [r[:t] + r[t + 1:] for r in rows]
+        if ws.title in ("Audit", "Temuan") and rows:  # their header line carries the time of the run
+            rows = [r for r in rows if not (r and isinstance(r[0], str)
+                                            and (" · dihitung " in r[0] or r[0].startswith("Hitung ")))]
         out[ws.title] = rows
     return out
 

@@ -186,7 +186,7 @@ def test_pasang_tombol_sample_is_lossless(tmp_path):
         assert {k: v for k, v in new_vals.items() if k in old_vals} == old_vals
         assert all(v.startswith(STATUS_PREFIX) for v in extra.values()) and len(extra) <= 1
     assert read_meta(dest) == read_meta(src)
-    assert set(buttons(dest)) == {s for s in wb_old.sheetnames if s != "Audit"}
+    assert set(buttons(dest)) == {s for s in wb_old.sheetnames if s not in ("Audit", "Temuan")}
     roundtrip_xlsx(dest, tmp_path)
 
 
