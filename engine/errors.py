@@ -156,6 +156,8 @@ def runtime(code: str, inputs: tuple[str, ...] = (), location: str = "", **field
     return Galat(text_id.format(**fields), tuple(inputs), location, code, text_en.format(**fields))
 
 
+_SHOWN_LINE = 160  # characters of a source line quoted under a diagnostic
+
 _override: list[str] = []  # set by the CLI's --bahasa option for one invocation
 
 
@@ -217,8 +219,15 @@ class Diagnostic:
         if self.source_line:
             src = self.source_line.rstrip("\n").replace("\t", " ")
             width = max(1, (self.end_column or self.column + 1) - self.column)
+            column = self.column
+            if len(src) > _SHOWN_LINE:  # a very long line: the part around the column, marked with "…"
+                start = max(0, column - 1 - _SHOWN_LINE // 3)
+                piece = src[start:start + _SHOWN_LINE]
+                src = ("…" if start else "") + piece + ("…" if start + _SHOWN_LINE < len(self.source_line) else "")
+                column = column - start + (1 if start else 0)
+                width = min(width, _SHOWN_LINE)
             out.append(f"  {self.line:>4} | {src}")
-            out.append("       | " + " " * (self.column - 1) + "^" * min(width, max(1, len(src) - self.column + 1)))
+            out.append("       | " + " " * (column - 1) + "^" * min(width, max(1, len(src) - column + 1)))
         hint = self.hint(lang)
         if hint:
             out.append(("       = saran: " if lang == "id" else "       = hint: ") + hint)

@@ -31,6 +31,7 @@ class Case:
     unchanged: tuple[Path, ...] = ()  # files that must be byte-identical afterwards
     forbidden: tuple[str, ...] = (SECRET, "root:x:0")
     env: dict[str, str] = field(default_factory=dict)
+    max_output: int = 10_000_000  # 10,000 diagnostics of a few hundred characters each fit
 
 
 def secret_file(folder: Path, name: str) -> Path:
@@ -186,13 +187,155 @@ def workbook_names_its_own_folder(t: Path) -> Case:
     return Case(["hitung", "buku.xlsx"], None, 1, ("Ditulis ke",))  # exit 1: the template's inputs are empty
 
 
+# ---- rule text: depth and size ---------------------------------------------------------------------------
+
+def _calc(t: Path, extra: str) -> list[str]:
+    rules_dir(t / "set", RULE + extra)
+    (t / "d.yaml").write_text(DATA, encoding="utf-8")
+    return ["hitung", "--aturan", "set", "--data", "d.yaml", "--json", "--jejak"]
+
+
+def parens_95(t: Path) -> Case:
+    return Case(_calc(t, "nilai x = " + "(a + " * 95 + "1" + ")" * 95 + "\n"), None, 0, ('"x"',))
+
+
+def parens_590(t: Path) -> Case:
+    return Case(_calc(t, "nilai x = " + "(a + " * 590 + "1" + ")" * 590 + "\n"), None, 0, ('"x"',))
+
+
+def parens_5000(t: Path) -> Case:
+    return Case(_calc(t, "nilai x = " + "(" * 5000 + "a" + ")" * 5000 + "\n"), "E105", 2)
+
+
+def sum_500_terms(t: Path) -> Case:
+    return Case(_calc(t, "nilai x = " + " + ".join(["a"] * 500) + "\n"), None, 0, ('"x"',))
+
+
+def sum_100000_terms(t: Path) -> Case:
+    return Case(_calc(t, "nilai x = " + " + ".join(["a"] * 100_000) + "\n"), "E216", 2, ("token",))
+
+
+def jika_590_deep(t: Path) -> Case:
+    return Case(_calc(t, "nilai x = " + "jika a > b maka 1 lainnya " * 590 + "2\n"), None, 0, ('"x"',))
+
+
+def jika_5000_deep(t: Path) -> Case:
+    return Case(_calc(t, "nilai x = " + "jika a > b maka 1 lainnya " * 5000 + "2\n"), "E105", 2)
+
+
+def minus_5000(t: Path) -> Case:
+    return Case(_calc(t, "nilai x = " + "-" * 5000 + "a\n"), "E105", 2)
+
+
+def literal_40_digits(t: Path) -> Case:
+    rules_dir(t / "set", RULE + "nilai x = a * 1234567890123456789012345678901234567890\n")
+    return Case(["periksa", "set"], "E106", 1)
+
+
+def rounding_digits_100000(t: Path) -> Case:
+    rules_dir(t / "set", RULE + "nilai x = a bulat 100000\n")
+    return Case(["periksa", "set"], "E107", 1)
+
+
+def rounding_call_digits_100000(t: Path) -> Case:
+    rules_dir(t / "set", RULE + "nilai x = bulat(a, 100000)\n")
+    return Case(["periksa", "set"], "E107", 1)
+
+
+def unknown_names_10000(t: Path) -> Case:
+    lines = [f"nilai v{j} = " + " + ".join(f"tak_{j}_{i}" for i in range(500)) for j in range(20)]
+    rules_dir(t / "set", RULE + "\n".join(lines) + "\n")
+    return Case(["periksa", "set"], "E201", 1, ("10000 galat",))
+
+
+# ---- data files --------------------------------------------------------------------------------------------
+
+def _data(t: Path, text: str, name: str = "d.yaml") -> list[str]:
+    rules_dir(t / "set")
+    (t / name).write_text(text, encoding="utf-8")
+    return ["hitung", "--aturan", "set", "--data", name, "--json"]  # JSON: input problems with their codes
+
+
+def yaml_nested_5000(t: Path) -> Case:
+    return Case(_data(t, "masukan:\n  a: " + "{x: " * 5000 + "1" + "}" * 5000 + "\n"), "B106", 2,
+                ("bersarang",))
+
+
+def yaml_alias_bomb(t: Path) -> Case:
+    lines = ["l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 10) + "]" for i in range(1, 10)]
+    return Case(_data(t, "\n".join(lines) + "\nmasukan:\n  a: *l9\n  b: 4\n"), "B106", 2, ("alias",))
+
+
+def yaml_masukan_is_a_list(t: Path) -> Case:
+    return Case(_data(t, "masukan: [1, 2, 3]\n"), "B107", 2, ("masukan",))
+
+
+def yaml_tabel_is_a_mapping(t: Path) -> Case:
+    return Case(_data(t, DATA + "tabel:\n  survei: {unit: Januari}\n"), "B107", 2, ("tabel.survei",))
+
+
+def yaml_dilaporkan_wrong_shape(t: Path) -> Case:
+    return Case(_data(t, DATA + "dilaporkan:\n  indikator: [rb, 100]\n"), "B107", 2, ("dilaporkan.indikator",))
+
+
+def yaml_dilaporkan_entry_not_a_number(t: Path) -> Case:
+    return Case(_data(t, DATA + "dilaporkan:\n  indikator:\n    rb:\n      realisasi:\n"
+                         "        - {nilai: [1, 2], sumber: T1}\n"), "B107", 2)
+
+
+def yaml_dilaporkan_nan(t: Path) -> Case:
+    return Case(_data(t, DATA + "dilaporkan:\n  indikator:\n    rb:\n      capaian: {nilai: .nan}\n"), "B107", 2)
+
+
+def yaml_nan_inf_and_huge(t: Path) -> Case:
+    return Case(_data(t, "masukan: {a: .nan, b: .inf}\n"), "B218", 1)
+
+
+def yaml_10_pow_40(t: Path) -> Case:
+    return Case(_data(t, f"masukan: {{a: {10 ** 40}, b: 1e400}}\n"), "B218", 1)
+
+
+def yaml_row_not_a_mapping(t: Path) -> Case:
+    rules_dir(t / "set", RULE + 'tabel survei "S" { nilai: indeks }\nnilai m = rata_rata(survei.nilai)\n')
+    (t / "d.yaml").write_text(DATA + "tabel:\n  survei: [1, [2], {nilai: 3}]\n", encoding="utf-8")
+    return Case(["hitung", "--aturan", "set", "--data", "d.yaml", "--json"], "B204", 1)
+
+
+def yaml_huge_value_quoted_short(t: Path) -> Case:
+    return Case(_data(t, "masukan: {a: '" + "x" * 2_000_000 + "', b: 4}\n"), "B201", 1, ("…",), max_output=20_000)
+
+
+def data_fifo(t: Path) -> Case:
+    rules_dir(t / "set")
+    os.mkfifo(t / "d.yaml")
+    return Case(["hitung", "--aturan", "set", "--data", "d.yaml"], "B106", 2, ("bukan berkas biasa",))
+
+
+def csv_fifo(t: Path) -> Case:
+    rules_dir(t / "set")
+    os.mkfifo(t / "d.csv")
+    return Case(["hitung", "--aturan", "set", "--data", "d.csv"], "B106", 2)
+
+
+def data_bom_and_crlf(t: Path) -> Case:
+    rules_dir(t / "set")
+    (t / "d.yaml").write_bytes(b"\xef\xbb\xbfmasukan:\r\n  a: 3\r\n  b: 4\r\n")
+    return Case(["hitung", "--aturan", "set", "--data", "d.yaml"], None, 0, ("75",))
+
+
 CASES: dict[str, Callable[[Path], Case]] = {f.__name__: f for f in [
     empty_folder, etc_folder, dot_without_rules, only_declarations, include_absolute,
     include_etc_passwd_relative, include_kin_outside_tree, include_symlink_out, include_not_kin,
     rules_file_dev_zero, include_dev_zero, fifo_rule_file, huge_rule_file, extends_outside,
     extends_bundled_escape, include_chain_1000, bom_accepted, workbook_names_etc_passwd,
     workbook_names_parent_folder, workbook_names_dev_zero, workbook_names_empty_folder,
-    workbook_names_its_own_folder,
+    workbook_names_its_own_folder, parens_95, parens_590, parens_5000, sum_500_terms, sum_100000_terms,
+    jika_590_deep, jika_5000_deep, minus_5000, literal_40_digits, rounding_digits_100000,
+    rounding_call_digits_100000, unknown_names_10000, yaml_nested_5000, yaml_alias_bomb, yaml_masukan_is_a_list,
+    yaml_tabel_is_a_mapping, yaml_dilaporkan_wrong_shape, yaml_dilaporkan_entry_not_a_number, yaml_dilaporkan_nan,
+    yaml_nan_inf_and_huge, yaml_10_pow_40, yaml_row_not_a_mapping, yaml_huge_value_quoted_short, data_fifo,
+    csv_fifo, data_bom_and_crlf,
 ]}
 
 
@@ -206,10 +349,12 @@ def test_hostile_rule_input(name: str, tmp_path: Path) -> None:
     assert_bounded(run)
     assert run.code == case.exit, f"exit {run.code}, expected {case.exit}\n{run.output[-3000:]}"
     if case.code:
-        assert f" {case.code}" in run.output or f"{case.code}:" in run.output, run.output[-3000:]
+        assert any(f"{pre}{case.code}{post}" in run.output for pre, post in ((" ", " "), (" ", ":"), ('"', '"'))), \
+            run.output[-3000:]
     for text in case.say:
         assert text in run.output, run.output[-3000:]
     for text in case.forbidden:
         assert text not in run.output, f"echoed {text!r}:\n{run.output[-3000:]}"
     for p, data in before.items():
         assert p.read_bytes() == data, f"{p.name} changed"
+    assert len(run.output) < case.max_output, f"{len(run.output)} characters: values quoted in full?"
