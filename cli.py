@@ -203,6 +203,26 @@ def uji(aturan, as_json):
     return Exit.OK
 
 
+@main.command("banding")
+@click.argument("aturan_a", metavar="ATURAN_A")
+@click.argument("aturan_b", metavar="ATURAN_B")
+@data_option
+@click.option("--json", "as_json", is_flag=True, help="Keluaran JSON.")
+@lang_option
+@guarded
+def banding(aturan_a, aturan_b, data, as_json):
+    """Bandingkan dua set aturan: indikator, sasaran, masukan yang ditambah/dihapus; target, bobot, arah, rumus
+    dan konvensi yang berubah (dari bentuk inti, bukan teks); dengan --data, akibatnya pada setiap capaian."""
+    from .perencana.banding import compare
+
+    result = compare(aturan_a, aturan_b, list(data))
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(result.text())
+    return Exit.OK
+
+
 def _evaluate(aturan, data, trace: bool):
     from .workbooks.datafile import read_data
 

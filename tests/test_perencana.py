@@ -4,6 +4,7 @@ The planner tests shipped inside the bundled rule sets (``rules/*/uji/*.yaml``) 
 test, named "rule set › file › case", so a wrong expectation shows which one.
 """
 
+import json
 import shutil
 from pathlib import Path
 
@@ -117,3 +118,54 @@ def test_periksa_perubahan_lists_what_the_child_changed():
 
 def test_bundled_pk2025_is_listed():
     assert Path(BUNDLED / "pk2025-contoh" / "pk2025.kin").is_file()
+
+
+DATA_2025 = [str(BUNDLED / "pk2024-sumsel" / "data-lkjip-2024.yaml"),
+             str(BUNDLED / "pk2025-contoh" / "data-tambahan.yaml")]
+
+
+def test_banding_lists_each_planted_change_and_its_effect():
+    args = ["banding", "pk2024-sumsel", "pk2025-contoh"]
+    for d in DATA_2025:
+        args += ["--data", d]
+    r = invoke(args)
+    assert r.exit_code == Exit.OK, r.output
+    out = r.output
+    for line in ("~ indikator ki_memahami: target 70 → 75", "~ indikator imi_layanan: target 90 → 95",
+                 "~ indikator bphn_bankum_litigasi: target 82 → 85", "+ indikator imi_paspor (sasaran imi_s2)",
+                 "- indikator bphn_jdihn (sasaran bphn_s2)", "- sasaran bphn_s2",
+                 "- masukan bphn_jdihn_pembilang (cacah)", "+ masukan imi_paspor_penyebut (cacah)",
+                 "bobot dimensi Administrasi Tahanan 50% → 40%", "bobot dimensi Pelayanan Tahanan 50% → 60%"):
+        assert line in out, line
+    # effects: before, after, difference (hand-checked: 100/95 = 105,26; (105,26 + 104,17)/2 = 104,72)
+    assert "sasaran imi_s2                           111,11       104,72      -6,39" in out
+    assert "indikator ki_memahami                    120,90       112,84      -8,06" in out
+    assert "indeks iphp.pelayanan_tahanan            107,78       108,61      +0,83" in out
+    r = invoke(args + ["--json"])
+    payload = json.loads(r.output)
+    eff = {e["id"]: e for e in payload["akibat"]}
+    assert eff["imi_paspor"]["sebelum"] is None and eff["imi_paspor"]["sesudah"] == 104.17
+    assert eff["iphp"]["berubah"] is False
+
+
+def test_banding_reads_meaning_not_text(tmp_path):
+    base = '''aturan dasar "Dasar"
+masukan a1: cacah "a"
+masukan a2: cacah "b"
+target { x = 80 }
+sasaran s "S" { indikator x "X" { satuan persen  realisasi = rasio a1 / a2 } }
+'''
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "a.kin").write_text(base, encoding="utf-8")
+    (tmp_path / "b").mkdir()
+    # same meaning written differently (spacing, comment) → no change
+    (tmp_path / "b" / "b.kin").write_text(base.replace("rasio a1 / a2", "rasio   a1/a2\n  "), encoding="utf-8")
+    r = invoke(["banding", str(tmp_path / "a"), str(tmp_path / "b")])
+    assert "PERUBAHAN ATURAN (0)" in r.output
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "c.kin").write_text('perluas "../a"\nsasaran s { indikator x { arah turun  nol_per_nol 100 } }\n',
+                                          encoding="utf-8")
+    r = invoke(["banding", str(tmp_path / "a"), str(tmp_path / "c")])
+    assert "~ indikator x: arah naik → turun" in r.output
+    assert "~ indikator x: nol_per_nol tanpa_data → 100" in r.output
+    assert "realisasi" not in r.output  # the formula itself did not change
