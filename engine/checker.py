@@ -38,6 +38,7 @@ SETTINGS = {
     "bulat_realisasi": None, "bulat_capaian": None, "bulat_indeks": None,
     "capaian_sasaran": ("lewati_tanpa_data", "tanpa_data_jika_ada"),
     "toleransi_laporan": ROUND_MODES,
+    "berlaku": None,  # the year the rule set applies to; `{tahun}` / `{tahun - 1}` in labels (inherit.finish)
 }
 DEFAULT_SETTINGS = {"nol_per_nol": "tanpa_data", "bulat_realisasi": 2, "bulat_capaian": 2, "bulat_indeks": 2,
                     "capaian_sasaran": "lewati_tanpa_data", "toleransi_laporan": ("setengah_naik",)}

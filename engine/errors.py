@@ -63,6 +63,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
              "hapus {kind} {name}: the parent set has no {kind} of that name."),
     "E223": ("hapus {kind} {name}: hapus hanya berlaku di set aturan yang memperluas (perluas) set lain.",
              "hapus {kind} {name}: removal only applies in a rule set that extends (perluas) another."),
+    "E225": ("Label {name} memakai {{tahun}}, tetapi set aturan tidak menulis tahun berlakunya.",
+             "Label {name} uses {{tahun}}, but the rule set does not say the year it applies to."),
     "E224": ("Indeks {name} tidak ada di set induk; nama bertitik hanya untuk mengubah sub-indeks yang diwarisi.",
              "Index {name} is not in the parent set; a dotted name only changes an inherited sub-index."),
     # kinds and units
@@ -119,6 +121,7 @@ HINTS: dict[str, tuple[str, str]] = {
     "percent_literal": ("tulis {suggestion}, bukan {text}", "write {suggestion}, not {text}"),
     "index_scale": ("tulis target pada skala indeks (0–{scale}), bukan persen", "write the target on the index scale "
                     "(0–{scale}), not as a percentage"),
+    "set_year": ("tambahkan: pengaturan {{ berlaku = 2025 }}", "add: pengaturan {{ berlaku = 2025 }}"),
     "remove_sasaran": ("hapus juga sasarannya: hapus sasaran {name}", "remove the sasaran too: hapus sasaran {name}"),
     "one_target": ("hapus target {name}; target indeks mengikuti target {indicator}",
                    "remove the target {name}; the index follows the target of {indicator}"),

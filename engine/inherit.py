@@ -21,6 +21,7 @@ title or weight) are errors, and an index that is the realisasi of an indicator 
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import fields, is_dataclass, replace
 
 from . import model as m
@@ -403,8 +404,35 @@ def inherit(rs: m.RuleSet, files: list[m.RuleFile], diagnostics: list[Diagnostic
     _Inherit(rs, files, diagnostics).run()
 
 
+_YEAR = re.compile(r"\{tahun(?:\s*-\s*(\d+))?\}")
+
+
+def _year_labels(rs: m.RuleSet, err) -> None:
+    """``{tahun}`` / ``{tahun - 1}`` in labels become the year of ``pengaturan { berlaku = 2025 }``, so labels
+    inherited from last year's set name this year."""
+    setting = rs.settings.get("berlaku")
+    year = setting.expr.value if setting is not None and isinstance(setting.expr, m.Num) else None
+
+    def sub(text: str, span: m.Span) -> str:
+        if "{tahun" not in text:
+            return text
+        if year is None:
+            err("E225", span, "set_year", {}, name=span.text or text)
+            return text
+        return _YEAR.sub(lambda mt: str(int(year) - int(mt.group(1) or 0)), text)
+
+    for k, i in rs.inputs.items():
+        rs.inputs[k] = replace(i, label=sub(i.label, i.span))
+    for k, t in rs.tables.items():
+        cols = tuple(replace(c, label=sub(c.label, c.span)) for c in t.columns)
+        rs.tables[k] = replace(t, label=sub(t.label, t.span), columns=cols)
+    for k, v in rs.values.items():
+        rs.values[k] = replace(v, label=sub(v.label, v.span))
+
+
 def finish(rs: m.RuleSet, diagnostics: list[Diagnostic]) -> None:
-    """Last resolution of the rule set asked for: incomplete new declarations, one index one target."""
+    """Last resolution of the rule set asked for: incomplete new declarations, one index one target, the year
+    in labels."""
     from .loader import source_line  # the loader calls this module; it owns file names
 
     def err(code, span, hint_key=None, hint_fields=None, **fields):
@@ -412,6 +440,7 @@ def finish(rs: m.RuleSet, diagnostics: list[Diagnostic]) -> None:
         diagnostics.append(Diagnostic(code, span.file, span.line, span.column, fields, hint_key,
                                       hint_fields or {}, src, end_column=span.column + max(1, len(span.text))))
 
+    _year_labels(rs, err)
     for kind, objs in (("eselon", rs.eselons.values()), ("sasaran", rs.sasaran.values()),
                        ("indikator", rs.indicators.values()), ("indeks", rs.indices.values())):
         for o in objs:

@@ -169,3 +169,14 @@ sasaran s "S" { indikator x "X" { satuan persen  realisasi = rasio a1 / a2 } }
     assert "~ indikator x: arah naik → turun" in r.output
     assert "~ indikator x: nol_per_nol tanpa_data → 100" in r.output
     assert "realisasi" not in r.output  # the formula itself did not change
+
+
+def test_year_in_labels_follows_the_berlaku_setting():
+    from kinerja.engine import load_rules
+
+    y2024 = load_rules("pk2024-sumsel").rules.inputs
+    y2025 = load_rules("pk2025-contoh").rules.inputs
+    assert y2024["ahu_pnbp_tahun_ini"].label == "Total PNBP AHU Tahun 2024 (Rp)"
+    assert y2024["ki_permohonan_tahun_lalu"].label == "Permohonan KI Tahun 2023"
+    assert y2025["ahu_pnbp_tahun_ini"].label == "Total PNBP AHU Tahun 2025 (Rp)"
+    assert y2025["ki_permohonan_tahun_lalu"].label == "Permohonan KI Tahun 2024"
