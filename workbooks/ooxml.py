@@ -27,7 +27,7 @@ from pathlib import Path
 from . import xmltext as X
 from .atomic import atomic_write
 from .errors import BAD_TARGET, BAD_VALUE, FILE_NOT_FOUND, NOT_A_WORKBOOK, TOO_LARGE, UNSAFE_XML, WorkbookError
-from .refs import Ref, RefProblem, cell_name, parse_area, parse_ref
+from .refs import MAX_ROW, Ref, RefProblem, cell_name, parse_area, parse_cell, parse_ref
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -408,7 +408,9 @@ class Package:
             rid = s.get(f"{{{NS_R}}}id", "")
             rel = rels.get(rid)
             part = self.member(rel.target) if rel and not rel.external else None
-            out.append(Sheet(s.get("name", ""), i, int(s.get("sheetId", "0")), rid, part,
+            sheet_id = _int(s.get("sheetId", "0"), self.path, self.workbook_part,
+                            f'sheetId="{s.get("sheetId")}" pada sheet {s.get("name", "")!r}')
+            out.append(Sheet(s.get("name", ""), i, sheet_id, rid, part,
                              s.get("state", "visible"), bool(rel and rel.type == REL_WORKSHEET)))
         return out
 
@@ -427,7 +429,8 @@ class Package:
             local = d.get("localSheetId")
             scope = None
             if local is not None:
-                idx = int(local)
+                idx = _int(local, self.path, self.workbook_part,
+                           f'localSheetId="{local}" pada nama {d.get("name", "")!r}')
                 scope = sheets[idx].name if 0 <= idx < len(sheets) else f"#{idx}"
             out.append(DefinedName(d.get("name", ""), (d.text or "").strip(), scope, d.get("hidden") in ("1", "true")))
         return out
@@ -459,7 +462,9 @@ class Package:
                 display = t.get("displayName") or t.get("name", "")
                 out[display.casefold()] = Table(
                     t.get("name", display), display, Ref(sh.name, r1, c1, r2, c2),
-                    int(t.get("headerRowCount", "1")), int(t.get("totalsRowCount", "0")), cols,
+                    *(_int(t.get(a, d), self.path, rel.target, f'{a}="{t.get(a)}"', 0)
+                      for a, d in (("headerRowCount", "1"), ("totalsRowCount", "0"))),
+                    cols,
                 )
         return out
 
@@ -483,11 +488,16 @@ class Package:
         cells: dict[tuple[int, int], Cell] = {}
         row_num = 0
         for row in root.iter(_q("row")):
-            row_num = int(row.get("r", row_num + 1))
+            r = row.get("r")
+            row_num = row_num + 1 if r is None else _int(r, self.path, sh.part, f'<row r="{r}">', 1, MAX_ROW)
             col_num = 0
             for c in row.findall(_q("c")):
                 ref = c.get("r")
-                col_num = parse_area(ref)[1] if ref else col_num + 1
+                try:
+                    col_num = parse_cell(ref)[1] if ref else col_num + 1
+                except ValueError:
+                    raise _corrupt(self.path, sh.part, f'<c r="{ref}"> bukan alamat sel',
+                                   f'<c r="{ref}"> is not a cell address') from None
                 cells[(row_num, col_num)] = _cell(c, sst)
         merged = []
         for m in root.iter(_q("mergeCell")):
@@ -521,7 +531,10 @@ class Package:
             return make
 
         edits = {(r, c): edit(r, c, *spec) for (r, c), spec in cells.items()}
-        self.write(sh.part, X.edit_sheet_cells(text, edits, prefix))
+        try:
+            self.write(sh.part, X.edit_sheet_cells(text, edits, prefix))
+        except X.BadPosition as exc:
+            raise _corrupt(self.path, sh.part, str(exc), exc.en) from None
 
     def put_sheet(self, name: str, xml: str) -> str:
         """Create a worksheet named ``name`` at the end of the workbook, or replace the part of the existing one.
@@ -745,6 +758,17 @@ class Package:
 
 
 # --- helpers ------------------------------------------------------------------------------------------------
+
+
+def _int(text: str, path: Path, part: str, what: str, lo: int | None = None, hi: int | None = None) -> int:
+    """An integer attribute of a part, or B102 naming the part and the attribute."""
+    try:
+        value = int(text)
+    except (TypeError, ValueError):
+        value = None
+    if value is None or (lo is not None and value < lo) or (hi is not None and value > hi):
+        raise _corrupt(path, part, f"{what} bukan bilangan yang sah", f"{what} is not a valid number")
+    return value
 
 
 def _mib(n: int) -> str:

@@ -46,6 +46,31 @@ class Element:
         return self.tag_end, self.end - self.close_len
 
 
+class BadPosition(ValueError):
+    """A ``<row r>``/``<c r>`` that is no row number or cell address: the part cannot be edited."""
+
+    def __init__(self, message: str, en: str):
+        super().__init__(message)
+        self.en = en
+
+
+def _row_number(text: str) -> int:
+    from .refs import MAX_ROW
+
+    if not text.isdigit() or not 1 <= int(text) <= MAX_ROW:
+        raise BadPosition(f'<row r="{text}"> bukan nomor baris', f'<row r="{text}"> is not a row number')
+    return int(text)
+
+
+def _col_number(text: str) -> int:
+    from .refs import parse_cell
+
+    try:
+        return parse_cell(text)[1]
+    except ValueError:
+        raise BadPosition(f'<c r="{text}"> bukan alamat sel', f'<c r="{text}"> is not a cell address') from None
+
+
 class UnsafeXml(ValueError):
     """A part kinerja must not edit by splicing (the adapter turns it into a coded message)."""
 
@@ -327,7 +352,7 @@ def edit_sheet_cells(xml: str, edits: dict[tuple[int, int], CellEdit], prefix: s
     for row in list(children(xml, prefix + "row", lo, hi)):
         tag = xml[row.start : row.tag_end]
         r_attr = attrs(tag).get("r")
-        rnum = int(r_attr) if r_attr else implied + 1
+        rnum = _row_number(r_attr) if r_attr else implied + 1
         implied = rnum
         out.append(xml[pos : row.start])
         while pending and pending[0] < rnum:
@@ -354,7 +379,7 @@ def _new_row(rnum: int, cells: dict[int, CellEdit], prefix: str) -> str:
 
 
 def _edit_row(xml: str, row: Element, tag: str, rnum: int, cells: dict[int, CellEdit], prefix: str) -> str:
-    from .refs import cell_name, parse_cell
+    from .refs import cell_name
 
     pending = sorted(cells)
     if row.self_closing:
@@ -368,7 +393,7 @@ def _edit_row(xml: str, row: Element, tag: str, rnum: int, cells: dict[int, Cell
     for c in list(children(xml, prefix + "c", lo, hi)):
         ctag = xml[c.start : c.tag_end]
         ref = attrs(ctag).get("r")
-        cnum = parse_cell(ref)[1] if ref else implied + 1
+        cnum = _col_number(ref) if ref else implied + 1
         implied = cnum
         out.append(xml[pos : c.start])
         while pending and pending[0] < cnum:

@@ -479,3 +479,46 @@ def test_long_derivation_of_a_large_table_is_split_not_refused(tmp_path):
     assert f"Input!D{10 + ROWS}" in full
     g3 = openpyxl.load_workbook(book)["Input"]["G3"].value
     assert len(g3) <= 32767
+
+
+def _table_book(path: Path) -> Path:
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Input")
+    ws.add_table("B10:D12", {"name": "survei", "columns": [{"header": "unit"}, {"header": "responden"},
+                                                           {"header": "nilai"}],
+                             "data": [["Lapas I", 30, 3.2], ["Rutan II", 20, 3.6]]})
+    wb.define_name("realisasi_ikm", "=Input!$G$2")
+    wb.close()
+    return path
+
+
+MALFORMED = {  # kind → (part, text in it, replacement, what the message must name)
+    "sheetId": ("xl/workbook.xml", 'sheetId="1"', 'sheetId="satu"', 'sheetId="satu"'),
+    "localSheetId": ("xl/workbook.xml", '<definedName name="a">', '<definedName name="a" localSheetId="x">',
+                     'localSheetId="x"'),
+    "row": ("xl/worksheets/sheet1.xml", '<row r="5"', '<row r="7a"', '<row r="7a">'),
+    "cell": ("xl/worksheets/sheet1.xml", '<c r="C5"', '<c r="A0"', '<c r="A0">'),
+    "headerRowCount": ("xl/tables/table1.xml", 'ref="B10:D12"', 'ref="B10:D12" headerRowCount="x"',
+                       'headerRowCount="x"'),
+}
+
+
+@pytest.mark.parametrize("kind", list(MALFORMED))
+def test_malformed_attributes_are_a_corrupt_package(tmp_path, kind):
+    part, old, new, named = MALFORMED[kind]
+    folder = tmp_path / "aturan"
+    folder.mkdir()
+    if kind == "headerRowCount":
+        (folder / "uji.kin").write_text(TABLE_RULES, encoding="utf-8")
+        book = _table_book(tmp_path / f"{kind}.xlsx")
+    else:
+        (folder / "uji.kin").write_text(RULES, encoding="utf-8")
+        book = build_book(tmp_path / f"{kind}.xlsx")
+    xml = members(book)[part].decode()
+    assert old in xml
+    rezip(book, book, replace={part: xml.replace(old, new, 1).encode()})
+    before = book.read_bytes()
+    proc = run_kinerja("hitung", str(book), "--aturan", str(folder), cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    assert "B102" in proc.stderr and part in proc.stderr and named in proc.stderr, proc.stderr
+    assert book.read_bytes() == before
