@@ -87,11 +87,13 @@ def masked(text: str) -> str:
     """``text`` with every comment, CDATA section and processing instruction replaced by spaces of the same
     length. In a well-formed part ``<`` cannot occur in attribute values or character data, so in the result
     every ``<`` starts a real tag or end tag."""
-    if "<!" not in text and "<?" not in text:
-        return text
-    hit = _mask_cache.get(text)
+    hit = _mask_cache.get(text)  # a str caches its hash: after the first call this is O(1)
     if hit is not None:
         return hit
+    if "<!" not in text and "<?" not in text:
+        out = text
+        _remember(text, out)
+        return out
     parts, pos = [], 0
     for m in _SPECIAL.finditer(text):
         parts.append(text[pos:m.start()])
@@ -99,10 +101,14 @@ def masked(text: str) -> str:
         pos = m.end()
     parts.append(text[pos:])
     out = "".join(parts)
+    _remember(text, out)
+    return out
+
+
+def _remember(text: str, out: str) -> None:
     if len(_mask_cache) > 8:
         _mask_cache.clear()
     _mask_cache[text] = out
-    return out
 
 
 def check_well_formed(data: bytes) -> None:

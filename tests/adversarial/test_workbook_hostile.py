@@ -447,9 +447,8 @@ eselon e "Eselon" divisi "Divisi" {
 
 
 def test_long_derivation_of_a_large_table_is_split_not_refused(tmp_path):
-    """A 1,000-row survey table (the issue's 330 rows overflowed with the longer input text of the time): the
-    Audit text listing every input is longer than one Excel cell (32,767 characters). kinerja continues it in
-    extra columns of the same row instead of refusing the recalculation."""
+    """A 1,000-row survey table (the issue's 330 rows made the Audit text of its inputs longer than one Excel
+    cell and every recalculation failed): the text is continued in extra columns of the same row."""
     folder = tmp_path / "aturan"
     folder.mkdir()
     (folder / "uji.kin").write_text(TABLE_RULES, encoding="utf-8")
@@ -522,3 +521,31 @@ def test_malformed_attributes_are_a_corrupt_package(tmp_path, kind):
     assert proc.returncode == 2, proc.stderr
     assert "B102" in proc.stderr and part in proc.stderr and named in proc.stderr, proc.stderr
     assert book.read_bytes() == before
+
+
+def test_owned_sheet_text_longer_than_a_cell_is_continued_not_refused(tmp_path):
+    """The writer's guarantee behind the Audit: a text over 32,767 characters (here 80,000, an input list of
+    a few thousand rows) is continued in extra columns of its row, joined it is the original text, the header
+    names the extra columns, row numbers stay; an output cell in the operator's sheet is cut with a note."""
+    from kinerja.workbooks.writer import CONTINUED, TRUNCATED, CellWrite, write_back
+
+    book = build_book(tmp_path / "panjang.xlsx")
+    long = "; ".join(f"survei[{i}].nilai = 3,{i % 10} (Input!D{i + 11})" for i in range(2500))
+    assert len(long) > 80_000
+    rows = [[CellWrite("Judul")], [CellWrite("No", style="header"), CellWrite("Masukan", style="header")],
+            [CellWrite(1), CellWrite(long, style="wrap")], [CellWrite(2), CellWrite("pendek")]]
+    from kinerja.workbooks.plan import SheetLayout, SheetPlan
+
+    write_back(book, owned_sheets={"Audit": SheetPlan(tuple(tuple(r) for r in rows), SheetLayout(header_row=2))},
+               cells={"realisasi_r": CellWrite(long)})
+    ws = openpyxl.load_workbook(book)["Audit"]
+    header = [c.value for c in ws[2]]
+    assert header[:2] == ["No", "Masukan"] and header[2:] == [CONTINUED.format(n=k) for k in (1, 2)]
+    pieces = [c.value for c in ws[3]]
+    assert pieces[0] == 1 and all(len(p) <= 32767 for p in pieces[1:])
+    assert "".join(pieces[1:]) == long and pieces[1].endswith("; ")
+    assert [c.value for c in ws[4]][:2] == [2, "pendek"]
+    out = openpyxl.load_workbook(book)["Input"]["E5"].value
+    assert len(out) <= 32767 and out.endswith(TRUNCATED) and long.startswith(out[:-len(TRUNCATED)])
+    csv = sheets_as_csv(book, tmp_path / "lo")
+    assert csv["Audit"][2][0] == "1" and csv["Audit"][2][1] == pieces[1]
