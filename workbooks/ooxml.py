@@ -173,6 +173,12 @@ class Package:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        if self.path.exists() and not self.path.is_file():  # a folder, FIFO or device: never opened (no hang)
+            raise WorkbookError(
+                NOT_A_WORKBOOK, str(self.path), "bukan berkas biasa (folder, FIFO atau perangkat).",
+                "not a regular file (a folder, FIFO or device).",
+                "Berikan path berkas buku kerja .xlsx/.xlsm.",
+            )
         if not self.path.is_file():
             raise WorkbookError(
                 FILE_NOT_FOUND, str(self.path), "berkas tidak ditemukan.", "file not found.",

@@ -549,3 +549,16 @@ def test_owned_sheet_text_longer_than_a_cell_is_continued_not_refused(tmp_path):
     assert len(out) <= 32767 and out.endswith(TRUNCATED) and long.startswith(out[:-len(TRUNCATED)])
     csv = sheets_as_csv(book, tmp_path / "lo")
     assert csv["Audit"][2][0] == "1" and csv["Audit"][2][1] == pieces[1]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+def test_workbook_path_that_is_no_regular_file(tmp_path, rules, kind):
+    """A FIFO (would block forever on open) or /dev/zero (endless) given as the workbook: B102 at once."""
+    if kind == "fifo":
+        path = tmp_path / "pipa.xlsx"
+        os.mkfifo(path)
+    else:
+        path = Path("/dev/zero")
+    proc = run_kinerja("hitung", str(path), "--aturan", str(rules), cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "B102" in proc.stderr and "bukan berkas biasa" in proc.stderr, proc.stderr
