@@ -116,7 +116,7 @@ def main():
     """kinerja — hitung Indikator Kinerja Kegiatan (IKK) dari aturan, dengan jejak dan temuan.
 
     Perintah (alias Inggris): periksa (check), hitung (calc), jelaskan (explain), contoh (demo),
-    templat (template), batch, skema (schema), uji (test), banding (compare).
+    templat (template), batch, rekap (consolidate), skema (schema), uji (test), banding (compare).
     """
 
 
@@ -533,6 +533,46 @@ class _BatchView:
         if ringkasan:
             line += (f"; ringkasan ditulis ke {ringkasan}" if not en else f"; summary written to {ringkasan}")
         click.echo(line, err=out_err)
+
+
+@main.command("rekap")
+@click.argument("buku_unit", nargs=-1, required=True, metavar="UPT_BUKU…")
+@click.option("--aturan", "--rules", "aturan", required=True, metavar="ATURAN",
+              help="Set aturan buku kerja Kanwil/divisi; blok `rekap { … }`-nya menentukan cara menggabungkan.")
+@click.option("--keluaran", "--output", "keluaran", required=True, type=click.Path(dir_okay=False),
+              metavar="BUKU_KANWIL.xlsx", help="Buku kerja Kanwil/divisi (dibuat dari templat bila belum ada).")
+@click.option("--json", "as_json", is_flag=True, help="Keluaran JSON (hasil hitung + bagian rekap).")
+@lang_option
+@guarded
+def rekap(buku_unit, aturan, keluaran, as_json):
+    """Rekap buku kerja unit (UPT/satker: berkas, folder, pola) ke buku kerja Kanwil/divisi.
+
+    Keluar dengan 1 bila ada unit hilang/ganda, nilai unit yang tidak ikut direkap, atau temuan.
+    """
+    from .workbooks.rekap import rekap_workbooks
+
+    checked = load_rules(aturan)
+    if not checked.rules.rekap:
+        raise KinerjaError(f"Set aturan {checked.rules.name} tidak punya blok rekap.",
+                           message_en=f"The rule set {checked.rules.name} has no rekap block.", code="B135",
+                           location=aturan,
+                           hint="tambahkan `rekap { masukan = jumlah … }`; lihat docs/bahasa-aturan.md",
+                           hint_en="add `rekap { input = jumlah … }`; see docs/bahasa-aturan.md")
+    done = rekap_workbooks(list(buku_unit), checked, keluaran, rules_ref=aturan)
+    c, out = done.consolidated, done.outcome
+    if as_json:
+        click.echo(json.dumps(done.json, ensure_ascii=False, indent=2))
+    else:
+        en = _lang() == "en"
+        click.echo(out.summary)
+        click.echo("")
+        click.echo(("CONSOLIDATION" if en else "REKAP") + f" ({len(c.units)} unit): " + ", ".join(c.units))
+        for name, text in c.derivations.items():
+            click.echo(f"  · {name}: {text}")
+        for t in done.findings:
+            click.echo(f"  - {t.kode} [{t.tingkat}] {t.message(_lang())}")
+        click.echo((f"Written to {out.path}" if en else f"Ditulis ke {out.path}") + " (Rekap, Audit).")
+    return Exit.FINDINGS if (done.findings or out.findings or out.problems) else Exit.OK
 
 
 @main.command("skema")

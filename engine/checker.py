@@ -451,6 +451,7 @@ class _Checker:
             for part in c.parts:
                 if isinstance(part, m.Expr):
                     self.infer(part, f"periksa:{c.id}")
+        self.check_rekap()
         self.check_targets()
         self.check_cycles()
         for decl in [*rs.inputs.values(), *rs.tables.values()]:
@@ -511,6 +512,40 @@ class _Checker:
         for s in rs.sasaran.values():
             if s.mode is not None and s.mode not in SASARAN_MODES:
                 self.unknown_word(s.mode, s.span, SASARAN_MODES, "capaian sasaran")
+
+    def check_rekap(self) -> None:
+        """``rekap { … }``: each named input exists, each way (cara) fits its input and has the options it needs."""
+        from .rekap import NUMERIC_WAYS, OPTIONS, WAYS
+
+        rs = self.rs
+        for item in rs.rekap.values():
+            self.used_inputs.update((item.input, *item.opsi))  # an input consolidated (or a weight) is used
+            is_table = item.input in rs.tables
+            if item.input not in rs.inputs and not is_table:
+                self.unknown("E201", item.span, item.input, list(rs.inputs) + list(rs.tables))
+                continue
+            if item.cara not in WAYS:
+                self.unknown_word(item.cara, item.span, WAYS, f"cara rekap {item.input}")
+                continue
+            kind = "tabel" if is_table else rs.inputs[item.input].kind
+            if (item.cara == "gabung") != is_table:
+                self.report("E304", item.span, what=f"rekap {item.input} = {item.cara}",
+                            expected="tabel" if item.cara == "gabung" else "satu nilai", kind=kind)
+            elif item.cara in NUMERIC_WAYS and kind == "teks":
+                self.report("E304", item.span, what=f"rekap {item.input} = {item.cara}", expected="angka", kind=kind)
+            elif item.cara == "identitas" and kind != "teks":
+                self.report("E304", item.span, what=f"rekap {item.input} = identitas", expected="teks", kind=kind)
+            if item.cara == "rata_rata_berbobot":
+                if len(item.opsi) != 1:
+                    self.report("E204", item.span, name=item.cara, expected=1, given=len(item.opsi))
+                elif item.opsi[0] not in rs.inputs or rs.inputs[item.opsi[0]].kind == "teks":
+                    self.unknown("E201", item.span, item.opsi[0], [n for n, i in rs.inputs.items()
+                                                                   if i.kind != "teks"])
+            else:
+                allowed = OPTIONS.get(item.cara, ())
+                for o in item.opsi:
+                    if o not in allowed:
+                        self.unknown_word(o, item.span, allowed or ("-",), f"opsi rekap {item.cara}")
 
     def unknown_word(self, word: str, span: m.Span, choices, what: str) -> None:
         sug = self.suggest(word, choices)

@@ -60,6 +60,8 @@ _KEYED = {
     "values": ("values", "name"),
     "rows": ("rows", "table"),
     "checks": ("checks", "id"),
+    "rekap": ("rekap", "input"),
+    "rekap_units": ("rekap_units", "name"),
 }
 # Overriding a parent's parameters/targets/settings is the normal way to make next year's PK.
 _OVERRIDE_SILENTLY = {"settings", "params", "targets"}

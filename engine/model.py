@@ -309,6 +309,24 @@ class Check:
 
 
 @dataclass(frozen=True)
+class RekapItem:
+    """``rekap { input = cara(opsi, …) }``: how one input combines across unit workbooks (kinerja rekap)."""
+
+    input: str
+    cara: str  # jumlah | rata_rata | rata_rata_berbobot | gabung | sama | identitas (checked by the checker)
+    opsi: tuple[str, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class RekapUnit:
+    """``rekap { unit "…" }``: one unit whose workbook a consolidation expects."""
+
+    name: str
+    span: Span
+
+
+@dataclass(frozen=True)
 class Eselon:
     id: str
     name: str
@@ -363,6 +381,8 @@ class RuleFile:
     rows: list[RowsBlock] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     removals: list[Removal] = field(default_factory=list)
+    rekap: list[RekapItem] = field(default_factory=list)
+    rekap_units: list[RekapUnit] = field(default_factory=list)
 
 
 @dataclass
@@ -386,6 +406,8 @@ class RuleSet:
     values: dict[str, Value] = field(default_factory=dict)
     rows: dict[str, RowsBlock] = field(default_factory=dict)
     checks: dict[str, Check] = field(default_factory=dict)
+    rekap: dict[str, RekapItem] = field(default_factory=dict)  # input name → how it consolidates
+    rekap_units: dict[str, RekapUnit] = field(default_factory=dict)  # expected units, in declaration order
     parents: list[str] = field(default_factory=list)
     removed: dict[str, Removal] = field(default_factory=dict)  # name → the removal (to explain references)
     changes: list[Change] = field(default_factory=list)  # what this set changed in its parents

@@ -264,6 +264,16 @@ class _Build(Transformer):
         return ("mode", str(name))
 
     # ---- declarations ----
+    def rekap_unit(self, children):
+        return ("rekap_units", [m.RekapUnit(_unquote(str(s)), self._tspan(s)) for s in children])
+
+    def rekap_item(self, children):
+        name, cara, *opsi = children
+        return m.RekapItem(str(name), str(cara), tuple(str(o) for o in opsi if o is not None), self._tspan(name))
+
+    def rekap_block(self, children):
+        return ("rekap", children)
+
     @v_args(meta=True, inline=True)
     def header(self, meta, name, title=None):
         return ("header", str(name), _unquote(str(title)) if title else "")
@@ -578,6 +588,12 @@ def _add(rf: m.RuleFile, item, group: str = "") -> None:
             rf.targets.extend(item[1])
         elif kind == "removals":
             rf.removals.extend(item[1])
+        elif kind == "rekap":
+            for sub in item[1]:
+                if isinstance(sub, m.RekapItem):
+                    rf.rekap.append(sub)
+                else:
+                    rf.rekap_units.extend(sub[1])
 
 
 def _expected_words(expected: set[str], lang: str) -> str:

@@ -39,6 +39,7 @@ INTERNAL = "B131"  # kinerja failed on this workbook (a bug); it is untouched, t
 NO_WORKBOOKS = "B132"  # a path, folder or pattern given to kinerja batch names no workbook
 SAME_OUTPUT = "B133"  # two workbooks would be written to the same file in --keluaran
 NO_CLUSTER = "B134"  # --klaster: the Dask scheduler cannot be reached (or Dask is not installed)
+NO_REKAP = "B135"  # kinerja rekap: the rule set has no rekap block (nothing says how units combine)
 
 # --- B2xx: one input value is wrong (InputProblem.code) -------------------------------------------------------
 # B201–B203 mean the same for every input source (data files use them too); B204 is the data files' "row is
@@ -81,6 +82,7 @@ CODES: dict[str, str] = {
     NO_WORKBOOKS: "tidak ada buku kerja",
     SAME_OUTPUT: "nama keluaran ganda",
     NO_CLUSTER: "klaster tidak dapat dihubungi",
+    NO_REKAP: "aturan tanpa blok rekap",
     WRONG_TYPE: "jenis nilai salah",
     NOT_A_COUNT: "bukan bilangan cacah",
     NEGATIVE_RUPIAH: "rupiah negatif",
