@@ -77,7 +77,7 @@ def comparable(hasil: dict) -> dict:
 
 
 def sheet_values(path: Path) -> dict[str, list[tuple]]:
-    """Every sheet's values, without the Audit time column (the only thing that differs between two runs)."""
+    """Every sheet's values, without the time of the run (the only thing that differs between two runs)."""
     wb = openpyxl.load_workbook(path, data_only=False)
     out = {}
     for ws in wb.worksheets:

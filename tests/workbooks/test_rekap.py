@@ -102,8 +102,10 @@ def test_three_units_consolidated_as_computed_by_hand(units, tmp_path):
     assert "a.xlsx Sekretariat!" in contrib["Lapas A"]["sumber"]
 
     wb = openpyxl.load_workbook(dest)
-    audit = {r[2]: r for r in wb["Audit"].iter_rows(min_row=2, values_only=True)}
-    head = [c.value for c in wb["Audit"][1]]
+    rows = list(wb["Audit"].iter_rows(values_only=True))
+    h = next(i for i, r in enumerate(rows) if "Cocok?" in r)  # the header row (title rows above it)
+    head = list(rows[h])
+    audit = {r[head.index("ID")]: r for r in rows[h + 1:]}
     shown = audit["rb"][head.index("Masukan (sel = nilai)")]
     for unit, cell_value in (("Lapas A", "10"), ("Rutan B", "5"), ("Bapas C", "0")):
         assert f"{unit} = {cell_value} (" in shown  # each unit's contribution, with its file and cell
@@ -115,8 +117,9 @@ def test_three_units_consolidated_as_computed_by_hand(units, tmp_path):
     # LibreOffice opens it and its own recalculation of the check formulas agrees with every value
     sheets = sheets_as_csv(dest, tmp_path / "lo")
     rows = sheets["Audit"]
-    col = rows[0].index("Cocok?")
-    checked = [r[col] for r in rows[1:] if r[col] not in ("", "-")]
+    h = next(i for i, r in enumerate(rows) if "Cocok?" in r)
+    col = rows[h].index("Cocok?")
+    checked = [r[col] for r in rows[h + 1:] if len(r) > col and r[col] not in ("", "-")]
     assert checked and set(checked) == {"cocok"}
 
 
