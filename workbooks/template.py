@@ -23,6 +23,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import __version__
@@ -52,7 +53,8 @@ TABLE_WIDTH = {"teks": 40, "rupiah": 20, "cacah": 14}  # other kinds: 16
 _ABBREVIATIONS = (("Direktorat Jenderal", "Ditjen"), ("Sekretariat Jenderal", "Setjen"),
                   ("Inspektorat Jenderal", "Itjen"), ("Hak Asasi Manusia", "HAM"))
 _ABBREVIATIONS_LONG = (("Peraturan Perundang-undangan", "PP"), ("Administrasi Hukum Umum", "AHU"),
-                       ("Kekayaan Intelektual", "KI"), ("Kementerian", "Kemen"), ("Kantor Wilayah", "Kanwil"))
+                       ("Kekayaan Intelektual", "KI"), ("Kementerian", "Kemen"), ("Kantor Wilayah", "Kanwil"),
+                       ("Badan Strategi Kebijakan", "BSK"), ("Badan Pembinaan Hukum Nasional", "BPHN"))
 _RESERVED = {s.casefold() for s in (layout.SUMMARY_SHEET, layout.AUDIT_SHEET, layout.RESULT_SHEET, "History")}
 _NAME_OK = re.compile(r"[A-Za-z_\\][\w.\\]*")
 _CELLISH = re.compile(r"[A-Za-z]{1,3}\d+|[RrCc]|(?:[Rr]\d*)?(?:[Cc]\d*)?")
@@ -268,6 +270,8 @@ class _InputSheet:
         ws.freeze_panes = f"A{freeze}"
         titles = f"{header}:{header}" if header else f"1:{len(lines)}"
         S.print_setup(ws, last_col=last_col, last_row=last, header_rows=titles, landscape=True)
+        # labels, names and headings cannot be overwritten by accident; input cells are unlocked; no password
+        ws.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False, formatCells=False)
         return self.validations.attach(ws), self.names
 
     def define(self, name: str, ref: Ref) -> None:
@@ -290,7 +294,7 @@ class _InputSheet:
             S.body_cell(ws, row, KET, ("wajib; " if spec.required else "boleh kosong; ") + hint,
                         font=S.REQUIRED_FONT if spec.required else S.OPTIONAL_FONT)
             self.define(spec.name, Ref(ws.title, row, NILAI, row, NILAI))
-            self.validations.add(spec.kind, f"{col_letters(NILAI)}{row}")
+            self.validations.add(spec.kind, f"{col_letters(NILAI)}{row}", maximum=spec.maximum)
             row += 1
         return row
 
@@ -312,7 +316,8 @@ class _InputSheet:
             S.body_cell(ws, names, c, col.name, font=S.NAME_FONT, fill=S.HEADER_FILL)
             for r in range(data, data + n_rows):
                 S.input_cell(ws, r, c, col.kind, col.required)
-            self.validations.add(col.kind, f"{col_letters(c)}{data}:{col_letters(c)}{data + n_rows - 1}")
+            self.validations.add(col.kind, f"{col_letters(c)}{data}:{col_letters(c)}{data + n_rows - 1}",
+                                 maximum=col.maximum, choices=col.choices)
             if not self.plan.singles:
                 self.widths[c] = max(self.widths.get(c, 0), TABLE_WIDTH.get(col.kind, 16))
         for i in range(n_rows):

@@ -9,9 +9,13 @@ Indonesian-locale Excel shows with dot thousands and comma decimals (``26.943``,
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
+
+from ..engine.batasan import batas
 
 # --- captions ------------------------------------------------------------------------------------------------
 
@@ -27,8 +31,8 @@ KIND_CAPTION = {  # input kind → what the Jenis/satuan column says
 KIND_HINT = {  # input kind → the rule in the Keterangan column
     "cacah": "bilangan bulat ≥ 0",
     "rupiah": "jumlah rupiah ≥ 0, tanpa titik ribuan",
-    "persen": "angka persen (100 = 100%)",
-    "indeks": "angka indeks, mis. 3,25",
+    "persen": "angka persen 0–100 (100 = 100%), tanpa tanda %",
+    "indeks": "angka indeks dalam skalanya, mis. 3,25",
     "angka": "angka",
     "teks": "teks bebas",
 }
@@ -48,14 +52,16 @@ INPUT_FILL = PatternFill("solid", fgColor="FFFFF2CC")  # light yellow: required 
 OPTIONAL_FILL = PatternFill("solid", fgColor="FFFFFBEA")  # paler yellow: optional input cells
 OUTPUT_FILL = PatternFill("solid", fgColor="FFE2EFDA")  # light green: filled by kinerja
 
-TITLE_FONT = Font(bold=True, size=14)
-SUBTITLE_FONT = Font(bold=True, size=11)
-NOTE_FONT = Font(italic=True, size=9, color="FF595959")
-HEADER_FONT = Font(bold=True)
-BOLD = Font(bold=True)
-NAME_FONT = Font(size=8, color="FF808080")  # technical names: small grey
-REQUIRED_FONT = Font(color="FFC00000")
-OPTIONAL_FONT = Font(color="FF808080")
+FONT_NAME = "Calibri"  # every font is named: an unnamed font falls back to a serif face in LibreOffice
+TITLE_FONT = Font(name=FONT_NAME, bold=True, size=14)
+SUBTITLE_FONT = Font(name=FONT_NAME, bold=True, size=11)
+NOTE_FONT = Font(name=FONT_NAME, italic=True, size=9, color="FF595959")
+HEADER_FONT = Font(name=FONT_NAME, bold=True)
+BOLD = Font(name=FONT_NAME, bold=True)
+NAME_FONT = Font(name=FONT_NAME, size=8, color="FF808080")  # technical names: small grey
+REQUIRED_FONT = Font(name=FONT_NAME, color="FFC00000")
+OPTIONAL_FONT = Font(name=FONT_NAME, color="FF808080")
+PLAIN_FONT = Font(name=FONT_NAME)
 
 WRAP = Alignment(wrap_text=True, vertical="top")
 HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
@@ -73,8 +79,7 @@ def body_cell(ws: Worksheet, row: int, col: int, value=None, *, font: Font | Non
               align: Alignment = WRAP, fill: PatternFill | None = None):
     cell = ws.cell(row, col, value)
     cell.border, cell.alignment = BORDER, align
-    if font is not None:
-        cell.font = font
+    cell.font = font if font is not None else PLAIN_FONT
     if fill is not None:
         cell.fill = fill
     return cell
@@ -83,6 +88,7 @@ def body_cell(ws: Worksheet, row: int, col: int, value=None, *, font: Font | Non
 def input_cell(ws: Worksheet, row: int, col: int, kind: str, required: bool):
     """An empty cell the operator types into: yellow, unlocked, formatted for its kind."""
     cell = ws.cell(row, col)
+    cell.font = PLAIN_FONT
     cell.fill = INPUT_FILL if required else OPTIONAL_FILL
     cell.border, cell.protection = BORDER, UNLOCKED
     cell.number_format = NUMBER_FORMAT.get(kind, "General")
@@ -115,10 +121,12 @@ def title_block(ws: Worksheet, lines: list[tuple[str, Font]], width: int) -> int
 _BIG = "1000000000000000"  # 10^15: "any number" for kinds without a range
 
 
-def validation_for(kind: str) -> DataValidation | None:
-    """One DataValidation per kind (cells are added to it); None for ``teks``. Titles ≤ 32 characters and
-    messages ≤ 225 (Excel's limits)."""
+def validation_for(kind: str, maximum: Decimal | None = None) -> DataValidation | None:
+    """One DataValidation per kind and bounds (cells are added to it); None for ``teks``. The bounds are the
+    engine's (:func:`kinerja.engine.batasan.batas`): what Excel refuses at typing time is what kinerja reports
+    when it reads the file. Titles ≤ 32 characters and messages ≤ 225 (Excel's limits)."""
     common = dict(allow_blank=True, showInputMessage=True, showErrorMessage=True, errorStyle="stop")
+    b = batas(kind, maximum)
     if kind == "cacah":
         return DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0",
                               promptTitle="Bilangan cacah", prompt="Isi bilangan bulat ≥ 0 tanpa desimal, mis. 55. "
@@ -133,32 +141,56 @@ def validation_for(kind: str) -> DataValidation | None:
                               errorTitle="Bukan jumlah rupiah",
                               error="Sel ini hanya menerima angka rupiah 0 atau lebih, tanpa teks.", **common)
     if kind in ("persen", "indeks", "angka"):
-        what = {"persen": ("Angka persen", "Isi angka persen: 100 berarti 100%, mis. 93,88."),
-                "indeks": ("Angka indeks", "Isi nilai indeks sebagai angka, mis. 3,25."),
+        words = b.words()
+        what = {"persen": ("Angka persen", f"Isi angka persen {words}: 100 berarti 100%, mis. 93,88. Jangan "
+                           "mengetik tanda %."),
+                "indeks": ("Angka indeks", f"Isi nilai indeks {words} sebagai angka, mis. 3,25."),
                 "angka": ("Angka", "Isi dengan angka, mis. 55.")}[kind]
-        return DataValidation(type="decimal", operator="between", formula1="-" + _BIG, formula2=_BIG,
-                              promptTitle=what[0], prompt=what[1], errorTitle="Bukan angka",
-                              error="Sel ini hanya menerima angka, bukan teks.", **common)
+        low = _num(b.minimum) if b.minimum is not None else "-" + _BIG
+        high = _num(b.maximum) if b.maximum is not None else _BIG
+        error = (f"Sel ini hanya menerima angka {words}, bukan teks." if words else
+                 "Sel ini hanya menerima angka, bukan teks.")
+        return DataValidation(type="decimal", operator="between", formula1=low, formula2=high,
+                              promptTitle=what[0], prompt=what[1], errorTitle="Di luar batas" if words else
+                              "Bukan angka", error=error, **common)
     return None
 
 
+def choice_validation(choices: tuple[str, ...]) -> DataValidation | None:
+    """A dropdown of the allowed values (None when the list is longer than Excel's 255 characters: the engine
+    still checks the value, B215)."""
+    text = ",".join(choices)
+    if len(text) > 255 or any("," in c or '"' in c for c in choices):
+        return None
+    return DataValidation(type="list", formula1=f'"{text}"', allow_blank=True, showDropDown=False,
+                          showInputMessage=True, showErrorMessage=True, errorStyle="stop",
+                          promptTitle="Pilih dari daftar", prompt="Pilih salah satu nilai dari daftar; huruf "
+                          "besar/kecil harus sama.", errorTitle="Bukan pilihan",
+                          error="Nilai ini tidak dikenal aturan. Pilih salah satu nilai dari daftar.")
+
+
+def _num(d: Decimal) -> str:
+    return format(d, "f")
+
+
 class Validations:
-    """Collects input cells per kind for one sheet and attaches one DataValidation per kind at the end, so a
-    sheet carries a handful of rules instead of one per cell."""
+    """Collects input cells per kind (and bounds or list of choices) for one sheet and attaches one
+    DataValidation per group at the end, so a sheet carries a handful of rules instead of one per cell."""
 
     def __init__(self) -> None:
-        self.ranges: dict[str, list[str]] = {}
+        self.ranges: dict[tuple[str, Decimal | None, tuple[str, ...] | None], list[str]] = {}
 
-    def add(self, kind: str, ref: str) -> None:
-        self.ranges.setdefault(kind, []).append(ref)
+    def add(self, kind: str, ref: str, *, maximum: Decimal | None = None,
+            choices: tuple[str, ...] | None = None) -> None:
+        self.ranges.setdefault((kind, maximum, choices), []).append(ref)
 
     def attach(self, ws: Worksheet) -> int:
         n = 0
-        for kind in sorted(self.ranges):
-            dv = validation_for(kind)
+        for kind, maximum, choices in sorted(self.ranges, key=lambda k: (k[0], str(k[1]), k[2] or ())):
+            dv = choice_validation(choices) if choices else validation_for(kind, maximum)
             if dv is None:
                 continue
-            for ref in self.ranges[kind]:
+            for ref in self.ranges[(kind, maximum, choices)]:
                 dv.add(ref)
             ws.add_data_validation(dv)
             n += 1

@@ -121,11 +121,12 @@ def test_sheet_titles_are_short_legal_and_unique():
     taken = {"ringkasan"}
     assert sheet_title("Direktorat Jenderal Peraturan Perundang-undangan", taken) == "Ditjen PP"
     assert sheet_title("Direktorat Jenderal Administrasi Hukum Umum", taken) == "Ditjen Administrasi Hukum Umum"
-    long = sheet_title("Badan Strategi Kebijakan Hukum dan HAM", taken)
-    assert long == "Badan Strategi Kebijakan Hukum…"
+    assert sheet_title("Badan Strategi Kebijakan Hukum dan HAM", taken) == "BSK Hukum dan HAM"  # no "…" cut
+    long = sheet_title("Lembaga Penelitian dan Pengembangan Sumber Daya", taken)
+    assert long == "Lembaga Penelitian dan…"
     assert sheet_title("Ringkasan", taken) == "Ringkasan (2)"
     assert sheet_title("a/b:c*d", taken) == "a-b-c-d"
-    again = sheet_title("Badan Strategi Kebijakan Hukum dan HAM", taken)
+    again = sheet_title("Lembaga Penelitian dan Pengembangan Sumber Daya", taken)
     assert again != long and len(again) <= 31
 
 
@@ -144,14 +145,18 @@ def test_input_cells_are_validated_and_formatted_by_kind(built, specs):
     checked_cells = 0
     for spec in specs:
         ref = names[spec.name.casefold()].ref()
-        columns = [(ref.col1, spec.kind)] if not spec.is_table else \
-            [(ref.col1 + i, c.kind) for i, c in enumerate(spec.columns)]
+        columns = [(ref.col1, spec.kind, None)] if not spec.is_table else \
+            [(ref.col1 + i, c.kind, c.choices) for i, c in enumerate(spec.columns)]
         rows = [ref.row1] if not spec.is_table else [ref.row1 + 1, ref.row2]
-        for col, kind in columns:
+        for col, kind, choices in columns:
             for row in rows:
                 cell = wb[ref.sheet].cell(row, col)
                 assert cell.number_format == FORMAT[kind], (spec.name, kind)
                 assert cell.protection.locked is False
+                if choices:  # a dropdown of the values the rules know (sasaran ids, months, jenis belanja)
+                    dv = validation(ref.sheet, cell.coordinate)
+                    assert dv.type == "list" and dv.formula1 == '"' + ",".join(choices) + '"' and dv.error
+                    continue
                 if kind == "teks":
                     assert not [dv for dv in wb[ref.sheet].data_validations.dataValidation
                                 if cell.coordinate in dv.sqref]
@@ -161,6 +166,10 @@ def test_input_cells_are_validated_and_formatted_by_kind(built, specs):
                 assert dv.allow_blank
                 if kind in ("cacah", "rupiah"):
                     assert (dv.operator, dv.formula1) == ("greaterThanOrEqual", "0")
+                if kind == "persen":  # the engine's bounds (B214), refused at typing time too
+                    assert (dv.operator, dv.formula1, dv.formula2) == ("between", "0", "100")
+                if kind == "indeks":  # 0 to the rule set's index scale
+                    assert (dv.operator, dv.formula1, dv.formula2) == ("between", "0", "4")
                 checked_cells += 1
     assert checked_cells > 150
     assert built.validations == sum(len(ws.data_validations.dataValidation) for ws in wb.worksheets)
@@ -388,3 +397,45 @@ def test_shipped_sample_is_the_filled_template(data, specs, checked):
     assert back.values == data.values and back.tables == data.tables
     names = Package(SAMPLE).workbook_names()
     assert all_outputs(checked.rules) <= {n.name for n in names.values()}
+
+
+# --- issue 8: protection, dropdowns, named fonts -------------------------------------------------------------
+
+
+def test_input_sheets_are_protected_without_password_inputs_unlocked(built):
+    wb = openpyxl.load_workbook(built.path)
+    for title in built.sheets:
+        if title in (layout.SUMMARY_SHEET, layout.AUDIT_SHEET):
+            continue
+        ws = wb[title]
+        assert ws.protection.sheet and not ws.protection.password, title
+        assert ws.cell(1, 1).protection.locked  # the title (and every label, name and heading) is locked
+
+
+def test_reference_columns_offer_the_values_the_rules_know(built):
+    names = Package(built.path).workbook_names()
+    wb = openpyxl.load_workbook(built.path)
+
+    def dropdown(table: str, column: int) -> str:
+        ref = names[table].ref()
+        coord = wb[ref.sheet].cell(ref.row1 + 1, ref.col1 + column).coordinate
+        (dv,) = [dv for dv in wb[ref.sheet].data_validations.dataValidation if coord in dv.sqref]
+        assert dv.type == "list" and dv.showErrorMessage and dv.errorStyle == "stop"
+        return dv.formula1
+
+    sasaran = dropdown("anggaran_sasaran", 0)
+    assert '"setjen_s1,pas_s1,pas_s2,' in sasaran and "bsk_s1" in sasaran and "Pas_S1" not in sasaran
+    assert dropdown("anggaran_belanja", 1) == '"Belanja Pegawai,Belanja Barang,Belanja Modal"'
+    assert dropdown("setjen_ikm_kanwil_survei", 0).startswith('"Januari,Februari,Maret,')
+    ref = names["kinerja_anggaran_satker"].ref()  # satker names are free text: no list
+    coord = wb[ref.sheet].cell(ref.row1 + 1, ref.col1).coordinate
+    assert not [dv for dv in wb[ref.sheet].data_validations.dataValidation if coord in dv.sqref]
+
+
+def test_every_font_has_a_name(built):
+    """A font without a name falls back to a serif face in LibreOffice (issue 8: the headings did)."""
+    with zipfile.ZipFile(built.path) as z:
+        styles = z.read("xl/styles.xml").decode()
+    fonts = styles.split("<fonts", 1)[1].split("</fonts>", 1)[0].split("<font>")[1:] + \
+        styles.split("<fonts", 1)[1].split("</fonts>", 1)[0].split("<font ")[1:]
+    assert fonts and all("<name " in f for f in fonts), [f for f in fonts if "<name " not in f]
