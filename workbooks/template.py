@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.styles import Alignment
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.worksheet.worksheet import Worksheet
@@ -235,6 +236,85 @@ def sheet_title(name: str, taken: set[str]) -> str:
     return text
 
 
+# --- single inputs grouped under what uses them ---------------------------------------------------------------
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+
+
+def single_groups(rs, singles: list[InputSpec]) -> list[InputSpec | tuple[str, int]]:
+    """The single inputs of a sheet in the order of the rules that use them, with sub-headings ``(text, level)``:
+    sasaran (1) → indikator with its target and formula in words (2) → for a composite index: sub-index (3) →
+    dimension with its weight (4) → constituent indicator with its formula (5). So "Total responden" appears
+    under the indicator it belongs to, not six times in a flat list. Inputs no indicator uses come last."""
+    by_name = {s.name: s for s in singles}
+    placed: set[str] = set()
+    out: list[InputSpec | tuple[str, int]] = []
+    shown: dict[int, str] = {}
+
+    def words(text: str) -> str:
+        text = " ".join(text.split())
+        ratio = text.startswith("rasio ")
+        text = text[len("rasio "):] if ratio else text
+        text = _WORD.sub(lambda m: f"«{by_name[m.group(0)].label or m.group(0)}»" if m.group(0) in by_name
+                         else m.group(0), text)
+        return text + (" × 100%" if ratio else "")
+
+    def refs(text: str) -> list[str]:
+        found = [w for w in _WORD.findall(text) if w in by_name and w not in placed]
+        return list(dict.fromkeys(found))
+
+    def emit(headings: list[tuple[str, int]], names: list[str]) -> None:
+        if not names:
+            return
+        for text, level in headings:
+            if shown.get(level) != text:
+                out.append((text, level))
+                shown[level] = text
+                for deeper in [k for k in shown if k > level]:
+                    del shown[deeper]
+        for n in names:
+            placed.add(n)
+            out.append(by_name[n])
+
+    def index(idx, heads: list[tuple[str, int]], level: int) -> None:
+        for comp in idx.components:
+            text = comp.formula.span.text if comp.formula is not None else ""
+            emit(heads + [(f"{comp.name}: {words(text)}", level)], refs(text))
+        for dim in idx.dimensions:
+            weight = f" (bobot {dim.weight.span.text})" if dim.weight is not None else ""
+            dim_head = heads + [(f"Dimensi {dim.name}{weight}", level)]
+            for comp in dim.components:
+                text = comp.formula.span.text if comp.formula is not None else ""
+                cw = f" (bobot {comp.weight.span.text})" if comp.weight is not None else ""
+                emit(dim_head + [(f"{comp.name}{cw}: {words(text)}", level + 1)], refs(text))
+        for child in idx.children:
+            index(child, heads + [(_titled("Sub-indeks", child.name), level)], level + 1)
+
+    for sas in rs.sasaran.values():
+        for ind_id in sas.indicators:
+            ind = rs.indicators.get(ind_id)
+            if ind is None or ind.formula is None:
+                continue
+            text = ind.formula.span.text
+            target = rs.targets.get(ind_id)
+            tgt = f"target {target.expr.span.text.replace('.', ',')} {ind.unit}; " if target is not None else ""
+            heads = [(f"Sasaran: {sas.name}", 1), (f"Indikator: {ind.name} — {tgt}realisasi = {words(text)}", 2)]
+            emit(heads, refs(text))
+            for w in _WORD.findall(text):
+                if w in rs.indices:
+                    index(rs.indices[w], heads + [(_titled("Indeks", rs.indices[w].name), 3)], 4)
+    rest = [s.name for s in singles if s.name not in placed]
+    if rest and len(rest) < len(singles):
+        emit([("Masukan lain (dipakai nilai turunan atau pemeriksaan data)", 1)], rest)
+    elif rest:
+        out.extend(by_name[n] for n in rest)
+    return out
+
+
+def _titled(word: str, name: str) -> str:
+    return name if name.casefold().startswith(word.split("-")[-1].casefold()) else f"{word} {name}"
+
+
 # --- one input sheet -----------------------------------------------------------------------------------------
 
 
@@ -278,12 +358,32 @@ class _InputSheet:
         self.wb.defined_names[name] = DefinedName(name, attr_text=ref.formula())
         self.names.append(name)
 
+    def heading(self, row: int, text: str, level: int) -> int:
+        """A sub-heading row across Uraian…Keterangan (sasaran, indicator with target and formula, sub-index,
+        dimension, constituent indicator), locked like every label."""
+        ws = self.ws
+        S.body_cell(ws, row, NO, None, fill=S.GROUP_FILL if level == 1 else S.SASARAN_FILL)
+        S.body_cell(ws, row, URAIAN, text, font=S.HEADING_FONTS[min(level, len(S.HEADING_FONTS)) - 1],
+                           fill=S.GROUP_FILL if level == 1 else S.SASARAN_FILL,
+                           align=Alignment(wrap_text=True, vertical="top", indent=max(level - 1, 0)))
+        ws.merge_cells(start_row=row, start_column=URAIAN, end_row=row, end_column=KET)
+        width = sum(WIDTHS[URAIAN - 1:KET]) * 1.1 - 2 * level
+        lines = max(1, -(-len(text) // int(width)))
+        ws.row_dimensions[row].height = round(lines * 11 * 1.3 + 3, 1)
+        return row + 1
+
     def singles(self, row: int) -> int:
         ws = self.ws
         for c, text in enumerate(HEADINGS, start=1):
             S.header_cell(ws, row, c, text)
         row += 1
-        for n, spec in enumerate(self.plan.singles, start=1):
+        n = 0
+        for item in single_groups(self.rs, self.plan.singles):
+            if isinstance(item, tuple):
+                row = self.heading(row, *item)
+                continue
+            spec = item
+            n += 1
             label = (spec.label or spec.name) + (" *" if spec.required else "")
             S.body_cell(ws, row, NO, n, align=S.CENTER_TOP)
             S.body_cell(ws, row, URAIAN, label)

@@ -62,6 +62,9 @@ NAME_FONT = Font(name=FONT_NAME, size=8, color="FF808080")  # technical names: s
 REQUIRED_FONT = Font(name=FONT_NAME, color="FFC00000")
 OPTIONAL_FONT = Font(name=FONT_NAME, color="FF808080")
 PLAIN_FONT = Font(name=FONT_NAME)
+HEADING_FONTS = (Font(name=FONT_NAME, bold=True, size=11), Font(name=FONT_NAME, bold=True),  # sasaran, indikator
+                 Font(name=FONT_NAME, bold=True, italic=True), Font(name=FONT_NAME, italic=True),
+                 Font(name=FONT_NAME, italic=True, color="FF404040"))
 
 WRAP = Alignment(wrap_text=True, vertical="top")
 HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")

@@ -20,7 +20,9 @@ import pytest
 from click.testing import CliRunner
 from kinerja.cli import Exit, main
 from kinerja.workbooks.ooxml import REL_STYLES, Package
-from kinerja.workbooks.refs import parse_ref
+from kinerja.workbooks.reader import workbook_names
+from kinerja.workbooks.refs import cell_name, parse_ref
+from kinerja.workbooks.writer import read_ownership
 from libreoffice import convert
 from wb_builders import members
 
@@ -70,26 +72,33 @@ def status_of(out: dict, ident: str) -> tuple[str | None, object]:
     return None, out["anggaran"].get(ident)
 
 
+def _first_row(table: str, column: int) -> str:
+    ref = parse_ref(_NAMES[table])
+    return f"{ref.sheet}!{cell_name(ref.row1 + 1, ref.col1 + column)}"
+
+
+_NAMES = workbook_names(SAMPLE)
 # (cell, value, code, words in the message (cell, row label, column), a result that must be galat / no value)
-SINGLE = "Setjen!C7"  # setjen_rb_kanwil_pembilang (cacah)
-SURVEY = "Setjen!D14"  # setjen_ikm_kanwil_survei row 1: September, nilai (indeks 0–4)
+SINGLE = _NAMES["setjen_rb_kanwil_pembilang"]  # Setjen!C9 (cacah)
+SURVEY = _first_row("setjen_ikm_kanwil_survei", 2)  # row 1: September, nilai (indeks 0–4)
+SURVEY_UNIT = _first_row("setjen_ikm_kanwil_survei", 0)
 SATKER = "Anggaran!C221"  # kinerja_anggaran_satker row 1: Rupbasan Kelas II Baturaja, capaian_ro (persen)
 BELANJA = "Anggaran!D116"  # anggaran_belanja row 1: 2023 Belanja Pegawai, pagu (rupiah)
 SV = "setjen_ikm_kanwil_survei"
 CASES = {
-    "tunggal-teks-persen": (SINGLE, "85%", "B201", ["Setjen!C7", "setjen_rb_kanwil_pembilang", "85%"],
+    "tunggal-teks-persen": (SINGLE, "85%", "B201", [SINGLE, "setjen_rb_kanwil_pembilang", "85%"],
                             "setjen_rb_kanwil"),
-    "tunggal-teks": (SINGLE, "abc", "B201", ["Setjen!C7", "abc"], "setjen_rb_kanwil"),
-    "tunggal-kosong": (SINGLE, None, "B205", ["Setjen!C7"], "setjen_rb_kanwil"),
-    "tunggal-format-persen": (SINGLE, (PCT, Decimal("0.55")), "B217", ["Setjen!C7", "55%"], "setjen_rb_kanwil"),
-    "tunggal-negatif": (SINGLE, -5, "B202", ["Setjen!C7", "-5"], "setjen_rb_kanwil"),
-    "survei-teks-persen": (SURVEY, "85%", "B201", ["Setjen!D14", "September", SV + ".nilai"], "setjen_ikm_kanwil"),
-    "survei-teks": (SURVEY, "abc", "B201", ["Setjen!D14", "September", SV + ".nilai"], "setjen_ikm_kanwil"),
-    "survei-kosong": (SURVEY, None, "B205", ["Setjen!D14", "September", SV + ".nilai"], "setjen_ikm_kanwil"),
-    "survei-di-atas-skala": (SURVEY, Decimal("6.58"), "B214", ["Setjen!D14", "September", "6,58", "0–4"],
+    "tunggal-teks": (SINGLE, "abc", "B201", [SINGLE, "abc"], "setjen_rb_kanwil"),
+    "tunggal-kosong": (SINGLE, None, "B205", [SINGLE], "setjen_rb_kanwil"),
+    "tunggal-format-persen": (SINGLE, (PCT, Decimal("0.55")), "B217", [SINGLE, "55%"], "setjen_rb_kanwil"),
+    "tunggal-negatif": (SINGLE, -5, "B202", [SINGLE, "-5"], "setjen_rb_kanwil"),
+    "survei-teks-persen": (SURVEY, "85%", "B201", [SURVEY, "September", SV + ".nilai"], "setjen_ikm_kanwil"),
+    "survei-teks": (SURVEY, "abc", "B201", [SURVEY, "September", SV + ".nilai"], "setjen_ikm_kanwil"),
+    "survei-kosong": (SURVEY, None, "B205", [SURVEY, "September", SV + ".nilai"], "setjen_ikm_kanwil"),
+    "survei-di-atas-skala": (SURVEY, Decimal("6.58"), "B214", [SURVEY, "September", "6,58", "0–4"],
                              "setjen_ikm_kanwil"),
-    "survei-negatif": (SURVEY, Decimal("-2.5"), "B214", ["Setjen!D14", "September"], "setjen_ikm_kanwil"),
-    "survei-bulan-salah": ("Setjen!B14", "september", "B215", ["Setjen!B14", "September", SV + ".unit"], None),
+    "survei-negatif": (SURVEY, Decimal("-2.5"), "B214", [SURVEY, "September"], "setjen_ikm_kanwil"),
+    "survei-bulan-salah": (SURVEY_UNIT, "september", "B215", [SURVEY_UNIT, "September", SV + ".unit"], None),
     "satker-teks-persen": (SATKER, "85%", "B201", ["Anggaran!C221", "Rupbasan Kelas II Baturaja", "capaian_ro"],
                            "rata_rata_nilai_kinerja_anggaran"),
     "satker-teks": (SATKER, "abc", "B201", ["Anggaran!C221", "Rupbasan Kelas II Baturaja"],
@@ -136,7 +145,12 @@ def test_bad_cell_is_reported_with_cell_and_row_label(tmp_path, case):
     # the operator's other input sheets are byte-identical
     pkg = Package(book)
     edited_sheet = parse_ref(cell).sheet
+<<<<<<< HEAD
     others = [s.part for s in pkg.sheets() if s.name not in (edited_sheet, "Ringkasan", "Audit", "Temuan") and s.part]
+=======
+    owned = set(read_ownership(book).sheets) | {"Ringkasan"}  # Ringkasan: kinerja's output cells
+    others = [s.part for s in pkg.sheets() if s.name not in owned | {edited_sheet} and s.part]
+>>>>>>> b1c95bf (Template: single inputs grouped under sasaran → indikator (target and formula in words) → sub-index → dimension → constituent indicator; sample rebuilt; bad-cell tests locate cells by name)
     assert others and all(members(book)[m] == before[m] for m in others)
 
 

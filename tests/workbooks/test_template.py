@@ -439,3 +439,31 @@ def test_every_font_has_a_name(built):
     fonts = styles.split("<fonts", 1)[1].split("</fonts>", 1)[0].split("<font>")[1:] + \
         styles.split("<fonts", 1)[1].split("</fonts>", 1)[0].split("<font ")[1:]
     assert fonts and all("<name " in f for f in fonts), [f for f in fonts if "<name " not in f]
+
+
+def test_single_inputs_are_grouped_under_what_uses_them(built):
+    """Issue 8: 94 Pemasyarakatan inputs in one flat list ("Total responden" six times); now each input sits under
+    its sasaran, indicator (with target and formula in words), sub-index, dimension and constituent indicator."""
+    names = Package(built.path).workbook_names()
+    wb = openpyxl.load_workbook(built.path)
+
+    def headings_above(name: str) -> list[str]:
+        ref = names[name].ref()
+        ws = wb[ref.sheet]
+        out = []
+        for r in range(ref.row1 - 1, 0, -1):
+            if ws.cell(r, 3).value is None and ws.cell(r, 1).value is None and isinstance(ws.cell(r, 2).value, str):
+                out.append(ws.cell(r, 2).value)
+            if ws.cell(r, 1).value == "No":
+                break
+        return out
+
+    jasmani = headings_above("iphp_pelayanan_tahanan_pelayanan_jasmani_penyebut")
+    assert jasmani[0].startswith("% Tahanan yang mendapatkan Pelayanan Jasmani: «")
+    assert any(h.startswith("Dimensi Pelayanan Tahanan (bobot 50%)") for h in jasmani)
+    assert any(h.startswith("Indeks pelayanan tahanan di wilayah") for h in jasmani)
+    assert any("target 3,6 indeks" in h for h in jasmani)
+    rb = headings_above("setjen_rb_kanwil_penyebut")
+    assert rb[0].startswith("Indikator: Persentase Pelaksanaan Rencana Aksi") and "target 100 persen" in rb[0]
+    assert "× 100%" in rb[0] and "«Total rencana aksi RB Kantor Wilayah»" in rb[0]
+    assert rb[1].startswith("Sasaran: Meningkatnya pelaksanaan Reformasi Birokrasi")
