@@ -145,12 +145,8 @@ def test_bad_cell_is_reported_with_cell_and_row_label(tmp_path, case):
     # the operator's other input sheets are byte-identical
     pkg = Package(book)
     edited_sheet = parse_ref(cell).sheet
-<<<<<<< HEAD
-    others = [s.part for s in pkg.sheets() if s.name not in (edited_sheet, "Ringkasan", "Audit", "Temuan") and s.part]
-=======
     owned = set(read_ownership(book).sheets) | {"Ringkasan"}  # Ringkasan: kinerja's output cells
     others = [s.part for s in pkg.sheets() if s.name not in owned | {edited_sheet} and s.part]
->>>>>>> b1c95bf (Template: single inputs grouped under sasaran → indikator (target and formula in words) → sub-index → dimension → constituent indicator; sample rebuilt; bad-cell tests locate cells by name)
     assert others and all(members(book)[m] == before[m] for m in others)
 
 
