@@ -14,7 +14,7 @@ from decimal import Decimal
 from . import model as m
 from .errors import Diagnostic
 from .loader import source_line
-from .values import CTX, HUNDRED
+from .values import CTX, HUNDRED, MAX_ROUND_DIGITS
 
 NUMERIC = ("cacah", "rupiah", "persen", "indeks", "angka")
 KINDS = NUMERIC + ("teks",)
@@ -570,11 +570,13 @@ class _Checker:
             value = _setting_value(s.expr)
             choices = SETTINGS[s.name]
             if choices is None:
-                ok = isinstance(value, Decimal) and value == value.to_integral_value() and value >= 0
+                ok = (isinstance(value, Decimal) and value == value.to_integral_value()
+                      and 0 <= value <= MAX_ROUND_DIGITS)
                 if ok:
                     self.settings[s.name] = int(value)
                 else:
-                    self.report("E209", s.span, name=s.name, value=s.expr.span.text, choices="bilangan bulat ≥ 0")
+                    self.report("E209", s.span, name=s.name, value=s.expr.span.text,
+                                choices=f"bilangan bulat 0 … {MAX_ROUND_DIGITS}")
                 continue
             values = value if isinstance(value, tuple) else (value,)
             norm = tuple(str(v.normalize()) if isinstance(v, Decimal) else v for v in values)

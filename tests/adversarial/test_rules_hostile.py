@@ -242,6 +242,11 @@ def rounding_call_digits_100000(t: Path) -> Case:
     return Case(["periksa", "set"], "E107", 1)
 
 
+def rounding_setting_100000(t: Path) -> Case:
+    rules_dir(t / "set", "pengaturan { bulat_realisasi = 100000 }\n" + RULE)
+    return Case(["periksa", "set"], "E209", 1)
+
+
 def unknown_names_10000(t: Path) -> Case:
     lines = [f"nilai v{j} = " + " + ".join(f"tak_{j}_{i}" for i in range(500)) for j in range(20)]
     rules_dir(t / "set", RULE + "\n".join(lines) + "\n")
@@ -332,7 +337,7 @@ CASES: dict[str, Callable[[Path], Case]] = {f.__name__: f for f in [
     workbook_names_parent_folder, workbook_names_dev_zero, workbook_names_empty_folder,
     workbook_names_its_own_folder, parens_95, parens_590, parens_5000, sum_500_terms, sum_100000_terms,
     jika_590_deep, jika_5000_deep, minus_5000, literal_40_digits, rounding_digits_100000,
-    rounding_call_digits_100000, unknown_names_10000, yaml_nested_5000, yaml_alias_bomb, yaml_masukan_is_a_list,
+    rounding_call_digits_100000, rounding_setting_100000, unknown_names_10000, yaml_nested_5000, yaml_alias_bomb, yaml_masukan_is_a_list,
     yaml_tabel_is_a_mapping, yaml_dilaporkan_wrong_shape, yaml_dilaporkan_entry_not_a_number, yaml_dilaporkan_nan,
     yaml_nan_inf_and_huge, yaml_10_pow_40, yaml_row_not_a_mapping, yaml_huge_value_quoted_short, data_fifo,
     csv_fifo, data_bom_and_crlf,
