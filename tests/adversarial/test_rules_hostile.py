@@ -330,17 +330,16 @@ def data_bom_and_crlf(t: Path) -> Case:
 
 
 CASES: dict[str, Callable[[Path], Case]] = {f.__name__: f for f in [
-    empty_folder, etc_folder, dot_without_rules, only_declarations, include_absolute,
-    include_etc_passwd_relative, include_kin_outside_tree, include_symlink_out, include_not_kin,
-    rules_file_dev_zero, include_dev_zero, fifo_rule_file, huge_rule_file, extends_outside,
-    extends_bundled_escape, include_chain_1000, bom_accepted, workbook_names_etc_passwd,
-    workbook_names_parent_folder, workbook_names_dev_zero, workbook_names_empty_folder,
+    empty_folder, etc_folder, dot_without_rules, only_declarations, include_absolute, include_etc_passwd_relative,
+    include_kin_outside_tree, include_symlink_out, include_not_kin, rules_file_dev_zero, include_dev_zero,
+    fifo_rule_file, huge_rule_file, extends_outside, extends_bundled_escape, include_chain_1000, bom_accepted,
+    workbook_names_etc_passwd, workbook_names_parent_folder, workbook_names_dev_zero, workbook_names_empty_folder,
     workbook_names_its_own_folder, parens_95, parens_590, parens_5000, sum_500_terms, sum_100000_terms,
     jika_590_deep, jika_5000_deep, minus_5000, literal_40_digits, rounding_digits_100000,
-    rounding_call_digits_100000, rounding_setting_100000, unknown_names_10000, yaml_nested_5000, yaml_alias_bomb, yaml_masukan_is_a_list,
-    yaml_tabel_is_a_mapping, yaml_dilaporkan_wrong_shape, yaml_dilaporkan_entry_not_a_number, yaml_dilaporkan_nan,
-    yaml_nan_inf_and_huge, yaml_10_pow_40, yaml_row_not_a_mapping, yaml_huge_value_quoted_short, data_fifo,
-    csv_fifo, data_bom_and_crlf,
+    rounding_call_digits_100000, rounding_setting_100000, unknown_names_10000, yaml_nested_5000, yaml_alias_bomb,
+    yaml_masukan_is_a_list, yaml_tabel_is_a_mapping, yaml_dilaporkan_wrong_shape,
+    yaml_dilaporkan_entry_not_a_number, yaml_dilaporkan_nan, yaml_nan_inf_and_huge, yaml_10_pow_40,
+    yaml_row_not_a_mapping, yaml_huge_value_quoted_short, data_fifo, csv_fifo, data_bom_and_crlf,
 ]}
 
 
