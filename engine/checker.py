@@ -570,13 +570,14 @@ class _Checker:
             value = _setting_value(s.expr)
             choices = SETTINGS[s.name]
             if choices is None:
-                ok = (isinstance(value, Decimal) and value == value.to_integral_value()
-                      and 0 <= value <= MAX_ROUND_DIGITS)
+                digits = s.name.startswith("bulat_")  # rounding digits: within values.MAX_ROUND_DIGITS
+                ok = (isinstance(value, Decimal) and value == value.to_integral_value() and value >= 0
+                      and (not digits or value <= MAX_ROUND_DIGITS))
                 if ok:
                     self.settings[s.name] = int(value)
                 else:
                     self.report("E209", s.span, name=s.name, value=s.expr.span.text,
-                                choices=f"bilangan bulat 0 … {MAX_ROUND_DIGITS}")
+                                choices=f"bilangan bulat 0 … {MAX_ROUND_DIGITS}" if digits else "bilangan bulat ≥ 0")
                 continue
             values = value if isinstance(value, tuple) else (value,)
             norm = tuple(str(v.normalize()) if isinstance(v, Decimal) else v for v in values)
