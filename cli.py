@@ -587,6 +587,39 @@ def skema(jenis):
     return Exit.OK
 
 
+@main.command("pindah")
+@click.argument("buku", type=click.Path(dir_okay=False))
+@click.option("--aturan", "--rules", "aturan", required=True, metavar="ATURAN",
+              help="Set aturan baru: folder, berkas .kin, atau nama bawaan.")
+@click.option("--keluaran", "--output", "keluaran", required=True, type=click.Path(dir_okay=False),
+              metavar="BARU.xlsx", help="Buku kerja baru (templat aturan baru berisi isian lama).")
+@click.option("--timpa", "--overwrite", "timpa", is_flag=True, help="Timpa BARU.xlsx bila sudah ada.")
+@lang_option
+@guarded
+def pindah(buku, aturan, keluaran, timpa):
+    """Pindahkan isian BUKU.xlsx ke templat set aturan lain (tahun PK baru); BUKU tidak diubah.
+
+    Masukan yang namanya tetap ikut pindah; masukan yang tidak ada di aturan baru didaftar.
+    """
+    from .workbooks.migrate import migrate_workbook
+
+    checked = load_rules(aturan)
+    done = migrate_workbook(buku, checked, keluaran, rules_ref=aturan, overwrite=timpa)
+    if _lang() == "id":
+        click.echo(f"ditulis ke {done.path}: templat {checked.rules.name}, {len(done.kept)} masukan dipindahkan, "
+                   f"{len(done.empty)} masukan baru/kosong.")
+        if done.dropped:
+            click.echo("masukan lama yang tidak dipakai aturan baru (tidak dipindahkan): " + ", ".join(done.dropped))
+        click.echo(f"lalu: kinerja hitung \"{done.path}\"")
+    else:
+        click.echo(f"written to {done.path}: template {checked.rules.name}, {len(done.kept)} inputs moved, "
+                   f"{len(done.empty)} new/empty inputs.")
+        if done.dropped:
+            click.echo("old inputs the new rules do not use (not moved): " + ", ".join(done.dropped))
+        click.echo(f"then: kinerja hitung \"{done.path}\"")
+    return Exit.OK
+
+
 def _bundled_data() -> tuple[str, ...]:
     """The bundled LKjIP 2024 data (the user's data file as given, plus the report's further printed figures)."""
     from .workbooks.datafile import bundled_data

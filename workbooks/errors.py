@@ -34,6 +34,7 @@ TOO_LARGE = "B150"  # the file, or a part kinerja reads, exceeds the size or inf
 UNSAFE_XML = "B151"  # a part kinerja must edit cannot be edited safely (namespace prefixes it cannot follow)
 OUTPUT_OVERLAPS_INPUT = "B152"  # an output cell (or a sheet kinerja recreates) holds an input of the rules
 # Batch (workbooks/batch.py): the state of one workbook of a run, or a run that cannot start.
+OTHER_RULES = "B121"  # the workbook's generated sheets belong to another rule set (kinerja pindah migrates it)
 CANCELLED = "B130"  # the run was stopped (Ctrl-C) before this workbook started; it is untouched
 INTERNAL = "B131"  # kinerja failed on this workbook (a bug); it is untouched, the others went on
 NO_WORKBOOKS = "B132"  # a path, folder or pattern given to kinerja batch names no workbook
@@ -77,6 +78,7 @@ CODES: dict[str, str] = {
     TOO_LARGE: "berkas atau bagiannya terlalu besar",
     UNSAFE_XML: "bagian XML tidak dapat diubah dengan aman",
     OUTPUT_OVERLAPS_INPUT: "sel keluaran menimpa sel masukan",
+    OTHER_RULES: "buku kerja milik set aturan lain",
     CANCELLED: "dibatalkan",
     INTERNAL: "galat internal",
     NO_WORKBOOKS: "tidak ada buku kerja",

@@ -39,6 +39,7 @@ STATUS_WORDS = (TERCAPAI, BELUM, TANPA_DATA, GALAT, DIHITUNG)
 META_RULES = "aturan"  # rule set name (bundled name or path as given to `kinerja templat`)
 META_VERSION = "versi"  # rule set hash
 META_ENGINE = "mesin"  # kinerja version
+META_LAYOUT = "tata_letak"  # key of what the generated sheets show (migrate.layout_key); other rules → B121
 META_TIME = "waktu"  # ISO time of the last Hitung (absent in a fresh template)
 
 # object kind → the fields written for it, in order; the first is the main value

@@ -41,7 +41,8 @@ from ..engine.values import TANPA_DATA, Galat
 from . import layout
 from .atomic import check_writable
 from .audit import Audit, local_time, value_cell
-from .errors import INTERNAL, WorkbookError
+from .errors import INTERNAL, OTHER_RULES, WorkbookError
+from .migrate import layout_key
 from .ooxml import Package
 from .plan import SheetPlan, WritePlan
 from .reader import read_inputs_from, workbook_names_from
@@ -204,6 +205,7 @@ def plan_recalc(checked: CheckedRules, inputs: Inputs, names: dict[str, str], me
         sheets[layout.RESULT_SHEET] = SheetPlan(tuple(tuple(r) for r in _result_sheet(result)))
     new_meta = dict(meta)
     new_meta.update({layout.META_RULES: aturan or meta.get(layout.META_RULES) or rs.name,
+                     layout.META_LAYOUT: layout_key(checked),
                      layout.META_VERSION: rs.version, layout.META_ENGINE: __version__, layout.META_TIME: when})
     note = ""
     if meta.get(layout.META_VERSION) and meta.get(layout.META_VERSION) != rs.version:
@@ -217,6 +219,34 @@ def apply_to_file(src: str | Path, plan: WritePlan, dest: str | Path | None = No
     """APPLY step for a file: write ``plan`` into ``src`` (or into the copy ``dest``); returns the written path."""
     return write_back(src, out_path=dest, cells=dict(plan.cells), owned_sheets=dict(plan.sheets),
                       meta=dict(plan.meta), protect=plan.inputs)
+
+
+def check_same_layout(src: Path, pkg: Package, checked: CheckedRules, meta: dict[str, str]) -> None:
+    """A workbook whose Ringkasan was generated from other rules (another year's indicators and targets) is not
+    recalculated with these: that would mix two years in one file. Refused with the command that migrates it."""
+    if layout.META_RULES not in meta or pkg.sheet(layout.SUMMARY_SHEET) is None:
+        return  # not made by `kinerja templat`: every sheet kinerja writes is rebuilt whole on each run
+    stored = meta.get(layout.META_LAYOUT)
+    same = stored == layout_key(checked) if stored else meta.get(layout.META_VERSION) == checked.rules.version
+    if same:
+        return
+    rs = checked.rules
+    new = f"{src.stem}-{rs.name}{src.suffix}"
+    raise WorkbookError(
+        OTHER_RULES, str(src),
+        f"buku kerja ini dibuat dari set aturan {meta.get(layout.META_RULES)} (versi {meta.get(layout.META_VERSION)});"
+        f" set aturan {rs.name} (versi {rs.version}) mengubah judul, indikator, target atau masukannya. Menghitung "
+        "dengan aturan itu akan mencampur dua tahun (Ringkasan dan target lama di samping capaian baru); buku kerja "
+        "tidak diubah.",
+        f"this workbook was made from the rule set {meta.get(layout.META_RULES)} (version "
+        f"{meta.get(layout.META_VERSION)}); the rule set {rs.name} (version {rs.version}) changes its title, "
+        "indicators, targets or inputs. Recalculating with it would mix two years; the workbook was not changed.",
+        f"Pindahkan isian ke templat aturan baru: kinerja pindah \"{src.name}\" --aturan {rs.name} --keluaran "
+        f"\"{new}\" (masukan yang namanya tetap ikut pindah; yang dihapus aturan baru didaftar), lalu kinerja hitung "
+        f"\"{new}\".",
+        f"Move the entries to the new rules' template: kinerja pindah \"{src.name}\" --aturan {rs.name} --keluaran "
+        f"\"{new}\" (inputs whose names survive keep their values; dropped ones are listed), then kinerja hitung "
+        f"\"{new}\".")
 
 
 def internal_error(workbook: Path, step: str, exc: BaseException) -> WorkbookError:
@@ -266,6 +296,7 @@ def recalculate_workbook(path: str | Path, *, aturan: str | None = None, keluara
         pkg = Package(src)  # read once: meta, names and inputs come from the same parsed package
         step("membaca set aturan")
         checked, meta = rules_of(src, aturan, pkg, rules)
+        check_same_layout(src, pkg, checked, meta)
         check_writable(dest)  # fail before computing when the workbook is open in Excel or read-only
         step("membaca masukan")
         inputs = read_inputs_from(pkg, input_specs(checked))

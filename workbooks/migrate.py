@@ -1,0 +1,69 @@
+"""Moving a workbook to another rule set (a new PK year): ``kinerja pindah BUKU.xlsx --aturan BARU --keluaran B``.
+
+The sheets a template generates from the rules (input sheets, Ringkasan with its targets and rows) belong to one
+rule set. Recalculating them with another would mix two years (a title and targets of one beside capaian of the
+other, stale rows of removed indicators), so ``kinerja hitung`` refuses that (B121) and names this command.
+It builds the new rule set's template and fills it with every input of the old workbook whose name survives;
+inputs the new rules no longer have are listed (dropped), new inputs are left empty. The old file is untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..engine import CheckedRules, Inputs, evaluate, input_specs
+from . import layout
+from .ooxml import Package
+from .reader import read_inputs_from
+from .writer import read_ownership_from
+
+
+def layout_key(checked: CheckedRules) -> str:
+    """What the generated sheets show of a rule set: title, unit, objects with names and targets, inputs. Two
+    rule sets with the same key give the same template (a formula fix does not change it; a new year does)."""
+    rs = checked.rules
+    empty = evaluate(checked, Inputs())
+    objs = [(o.jenis, o.id, o.nama, str(o.target) if o.target is not None else "") for o in empty.all_objects()]
+    specs = [(s.name, s.kind, s.label, [(c.name, c.kind) for c in (s.columns or ())]) for s in input_specs(checked)]
+    text = json.dumps([rs.title or rs.name, rs.unit or "", objs, specs], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass
+class Migration:
+    path: Path
+    kept: list[str] = field(default_factory=list)  # inputs carried over with their values
+    empty: list[str] = field(default_factory=list)  # inputs of the new rules with nothing to carry
+    dropped: list[str] = field(default_factory=list)  # the old workbook's inputs the new rules do not have
+
+
+def migrate_workbook(src: str | Path, checked: CheckedRules, dest: str | Path, *, rules_ref: str,
+                     overwrite: bool = False) -> Migration:
+    from .template import build_template
+
+    src, dest = Path(src), Path(dest)
+    pkg = Package(src)
+    specs = input_specs(checked)
+    read = read_inputs_from(pkg, specs)
+    names = pkg.workbook_names()
+    out = Migration(dest)
+    carried = Inputs()
+    for s in specs:
+        if s.name.casefold() not in names or read.problem_for(s.name) is not None:
+            out.empty.append(s.name)
+            continue
+        if s.columns is not None:
+            carried.tables[s.name] = read.tables.get(s.name, [])
+        else:
+            carried.values[s.name] = read.values.get(s.name)
+        out.kept.append(s.name)
+    owned = {n.casefold() for n in read_ownership_from(pkg).names}
+    wanted = {s.name.casefold() for s in specs}
+    out.dropped = sorted(n.name for n in names.values()
+                         if n.name.casefold() not in owned and n.name.casefold() not in wanted
+                         and not n.name.startswith("_") and n.name != layout.TEMUAN_COUNT)
+    build_template(checked, dest, rules_ref=rules_ref, overwrite=overwrite, inputs=carried, specs=specs)
+    return out
