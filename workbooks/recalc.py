@@ -227,6 +227,8 @@ def check_same_layout(src: Path, pkg: Package, checked: CheckedRules, meta: dict
     if layout.META_RULES not in meta or pkg.sheet(layout.SUMMARY_SHEET) is None:
         return  # not made by `kinerja templat`: every sheet kinerja writes is rebuilt whole on each run
     stored = meta.get(layout.META_LAYOUT)
+    if not stored and not meta.get(layout.META_VERSION):
+        return  # nothing recorded to compare with
     same = stored == layout_key(checked) if stored else meta.get(layout.META_VERSION) == checked.rules.version
     if same:
         return
