@@ -51,6 +51,13 @@ def _is_missing_value(v: Any) -> Any:
     return v
 
 
+def capaian_formula(direction: str, realisasi: str, target: str, percent: str = "") -> str:
+    """Capaian by direction, written out: ``r / t × 100`` (naik) or ``(2 × t − r) / t × 100`` (turun)."""
+    if direction == "turun":
+        return f"(2 × {target} − {realisasi}) / {target} × 100{percent}"
+    return f"{realisasi} / {target} × 100{percent}"
+
+
 class Renderer:
     """Renders the events of one result. Object steps are cached (an object is referenced from many places)."""
 
@@ -150,12 +157,7 @@ class Renderer:
         realisasi = event.kids[0].value if event.kids else None
         if n.target is None or is_missing(realisasi) or n.target == 0:
             return None
-        kind = n.kind
-        if n.direction == "turun":
-            t = show(n.target, kind)
-            text = f"(2 × {t} − {show(realisasi, kind, True)}) / {t} × 100%"
-        else:
-            text = f"{show(realisasi, kind, True)} / {show(n.target, kind)} × 100%"
+        text = capaian_formula(n.direction, show(realisasi, n.kind, True), show(n.target, n.kind), "%")
         return Step("capaian", event.value, text, kind="persen")
 
     def sasaran_step(self, obj, event) -> Step:

@@ -1,11 +1,12 @@
-"""Rule formulas as live Excel formulas (for the check column of the audit).
+"""The core form as live Excel formulas (for the check column of the audit).
 
-Where a derivation can be written in Excel — ratios, growth, sums, means, weighted sums, rounding, choices —
-kinerja writes it next to the stored result, so Excel itself shows whether the stored result still matches the
-inputs after an operator edits them. Pure text translation; ``ref_of(name)`` tells where a name (or a table cell's
-:class:`CellKey`) lives in the workbook (``"Input!$C$5"`` or a range for a table column) and returns None
-when it is not in the workbook.
-Anything that cannot be expressed faithfully returns None (no formula is better than a wrong one).
+Where a derivation can be written in Excel — ratios with their 0/0 rule, growth, sums, means, weighted sums,
+composite indices, rounding, capaian by direction, choices — kinerja writes it next to the stored result, so
+Excel itself shows whether the stored result still matches the inputs after an operator edits them. A pure
+translation of :mod:`kinerja.engine.core` nodes (the same nodes the evaluator computes, so both agree by
+construction); ``ref_of(name)`` tells where a name (or a table cell's :class:`CellKey`) lives in the workbook
+(``"Input!$C$5"`` or a range for a table column) and returns None when it is not in the workbook. Anything that
+cannot be expressed faithfully returns None (no formula is better than a wrong one).
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Callable
 
-from . import model as m
+from . import core as c
 from .checker import CheckedRules
 from .interface import CellKey
+from .lower import lower
+from .values import TANPA_DATA
 
 FUNCS = {"jumlah": "SUM", "rata_rata": "AVERAGE", "min": "MIN", "maks": "MAX", "banyak": "COUNT"}
 IFS = {"jumlah": "SUMIFS", "rata_rata": "AVERAGEIFS", "min": "MINIFS", "maks": "MAXIFS", "banyak": "COUNTIFS"}
@@ -27,42 +30,57 @@ class _NotExpressible(Exception):
 
 
 def _num(d: Decimal) -> str:
-    text = format(d.normalize(), "f")
-    return text
+    return format(d.normalize(), "f")
 
 
 class ExcelTranslator:
     def __init__(self, checked: CheckedRules, ref_of: Callable[[str | CellKey], str | None]):
         self.c = checked
-        self.rs = checked.rules
+        self.core = lower(checked)
         self.ref_of = ref_of
 
     # ---- objects ----
     def indicator(self, ident: str) -> str | None:
-        ind = self.rs.indicators[ident]
-        if ind.formula is None:
-            return None
-        zero = ind.zero_rule or self.c.settings["nol_per_nol"]
-        r = ind.rounding or m.Rounding(int(self.c.settings["bulat_realisasi"]))
-        return self._wrap(lambda: self._round(self.expr(ind.formula, zero), r))
-
-    def capaian(self, ident: str, realisasi_ref: str) -> str | None:
-        ind = self.rs.indicators.get(ident)
-        target = self.rs.targets.get(ident)
-        if target is None or not isinstance(target.expr, m.Num) or target.expr.value == 0:
-            return None
-        t = _num(target.expr.value)
-        digits = int(self.c.settings["bulat_capaian"])
-        if ind is not None and ind.direction == "turun":
-            return f"ROUND((2*{t}-{realisasi_ref})/{t}*100,{digits})"
-        return f"ROUND({realisasi_ref}/{t}*100,{digits})"
+        ind = self.core.indicators[ident]
+        return self._wrap(lambda: self._round(self.expr(ind.expr), ind.rounding))
 
     def index(self, ident: str) -> str | None:
-        return self._wrap(lambda: self._index(self.rs.indices[ident]))
+        return self._wrap(lambda: self._index(self.core.indices[ident]))
 
     def value(self, name: str) -> str | None:
-        v = self.rs.values[name]
-        return self._wrap(lambda: self._round(self.expr(v.formula, self.c.settings["nol_per_nol"]), v.rounding))
+        v = self.core.values[name]
+        return self._wrap(lambda: self._round(self.expr(v.expr), v.rounding))
+
+    def capaian(self, ident: str, realisasi_ref: str | None) -> str | None:
+        """Capaian of an indicator or index from the cell holding its realisasi / nilai."""
+        obj = self.core.indicators.get(ident) or self.core.indices.get(ident)
+        if obj is None or realisasi_ref is None:
+            return None
+        n = obj.capaian
+        if n.target is None or n.target == 0:
+            return None
+        t = _num(n.target)
+        if n.direction == "turun":
+            return f"ROUND((2*{t}-{realisasi_ref})/{t}*100,{n.digits})"
+        return f"ROUND({realisasi_ref}/{t}*100,{n.digits})"
+
+    def sasaran(self, ident: str, capaian_ref: Callable[[str], str | None]) -> str | None:
+        """A sasaran's capaian from the cells of its indicators' capaian (AVERAGE skips empty = no data)."""
+        s = self.core.sasaran[ident]
+        cells = [capaian_ref(i) for i in s.indicators]
+        if not cells or not all(cells):
+            return None
+        joined = ",".join(cells)  # type: ignore[arg-type]
+        mean = f"ROUND(AVERAGE({joined}),{s.expr.digits})"
+        if s.expr.mode == "tanpa_data_jika_ada":  # one indicator without data: the sasaran has none
+            return f"IF(COUNT({joined})<{len(cells)},NA(),{mean})"
+        return mean
+
+    def row_formula(self, table: str, i: int, column) -> str | None:
+        """A computed column of one table row (``per_baris``), its bare names being that row's cells."""
+        name = getattr(column, "name", column)
+        cc = next(x for x in self.core.tables[table].computed if x.name == name)
+        return self._wrap(lambda: self.expr(cc.expr, (table, i)))
 
     def _wrap(self, fn) -> str | None:
         try:
@@ -70,182 +88,177 @@ class ExcelTranslator:
         except _NotExpressible:
             return None
 
-    def _round(self, text: str, r: m.Rounding | None) -> str:
+    def _round(self, text: str, r: c.Rounding | None) -> str:
         if r is None:
             return text
         fn = "TRUNC" if r.mode == "potong" else "ROUND"
         return f"{fn}({text},{r.digits})"
 
-    def _index_chain(self, idx: m.Index, attr: str, default):
-        cur: m.Index | None = idx
-        while cur is not None:
-            v = getattr(cur, attr)
-            if v is not None:
-                return v
-            cur = self.rs.indices.get(cur.parent) if cur.parent else None
-        return default
+    def _index(self, idx: c.Index) -> str:
+        return self._round(self.expr(idx.expr), idx.rounding)
 
-    def _index(self, idx: m.Index) -> str:
-        r = self._index_chain(idx, "rounding", m.Rounding(int(self.c.settings["bulat_indeks"])))
-        scale = self._index_chain(idx, "scale", Decimal(1))
-        zero = self._index_chain(idx, "zero_rule", self.c.settings["nol_per_nol"])
-        if idx.children:
-            parts = [f"{self.ref_of(ch.id) or self._index(ch)}*{self._const(ch.weight)}" for ch in idx.children]
-            return self._round("(" + "+".join(parts) + ")", r)
-        dims = list(idx.dimensions)
-        if idx.components:
-            dims.append(m.Dimension("langsung", idx.name, m.Num(Decimal(1), True, idx.span), idx.components, idx.span))
-        dim_texts = []
-        for dim in dims:
-            comps = []
-            for comp in dim.components:
-                if comp.inverted and isinstance(comp.formula, m.Ratio) and zero != "tanpa_data":
-                    a, b = self.expr(comp.formula.num, zero), self.expr(comp.formula.den, zero)
-                    t = f"IF(AND({a}=0,{b}=0),{zero},100-{a}/{b}*100)"  # 0/0 is the score, not inverted
-                elif comp.inverted:
-                    t = f"(100-{self.expr(comp.formula, zero)})"
-                else:
-                    t = self.expr(comp.formula, zero)
-                comps.append((comp, t))
-            if any(c.weight is not None for c, _ in comps):
-                dim_texts.append("(" + "+".join(f"{t}*{self._const(c.weight)}" for c, t in comps) + ")")
-            else:
-                inner = comps[0][1] if len(comps) == 1 else "AVERAGE(" + ",".join(t for _, t in comps) + ")"
-                dim_texts.append(f"{inner}*{self._const(dim.weight)}")
-        return self._round(f"({'+'.join(dim_texts)})/100*{_num(scale)}", r)
+    # ---- nodes ----
+    def expr(self, n: c.Node, row: tuple[str, int] | None = None) -> str:
+        method = getattr(self, "x_" + type(n).__name__, None)
+        if method is None:
+            raise _NotExpressible
+        return method(n, row)
 
-    def _const(self, e: m.Expr | None) -> str:
-        if e is None:
-            return "1"
-        if isinstance(e, m.Num):
-            return _num(e.value)
-        if isinstance(e, m.Ref) and e.name in self.rs.params:
-            return self._const(self.rs.params[e.name].expr)
-        raise _NotExpressible
+    def x_Const(self, n: c.Const, row):
+        v = n.value
+        if isinstance(v, bool):
+            return "TRUE" if v else "FALSE"
+        if isinstance(v, Decimal):
+            return _num(v)
+        if isinstance(v, str):
+            return '"' + v.replace('"', '""') + '"'
+        raise _NotExpressible  # tanpa_data has no Excel literal
 
-    def row_formula(self, table: str, i: int, assign: m.RowAssign) -> str | None:
-        """A computed column of one table row (``per_baris``), its bare names being that row's cells."""
-        return self._wrap(lambda: self.expr(assign.formula, self.c.settings["nol_per_nol"], (table, i)))
+    def x_Input(self, n: c.Input, row):
+        where = self.ref_of(n.name)
+        if not where:
+            raise _NotExpressible
+        return where
 
-    # ---- expressions ----
-    def expr(self, e: m.Expr, zero: str, row: tuple[str, int] | None = None) -> str:
-        if isinstance(e, m.Num):
-            return _num(e.value)
-        if isinstance(e, m.Str):
-            return '"' + e.value.replace('"', '""') + '"'
-        if isinstance(e, m.Bool):
-            return "TRUE" if e.value else "FALSE"
-        if isinstance(e, m.Ref):
-            return self.ref(e, zero, row)
-        if isinstance(e, m.Neg):
-            return f"-({self.expr(e.operand, zero, row)})"
-        if isinstance(e, m.Not):
-            return f"NOT({self.expr(e.operand, zero, row)})"
-        if isinstance(e, m.If):
-            return f"IF({self.expr(e.cond, zero, row)},{self.expr(e.then, zero, row)},{self.expr(e.other, zero, row)})"
-        if isinstance(e, m.Ratio):
-            a, b = self.expr(e.num, zero, row), self.expr(e.den, zero, row)
-            if zero == "tanpa_data":  # 0/0 shows as #DIV/0! in Excel: "no data", as the rule says
-                return f"{a}/{b}*100"
-            return f"IF(AND({a}=0,{b}=0),{zero},{a}/{b}*100)"
-        if isinstance(e, m.Growth):
-            a, b = self.expr(e.now, zero, row), self.expr(e.last, zero, row)
-            return f"({a}-{b})/{b}*100"
-        if isinstance(e, m.BinOp):
-            a, b = self.expr(e.left, zero, row), self.expr(e.right, zero, row)
-            if e.op == "dan":
-                return f"AND({a},{b})"
-            if e.op == "atau":
-                return f"OR({a},{b})"
-            return f"({a}{OPS[e.op]}{b})"
-        if isinstance(e, m.ListExpr):
-            return ",".join(self.expr(i, zero, row) for i in e.items)
-        if isinstance(e, m.Call):
-            return self.call(e, zero, row)
-        raise _NotExpressible
+    def x_Column(self, n: c.Column, row):
+        where = self.ref_of(f"{n.table}.{n.column}")
+        if not where:
+            raise _NotExpressible
+        return where
 
-    def ref(self, e: m.Ref, zero: str, row: tuple[str, int] | None = None) -> str:
-        name = e.name
-        if row is not None and len(e.parts) == 1:
-            table, i = row
-            cols = {c.name for c in self.rs.tables[table].columns}
-            blk = self.rs.rows.get(table)
-            computed = {a.name for a in blk.assigns} if blk else set()
-            if name in cols or name in computed:
-                where = self.ref_of(CellKey(table, i, name))
-                if where is None:
-                    raise _NotExpressible
-                return where
-        where = self.ref_of(name)
+    def x_Cell(self, n: c.Cell, row):
+        if row is None:
+            raise _NotExpressible
+        where = self.ref_of(CellKey(row[0], row[1], n.column))
+        if where is None:
+            raise _NotExpressible
+        return where
+
+    def x_Obj(self, n: c.Obj, row):
+        where = self.ref_of(n.name)
         if where:
             return where
-        if name in self.rs.params:
-            return self.expr(self.rs.params[name].expr, zero)
-        if name in self.rs.indicators:
-            text = self.indicator(name)
-            if text is None:
-                raise _NotExpressible
-            return text
-        if name in self.rs.indices:
-            return self._index(self.rs.indices[name])
-        if name in self.rs.values:
-            v = self.rs.values[name]
-            return self._round(self.expr(v.formula, zero), v.rounding)
-        raise _NotExpressible
+        core = self.core
+        if n.name in core.params:
+            return self.expr(core.params[n.name].expr)
+        if n.name in core.indicators:
+            ind = core.indicators[n.name]
+            return self._round(self.expr(ind.expr), ind.rounding)
+        if n.name in core.indices:
+            return self._index(core.indices[n.name])
+        v = core.values[n.name]
+        return self._round(self.expr(v.expr), v.rounding)
 
-    def call(self, e: m.Call, zero: str, row: tuple[str, int] | None = None) -> str:
-        f = e.func
-        if f in ("bulat", "potong"):
-            cut = f == "potong" or (len(e.args) == 3 and getattr(e.args[2].expr, "name", "") == "potong")
-            fn = "TRUNC" if cut else "ROUND"
-            return f"{fn}({self.expr(e.args[0].expr, zero, row)},{int(e.args[1].expr.value)})"  # type: ignore[attr-defined]
-        if f == "mutlak":
-            return f"ABS({self.expr(e.args[0].expr, zero, row)})"
-        if f == "rata_rata_tertimbang":
-            v, w = self.expr(e.args[0].expr, zero, row), self.expr(e.args[1].expr, zero, row)
-            return f"SUMPRODUCT({v},{w})/SUM({w})"
-        if f in FUNCS:
-            if len(e.args) == 1 and e.args[0].where is not None:
-                return self.filtered(f, e.args[0], zero)
-            if any(a.where is not None for a in e.args):
-                raise _NotExpressible
-            return f"{FUNCS[f]}(" + ",".join(self.expr(a.expr, zero, row) for a in e.args) + ")"
-        raise _NotExpressible
+    def x_ListOf(self, n: c.ListOf, row):
+        return ",".join(self.expr(i, row) for i in n.items)
 
-    def filtered(self, f: str, arg: m.Arg, zero: str) -> str:
-        """``jumlah(t.x untuk kolom = "v")`` → ``SUMIFS(x_range, kolom_range, "v")`` (equality filters only)."""
-        if not (isinstance(arg.expr, m.Ref) and len(arg.expr.parts) == 2):
+    def x_Neg(self, n: c.Neg, row):
+        return f"-({self.expr(n.operand, row)})"
+
+    def x_Not(self, n: c.Not, row):
+        return f"NOT({self.expr(n.operand, row)})"
+
+    def x_Abs(self, n: c.Abs, row):
+        return f"ABS({self.expr(n.operand, row)})"
+
+    def x_Cond(self, n: c.Cond, row):
+        return f"IF({self.expr(n.cond, row)},{self.expr(n.then, row)},{self.expr(n.other, row)})"
+
+    def x_Logic(self, n: c.Logic, row):
+        fn = "AND" if n.op == "dan" else "OR"
+        return f"{fn}({self.expr(n.left, row)},{self.expr(n.right, row)})"
+
+    def x_Arith(self, n: c.Arith, row):
+        return f"({self.expr(n.left, row)}{OPS[n.op]}{self.expr(n.right, row)})"
+
+    def x_Compare(self, n: c.Compare, row):
+        return f"({self.expr(n.left, row)}{OPS[n.op]}{self.expr(n.right, row)})"
+
+    def x_Ratio(self, n: c.Ratio, row):
+        a, b = self.expr(n.num, row), self.expr(n.den, row)
+        share = f"{a}/{b}*100"
+        if n.inverted:
+            share = f"100-{share}"
+        if n.zero is None:  # 0/0 shows as #DIV/0! in Excel: "no data", as the rule says
+            return f"({share})" if n.inverted else share
+        return f"IF(AND({a}=0,{b}=0),{_num(n.zero)},{share})"  # a 0/0 scored by the rule is not inverted
+
+    def x_Invert(self, n: c.Invert, row):
+        return f"(100-{self.expr(n.operand, row)})"
+
+    def x_Growth(self, n: c.Growth, row):
+        a, b = self.expr(n.now, row), self.expr(n.last, row)
+        return f"({a}-{b})/{b}*100"
+
+    def x_Round(self, n: c.Round, row):
+        fn = "TRUNC" if n.mode == "potong" else "ROUND"
+        return f"{fn}({self.expr(n.operand, row)},{n.digits})"
+
+    def x_WeightedMean(self, n: c.WeightedMean, row):
+        if n.values.where is not None or n.weights.where is not None:
             raise _NotExpressible
-        table = arg.expr.parts[0]
-        target = self.ref(arg.expr, zero)
+        v, w = self.expr(n.values.expr, row), self.expr(n.weights.expr, row)
+        return f"SUMPRODUCT({v},{w})/SUM({w})"
+
+    def x_Agg(self, n: c.Agg, row):
+        if len(n.args) == 1 and n.args[0].where is not None:
+            return self.filtered(n.func, n.args[0])
+        if any(a.where is not None for a in n.args):
+            raise _NotExpressible
+        return f"{FUNCS[n.func]}(" + ",".join(self.expr(a.expr, row) for a in n.args) + ")"
+
+    def x_Component(self, n: c.Component, row):
+        return self.expr(n.expr, row)
+
+    def x_Dimension(self, n: c.Dimension, row):
+        comps = [self.expr(comp, row) for comp in n.components]
+        if n.weighted:
+            return "(" + "+".join(f"{t}*{_num(comp.weight)}" for comp, t in zip(n.components, comps)) + ")"
+        inner = comps[0] if len(comps) == 1 else "AVERAGE(" + ",".join(comps) + ")"
+        return f"{inner}*{_num(n.weight)}"
+
+    def x_Composite(self, n: c.Composite, row):
+        return f"({'+'.join(self.expr(d, row) for d in n.dimensions)})/100*{_num(n.scale)}"
+
+    def x_SubIndexSum(self, n: c.SubIndexSum, row):
+        return "(" + "+".join(f"{self.expr(ch, row)}*{_num(w)}" for ch, w in n.children) + ")"
+
+    # ---- filtered aggregates ----
+    def filtered(self, f: str, arg: c.Arg) -> str:
+        """``jumlah(t.x untuk kolom = "v")`` → ``SUMIFS(x_range, kolom_range, "v")`` (equality filters only)."""
+        if not isinstance(arg.expr, c.Column) or arg.where is None:
+            raise _NotExpressible
+        table = arg.expr.table
+        target = self.x_Column(arg.expr, None)
         alternatives = self._alternatives(arg.where)
         if len(alternatives) > 1 and f not in ("jumlah", "banyak"):
             raise _NotExpressible  # a mean over "a or b" is not a sum of means
         parts = []
         for alt in alternatives:
-            conds = self._conditions(alt, table, zero)
+            conds = self._conditions(alt, table)
             crit = ",".join(f"{rng},{val}" for rng, val in conds)
             parts.append(f"COUNTIFS({crit})" if f == "banyak" else f"{IFS[f]}({target},{crit})")
         return parts[0] if len(parts) == 1 else "(" + "+".join(parts) + ")"
 
-    def _alternatives(self, e: m.Expr) -> list[m.Expr]:
+    def _alternatives(self, n: c.Node) -> list[c.Node]:
         """``x = "a" atau x = "b"`` → two filters summed (distinct values of one column do not overlap)."""
-        if isinstance(e, m.BinOp) and e.op == "atau":
-            left, right = self._alternatives(e.left), self._alternatives(e.right)
-            cols = {a.left.name for a in left + right if isinstance(a, m.BinOp) and isinstance(a.left, m.Ref)}
-            if len(cols) != 1 or any(not (isinstance(a, m.BinOp) and a.op == "==") for a in left + right):
+        if isinstance(n, c.Logic) and n.op == "atau":
+            both = self._alternatives(n.left) + self._alternatives(n.right)
+            cols = {a.left.column for a in both if isinstance(a, c.Compare) and isinstance(a.left, c.Cell)}
+            if len(cols) != 1 or any(not (isinstance(a, c.Compare) and a.op == "==") for a in both):
                 raise _NotExpressible
-            return left + right
-        return [e]
+            return both
+        return [n]
 
-    def _conditions(self, e: m.Expr, table: str, zero: str) -> list[tuple[str, str]]:
-        if isinstance(e, m.BinOp) and e.op == "dan":
-            return self._conditions(e.left, table, zero) + self._conditions(e.right, table, zero)
-        if isinstance(e, m.BinOp) and e.op in OPS and isinstance(e.left, m.Ref) and len(e.left.parts) == 1:
-            rng = self.ref_of(f"{table}.{e.left.name}")
-            if rng is None or not isinstance(e.right, (m.Num, m.Str)):
+    def _conditions(self, n: c.Node, table: str) -> list[tuple[str, str]]:
+        if isinstance(n, c.Logic) and n.op == "dan":
+            return self._conditions(n.left, table) + self._conditions(n.right, table)
+        if isinstance(n, c.Compare) and isinstance(n.left, c.Cell) and isinstance(n.right, c.Const):
+            rng = self.ref_of(f"{table}.{n.left.column}")
+            v = n.right.value
+            if rng is None or v is TANPA_DATA or isinstance(v, bool):
                 raise _NotExpressible
-            value = _num(e.right.value) if isinstance(e.right, m.Num) else e.right.value.replace('"', '""')
-            op = OPS[e.op]
+            value = _num(v) if isinstance(v, Decimal) else str(v).replace('"', '""')
+            op = OPS[n.op]
             return [(rng, f'"{"" if op == "=" else op}{value}"')]
         raise _NotExpressible

@@ -15,6 +15,7 @@ from decimal import Decimal
 from itertools import islice, product
 from typing import Any
 
+from .derivation import capaian_formula
 from .evaluator import ObjectResult, Result, capaian_value
 from .interface import CellKey
 from .values import CTX, HUNDRED, TANPA_DATA, Galat, decimals_of, format_id, mean, round_to, to_json_number
@@ -229,7 +230,7 @@ class _Finder:
             if real is None or target == 0:
                 continue
             ulp = Decimal(1).scaleb(-max(decimals_of(real), 0))  # a printed figure stands for [r − ulp/2, r + ulp)
-            ends = [capaian_value(CTX.subtract(real, ulp / 2), target, ind.direction),
+            ends = [capaian_value(CTX.subtract(real, CTX.divide(ulp, 2)), target, ind.direction),
                     capaian_value(CTX.add(real, ulp), target, ind.direction)]
             lo, hi = min(ends), max(ends)
             cap_ulp = Decimal(1).scaleb(-max(decimals_of(cap), 0))
@@ -350,15 +351,20 @@ class _Finder:
 
     def explain(self, obj: ObjectResult, fname: str, printed: Decimal, rep_fields: dict) -> tuple[str, str]:
         """Why a printed capaian differs: find a printed realisasi that gives it (e.g. 4 instead of 4,01)."""
-        if fname != "capaian" or obj.target in (None, 0):
+        core = self.r.core
+        node = None
+        if core is not None:
+            holder = core.indicators.get(obj.id) or core.indices.get(obj.id)
+            node = holder.capaian if holder is not None else None
+        if fname != "capaian" or node is None or node.target in (None, 0):
             return "", ""
         for e in _entries(rep_fields.get("realisasi")):
             alt = printed_decimal(e.get("nilai"))
             if alt is None or alt == obj.value:
                 continue
-            cap = CTX.multiply(CTX.divide(alt, obj.target), HUNDRED)
+            cap = capaian_value(alt, node.target, node.direction)  # the one definition, by direction
             if agrees(printed, [cap], self.modes):
-                head = f"{_fmt(printed)} = {_fmt(alt)} / {_fmt(obj.target)} × 100"
+                head = f"{_fmt(printed)} = {capaian_formula(node.direction, _fmt(alt), _fmt(node.target))}"
                 where = e.get("sumber", "?")
                 return (f"{head}: dihitung dari realisasi {_fmt(alt)} (dicetak di {where}), bukan {_fmt(obj.value)}",
                         f"{head}: computed from realisasi {_fmt(alt)} (printed at {where}), not {_fmt(obj.value)}")

@@ -16,6 +16,7 @@ from typing import Any
 
 from .. import __version__
 from ..engine.checker import CheckedRules
+from ..engine.derivation import capaian_formula
 from ..engine.evaluator import ObjectResult, Result
 from ..engine.excel import ExcelTranslator
 from ..engine.interface import CellKey
@@ -254,29 +255,17 @@ class Audit:
             return tr.indicator(payload)
         if kind == "capaian":
             base = self.cell_of.get(payload)
-            return tr.capaian(payload, base) if base and payload in self.rs.indicators else (
-                self._index_capaian(payload, base))
+            return tr.capaian(payload, base)
         if kind == "indeks":
             return tr.index(payload)
         if kind == "nilai":
             return tr.value(payload)
         if kind == "sasaran":
-            s = self.rs.sasaran[payload]
-            cells = [self.cell_of.get(f"{i}.capaian") for i in s.indicators]
-            if not all(cells):
-                return None
-            digits = int(self.c.settings["bulat_capaian"])
-            return f"ROUND(AVERAGE({','.join(cells)}),{digits})"
+            return tr.sasaran(payload, lambda i: self.cell_of.get(f"{i}.capaian"))
         if kind == "kolom":
             blk, i, a = payload
             return tr.row_formula(blk.table, i, a)
         return None
-
-    def _index_capaian(self, ident: str, base: str | None) -> str | None:
-        o = self.r.indices.get(ident)
-        if o is None or base is None or o.target in (None, 0):
-            return None
-        return f"ROUND({base}/{format(o.target, 'f')}*100,{int(self.c.settings['bulat_capaian'])})"
 
 
 VALUE_COL = col_letters(COL["Nilai"])
@@ -296,8 +285,6 @@ def _rule(o: ObjectResult) -> str:
 
 
 def _capaian_formula(o: ObjectResult) -> str:
-    if o.meta.get("arah") == "turun":
-        return "(2 × target − realisasi) / target × 100"
-    return "realisasi / target × 100"
+    return capaian_formula(getattr(o, "arah", "naik"), "realisasi", "target")
 
 

@@ -1,0 +1,96 @@
+"""The core form: one meaning per rule, read by the evaluator, the Excel translator, the views and the findings."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from kinerja.engine import core as c
+from kinerja.engine.excel import ExcelTranslator
+from kinerja.engine.findings import find
+from kinerja.engine.lower import lower
+
+from .util import D, run
+
+TURUN = """
+target { i = 10 }
+masukan a: cacah
+masukan b: cacah
+sasaran s "S" {
+  indikator i "Tahanan kabur" { satuan persen arah turun realisasi = rasio a / b }
+}
+"""
+
+
+def test_findings_explain_lower_is_better_capaian(tmp_path):
+    """A printed capaian computed from a realisasi printed elsewhere: for `arah turun` the explanation uses
+    (2 × target − realisasi) / target × 100 — the copy in findings used to divide, ignoring the direction."""
+    r = run(tmp_path, TURUN, dict(a=8, b=100))
+    assert (r.indicators["i"].value, r.indicators["i"].capaian) == (D("8.00"), D("120.00"))
+    reported = {"indikator": {"i": {"realisasi": [{"nilai": 9, "sumber": "Tabel 7"}],
+                                    "capaian": [{"nilai": 110, "sumber": "Tabel 8"}]}}}
+    cap = [t for t in find(r, reported) if t.objek == "i" and t.kode == "T101" and "capaian" in t.pesan]
+    assert len(cap) == 1, [t.pesan for t in find(r, reported)]
+    assert "110 = (2 × 10 − 9) / 10 × 100: dihitung dari realisasi 9 (dicetak di Tabel 7)" in cap[0].pesan
+
+
+INHERIT = """
+pengaturan { nol_per_nol = 0  bulat_indeks = 3 }
+target { induk = 3.6 }
+masukan a: cacah
+masukan b: cacah
+indeks induk "Induk" skala 4 {
+  nol_per_nol 100
+  bulat 1 potong
+  indeks anak "Anak" bobot 100% {
+    indikator x "X" = rasio a / b terbalik
+  }
+}
+"""
+
+
+def test_lowering_resolves_inheritance_once(tmp_path):
+    """Scale, 0/0 rule, rounding and target of a sub-index come from its parent (not from the settings)."""
+    from kinerja.engine import load_rules
+
+    p = tmp_path / "a.kin"
+    p.write_text(INHERIT, encoding="utf-8")
+    core = lower(load_rules(p))
+    anak = core.indices["induk.anak"]
+    assert (anak.scale, anak.target, anak.rounding) == (Decimal(4), Decimal("3.6"), c.Rounding(1, "potong"))
+    ratio = anak.expr.dimensions[0].components[0].expr
+    assert isinstance(ratio, c.Ratio) and ratio.inverted and ratio.zero == Decimal(100)
+    assert anak.capaian.direction == "naik" and anak.capaian.target == Decimal("3.6")
+    # 0/0 inside the index is scored 100 by the parent's rule and not inverted; 1/4 lost enters as 75
+    r = run(tmp_path, INHERIT, dict(a=0, b=0))
+    assert r.indices["induk.anak"].value == Decimal("4.0")
+    r = run(tmp_path, INHERIT, dict(a=1, b=4))
+    assert r.indices["induk.anak"].value == Decimal("3.0")
+
+
+def test_excel_capaian_follows_direction_for_indicators_and_indices(tmp_path):
+    from kinerja.engine import load_rules
+
+    p = tmp_path / "a.kin"
+    p.write_text(TURUN, encoding="utf-8")
+    tr = ExcelTranslator(load_rules(p), lambda name: None)
+    assert tr.capaian("i", "Audit!$E$2") == "ROUND((2*10-Audit!$E$2)/10*100,2)"
+    p.write_text(INHERIT, encoding="utf-8")
+    tr = ExcelTranslator(load_rules(p), lambda name: {"a": "a", "b": "b"}.get(name))
+    assert tr.capaian("induk.anak", "Audit!$E$3") == "ROUND(Audit!$E$3/3.6*100,2)"
+    assert tr.index("induk.anak") == "TRUNC((IF(AND(a=0,b=0),100,100-a/b*100)*1)/100*4,1)"
+
+
+def test_each_semantic_rule_is_written_once():
+    """One grep: capaian by direction, the 0/0 rule, weighting and inheritance each have one definition."""
+    engine = Path(__file__).resolve().parents[2] / "engine"
+    text = {p.name: p.read_text(encoding="utf-8") for p in engine.glob("*.py")}
+
+    def where(pattern: str) -> list[str]:
+        return sorted(name for name, body in text.items() if re.search(pattern, body))
+
+    assert where(r"CTX\.multiply\(2, target\)") == ["evaluator.py"]  # capaian turun, computed
+    assert where(r"def inherited\(") == ["lower.py"]  # inheritance of index settings
+    assert where(r"\.parent\b.*rs\.indices\.get|rs\.indices\.get\(cur\.parent") == ["checker.py", "lower.py"]
+    assert where(r"zero_rule or self\.settings|settings\[\"nol_per_nol\"\]") == ["lower.py"]
