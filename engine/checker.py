@@ -580,7 +580,7 @@ class _Checker:
                                 choices=f"bilangan bulat 0 … {MAX_ROUND_DIGITS}" if digits else "bilangan bulat ≥ 0")
                 continue
             values = value if isinstance(value, tuple) else (value,)
-            norm = tuple(str(v.normalize()) if isinstance(v, Decimal) else v for v in values)
+            norm = tuple(_rule_number(v) if isinstance(v, Decimal) else v for v in values)  # 100, not 1E+2
             if all(v in choices for v in norm) and norm:
                 self.settings[s.name] = norm if s.name == "toleransi_laporan" else norm[0]
             else:

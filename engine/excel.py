@@ -197,8 +197,15 @@ class ExcelTranslator:
     def x_WeightedMean(self, n: c.WeightedMean, row):
         if n.values.where is not None or n.weights.where is not None:
             raise _NotExpressible
-        v, w = self.expr(n.values.expr, row), self.expr(n.weights.expr, row)
-        return f"SUMPRODUCT({v},{w})/SUM({w})"
+        vals, weights = n.values.expr, n.weights.expr
+        if isinstance(vals, c.ListOf) and isinstance(weights, c.ListOf) and len(vals.items) == len(weights.items):
+            vs = [self.expr(x, row) for x in vals.items]  # a list literal is not a range: write the sum out
+            ws = [self.expr(x, row) for x in weights.items]
+            return f"({'+'.join(f'{v}*{w}' for v, w in zip(vs, ws))})/({'+'.join(ws)})"
+        if isinstance(vals, c.Column) and isinstance(weights, c.Column):
+            v, w = self.expr(vals, row), self.expr(weights, row)
+            return f"SUMPRODUCT({v},{w})/SUM({w})"
+        raise _NotExpressible
 
     def x_Agg(self, n: c.Agg, row):
         if len(n.args) == 1 and n.args[0].where is not None:
@@ -214,8 +221,24 @@ class ExcelTranslator:
         comps = [self.expr(comp, row) for comp in n.components]
         if n.weighted:
             return "(" + "+".join(f"{t}*{_num(comp.weight)}" for comp, t in zip(n.components, comps)) + ")"
+        if len(comps) > 1 and any(isinstance(comp.expr, c.Ratio) and comp.expr.zero is None for comp in n.components):
+            # The mean skips components without data (0/0 under `nol_per_nol tanpa_data`) but not errors:
+            # such a ratio gives "" here, and the mean counts only what is not text (an error still propagates).
+            parts = [self.no_data_as_text(comp.expr, row) if isinstance(comp.expr, c.Ratio) else t
+                     for comp, t in zip(n.components, comps)]
+            total = "+".join(f"IF(ISTEXT({p}),0,{p})" for p in parts)
+            count = "+".join(f"IF(ISTEXT({p}),0,1)" for p in parts)
+            return f"({total})/({count})*{_num(n.weight)}"
         inner = comps[0] if len(comps) == 1 else "AVERAGE(" + ",".join(comps) + ")"
         return f"{inner}*{_num(n.weight)}"
+
+    def no_data_as_text(self, n: c.Ratio, row) -> str:
+        """A ratio whose 0/0 is no data, as "" (text) instead of #DIV/0! — for means that skip no data."""
+        if n.zero is not None:
+            return self.x_Ratio(n, row)
+        a, b = self.expr(n.num, row), self.expr(n.den, row)
+        share = f"{'100-' if n.inverted else ''}{a}/{b}*100"
+        return f'IF(AND({a}=0,{b}=0),"",{share})'
 
     def x_Composite(self, n: c.Composite, row):
         return f"({'+'.join(self.expr(d, row) for d in n.dimensions)})/100*{_num(n.scale)}"
