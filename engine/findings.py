@@ -257,7 +257,7 @@ class _Finder:
             rule = f"{p.span.file}:{p.span.line}" if p is not None else ""
 
             def show(v: Decimal, percent: bool = percent) -> str:
-                return f"{_fmt(CTX.multiply(v, HUNDRED).normalize())}%" if percent else _fmt(v)
+                return f"{_fmt(CTX.multiply(v, HUNDRED).normalize(CTX))}%" if percent else _fmt(v)
 
             for e in _entries(entries):
                 cell = _cell(e.get("nilai"))
