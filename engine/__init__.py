@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import batasan
+from .cache import checked_once
 from .checker import CheckedRules, check, has_errors
 from .errors import Diagnostic, InputError, KinerjaError, RuleError
 from .evaluator import Result, evaluate
@@ -41,7 +42,7 @@ def check_rules(ref: str | Path, *,
     rs, diags = load(ref, confine_to=confine_to)
     if has_errors(diags):
         return None, diags
-    checked = check(rs)
+    checked = checked_once(check, rs)  # the same files at the same places: checked once per process
     diags = diags + checked.diagnostics
     empty = None if has_errors(diags) else no_rules(rs, ref)
     if empty is not None:  # nothing to compute is an error, never an empty "baik"

@@ -363,12 +363,11 @@ def render_object(result, obj, event, which: str) -> Step | None:
     return rd.object_step(obj.id, event)
 
 
-def render_row(result, key: tuple[str, int, str], event) -> Step:
+def render_row(result, key: CellKey, event) -> Step:
     """The derivation of one computed table cell (``per_baris``)."""
-    table, i, name = key
-    cc = next(x for x in result.core.tables[table].computed if x.name == name)
+    cc = next(x for x in result.core.tables[key.table].computed if x.name == key.column)
     step = _renderer(result).step(event)
-    step.label, step.formula, step.span = str(CellKey(table, i, name)), cc.formula, cc.span
+    step.label, step.formula, step.span = str(key), cc.formula, cc.span
     return step
 
 

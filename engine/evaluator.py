@@ -33,10 +33,12 @@ from .results import (
     _RowSteps,
     status_of,
 )
+from .semantics import ARITH, CMP, apply_rounding, capaian_value, combine, merge_galat, missing, names_in, row_filter
 from .trace import NO_TRACE, Tracer
 from .values import CTX, HUNDRED, TANPA_DATA, Galat, format_id, is_missing, mean, round_to, to_decimal, total
 
-__all__ = ["Event", "Evaluator", "ObjectResult", "Observation", "Result", "evaluate", "status_of"]
+__all__ = ["Event", "Evaluator", "ObjectResult", "Observation", "Result", "capaian_value", "combine", "evaluate",
+           "merge_galat", "missing", "status_of"]
 
 
 class Event:
@@ -51,73 +53,14 @@ class Event:
         self.info: Any = None
 
 
+_IN_PROGRESS = object()  # an object or cell being computed: reading it again is a circular dependency
+
+
 class _Row:
     __slots__ = ("table", "index", "cells")
 
     def __init__(self, table: str, index: int, cells: dict[str, Any]):
         self.table, self.index, self.cells = table, index, cells
-
-
-def merge_galat(errors: list[Galat]) -> Galat:
-    out = errors[0]
-    for g in errors[1:]:
-        out = out.merge(g)
-    return out
-
-
-def combine(acc: Any, v: Any, fn) -> Any:
-    """``fn(acc, v)``; an error in either wins, else no data in either gives no data."""
-    if isinstance(acc, Galat) or isinstance(v, Galat):
-        return merge_galat([x for x in (acc, v) if isinstance(x, Galat)])
-    if acc is TANPA_DATA or v is TANPA_DATA:
-        return TANPA_DATA
-    return fn(acc, v)
-
-
-def missing(a: Any, b: Any) -> Any:
-    """The value of an operation with an erroneous (wins) or absent operand, else None."""
-    if isinstance(a, Galat) or isinstance(b, Galat):
-        return merge_galat([x for x in (a, b) if isinstance(x, Galat)])
-    if a is TANPA_DATA or b is TANPA_DATA:
-        return TANPA_DATA
-    return None
-
-
-def apply_rounding(value: Any, r: c.Rounding | None) -> Any:
-    return round_to(value, r.digits, r.mode) if (r is not None and isinstance(value, Decimal)) else value
-
-
-def capaian_value(realisasi: Any, target: Decimal | None, direction: str) -> Any:
-    """Capaian by direction, unrounded — the one definition (naik: r / t × 100; turun: (2t − r) / t × 100)."""
-    if target is None or is_missing(realisasi):
-        return realisasi if is_missing(realisasi) else TANPA_DATA
-    if target == 0:
-        return runtime("G004")
-    if direction == "turun":
-        return CTX.multiply(CTX.divide(CTX.subtract(CTX.multiply(2, target), realisasi), target), HUNDRED)
-    return CTX.multiply(CTX.divide(realisasi, target), HUNDRED)
-
-
-def names_in(n: c.Node) -> list[str]:
-    out, stack = [], [n]
-    while stack:
-        x = stack.pop()
-        if isinstance(x, (c.Input, c.Obj)):
-            out.append(x.name)
-        elif isinstance(x, c.Cell):
-            out.append(x.column)
-        elif isinstance(x, c.Column):
-            out.append(f"{x.table}.{x.column}")
-        for attr in ("num", "den", "now", "last", "left", "right", "operand"):
-            sub = getattr(x, attr, None)
-            if sub is not None:
-                stack.append(sub)
-    return out
-
-
-_CMP = {"==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
-        "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
-_ARITH = {"+": CTX.add, "-": CTX.subtract, "*": CTX.multiply}
 
 
 class Evaluator:
@@ -130,13 +73,14 @@ class Evaluator:
         self.memo: dict[str, tuple[Any, Event | None]] = {}
         self.raw: dict[str, Any] = {}
         self.rows: dict[str, list[dict[str, Any]]] = {}
-        self.row_events: dict[tuple[str, int, str], Event] = {}
+        self.row_events: dict[CellKey, Event] = {}
         self.result = Result(checked, inputs, core=self.core)
         self.result.row_steps = _RowSteps(self.row_events, lambda key, ev: render_row(self.result, key, ev))
         self.render = lambda obj, event, which: render_object(self.result, obj, event, which)
         self._cap_raw: Any = None
         self._mean_raw: Any = None
         self.observed: set[tuple[str, str, str]] = set()
+        self.filters: dict[c.Node, Any] = {}
         self.problem_by_input = {p.input: p for p in inputs.problems if p.cell is None}
         self.problem_by_cell = {p.cell: p for p in inputs.problems if p.cell is not None}
         self.dispatch = {cls: getattr(self, "ev_" + cls.__name__) for cls in (
@@ -261,23 +205,25 @@ class Evaluator:
     def row_value(self, table: str, i: int, cc: c.ComputedColumn) -> Any:
         cells = self.rows[table][i]
         if cc.name in cells:
-            return cells[cc.name]
-        cells[cc.name] = runtime("G006", name=f"{table}.{cc.name}")
+            v = cells[cc.name]
+            return runtime("G006", name=f"{table}.{cc.name}") if v is _IN_PROGRESS else v
+        cells[cc.name] = _IN_PROGRESS
         row = _Row(table, i, cells)
         value, event = self.top(cc.expr, row)
         cells[cc.name] = value
         if isinstance(cc.expr, c.Round) and isinstance(value, Decimal):
-            self.result.row_raw[(table, i, cc.name)] = self.quiet(cc.expr.operand, row)
+            self.result.row_raw[CellKey(table, i, cc.name)] = self.quiet(cc.expr.operand, row)
         if event is not None:
-            self.row_events[(table, i, cc.name)] = event
+            self.row_events[CellKey(table, i, cc.name)] = event
         return value
 
     # ---- objects ----
     def object_value(self, name: str) -> tuple[Any, Event | None]:
         """Value of a named object (indicator realisasi, index, value, parameter), memoised."""
         if name in self.memo:
-            return self.memo[name]
-        self.memo[name] = (runtime("G006", name=name), None)
+            out = self.memo[name]
+            return (runtime("G006", name=name), None) if out is _IN_PROGRESS else out
+        self.memo[name] = _IN_PROGRESS  # type: ignore[assignment]
         core = self.core
         obj = core.object(name)
         raw, event = self.top(obj.expr)
@@ -436,7 +382,7 @@ class Evaluator:
     def ev_Compare(self, n: c.Compare, row):
         a, b = self.ev(n.left, row), self.ev(n.right, row)
         m = missing(a, b)
-        return m if m is not None else _CMP[n.op](a, b)
+        return m if m is not None else CMP[n.op](a, b)
 
     def ev_Arith(self, n: c.Arith, row):
         a, b = self.ev(n.left, row), self.ev(n.right, row)
@@ -448,7 +394,7 @@ class Evaluator:
                 self.note("div0")
                 return TANPA_DATA
             return CTX.divide(a, b)
-        return _ARITH[n.op](a, b)
+        return ARITH[n.op](a, b)
 
     def ev_Ratio(self, n: c.Ratio, row):
         a, b = self.ev(n.num, row), self.ev(n.den, row)
@@ -493,9 +439,13 @@ class Evaluator:
         v = self.ev(a.expr, row)
         if a.where is not None and isinstance(v, list):
             rows = self.table_rows(a.table)
+            keep = self.filters.get(a.where)
+            if keep is None:
+                keep = self.filters[a.where] = row_filter(
+                    a.where, lambda i, cells, w=a.where, t=a.table: self.quiet(w, _Row(t, i, cells)))
             kept = []
             for i, (x, r) in enumerate(zip(v, rows)):
-                cond = self.quiet(a.where, _Row(a.table, i, r))
+                cond = keep(i, r)
                 if cond is True:
                     kept.append(x)
                 elif isinstance(cond, Galat):  # a bad cell in the filter column: the row's group is unknown

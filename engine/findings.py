@@ -16,8 +16,9 @@ from itertools import islice, product
 from typing import Any
 
 from .derivation import capaian_formula
-from .evaluator import ObjectResult, Result, capaian_value
+from .evaluator import ObjectResult, Result
 from .interface import CellKey
+from .semantics import capaian_value
 from .values import CTX, HUNDRED, TANPA_DATA, Galat, decimals_of, format_id, mean, round_to, to_json_number
 
 LEVEL_ORDER = {"tinggi": 0, "sedang": 1, "rendah": 2, "info": 3}
@@ -482,7 +483,7 @@ class _Finder:
                 value = row.get(fname)
                 if printed is None or not isinstance(value, Decimal):
                     continue
-                if agrees(printed, [value, self.r.row_raw.get((table, row_i, fname))], self.modes):
+                if agrees(printed, [value, self.r.row_raw.get(CellKey(table, row_i, fname))], self.modes):
                     continue
                 if fname not in computed:  # an input column: the same quantity printed twice, differently
                     where = self.r.inputs.sources.get(CellKey(table, row_i, fname), "")
@@ -495,7 +496,7 @@ class _Finder:
                     self.out.append(Temuan("T105", _level(value, printed, None, fname), ident, msg, fname, value,
                                            printed, src, f"{blk.span.file}:{blk.span.line}", "", pesan_en=en))
                     continue
-                step = self.r.row_steps.get((table, row_i, fname))
+                step = self.r.row_steps.get(CellKey(table, row_i, fname))
                 deriv = step.line() if step else ""
                 msg = (f"{ident}: {fname} dicetak {_fmt(printed)} di {src}, aturan menghitung {_fmt(value)}"
                        + (f" ({deriv})" if deriv else ""))

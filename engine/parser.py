@@ -16,6 +16,7 @@ from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from . import model as m
+from .cache import cached_by_content
 from .errors import Diagnostic
 from .limits import MAX_EXPR_DEPTH, MAX_TREE_DEPTH, clip, ensure_recursion_headroom
 from .values import CTX, MAX_MAGNITUDE, MAX_ROUND_DIGITS, in_range
@@ -682,6 +683,7 @@ def _too_deep(tree: Tree, path: str, text: str) -> Diagnostic | None:
     return None
 
 
+@cached_by_content
 def parse_text(text: str, path: str = "<teks>") -> tuple[m.RuleFile, list[Diagnostic]]:
     """Parse one rule file. Returns the model and the syntax diagnostics (empty when the file parsed)."""
     ensure_recursion_headroom()

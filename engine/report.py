@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from . import model as m
-from .evaluator import ObjectResult, Result
 from .findings import LEVEL_ORDER, Temuan
+from .results import IndexResult, IndicatorResult, ObjectResult, Result, SasaranResult
 from .trace import to_dict as trace_dict
 from .values import TANPA_DATA, Galat, format_id, to_json_number
 
@@ -26,29 +26,29 @@ def _object_json(o: ObjectResult, fields: dict[str, Any], trace: bool) -> dict[s
     if o.capaian_step is not None:
         out["derivasi_capaian"] = o.capaian_step.line()
     out["aturan"] = _src(o.span)
-    out["sumber_laporan"] = o.meta.get("sumber") or None
+    out["sumber_laporan"] = getattr(o, "sumber", "") or None
     if trace and o.step is not None:
         out["jejak"] = trace_dict(o.step)
     return out
 
 
-def indicator_json(o: ObjectResult, trace: bool = False) -> dict[str, Any]:
+def indicator_json(o: IndicatorResult, trace: bool = False) -> dict[str, Any]:
     return _object_json(o, {
-        "sasaran": o.meta.get("sasaran"), "eselon": o.meta.get("eselon"), "satuan": o.meta.get("satuan"),
-        "arah": o.meta.get("arah"), "target": to_json_number(o.target), "realisasi": to_json_number(o.value),
+        "sasaran": o.sasaran, "eselon": o.eselon, "satuan": o.satuan,
+        "arah": o.arah, "target": to_json_number(o.target), "realisasi": to_json_number(o.realisasi),
         "capaian": to_json_number(o.capaian)}, trace)
 
 
-def index_json(o: ObjectResult, trace: bool = False) -> dict[str, Any]:
+def index_json(o: IndexResult, trace: bool = False) -> dict[str, Any]:
     return _object_json(o, {
-        "induk": o.meta.get("induk") or None, "skala": to_json_number(o.meta.get("skala")),
-        "nilai": to_json_number(o.value), "target": to_json_number(o.target),
+        "induk": o.induk or None, "skala": to_json_number(o.skala),
+        "nilai": to_json_number(o.nilai), "target": to_json_number(o.target),
         "capaian": to_json_number(o.capaian)}, trace)
 
 
-def sasaran_json(o: ObjectResult, trace: bool = False) -> dict[str, Any]:
-    return _object_json(o, {"eselon": o.meta.get("eselon"), "indikator": o.meta.get("indikator"),
-                            "capaian": to_json_number(o.value)}, trace)
+def sasaran_json(o: SasaranResult, trace: bool = False) -> dict[str, Any]:
+    return _object_json(o, {"eselon": o.eselon, "indikator": list(o.indikator),
+                            "capaian": to_json_number(o.capaian)}, trace)
 
 
 def _row_json(row: dict[str, Any]) -> dict[str, Any]:
@@ -69,7 +69,7 @@ def to_json(result: Result, findings: list[Temuan], trace: bool = False) -> dict
     out["eselon"] = [
         {"id": e.id, "nama": e.name, "divisi": e.division or None,
          "sasaran": [{"id": o.id, "nama": o.nama, "capaian": to_json_number(o.value), "status": o.status}
-                     for o in result.sasaran.values() if o.meta.get("eselon") == e.id]}
+                     for o in result.sasaran.values() if o.eselon == e.id]}
         for e in rs.eselons.values()]
     sections: dict[str, dict[str, Any]] = {}
     for blk in rs.rows.values():
@@ -78,7 +78,7 @@ def to_json(result: Result, findings: list[Temuan], trace: bool = False) -> dict
                 _row_json(r) for r in result.tables.get(blk.table, [])]
     loose: dict[str, Any] = {}
     for name, o in result.values.items():
-        target = sections.setdefault(o.meta["bagian"], {}) if o.meta.get("bagian") else loose
+        target = sections.setdefault(o.bagian, {}) if o.bagian else loose
         target[name] = to_json_number(o.value)
     for key, val in sections.items():
         out[key] = val
@@ -118,9 +118,9 @@ def summary_text(result: Result, findings: list[Temuan], lang: str = "id", width
     head = "CAPAIAN KINERJA PER SASARAN (gaya Tabel 4)" if lang == "id" else "ACHIEVEMENT PER SASARAN (Tabel 4 style)"
     lines.append(head)
     lines.append("=" * len(head))
-    by_group: dict[str, list[ObjectResult]] = {}
+    by_group: dict[str, list[SasaranResult]] = {}
     for s in result.sasaran.values():
-        by_group.setdefault(s.meta.get("eselon", ""), []).append(s)
+        by_group.setdefault(s.eselon, []).append(s)
     name_w = width - 14
     for gid, items in by_group.items():
         e = rs.eselons.get(gid)
@@ -130,9 +130,9 @@ def summary_text(result: Result, findings: list[Temuan], lang: str = "id", width
         for n, s in enumerate(items, 1):
             name = s.nama if len(s.nama) <= name_w else s.nama[: name_w - 1] + "…"
             lines.append(f"  {n:>2}. {name:<{name_w}} {_pct(s.value):>8}")
-            for iid in s.meta.get("indikator", []):
+            for iid in s.indikator:
                 ind = result.indicators[iid]
-                real = _pct(ind.value) if ind.meta.get("satuan") in ("persen", "indeks") else (
+                real = _pct(ind.value) if ind.satuan in ("persen", "indeks") else (
                     format_id(ind.value) if ind.status == "ok" else _pct(ind.value))
                 tgt = format_id(ind.target) if ind.target is not None else "-"
                 status = "" if ind.status == "ok" else f" [{ind.status}]"

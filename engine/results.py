@@ -169,8 +169,29 @@ class ValueResult(ObjectResult):
         return {"sumber": self.sumber, "eselon": self.eselon, "bagian": self.bagian}
 
 
+def cell_key(key) -> CellKey:
+    """A table cell's key: a :class:`CellKey`, or a ``(table, row, column)`` tuple from older readers."""
+    return key if isinstance(key, CellKey) else CellKey(*key)
+
+
+class CellValues(dict):
+    """:class:`CellKey` → value of a computed table cell (``(table, row, column)`` tuples are accepted too)."""
+
+    def __getitem__(self, key):
+        return dict.__getitem__(self, cell_key(key))
+
+    def __setitem__(self, key, value):
+        dict.__setitem__(self, cell_key(key), value)
+
+    def __contains__(self, key):
+        return dict.__contains__(self, cell_key(key))
+
+    def get(self, key, default=None):
+        return dict.get(self, cell_key(key), default)
+
+
 class _RowSteps(dict):
-    """``(table, row, column)`` → derivation Step of a computed table cell, rendered from its event on read."""
+    """:class:`CellKey` → derivation Step of a computed table cell, rendered from its event when first read."""
 
     def __init__(self, events: dict, render):
         super().__init__()
@@ -178,6 +199,7 @@ class _RowSteps(dict):
         self.render = render
 
     def _step(self, key):
+        key = cell_key(key)
         if not dict.__contains__(self, key):
             dict.__setitem__(self, key, self.render(key, self.events[key]))
         return dict.__getitem__(self, key)
@@ -186,10 +208,10 @@ class _RowSteps(dict):
         return self._step(key)
 
     def get(self, key, default=None):
-        return self._step(key) if key in self.events else default
+        return self._step(key) if cell_key(key) in self.events else default
 
     def __contains__(self, key):
-        return key in self.events
+        return cell_key(key) in self.events
 
     def __iter__(self):
         return iter(self.events)
@@ -216,8 +238,8 @@ class Result:
     sasaran: dict[str, SasaranResult] = field(default_factory=dict)
     values: dict[str, ValueResult] = field(default_factory=dict)
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    row_steps: Any = field(default_factory=dict)  # (table, row, column) → Step of a computed cell
-    row_raw: dict[tuple[str, int, str], Any] = field(default_factory=dict)  # computed column before bulat()
+    row_steps: Any = field(default_factory=dict)  # CellKey → Step of a computed cell (rendered on read)
+    row_raw: CellValues = field(default_factory=CellValues)  # CellKey → computed cell before its bulat()
     observations: list[Observation] = field(default_factory=list)
     core: Any = None  # the core form that was evaluated
 
@@ -231,5 +253,5 @@ class Result:
         return [*self.indicators.values(), *self.indices.values(), *self.sasaran.values(), *self.values.values()]
 
 
-__all__ = ["CellKey", "IndexResult", "IndicatorResult", "ObjectResult", "Observation", "Result", "SasaranResult",
-           "ValueResult", "status_of"]
+__all__ = ["CellKey", "CellValues", "IndexResult", "IndicatorResult", "ObjectResult", "Observation", "Result",
+           "SasaranResult", "ValueResult", "cell_key", "status_of"]

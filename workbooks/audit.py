@@ -212,7 +212,7 @@ class Audit:
             for a in blk.assigns:
                 first = len(self.rows) + 1
                 for i, row in enumerate(rows):
-                    step = r.row_steps.get((blk.table, i, a.name))
+                    step = r.row_steps.get(CellKey(blk.table, i, a.name))
                     v = row.get(a.name)
                     key = CellKey(blk.table, i, a.name)
                     label = row_label(row)

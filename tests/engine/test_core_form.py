@@ -90,7 +90,39 @@ def test_each_semantic_rule_is_written_once():
     def where(pattern: str) -> list[str]:
         return sorted(name for name, body in text.items() if re.search(pattern, body))
 
-    assert where(r"CTX\.multiply\(2, target\)") == ["evaluator.py"]  # capaian turun, computed
+    assert where(r"CTX\.multiply\(2, target\)") == ["semantics.py"]  # capaian turun, computed
     assert where(r"def inherited\(") == ["lower.py"]  # inheritance of index settings
     assert where(r"\.parent\b.*rs\.indices\.get|rs\.indices\.get\(cur\.parent") == ["checker.py", "lower.py"]
     assert where(r"zero_rule or self\.settings|settings\[\"nol_per_nol\"\]") == ["lower.py"]
+
+
+def test_trace_records_events_and_renders_text_only_on_demand(tmp_path, monkeypatch):
+    """Evaluation records events; the Indonesian derivation is built when a reader asks, never in the arithmetic."""
+    from kinerja.engine import derivation
+
+    rendered = []
+    original = derivation.Renderer.step
+    monkeypatch.setattr(derivation.Renderer, "step", lambda self, e: rendered.append(e) or original(self, e))
+    r = run(tmp_path, TURUN, dict(a=8, b=100))
+    assert rendered == []  # evaluated with the trace on: events only
+    assert r.indicators["i"].step.line().startswith("8 / 100 × 100% = 8")
+    assert r.indicators["i"].capaian_step.line() == "(2 × 10% − 8%) / 10% × 100% = 120%"
+    assert rendered
+    plain = run(tmp_path, TURUN, dict(a=8, b=100), trace=False)
+    assert plain.indicators["i"].step is None and plain.indicators["i"].capaian == Decimal("120.00")
+
+
+def test_second_load_of_the_same_files_is_a_cache_hit(tmp_path):
+    """Parse once, check once: the same files give the same checked rules; an edited file is read again."""
+    from kinerja.engine import cache, load_rules
+
+    p = tmp_path / "a.kin"
+    p.write_text(TURUN, encoding="utf-8")
+    first = load_rules(p)
+    hits = cache.stats.get("checked_hits", 0)
+    again = load_rules(p)
+    assert again is first and cache.stats["checked_hits"] == hits + 1
+    assert again.diagnostics == first.diagnostics and len(again.diagnostics) == len(load_rules(p).diagnostics)
+    p.write_text(TURUN.replace("i = 10", "i = 20"), encoding="utf-8")
+    edited = load_rules(p)
+    assert edited is not first and edited.rules.targets["i"].expr.value == 20

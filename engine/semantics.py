@@ -1,0 +1,114 @@
+"""What each core operation means on runtime values — pure functions shared by the evaluator and its readers.
+
+No data (``TANPA_DATA``) and input errors (``Galat``) propagate as values: an error wins over no data
+(:func:`missing`, :func:`combine`). Capaian by direction is defined here once (:func:`capaian_value`).
+All arithmetic in the private context ``CTX``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from . import core as c
+from .errors import runtime
+from .values import CTX, HUNDRED, TANPA_DATA, Galat, is_missing, round_to
+
+
+def merge_galat(errors: list[Galat]) -> Galat:
+    out = errors[0]
+    for g in errors[1:]:
+        out = out.merge(g)
+    return out
+
+
+def combine(acc: Any, v: Any, fn) -> Any:
+    """``fn(acc, v)``; an error in either wins, else no data in either gives no data."""
+    if isinstance(acc, Galat) or isinstance(v, Galat):
+        return merge_galat([x for x in (acc, v) if isinstance(x, Galat)])
+    if acc is TANPA_DATA or v is TANPA_DATA:
+        return TANPA_DATA
+    return fn(acc, v)
+
+
+def missing(a: Any, b: Any) -> Any:
+    """The value of an operation with an erroneous (wins) or absent operand, else None."""
+    if isinstance(a, Galat) or isinstance(b, Galat):
+        return merge_galat([x for x in (a, b) if isinstance(x, Galat)])
+    if a is TANPA_DATA or b is TANPA_DATA:
+        return TANPA_DATA
+    return None
+
+
+def apply_rounding(value: Any, r: c.Rounding | None) -> Any:
+    return round_to(value, r.digits, r.mode) if (r is not None and isinstance(value, Decimal)) else value
+
+
+def capaian_value(realisasi: Any, target: Decimal | None, direction: str) -> Any:
+    """Capaian by direction, unrounded — the one definition (naik: r / t × 100; turun: (2t − r) / t × 100)."""
+    if target is None or is_missing(realisasi):
+        return realisasi if is_missing(realisasi) else TANPA_DATA
+    if target == 0:
+        return runtime("G004")
+    if direction == "turun":
+        return CTX.multiply(CTX.divide(CTX.subtract(CTX.multiply(2, target), realisasi), target), HUNDRED)
+    return CTX.multiply(CTX.divide(realisasi, target), HUNDRED)
+
+
+def names_in(n: c.Node) -> list[str]:
+    out, stack = [], [n]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (c.Input, c.Obj)):
+            out.append(x.name)
+        elif isinstance(x, c.Cell):
+            out.append(x.column)
+        elif isinstance(x, c.Column):
+            out.append(f"{x.table}.{x.column}")
+        for attr in ("num", "den", "now", "last", "left", "right", "operand"):
+            sub = getattr(x, attr, None)
+            if sub is not None:
+                stack.append(sub)
+    return out
+
+
+CMP = {"==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
+        "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
+ARITH = {"+": CTX.add, "-": CTX.subtract, "*": CTX.multiply}
+
+
+def row_filter(where: c.Node, fallback):
+    """An ``untuk`` clause as a function of one row: True keeps it. Plain comparisons of a column with a
+    constant (and ``dan``/``atau`` of them) are read straight from the row; anything else is evaluated."""
+    def simple(n: c.Node):
+        if isinstance(n, c.Compare) and isinstance(n.left, c.Cell) and not n.left.computed and \
+                isinstance(n.right, c.Const):
+            col, const, op = n.left.column, n.right.value, CMP[n.op]
+            if is_missing(const):
+                return None
+
+            def cmp(cells):
+                v = cells.get(col, TANPA_DATA)
+                if isinstance(v, Galat):  # a bad cell: the row's group is unknown, the error is kept
+                    return v
+                return None if v is TANPA_DATA else op(v, const)
+            return cmp
+        if isinstance(n, c.Logic):
+            a, b = simple(n.left), simple(n.right)
+            if a is None or b is None:
+                return None
+            both = (lambda x, y: x and y) if n.op == "dan" else (lambda x, y: x or y)
+
+            def logic(cells):
+                x, y = a(cells), b(cells)
+                m = missing(x, y)
+                if m is not None:
+                    return m if isinstance(m, Galat) else None
+                return both(x, y)
+            return logic
+        return None
+
+    fast = simple(where)
+    if fast is not None:
+        return lambda i, cells: fast(cells)
+    return fallback
