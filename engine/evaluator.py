@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import core as c
+from . import semantics as sem
 from .checker import CheckedRules
 from .derivation import render_object, render_row
 from .errors import RUNTIME, runtime
@@ -33,9 +34,10 @@ from .results import (
     _RowSteps,
     status_of,
 )
-from .semantics import ARITH, CMP, apply_rounding, capaian_value, combine, merge_galat, missing, names_in, row_filter
+from .rows import BAD, IN_PROGRESS, InputsMixin, Row
+from .semantics import apply_rounding, capaian_value, combine, merge_galat, missing
 from .trace import NO_TRACE, Tracer
-from .values import CTX, HUNDRED, TANPA_DATA, Galat, format_id, is_missing, mean, round_to, to_decimal, total
+from .values import CTX, HUNDRED, TANPA_DATA, Galat, format_id, is_missing, mean, round_to, total
 
 __all__ = ["Event", "Evaluator", "ObjectResult", "Observation", "Result", "capaian_value", "combine", "evaluate",
            "merge_galat", "missing", "status_of"]
@@ -53,17 +55,7 @@ class Event:
         self.info: Any = None
 
 
-_IN_PROGRESS = object()  # an object or cell being computed: reading it again is a circular dependency
-
-
-class _Row:
-    __slots__ = ("table", "index", "cells")
-
-    def __init__(self, table: str, index: int, cells: dict[str, Any]):
-        self.table, self.index, self.cells = table, index, cells
-
-
-class Evaluator:
+class Evaluator(InputsMixin):
     def __init__(self, checked: CheckedRules, inputs: Inputs, tracer: Tracer = NO_TRACE):
         self.checked = checked
         self.core = lower(checked)
@@ -81,6 +73,8 @@ class Evaluator:
         self._mean_raw: Any = None
         self.observed: set[tuple[str, str, str]] = set()
         self.filters: dict[c.Node, Any] = {}
+        self.indexes: dict[tuple[str, str], dict[Any, list[int]]] = {}
+        self.equalities: dict[c.Node, Any] = {}
         self.problem_by_input = {p.input: p for p in inputs.problems if p.cell is None}
         self.problem_by_cell = {p.cell: p for p in inputs.problems if p.cell is not None}
         self.dispatch = {cls: getattr(self, "ev_" + cls.__name__) for cls in (
@@ -109,7 +103,7 @@ class Evaluator:
         return self.result
 
     # ---- evaluation with optional events ----
-    def ev(self, n: c.Node, row: _Row | None = None) -> Any:
+    def ev(self, n: c.Node, row: Row | None = None) -> Any:
         parent = self.frame
         if parent is None:
             return self.dispatch[type(n)](n, row)
@@ -122,7 +116,7 @@ class Evaluator:
         parent.kids.append(e)
         return e.value
 
-    def top(self, n: c.Node, row: _Row | None = None) -> tuple[Any, Event | None]:
+    def top(self, n: c.Node, row: Row | None = None) -> tuple[Any, Event | None]:
         """Evaluate ``n`` as the root of a derivation: its event when tracing."""
         if not self.trace:
             return self.dispatch[type(n)](n, row), None
@@ -140,7 +134,7 @@ class Evaluator:
         if self.frame is not None:
             self.frame.info = info
 
-    def quiet(self, n: c.Node, row: _Row | None = None) -> Any:
+    def quiet(self, n: c.Node, row: Row | None = None) -> Any:
         """Evaluate without recording events (filters, a rounded cell's raw value)."""
         saved, self.frame = self.frame, None
         try:
@@ -148,82 +142,13 @@ class Evaluator:
         finally:
             self.frame = saved
 
-    # ---- inputs ----
-    def input_value(self, name: str) -> Any:
-        where = self.inputs.sources.get(name, "")
-        prob = self.problem_by_input.get(name)
-        if prob is not None:
-            return Galat(prob.message, (name,), prob.location)
-        raw = self.inputs.values.get(name)
-        if raw is None or raw == "":
-            if self.core.required.get(name, True):
-                return runtime("G001", (name,), where, name=name)
-            return TANPA_DATA
-        if self.core.inputs[name] == "teks":
-            return str(raw)
-        try:
-            return to_decimal(raw)
-        except TypeError:
-            return runtime("G002", (name,), where, name=name, value=repr(raw))
-
-    def table_rows(self, table: str) -> list[dict[str, Any]]:
-        """Rows of a table input with its computed columns (``per_baris``) filled in."""
-        if table in self.rows:
-            return self.rows[table]
-        tdef = self.core.tables[table]
-        prob = self.problem_by_input.get(table)
-        raw = self.inputs.tables.get(table, [])
-        sources = self.inputs.sources
-        rows: list[dict[str, Any]] = []
-        for i, r in enumerate(raw):
-            row: dict[str, Any] = {}
-            for col in tdef.columns:
-                v = r.get(col.name)
-                cprob = self.problem_by_cell.get(CellKey(table, i, col.name)) if self.problem_by_cell else None
-                if cprob is not None or prob is not None:
-                    p = cprob or prob
-                    row[col.name] = Galat(p.message, (table,), p.location)
-                elif v is None or v == "":
-                    row[col.name] = TANPA_DATA if not col.required else runtime(
-                        "G003", (table,), sources.get(CellKey(table, i, col.name), ""), table=table, row=i + 1,
-                        column=col.name)
-                elif col.kind == "teks":
-                    row[col.name] = str(v)
-                else:
-                    try:
-                        row[col.name] = to_decimal(v)
-                    except TypeError:
-                        row[col.name] = runtime("G005", (table,), sources.get(CellKey(table, i, col.name), ""),
-                                                table=table, row=i + 1, column=col.name, value=repr(v))
-            rows.append(row)
-        self.rows[table] = rows
-        for i in range(len(rows)):
-            for cc in tdef.computed:
-                self.row_value(table, i, cc)
-        return rows
-
-    def row_value(self, table: str, i: int, cc: c.ComputedColumn) -> Any:
-        cells = self.rows[table][i]
-        if cc.name in cells:
-            v = cells[cc.name]
-            return runtime("G006", name=f"{table}.{cc.name}") if v is _IN_PROGRESS else v
-        cells[cc.name] = _IN_PROGRESS
-        row = _Row(table, i, cells)
-        value, event = self.top(cc.expr, row)
-        cells[cc.name] = value
-        if isinstance(cc.expr, c.Round) and isinstance(value, Decimal):
-            self.result.row_raw[CellKey(table, i, cc.name)] = self.quiet(cc.expr.operand, row)
-        if event is not None:
-            self.row_events[CellKey(table, i, cc.name)] = event
-        return value
-
     # ---- objects ----
     def object_value(self, name: str) -> tuple[Any, Event | None]:
         """Value of a named object (indicator realisasi, index, value, parameter), memoised."""
         if name in self.memo:
             out = self.memo[name]
-            return (runtime("G006", name=name), None) if out is _IN_PROGRESS else out
-        self.memo[name] = _IN_PROGRESS  # type: ignore[assignment]
+            return (runtime("G006", name=name), None) if out is IN_PROGRESS else out
+        self.memo[name] = IN_PROGRESS  # type: ignore[assignment]
         core = self.core
         obj = core.object(name)
         raw, event = self.top(obj.expr)
@@ -330,7 +255,7 @@ class Evaluator:
     def ev_Input(self, n: c.Input, row):
         return self.input_value(n.name)
 
-    def ev_Cell(self, n: c.Cell, row: _Row):
+    def ev_Cell(self, n: c.Cell, row: Row):
         self.note((row.table, row.index))
         if n.computed:
             cc = next(x for x in self.core.tables[row.table].computed if x.name == n.column)
@@ -382,7 +307,7 @@ class Evaluator:
     def ev_Compare(self, n: c.Compare, row):
         a, b = self.ev(n.left, row), self.ev(n.right, row)
         m = missing(a, b)
-        return m if m is not None else CMP[n.op](a, b)
+        return m if m is not None else sem.CMP[n.op](a, b)
 
     def ev_Arith(self, n: c.Arith, row):
         a, b = self.ev(n.left, row), self.ev(n.right, row)
@@ -394,7 +319,7 @@ class Evaluator:
                 self.note("div0")
                 return TANPA_DATA
             return CTX.divide(a, b)
-        return ARITH[n.op](a, b)
+        return sem.ARITH[n.op](a, b)
 
     def ev_Ratio(self, n: c.Ratio, row):
         a, b = self.ev(n.num, row), self.ev(n.den, row)
@@ -405,7 +330,7 @@ class Evaluator:
             if a == 0:
                 self.note("zero")
                 return TANPA_DATA if n.zero is None else n.zero
-            return runtime("G007", tuple(names_in(n)), formula=n.span.text if n.span else "", num=format_id(a))
+            return runtime("G007", tuple(sem.names_in(n)), formula=n.span.text if n.span else "", num=format_id(a))
         out = CTX.multiply(CTX.divide(a, b), HUNDRED)
         if a > b and b > 0:
             self.observe("G102", "pembilang_melebihi_penyebut", n.node, "sedang",
@@ -439,18 +364,34 @@ class Evaluator:
         v = self.ev(a.expr, row)
         if a.where is not None and isinstance(v, list):
             rows = self.table_rows(a.table)
-            keep = self.filters.get(a.where)
-            if keep is None:
-                keep = self.filters[a.where] = row_filter(
-                    a.where, lambda i, cells, w=a.where, t=a.table: self.quiet(w, _Row(t, i, cells)))
-            kept = []
-            for i, (x, r) in enumerate(zip(v, rows)):
-                cond = keep(i, r)
-                if cond is True:
-                    kept.append(x)
-                elif isinstance(cond, Galat):  # a bad cell in the filter column: the row's group is unknown
-                    kept.append(cond)
-            v = kept
+            w = a.where
+            eqs = self.equalities.get(w, False)
+            if eqs is False:
+                eqs = self.equalities[w] = sem.equalities(w)
+            if eqs and not any(self.row_index(a.table, col).get(BAD) for col, _ in eqs):
+                # column = constant (dan …): the rows holding each value, indexed once per column
+                at = None
+                for col, const in eqs:
+                    found = self.row_index(a.table, col).get(const, ())
+                    if at is None:
+                        at = found
+                    else:
+                        keep = set(found)
+                        at = [i for i in at if i in keep]
+                v = [v[i] for i in at or () if i < len(v)]
+            else:
+                keep = self.filters.get(w)
+                if keep is None:
+                    keep = self.filters[w] = sem.row_filter(
+                        w, lambda i, cells, w=w, t=a.table: self.quiet(w, Row(t, i, cells)))
+                kept = []
+                for i, (x, r) in enumerate(zip(v, rows)):
+                    cond = keep(i, r)
+                    if cond is True:
+                        kept.append(x)
+                    elif isinstance(cond, Galat):  # a bad cell in the filter column: the row's group is unknown
+                        kept.append(cond)
+                v = kept
             if self.frame is not None:
                 if not isinstance(self.frame.info, dict):
                     self.frame.info = {}

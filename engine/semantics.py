@@ -112,3 +112,14 @@ def row_filter(where: c.Node, fallback):
     if fast is not None:
         return lambda i, cells: fast(cells)
     return fallback
+
+
+def equalities(w: c.Node) -> list[tuple[str, Any]] | None:
+    """``kolom = konstanta`` (joined by ``dan``) as (column, value) pairs; None for any other filter."""
+    if isinstance(w, c.Logic) and w.op == "dan":
+        left, right = equalities(w.left), equalities(w.right)
+        return left + right if left is not None and right is not None else None
+    if (isinstance(w, c.Compare) and w.op == "==" and isinstance(w.left, c.Cell) and not w.left.computed
+            and isinstance(w.right, c.Const) and not is_missing(w.right.value)):
+        return [(w.left.column, w.right.value)]
+    return None
