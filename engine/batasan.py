@@ -32,6 +32,7 @@ from decimal import Decimal
 from typing import Any
 
 from .interface import CellKey, ColumnSpec, InputProblem, Inputs, InputSpec
+from .values import CTX
 
 OUT_OF_RANGE = "B214"  # a number outside the bounds of its kind (persen 0–100, indeks 0–skala, …)
 NOT_A_CHOICE = "B215"  # a value that is not one of the column's allowed values (unknown or mis-cased id, month)
@@ -206,7 +207,7 @@ def value_faults(v: Any, kind: str, choices: tuple[str, ...] | None, ids: frozen
 
 
 def _id(d: Decimal) -> str:
-    text = format(d.normalize() if d == d.to_integral_value() else d, "f")
+    text = format(d.normalize(CTX) if d == d.to_integral_value() else d, "f")
     return text.replace(".", ",")
 
 

@@ -18,7 +18,7 @@ from . import core as c
 from .checker import CheckedRules
 from .interface import CellKey
 from .lower import lower
-from .values import TANPA_DATA
+from .values import CTX, TANPA_DATA
 
 FUNCS = {"jumlah": "SUM", "rata_rata": "AVERAGE", "min": "MIN", "maks": "MAX", "banyak": "COUNT"}
 IFS = {"jumlah": "SUMIFS", "rata_rata": "AVERAGEIFS", "min": "MINIFS", "maks": "MAXIFS", "banyak": "COUNTIFS"}
@@ -30,7 +30,7 @@ class _NotExpressible(Exception):
 
 
 def _num(d: Decimal) -> str:
-    return format(d.normalize(), "f")
+    return format(d.normalize(CTX), "f")
 
 
 class ExcelTranslator:

@@ -226,7 +226,7 @@ class _Build(Transformer):
 
     @v_args(inline=True)
     def zero_value(self, num):
-        return format(self._literal(num).normalize(), "f")
+        return format(self._literal(num).normalize(CTX), "f")
 
     def zero_nodata(self, _):
         return "tanpa_data"

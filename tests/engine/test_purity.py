@@ -22,6 +22,9 @@ DATA = Path(__file__).resolve().parents[2] / "rules" / "pk2024-sumsel" / "data-l
 
 
 def _everything() -> str:
+    from kinerja.engine import cache
+
+    cache.clear()  # parse, check and lower under the context of this test too
     checked = load_rules("pk2024-sumsel")
     inputs = read_data([DATA], input_specs(checked))
     result = evaluate(checked, inputs, Tracer(True))
@@ -64,3 +67,23 @@ def test_rule_literals_are_parsed_in_the_private_context(tmp_path):
     assert r.values["x"].value == decimal.Decimal("0.1234567")
     assert r.values["y"].value == decimal.Decimal("-123456789.123")
     assert r.values["z"].value == decimal.Decimal("-0.075")
+
+
+def _formulas() -> list:
+    from kinerja.engine import cache
+    from kinerja.engine.excel import ExcelTranslator
+
+    cache.clear()
+    checked = load_rules("pk2024-sumsel")
+    tr = ExcelTranslator(checked, lambda name: str(name))
+    core = tr.core
+    return ([tr.indicator(i) for i in core.indicators] + [tr.capaian(i, "R") for i in core.indicators]
+            + [tr.index(i) for i in core.indices] + [tr.capaian(i, "N") for i in core.indices]
+            + [tr.value(v) for v in core.values])
+
+
+def test_excel_formulas_do_not_depend_on_the_global_context():
+    with decimal.localcontext(decimal.Context()):
+        expected = _formulas()
+    with decimal.localcontext(decimal.Context(prec=3, rounding=decimal.ROUND_FLOOR)):
+        assert _formulas() == expected
