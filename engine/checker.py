@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import model as m
+from .constant import constant
 from .errors import Diagnostic
 from .loader import source_line
 from .values import CTX, HUNDRED, MAX_ROUND_DIGITS
@@ -368,28 +369,8 @@ class _Checker:
             self.report("E303", e.span, kind=kind)
 
     # ---- constants (weights, parameters) ----
-    def const(self, e: m.Expr | None, seen: frozenset = frozenset()) -> Decimal | None:
-        if e is None:
-            return None
-        if isinstance(e, m.Num):
-            return e.value
-        if isinstance(e, m.Ref) and e.name in self.rs.params and e.name not in seen:
-            return self.const(self.rs.params[e.name].expr, seen | {e.name})
-        if isinstance(e, m.Neg):
-            v = self.const(e.operand, seen)
-            return v.copy_negate() if v is not None else None
-        if isinstance(e, m.BinOp) and e.op in "+-*/":
-            a, b = self.const(e.left, seen), self.const(e.right, seen)
-            if a is None or b is None:
-                return None
-            if e.op == "+":
-                return CTX.add(a, b)
-            if e.op == "-":
-                return CTX.subtract(a, b)
-            if e.op == "*":
-                return CTX.multiply(a, b)
-            return CTX.divide(a, b) if b != 0 else None
-        return None
+    def const(self, e: m.Expr | None) -> Decimal | None:
+        return constant(e, self.rs.params)
 
     # ---- the passes ----
     def run(self) -> CheckedRules:

@@ -20,7 +20,7 @@ from typing import Any
 from . import core as c
 from . import model as m
 from .checker import UNITS, CheckedRules
-from .values import CTX
+from .constant import constant
 
 AGG = ("jumlah", "rata_rata", "min", "maks", "banyak")
 
@@ -48,22 +48,8 @@ class _Lower:
         self.computed = {blk.table: {a.name for a in blk.assigns} for blk in self.rs.rows.values()}
 
     # ---- constants (targets, weights: the checker made sure they are constant) ----
-    def const(self, e: m.Expr | None, seen: frozenset = frozenset()) -> Decimal | None:
-        if isinstance(e, m.Num):
-            return e.value
-        if isinstance(e, m.Ref) and e.name in self.rs.params and e.name not in seen:
-            return self.const(self.rs.params[e.name].expr, seen | {e.name})
-        if isinstance(e, m.Neg):
-            v = self.const(e.operand, seen)
-            return v.copy_negate() if v is not None else None
-        if isinstance(e, m.BinOp) and e.op in ("+", "-", "*", "/"):
-            a, b = self.const(e.left, seen), self.const(e.right, seen)
-            if a is None or b is None:
-                return None
-            if e.op == "/":
-                return CTX.divide(a, b) if b != 0 else None
-            return {"+": CTX.add, "-": CTX.subtract, "*": CTX.multiply}[e.op](a, b)
-        return None
+    def const(self, e: m.Expr | None) -> Decimal | None:
+        return constant(e, self.rs.params)
 
     def weight(self, e: m.Expr | None) -> Decimal:
         if e is None:
