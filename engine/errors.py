@@ -109,6 +109,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
              "{name} cannot be an Excel defined name: {reason}."),
 }
 
+# Root codes of the error classes, never a diagnostic of their own (RuleError shows its first diagnostic's code).
+ROOT_CODES: dict[str, str] = {"E100": "set aturan tidak dapat dipakai"}
+
 HINTS: dict[str, tuple[str, str]] = {
     "did_you_mean": ("maksud Anda {suggestion}?", "did you mean {suggestion}?"),
     "declare_input": ("deklarasikan dengan: masukan {name}: cacah \"keterangan\"",

@@ -23,6 +23,27 @@ from .values import CTX, HUNDRED, TANPA_DATA, Galat, decimals_of, format_id, mea
 
 LEVEL_ORDER = {"tinggi": 0, "sedang": 1, "rendah": 2, "info": 3}
 
+# Every finding code, once (the README's table says each in full). T4xx are raised by engine/rekap.py.
+CODES: dict[str, str] = {
+    "T101": "angka tercetak berbeda dari hasil aturan",
+    "T102": "tercetak '-' padahal ada nilai, atau nilai padahal tanpa data",
+    "T103": "angka tercetak untuk objek atau parameter yang tidak ada di aturan",
+    "T104": "parameter tercetak berbeda dari yang diterapkan aturan",
+    "T105": "besaran yang sama tercetak dua kali dengan angka berbeda",
+    "T106": "tabel riwayat tidak konsisten",
+    "T201": "pembilang melebihi penyebut",
+    "T202": "sub-indeks di atas skalanya",
+    "T203": "capaian sasaran tercetak bukan rata-rata capaian indikatornya",
+    "T300": "pengamatan lain saat menghitung",
+    "T301": "pemeriksaan data (periksa …) dalam aturan",
+    "T401": "rekap: unit yang diharapkan tidak ada",
+    "T402": "rekap: unit ganda",
+    "T403": "rekap: unit di luar daftar",
+    "T404": "rekap: nilai 'sama' berbeda antarunit",
+    "T405": "rekap: nilai unit bermasalah tidak ikut",
+    "T406": "rekap: buku kerja unit tidak dapat dibaca",
+}
+
 
 @dataclass
 class Temuan:

@@ -38,7 +38,13 @@ WAYS = ("jumlah", "rata_rata", "rata_rata_berbobot", "gabung", "sama", "identita
 NUMERIC_WAYS = ("jumlah", "rata_rata", "rata_rata_berbobot")
 OPTIONS = {"rata_rata": ("kosong_nol",)}
 
-MISSING, DUPLICATE, UNEXPECTED, DISAGREE, LEFT_OUT, UNREADABLE = "T401", "T402", "T403", "T404", "T405", "T406"
+# finding codes of rekap (declared in findings.CODES)
+MISSING = "T401"  # a unit the rules list is missing
+DUPLICATE = "T402"  # a unit present twice (only the first is used)
+UNEXPECTED = "T403"  # a unit not in the list
+DISAGREE = "T404"  # a `sama` value differs between units
+LEFT_OUT = "T405"  # a unit's problematic value is left out of the combination
+UNREADABLE = "T406"  # a unit's workbook cannot be read
 
 
 @dataclass

@@ -31,10 +31,16 @@ from ..engine.findings import printed_cell
 from ..engine.interface import CellKey, InputProblem, Inputs, InputSpec
 from ..engine.limits import MAX_DATA_FILE_BYTES, MAX_YAML_DEPTH, MAX_YAML_NODES, FileRefused, clip, read_regular, shown
 from ..engine.values import MAX_MAGNITUDE, in_range
-
-REFUSED = "B106"  # the data file is not read: not a regular file, too large, nested too deep, alias amplification
-BAD_SHAPE = "B107"  # a section of the data file has the wrong shape (masukan/tabel/dilaporkan)
-OUT_OF_EXACT_RANGE = "B218"  # a number outside the range kinerja computes exactly (values.MAX_MAGNITUDE), NaN, ∞
+from .errors import (
+    CSV_HEADER,
+    DATA_FILE_KIND,
+    DATA_GIVEN_TWICE,
+    DATA_NOT_A_MAPPING,
+    DATA_SHAPES_DIFFER,
+    OUT_OF_EXACT_RANGE,
+)
+from .errors import DATA_BAD_SHAPE as BAD_SHAPE
+from .errors import DATA_REFUSED as REFUSED
 
 _ID_NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$|^-?\d+,\d+$")
 
@@ -187,7 +193,7 @@ def _load_yaml(p: Path) -> dict:
     if not isinstance(data, dict):
         raise InputError("Berkas data harus berisi pemetaan (masukan:, tabel:, dilaporkan:).",
                          message_en="A data file must contain a mapping (masukan:, tabel:, dilaporkan:).",
-                         location=str(p), code="B103")
+                         location=str(p), code=DATA_NOT_A_MAPPING)
     _check_shape(data, p)
     return data
 
@@ -280,7 +286,7 @@ def _merge_reported(into: dict, extra: dict, where: str) -> None:
         else:
             raise InputError(f"dilaporkan.{where}.{key}: bentuknya berbeda antarberkas data (daftar vs pemetaan).",
                              message_en=f"dilaporkan.{where}.{key}: different shapes across data files.",
-                             location=f"dilaporkan.{where}.{key}", code="B150",
+                             location=f"dilaporkan.{where}.{key}", code=DATA_SHAPES_DIFFER,
                              hint="tulis angka tercetak di tempat yang sama dengan bentuk yang sama")
 
 
@@ -301,8 +307,8 @@ def read_yaml(path: str | Path | list[str | Path], specs: list[InputSpec], chang
                 if name in into:
                     raise InputError(f"{section}.{name} diisi di dua berkas data: {origin[name]} dan {p.name}.",
                                      message_en=f"{section}.{name} is given in two data files: {origin[name]} "
-                                                f"and {p.name}.", location=f"{p}: {section}.{name}", code="B151",
-                                     hint="isi setiap masukan di satu berkas saja")
+                                                f"and {p.name}.", location=f"{p}: {section}.{name}",
+                                     code=DATA_GIVEN_TWICE, hint="isi setiap masukan di satu berkas saja")
                 into[name], origin[name] = value, p.name
         _merge_reported(reported, data.get("dilaporkan") or {}, p.name)
     for section, into in (("masukan", values), ("tabel", tables)):
@@ -382,7 +388,7 @@ def read_csv(paths: list[Path], specs: list[InputSpec]) -> Inputs:
         else:
             raise InputError(f"CSV {p.name}: kepala kolom harus 'nama,nilai', atau nama berkas = nama tabel",
                              message_en=f"CSV {p.name}: header must be 'nama,nilai', or the file named after a table",
-                             location=str(p), code="B104",
+                             location=str(p), code=CSV_HEADER,
                              hint="tabel yang dikenal: " + ", ".join(sorted(table_names)))
     shown = ", ".join(p.name for p in paths)
     return _build(shown, specs, values, tables, {})
@@ -406,4 +412,4 @@ def read_data(paths: list[str | Path], specs: list[InputSpec]) -> Inputs:
         return read_csv(ps, specs)
     raise InputError("Berkas data harus .yaml/.yml atau .csv (satu atau lebih, tidak dicampur).",
                      message_en="Data files must be .yaml/.yml or .csv files (one or more, not mixed).",
-                     location=", ".join(str(p) for p in ps), code="B105")
+                     location=", ".join(str(p) for p in ps), code=DATA_FILE_KIND)

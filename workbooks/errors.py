@@ -16,9 +16,18 @@ from kinerja.engine import batasan as _batasan
 from kinerja.engine.errors import InputError
 
 # --- B1xx: the workbook cannot be read or written (raised as WorkbookError) ---------------------------------
-# B101/B102 mean the same as for data files (workbooks/datafile.py); B103–B105 are data-file codes.
+# B100 is the root code of a data source that cannot be read (engine/errors.py InputError, used when no other code
+# fits). B101/B102 mean the same for data files (workbooks/datafile.py); B103–B109 are data-file codes.
+UNREADABLE_SOURCE = InputError.code  # B100: a data source cannot be read (the root code of InputError)
 FILE_NOT_FOUND = "B101"  # the file does not exist
 NOT_A_WORKBOOK = "B102"  # not an xlsx/xlsm zip (bad zip, .xls, encrypted, Strict OOXML, no workbook part)
+DATA_NOT_A_MAPPING = "B103"  # a YAML data file whose top level is not a mapping (masukan:, tabel:, dilaporkan:)
+CSV_HEADER = "B104"  # a CSV data file without the header 'nama,nilai' and not named after a table
+DATA_FILE_KIND = "B105"  # data files that are not .yaml/.yml or .csv, or a mix of both
+DATA_REFUSED = "B106"  # a data file not read: not a regular file, too large, nested too deep, alias amplification
+DATA_BAD_SHAPE = "B107"  # a section of a data file has the wrong shape (masukan/tabel/dilaporkan)
+DATA_SHAPES_DIFFER = "B108"  # several data files print the same dilaporkan slot with different shapes
+DATA_GIVEN_TWICE = "B109"  # several data files give the same input or table
 LOCKED = "B111"  # open in Excel or LibreOffice (owner/lock file next to it)
 READ_ONLY = "B112"  # the file or its folder cannot be written
 SHEET_NOT_FOUND = "B113"  # a write target names a sheet that does not exist
@@ -28,6 +37,7 @@ BAD_VALUE = "B116"  # a value kinerja was asked to write cannot be stored (NaN, 
 WRITE_FAILED = "B117"  # the operating system refused the write; the original file is intact
 WRONG_EXTENSION = "B118"  # a macro-enabled workbook would be saved under .xlsx (Excel refuses to open it)
 EXISTS = "B119"  # a new workbook (kinerja templat) would replace an existing file without --timpa
+NO_RULES = "B120"  # the workbook records no rule set and none was given (--aturan)
 # B15x: hostile or damaged packages (issue 13). Corrupt zips (duplicate entries, bad deflate data, encrypted
 # members) are B102.
 TOO_LARGE = "B150"  # the file, or a part kinerja reads, exceeds the size or inflation-ratio limit (zip bomb)
@@ -41,6 +51,9 @@ NO_WORKBOOKS = "B132"  # a path, folder or pattern given to kinerja batch names 
 SAME_OUTPUT = "B133"  # two workbooks would be written to the same file in --keluaran
 NO_CLUSTER = "B134"  # --klaster: the Dask scheduler cannot be reached (or Dask is not installed)
 NO_REKAP = "B135"  # kinerja rekap: the rule set has no rekap block (nothing says how units combine)
+# The Hitung button (workbooks/tombol.py, workbooks/vba.py).
+VBA_EXISTS = "B140"  # the workbook already has a VBA project (kinerja's or the operator's)
+VBA_SOURCE = "B141"  # xlwings' VBA project (the source of the button's macro) is missing or unexpected
 
 # --- B2xx: one input value is wrong (InputProblem.code) -------------------------------------------------------
 # B201–B203 mean the same for every input source (data files use them too); B204 is the data files' "row is
@@ -48,6 +61,7 @@ NO_REKAP = "B135"  # kinerja rekap: the rule set has no rekap block (nothing say
 WRONG_TYPE = "B201"  # text (or TRUE/FALSE) where a number is expected, or TRUE/FALSE where text is expected
 NOT_A_COUNT = "B202"  # a count (cacah) that is negative or has a fractional part
 NEGATIVE_RUPIAH = "B203"  # a negative rupiah amount
+DATA_ROW_NOT_MAPPING = "B204"  # a row of a data file's table that is not a mapping (kolom: nilai)
 REQUIRED_EMPTY = "B205"  # a required cell is empty
 ERROR_VALUE = "B206"  # an error value such as #DIV/0!, #REF!, #N/A
 NO_CACHED_VALUE = "B207"  # a formula whose result was never saved in the file
@@ -62,10 +76,19 @@ OUT_OF_RANGE = _batasan.OUT_OF_RANGE  # B214: outside the bounds of its kind (pe
 NOT_A_CHOICE = _batasan.NOT_A_CHOICE  # B215: not one of the allowed values (unknown or mis-cased id, month)
 INTERNAL_ID = _batasan.INTERNAL_ID  # B216: an internal id typed into a free-text cell
 PERCENT_FORMAT = _batasan.PERCENT_FORMAT  # B217: a percent-formatted cell in an input that is not a percentage
+OUT_OF_EXACT_RANGE = "B218"  # a number outside the range kinerja computes exactly (values.MAX_MAGNITUDE), NaN, ∞
 
 CODES: dict[str, str] = {
+    UNREADABLE_SOURCE: "sumber data tidak dapat dibaca",
     FILE_NOT_FOUND: "berkas tidak ditemukan",
     NOT_A_WORKBOOK: "bukan buku kerja .xlsx/.xlsm",
+    DATA_NOT_A_MAPPING: "berkas data bukan pemetaan",
+    CSV_HEADER: "kepala kolom CSV salah",
+    DATA_FILE_KIND: "jenis berkas data salah",
+    DATA_REFUSED: "berkas data ditolak",
+    DATA_BAD_SHAPE: "bentuk bagian berkas data salah",
+    DATA_SHAPES_DIFFER: "angka tercetak berbeda bentuk antarberkas",
+    DATA_GIVEN_TWICE: "masukan diisi di dua berkas data",
     LOCKED: "buku kerja sedang dibuka",
     READ_ONLY: "berkas atau folder hanya-baca",
     SHEET_NOT_FOUND: "sheet tidak ditemukan",
@@ -75,6 +98,7 @@ CODES: dict[str, str] = {
     WRITE_FAILED: "gagal menulis berkas",
     WRONG_EXTENSION: "ekstensi tidak cocok",
     EXISTS: "berkas tujuan sudah ada",
+    NO_RULES: "buku kerja tanpa set aturan",
     TOO_LARGE: "berkas atau bagiannya terlalu besar",
     UNSAFE_XML: "bagian XML tidak dapat diubah dengan aman",
     OUTPUT_OVERLAPS_INPUT: "sel keluaran menimpa sel masukan",
@@ -85,9 +109,12 @@ CODES: dict[str, str] = {
     SAME_OUTPUT: "nama keluaran ganda",
     NO_CLUSTER: "klaster tidak dapat dihubungi",
     NO_REKAP: "aturan tanpa blok rekap",
+    VBA_EXISTS: "sudah ada proyek VBA",
+    VBA_SOURCE: "proyek VBA xlwings tidak ditemukan",
     WRONG_TYPE: "jenis nilai salah",
     NOT_A_COUNT: "bukan bilangan cacah",
     NEGATIVE_RUPIAH: "rupiah negatif",
+    DATA_ROW_NOT_MAPPING: "baris tabel berkas data bukan pemetaan",
     REQUIRED_EMPTY: "sel wajib kosong",
     ERROR_VALUE: "nilai galat",
     NO_CACHED_VALUE: "rumus tanpa nilai tersimpan",
@@ -101,6 +128,7 @@ CODES: dict[str, str] = {
     NOT_A_CHOICE: "bukan pilihan yang dikenal",
     INTERNAL_ID: "kode internal di teks bebas",
     PERCENT_FORMAT: "format persen di sel bukan persen",
+    OUT_OF_EXACT_RANGE: "angka di luar rentang hitung tepat",
 }
 
 

@@ -41,7 +41,7 @@ from ..engine.values import TANPA_DATA, Galat
 from . import layout
 from .atomic import check_writable
 from .audit import Audit, local_time, value_cell
-from .errors import INTERNAL, OTHER_RULES, WorkbookError
+from .errors import INTERNAL, NO_RULES, OTHER_RULES, WorkbookError
 from .migrate import layout_key
 from .ooxml import Package
 from .plan import SheetPlan, WritePlan
@@ -69,7 +69,7 @@ def rules_of(path: Path, aturan: str | None, pkg: Package | None = None,
         raise InputError(
             f"{path.name}: buku kerja ini tidak menyimpan nama set aturan.",
             message_en=f"{path.name}: this workbook does not record its rule set.",
-            location=str(path), code="B120",
+            location=str(path), code=NO_RULES,
             hint="berikan --aturan ATURAN (mis. --aturan pk2024-sumsel), atau buat buku kerja dari `kinerja templat`",
             hint_en="give --aturan RULES (e.g. --aturan pk2024-sumsel), or start from `kinerja templat`")
     # A rule set named by the workbook is data from whoever sent it: bundled, or inside the workbook's folder.

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from . import xmltext as X
 from .atomic import check_writable
-from .errors import EXISTS, WRONG_EXTENSION, WorkbookError
+from .errors import EXISTS, VBA_EXISTS, WRONG_EXTENSION, WorkbookError
 from .ooxml import CT_MACRO_MAIN, CT_MACRO_TEMPLATE, NS_R, Package
 from .refs import cell_name
 from .vba import MACRO, vba_project
@@ -39,7 +39,6 @@ REL_VML = NS_R + "/vmlDrawing"
 CT_VBA = "application/vnd.ms-office.vbaProject"
 CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 VBA_PART = "xl/vbaProject.bin"
-VBA_EXISTS = "B130"  # the workbook already has a VBA project (kinerja's or the operator's)
 # children of <worksheet> that follow <legacyDrawing> in schema order
 _AFTER_LEGACY = ("legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems",
                  "tableParts", "extLst")

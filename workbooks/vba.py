@@ -27,17 +27,16 @@ import zipfile
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import WorkbookError
+from .errors import VBA_SOURCE, WorkbookError
 
 MACRO = "Hitung"
 ENTRY = "import kinerja.workbooks.live as l;l.hitung_caller()"
 MODULE = "Module1"
 _CHUNK = 4096
-VBA_SOURCE = "B131"  # xlwings' VBA project (the source of the button's macro) is missing or unexpected
 
 
 class VbaError(WorkbookError):
-    """The xlwings VBA project could not be found or does not have the expected shape (code B131)."""
+    """The xlwings VBA project could not be found or does not have the expected shape (code B141, errors.VBA_SOURCE)."""
 
     def __init__(self, message: str, message_en: str = ""):
         super().__init__(VBA_SOURCE, "xlwings/quickstart_standalone.xlsm", message, message_en or message,

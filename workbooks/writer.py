@@ -12,7 +12,7 @@ Excel limits a text property to 255 characters, so longer values are stored in n
 (``name``, ``name~2``, …) and joined by :func:`read_meta`.
 
 A sheet or name that exists but is not recorded as kinerja's is the operator's: replacing it is refused
-(``B107``) unless the caller lists it in ``adopt`` (e.g. a template that ships an empty "Hasil").
+(``B115``) unless the caller lists it in ``adopt`` (e.g. a template that ships an empty "Hasil").
 """
 
 from __future__ import annotations

@@ -434,7 +434,7 @@ def test_two_data_files_cannot_both_give_an_input(tmp_path):
     b.write_text("masukan: {setjen_rb_kanwil_pembilang: 54}\n", encoding="utf-8")
     with pytest.raises(InputError) as err:
         read_yaml([a, b], [])
-    assert err.value.code == "B151" and "a.yaml" in str(err.value) and "b.yaml" in str(err.value)
+    assert err.value.code == "B109" and "a.yaml" in str(err.value) and "b.yaml" in str(err.value)
 
 
 def test_t203_names_the_rules_value_never_a_truncated_copy(contoh_json):
