@@ -72,7 +72,7 @@ def main() -> None:
     from kinerja.engine import NO_TRACE, Tracer, evaluate, input_specs, load_rules
     from kinerja.engine.findings import find
     from kinerja.engine.loader import bundled_dir
-    from kinerja.engine.parser import _parser
+    from kinerja.engine.syntax import parser as _parser
     from kinerja.workbooks.datafile import read_data
 
     _parser()  # grammar compilation happens once per process; measured separately below

@@ -285,7 +285,7 @@ class _Inherit:
             return replace(cur, children=tuple(kids))
 
         root = put(rs.indices[root_id], parts[1:])
-        flat = _flatten(root, "", rs.indices[root_id].group) if root is not None else []
+        flat = m.flatten_index(root, "", rs.indices[root_id].group) if root is not None else []
         mine = [k for k in rs.indices if k == root_id or k.startswith(root_id + ".")]
         out: dict[str, m.Index] = {}
         for k, v in rs.indices.items():
@@ -387,16 +387,6 @@ class _Inherit:
 _PROP_WORDS = {"name": "judul", "unit": "satuan", "direction": "arah", "formula": "realisasi", "rounding": "bulat",
                "zero_rule": "nol_per_nol", "source": "sumber", "mode": "capaian", "division": "divisi",
                "scale": "skala", "weight": "bobot", "inverted": "terbalik"}
-
-
-def _flatten(node: m.Index, parent: str, group: str) -> list[m.Index]:
-    full = f"{parent}.{short(node.id)}" if parent else node.id
-    kids = [_flatten(c, full, group) for c in node.children]
-    me = replace(node, id=full, parent=parent, group=group, children=tuple(k[0] for k in kids))
-    out = [me]
-    for k in kids:
-        out.extend(k)
-    return out
 
 
 def inherit(rs: m.RuleSet, files: list[m.RuleFile], diagnostics: list[Diagnostic]) -> None:

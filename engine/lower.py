@@ -19,8 +19,9 @@ from typing import Any
 
 from . import core as c
 from . import model as m
-from .checker import UNITS, CheckedRules
+from .checker import CheckedRules
 from .constant import constant
+from .vocabulary import UNITS
 
 AGG = ("jumlah", "rata_rata", "min", "maks", "banyak")
 

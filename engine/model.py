@@ -7,7 +7,7 @@ Built from the parse tree by :mod:`kinerja.engine.parser`; merged across files, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 
@@ -414,3 +414,14 @@ class RuleSet:
 
     def top_indices(self) -> list[Index]:
         return [i for i in self.indices.values() if not i.parent]
+
+
+def flatten_index(node: Index, parent: str = "", group: str = "") -> list[Index]:
+    """Give a nested index and its sub-indices their full dotted id, parent and group; return them flattened
+    (parent first). A child id may already be dotted (after inheritance): its last part is used."""
+    full = f"{parent}.{node.id.rsplit('.', 1)[-1]}" if parent else node.id
+    kids = [flatten_index(c, full, group) for c in node.children]
+    flat = [replace(node, id=full, parent=parent, group=group, children=tuple(k[0] for k in kids))]
+    for k in kids:
+        flat.extend(k)
+    return flat

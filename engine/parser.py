@@ -9,41 +9,16 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from decimal import Decimal
-from functools import lru_cache
-from importlib import resources
 
-from lark import Lark, Token, Transformer, Tree, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark import Token, Transformer, v_args
+from lark.exceptions import UnexpectedInput, VisitError
 
 from . import model as m
 from .cache import cached_by_content
 from .errors import Diagnostic
-from .limits import MAX_EXPR_DEPTH, MAX_TREE_DEPTH, clip, ensure_recursion_headroom
+from .limits import clip, ensure_recursion_headroom
+from .syntax import line_of, parser, syntax_diagnostic, too_deep
 from .values import CTX, MAX_MAGNITUDE, MAX_ROUND_DIGITS, in_range
-
-# Names of terminals as a planner would say them (for "expected …" in syntax errors).
-_TERMINAL_WORDS_ID = {
-    "NAME": "nama", "STRING": "teks dalam tanda kutip", "NUMBER": "angka", "INT": "bilangan bulat",
-    "KIND": "jenis (cacah, rupiah, persen, indeks, angka, teks)", "OPTIONAL": "opsional",
-    "DIRECTION": "arah (naik/turun)", "ROUND_MODE": "mode pembulatan (setengah_naik/potong)",
-    "LEVEL": "tingkat (tinggi/sedang/rendah/info)", "COMP_OP": "pembanding (=, <, >, …)",
-    "ADD_OP": "+ atau -", "MUL_OP": "* atau ×", "SLASH": "/", "PERCENT": "%", "INVERTED": "terbalik",
-    "$END": "akhir berkas",
-}
-_TERMINAL_WORDS_EN = {
-    "NAME": "a name", "STRING": "quoted text", "NUMBER": "a number", "INT": "a whole number",
-    "KIND": "a kind (cacah, rupiah, persen, indeks, angka, teks)", "OPTIONAL": "opsional",
-    "DIRECTION": "a direction (naik/turun)", "ROUND_MODE": "a rounding mode (setengah_naik/potong)",
-    "LEVEL": "a level (tinggi/sedang/rendah/info)", "COMP_OP": "a comparison (=, <, >, …)",
-    "ADD_OP": "+ or -", "MUL_OP": "* or ×", "SLASH": "/", "PERCENT": "%", "INVERTED": "terbalik",
-    "$END": "end of file",
-}
-
-
-@lru_cache(maxsize=1)
-def _parser() -> Lark:
-    grammar = resources.files("kinerja.grammar").joinpath("kinerja.lark").read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", lexer="contextual", propagate_positions=True, maybe_placeholders=True)
 
 
 def _unquote(tok: str) -> str:
@@ -96,7 +71,7 @@ class _Build(Transformer):
 
     def _error(self, code: str, tok: Token, fields: dict) -> None:
         self.diagnostics.append(Diagnostic(code, self.path, tok.line, tok.column, fields,
-                                           source_line=_line_of(self.text, tok.line),
+                                           source_line=line_of(self.text, tok.line),
                                            end_column=(tok.end_column or tok.column + 1)))
 
     @v_args(meta=True, inline=True)
@@ -137,7 +112,7 @@ class _Build(Transformer):
                 sp = args[1].expr.span
                 self.diagnostics.append(Diagnostic(
                     "E107", self.path, sp.line, sp.column, {"found": clip(sp.text, 20), "limit": MAX_ROUND_DIGITS},
-                    source_line=_line_of(self.text, sp.line), end_column=sp.end_column))
+                    source_line=line_of(self.text, sp.line), end_column=sp.end_column))
         return m.Call(str(name), args, self._span(meta))
 
     @v_args(meta=True, inline=True)
@@ -462,14 +437,14 @@ class _Build(Transformer):
             span = m.Span(self.path, tok.line, tok.column + 1 + i + 1, tok.line, tok.column + 1 + end, source)
             wrapped = _PLACEHOLDER + source  # parsed as the formula of a value: the grammar has one start
             try:
-                tree = _parser().parse(wrapped)
+                tree = parser().parse(wrapped)
                 value = _Build(self.path, wrapped).transform(tree).children[0]
                 expr = _reposition(value.formula, span, -len(_PLACEHOLDER))
             except UnexpectedInput as err:
-                d = _syntax_diagnostic(self.path, wrapped, err)
+                d = syntax_diagnostic(self.path, wrapped, err)
                 self.diagnostics.append(replace(d, line=tok.line,
                                                 column=span.column + max(0, d.column - 1 - len(_PLACEHOLDER)),
-                                                source_line=_line_of(self.text, tok.line)))
+                                                source_line=line_of(self.text, tok.line)))
                 expr = None
             if text:
                 parts.append(text)
@@ -506,11 +481,6 @@ def _title(tok) -> str:
     return _unquote(str(tok)) if tok is not None else ""
 
 
-def _line_of(text: str, line: int) -> str:
-    lines = text.splitlines()
-    return lines[line - 1] if 0 < line <= len(lines) else ""
-
-
 _PLACEHOLDER = "nilai placeholder_pesan = "
 
 
@@ -533,24 +503,13 @@ def _reposition(expr, span: m.Span, shift: int = 0):
     return replace(expr, **changes)
 
 
-def _index_with_ids(idx: m.Index, parent: str, group: str) -> list[m.Index]:
-    """Give nested indices their full dotted id and parent; return the flattened list (parent first)."""
-    full = f"{parent}.{idx.id}" if parent else idx.id
-    kids = [_index_with_ids(c, full, group) for c in idx.children]
-    me = _replace(idx, id=full, parent=parent, group=group, children=tuple(k[0] for k in kids))
-    flat = [me]
-    for k in kids:
-        flat.extend(k)
-    return flat
-
-
 def _add(rf: m.RuleFile, item, group: str = "") -> None:
     if isinstance(item, m.Input):
         rf.inputs.append(_replace(item, group=group))
     elif isinstance(item, m.Table):
         rf.tables.append(_replace(item, group=group))
     elif isinstance(item, m.Index):
-        rf.indices.extend(_index_with_ids(item, "", group))
+        rf.indices.extend(m.flatten_index(item, "", group))
     elif isinstance(item, m.Value):
         rf.values.append(_replace(item, group=group))
     elif isinstance(item, m.RowsBlock):
@@ -597,92 +556,6 @@ def _add(rf: m.RuleFile, item, group: str = "") -> None:
                     rf.rekap_units.extend(sub[1])
 
 
-def _expected_words(expected: set[str], lang: str) -> str:
-    parser = _parser()
-    words = []
-    table = _TERMINAL_WORDS_EN if lang == "en" else _TERMINAL_WORDS_ID
-    by_name = {t.name: t for t in parser.terminals}
-    for name in sorted(expected):
-        if name in table:
-            words.append(table[name])
-            continue
-        term = by_name.get(name)
-        if term is not None and term.pattern.type == "str":
-            words.append(f'"{term.pattern.value}"')
-        else:
-            words.append(name.lower())
-    words = sorted(set(words), key=lambda w: (not w.startswith('"'), w))
-    sep = " atau " if lang == "id" else " or "
-    return ", ".join(words[:-1]) + (sep if len(words) > 1 else "") + words[-1] if words else "?"
-
-
-def _syntax_diagnostic(path: str, text: str, err: UnexpectedInput) -> Diagnostic:
-    lines = text.splitlines()
-    line = getattr(err, "line", 1) or 1
-    column = getattr(err, "column", 1) or 1
-    src = lines[line - 1] if 0 < line <= len(lines) else ""
-    if isinstance(err, UnexpectedCharacters):
-        ch = text[err.pos_in_stream] if err.pos_in_stream < len(text) else "?"
-        return Diagnostic("E102", path, line, column, {"found": repr(ch)}, source_line=src)
-    if isinstance(err, UnexpectedEOF) or (isinstance(err, UnexpectedToken) and err.token.type == "$END"):
-        expected = set(getattr(err, "expected", set()) or set())
-        if isinstance(err, UnexpectedToken):
-            expected = set(err.accepts or err.expected)
-        line = len(lines) or 1
-        src = lines[-1] if lines else ""
-        return Diagnostic("E103", path, line, len(src) + 1, {"expected": _bi_expected(expected)}, source_line=src)
-    assert isinstance(err, UnexpectedToken)
-    tok = err.token
-    # A decimal comma: `3,1` — the number before and digits right after the comma.
-    if tok.type == "COMMA" and re.match(r"\d", text[tok.end_pos:tok.end_pos + 1] if tok.end_pos else ""):
-        before = re.search(r"(\d+)$", text[:tok.start_pos])
-        after = re.match(r"(\d+)", text[tok.end_pos:])
-        if before and after:
-            found = f"{before.group(1)},{after.group(1)}"
-            return Diagnostic("E104", path, line, column - len(before.group(1)), {"found": found},
-                              hint_key="decimal_point",
-                              hint_fields={"suggestion": f"{before.group(1)}.{after.group(1)}"},
-                              source_line=src, end_column=column + 1 + len(after.group(1)))
-    expected = set(err.accepts or err.expected)
-    found = f'"{tok}"'
-    return Diagnostic("E101", path, line, column, {"expected": _bi_expected(expected), "found": found},
-                      source_line=src, end_column=column + max(1, len(str(tok))))
-
-
-def _bi_expected(expected: set[str]) -> dict[str, str]:
-    return {"id": _expected_words(expected, "id"), "en": _expected_words(expected, "en")}
-
-
-# Folded into a chain of binary operations (``a + b + c`` → two levels); with one child only a grammar level.
-_CHAINS = {"arith", "comparison", "or_expr", "and_expr"}
-
-
-def _too_deep(tree: Tree, path: str, text: str) -> Diagnostic | None:
-    """E105 at the declaration holding the first expression deeper than :data:`limits.MAX_EXPR_DEPTH` (nesting,
-    plus the length of an operator chain: ``a + b + c`` is two levels), or whose parse tree is deeper than
-    :data:`limits.MAX_TREE_DEPTH`; found without recursion, before anything walks the tree recursively."""
-    stack: list[tuple[Tree, int, int, Tree]] = [(child, 0, 0, child) for child in tree.children
-                                                if isinstance(child, Tree)]
-    while stack:
-        node, depth, levels, decl = stack.pop()
-        n = len(node.children)
-        if node.data in _CHAINS:  # one child: a pass-through level of the grammar, not a model node
-            step = n // 2 if node.data in ("arith", "comparison") else n - 1
-        else:
-            step = 1
-        below = depth + step
-        if below > MAX_EXPR_DEPTH or levels > MAX_TREE_DEPTH:
-            meta = decl.meta
-            line = getattr(meta, "line", 1) or 1
-            column = getattr(meta, "column", 1) or 1
-            return Diagnostic("E105", path, line, column, {"limit": MAX_EXPR_DEPTH},
-                              source_line=clip(_line_of(text, line), 200))
-        for child in node.children:
-            if isinstance(child, Tree):
-                stack.append((child, below, levels + 1, decl))
-    return None
-
-
 @cached_by_content
 def parse_text(text: str, path: str = "<teks>") -> tuple[m.RuleFile, list[Diagnostic]]:
     """Parse one rule file. Returns the model and the syntax diagnostics (empty when the file parsed)."""
@@ -691,10 +564,10 @@ def parse_text(text: str, path: str = "<teks>") -> tuple[m.RuleFile, list[Diagno
         text = text[1:]
     rf = m.RuleFile(path=path, text=text)
     try:
-        tree = _parser().parse(text)
+        tree = parser().parse(text)
     except UnexpectedInput as err:
-        return rf, [_syntax_diagnostic(path, text, err)]
-    deep = _too_deep(tree, path, text)
+        return rf, [syntax_diagnostic(path, text, err)]
+    deep = too_deep(tree, path, text)
     if deep is not None:
         return rf, [deep]
     builder = _Build(path, text)

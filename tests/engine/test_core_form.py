@@ -92,7 +92,7 @@ def test_each_semantic_rule_is_written_once():
 
     assert where(r"CTX\.multiply\(2, target\)") == ["semantics.py"]  # capaian turun, computed
     assert where(r"def inherited\(") == ["lower.py"]  # inheritance of index settings
-    assert where(r"\.parent\b.*rs\.indices\.get|rs\.indices\.get\(cur\.parent") == ["checker.py", "lower.py"]
+    assert where(r"\.parent\b.*rs\.indices\.get|rs\.indices\.get\(cur\.parent") == ["lower.py", "structure.py"]
     assert where(r"zero_rule or self\.settings|settings\[\"nol_per_nol\"\]") == ["lower.py"]
 
 
