@@ -215,6 +215,8 @@ class _Checker(StructureChecks, GraphChecks):
         return UNKNOWN
 
     def infer_binop(self, e: m.BinOp, node: str, row: str | None) -> str:
+        if e.op == "di":
+            return self.infer_member(e, node, row)
         a = self.infer(e.left, node, row)
         b = self.infer(e.right, node, row)
         op = e.op
@@ -261,6 +263,22 @@ class _Checker(StructureChecks, GraphChecks):
         if b == "angka":
             return a
         return "angka"
+
+    def infer_member(self, e: m.BinOp, node: str, row: str | None) -> str:
+        """``x di [a, b, …]``: x is one of the listed values (a list literal of x's kind)."""
+        a = self.scalar(self.infer(e.left, node, row), e.left)
+        if not isinstance(e.right, m.ListExpr) or not e.right.items:
+            self.infer(e.right, node, row)
+            self.report("E304", e.right.span, what="ruas kanan 'di'", expected="daftar [a, b, …]",
+                        kind=e.right.span.text or "rumus")
+            return "bool"
+        for item in e.right.items:
+            b = self.scalar(self.infer(item, node, row), item)
+            if UNKNOWN in (a, b):
+                continue
+            if (a == "teks") != (b == "teks") or (a != b and "angka" not in (a, b)):
+                self.report("E301", item.span, left=a, op="di", right=b)
+        return "bool"
 
     def infer_call(self, e: m.Call, node: str, row: str | None) -> str:
         if e.func not in FUNCTIONS:

@@ -115,6 +115,15 @@ class Compare(Node):
 
 
 @_node
+class Member(Node):
+    """``x di [a, b, …]``: true when x equals one of the items (no data or an error in x is kept)."""
+
+    operand: Node
+    items: tuple[Node, ...]
+    span: m.Span | None = None
+
+
+@_node
 class Logic(Node):
     op: str  # dan | atau
     left: Node

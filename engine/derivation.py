@@ -276,6 +276,14 @@ class Renderer:
     def s_Compare(self, e, n):
         return self._binary(e, n.op)
 
+    def s_Member(self, e, n: c.Member):
+        steps = [self.step(k) for k in e.kids]
+        head, items = steps[0], steps[1:]
+        text = f"{_paren(head, 4)} di [" + "; ".join(_text(s) for s in items) + "]"
+        if any(is_missing(k.value) for k in e.kids):
+            return self.compose(text, _is_missing_value(e.value), steps)
+        return self.compose(text, e.value, steps, prec=3)
+
     def s_Logic(self, e, n):
         return self._binary(e, n.op)
 

@@ -67,6 +67,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
              "Label {name} uses {{tahun}}, but the rule set does not say the year it applies to."),
     "E224": ("Indeks {name} tidak ada di set induk; nama bertitik hanya untuk mengubah sub-indeks yang diwarisi.",
              "Index {name} is not in the parent set; a dotted name only changes an inherited sub-index."),
+    # grouping (kelompok … menurut …)
+    "E226": ("Kunci kelompok tidak dikenal: {name}; yang dikenal: {known}.",
+             "Unknown group key: {name}; known keys: {known}."),
+    "E227": ("Kelompok menurut {func}({column}): kolom {column} tabel {table} harus berisi {what} dari set aturan "
+             "ini.",
+             "Grouping by {func}({column}): column {column} of table {table} must hold {what_en} of this rule set."),
+    "E228": ("{name} di dalam blok kelompok hanya boleh di dalam agregat (jumlah, rata_rata, …): di luar agregat "
+             "kolom itu berarti semua baris tabel {table}, bukan baris kelompoknya.",
+             "{name} inside a kelompok block may only appear inside an aggregate (jumlah, rata_rata, …): outside "
+             "one the column means every row of table {table}, not the group's rows."),
     # kinds and units
     "E301": ("Jenis tidak cocok: {left} {op} {right}.", "Kind mismatch: {left} {op} {right}."),
     "E302": ("Indikator {name} bersatuan {unit}, tetapi rumusnya menghasilkan {kind}.",
@@ -124,6 +134,12 @@ HINTS: dict[str, tuple[str, str]] = {
     "percent_literal": ("tulis {suggestion}, bukan {text}", "write {suggestion}, not {text}"),
     "index_scale": ("tulis target pada skala indeks (0–{scale}), bukan persen", "write the target on the index scale "
                     "(0–{scale}), not as a percentage"),
+    "group_name": ("nilai kelompok {name} (kelompok {key}) bertabrakan dengan deklarasi lain; ganti nama salah "
+                   "satunya", "the group value {name} (group {key}) clashes with another declaration; rename one"),
+    "group_column": ("kelompokkan menurut kolom yang berisi id sasaran (mis. kolom bernama sasaran) atau id "
+                     "indikator", "group by a column holding sasaran ids (e.g. a column named sasaran) or "
+                     "indicator ids"),
+    "group_aggregate": ("tulis agregatnya, mis. jumlah({name})", "write the aggregate, e.g. jumlah({name})"),
     "set_year": ("tambahkan: pengaturan {{ berlaku = 2025 }}", "add: pengaturan {{ berlaku = 2025 }}"),
     "remove_sasaran": ("hapus juga sasarannya: hapus sasaran {name}", "remove the sasaran too: hapus sasaran {name}"),
     "one_target": ("hapus target {name}; target indeks mengikuti target {indicator}",

@@ -78,7 +78,7 @@ class Evaluator(InputsMixin):
         self.problem_by_input = {p.input: p for p in inputs.problems if p.cell is None}
         self.problem_by_cell = {p.cell: p for p in inputs.problems if p.cell is not None}
         self.dispatch = {cls: getattr(self, "ev_" + cls.__name__) for cls in (
-            c.Const, c.Input, c.Column, c.Cell, c.Obj, c.ListOf, c.Neg, c.Not, c.Arith, c.Compare, c.Logic,
+            c.Const, c.Input, c.Column, c.Cell, c.Obj, c.ListOf, c.Neg, c.Not, c.Arith, c.Compare, c.Member, c.Logic,
             c.Cond, c.Ratio, c.Invert, c.Growth, c.Round, c.Exists, c.Abs, c.Agg, c.WeightedMean, c.Component,
             c.Dimension, c.Composite, c.SubIndexSum, c.Capaian, c.SasaranMean)}
 
@@ -308,6 +308,9 @@ class Evaluator(InputsMixin):
         a, b = self.ev(n.left, row), self.ev(n.right, row)
         m = missing(a, b)
         return m if m is not None else sem.CMP[n.op](a, b)
+
+    def ev_Member(self, n: c.Member, row):
+        return sem.member_value(self.ev(n.operand, row), [self.ev(i, row) for i in n.items])
 
     def ev_Arith(self, n: c.Arith, row):
         a, b = self.ev(n.left, row), self.ev(n.right, row)

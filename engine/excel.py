@@ -174,6 +174,10 @@ class ExcelTranslator:
     def x_Compare(self, n: c.Compare, row):
         return f"({self.expr(n.left, row)}{OPS[n.op]}{self.expr(n.right, row)})"
 
+    def x_Member(self, n: c.Member, row):
+        x = self.expr(n.operand, row)
+        return "OR(" + ",".join(f"{x}={self.expr(i, row)}" for i in n.items) + ")"
+
     def x_Ratio(self, n: c.Ratio, row):
         a, b = self.expr(n.num, row), self.expr(n.den, row)
         share = f"{a}/{b}*100"
@@ -254,17 +258,43 @@ class ExcelTranslator:
         table = arg.expr.table
         target = self.x_Column(arg.expr, None)
         alternatives = self._alternatives(arg.where)
-        if len(alternatives) > 1 and f not in ("jumlah", "banyak"):
-            raise _NotExpressible  # a mean over "a or b" is not a sum of means
-        parts = []
-        for alt in alternatives:
-            conds = self._conditions(alt, table)
-            crit = ",".join(f"{rng},{val}" for rng, val in conds)
-            parts.append(f"COUNTIFS({crit})" if f == "banyak" else f"{IFS[f]}({target},{crit})")
-        return parts[0] if len(parts) == 1 else "(" + "+".join(parts) + ")"
+        if len(alternatives) > 1 and f not in ("jumlah", "banyak", "rata_rata"):
+            raise _NotExpressible  # the least/greatest of "a or b": MINIFS of no row is 0, not "no data"
+        crits = [",".join(f"{rng},{val}" for rng, val in self._conditions(alt, table)) for alt in alternatives]
+        if f == "rata_rata" and len(crits) > 1:
+            # a mean over "a or b" is not a mean of means: Σ over the alternatives / count of non-empty cells
+            total = "+".join(f"SUMIFS({target},{crit})" for crit in crits)
+            count = "+".join(f'COUNTIFS({target},"<>",{crit})' for crit in crits)
+            return f"({total})/({count})"
+        # the rows kept that hold a value (an empty cell is no data, skipped as the engine skips it)
+        counts = [f'COUNTIFS({target},"<>",{crit})' for crit in crits]
+        count = counts[0] if len(counts) == 1 else "(" + "+".join(counts) + ")"
+        if f == "banyak":
+            return count
+        parts = [f"{IFS[f]}({target},{crit})" for crit in crits]
+        body = parts[0] if len(parts) == 1 else "(" + "+".join(parts) + ")"
+        if f == "rata_rata":
+            return body  # AVERAGEIFS of no value is already #DIV/0! (no data)
+        return f"IF({count}=0,NA(),{body})"  # SUMIFS/MINIFS/MAXIFS of no value give 0; the engine: no data
 
     def _alternatives(self, n: c.Node) -> list[c.Node]:
-        """``x = "a" atau x = "b"`` → two filters summed (distinct values of one column do not overlap)."""
+        """``x = "a" atau x = "b"`` and ``x di ["a", "b"]`` → two filters summed (distinct values of one column do
+        not overlap; a value listed twice counts once); ``p dan x di […]`` → one filter per listed value."""
+        if isinstance(n, c.Member):
+            if not isinstance(n.operand, c.Cell) or not all(isinstance(i, c.Const) for i in n.items):
+                raise _NotExpressible
+            seen, out = set(), []
+            for i in n.items:
+                key = (type(i.value), i.value)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(c.Compare("==", n.operand, i, n.span))
+            return out
+        if isinstance(n, c.Logic) and n.op == "dan":
+            left, right = self._alternatives(n.left), self._alternatives(n.right)
+            if len(left) == 1 and len(right) == 1 and left[0] is n.left and right[0] is n.right:
+                return [n]
+            return [c.Logic("dan", a, b, n.span) for a in left for b in right]
         if isinstance(n, c.Logic) and n.op == "atau":
             both = self._alternatives(n.left) + self._alternatives(n.right)
             cols = {a.left.column for a in both if isinstance(a, c.Compare) and isinstance(a.left, c.Cell)}

@@ -26,6 +26,7 @@ from dataclasses import fields, is_dataclass, replace
 
 from . import model as m
 from .errors import Diagnostic
+from .kelompok import expand as expand_groups
 
 # kind word of `hapus` → RuleSet attribute
 KIND_STORE = {"indikator": "indicators", "sasaran": "sasaran", "masukan": "inputs", "tabel": "tables",
@@ -431,6 +432,7 @@ def finish(rs: m.RuleSet, diagnostics: list[Diagnostic]) -> None:
                                       hint_fields or {}, src, end_column=span.column + max(1, len(span.text))))
 
     _year_labels(rs, err)
+    expand_groups(rs, err)  # kelompok … menurut …: one value per group (engine/kelompok.py)
     for kind, objs in (("eselon", rs.eselons.values()), ("sasaran", rs.sasaran.values()),
                        ("indikator", rs.indicators.values()), ("indeks", rs.indices.values())):
         for o in objs:

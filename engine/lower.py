@@ -85,6 +85,10 @@ class _Lower:
                            False, sp)
         if isinstance(e, m.Growth):
             return c.Growth(self.expr(e.now, zero, node, row), self.expr(e.last, zero, node, row), sp)
+        if isinstance(e, m.BinOp) and e.op == "di":
+            items = e.right.items if isinstance(e.right, m.ListExpr) else (e.right,)
+            return c.Member(self.expr(e.left, zero, node, row), tuple(self.expr(i, zero, node, row) for i in items),
+                            sp)
         if isinstance(e, m.BinOp):
             a, b = self.expr(e.left, zero, node, row), self.expr(e.right, zero, node, row)
             if e.op in ("dan", "atau"):

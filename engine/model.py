@@ -263,6 +263,24 @@ class Index:
 
 
 @dataclass(frozen=True)
+class Grouping:
+    """``kelompok TABEL menurut FUNGSI(KOLOM) { nilai … }``: one value per group of the table's rows.
+
+    ``func`` derives a row's group from ``column`` by the rule set's own structure (``eselon``: the Eselon I of
+    the sasaran/indicator id in the column; ``sasaran``: the sasaran of the indicator id). ``names`` are the
+    block's value names (inside the block a bare name of the block means the same group's value)."""
+
+    table: str
+    func: str
+    column: str
+    names: tuple[str, ...]
+    span: Span
+    func_span: Span | None = field(default=None, compare=False)
+    column_span: Span | None = field(default=None, compare=False)
+    table_span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
 class Value:
     name: str
     label: str
@@ -274,6 +292,9 @@ class Value:
     section: str = ""
     kind: str = ""  # declared kind (overrides the inferred one), e.g. `nilai nka: angka = …`
     kind_span: Span | None = field(default=None, compare=False)
+    grouping: Grouping | None = None  # a `kelompok` block's value (expanded per group by engine/kelompok.py)
+    group_key: str = ""  # an expanded value: the group it is for (e.g. "pas"); its template is `template`
+    template: str = ""
 
 
 @dataclass(frozen=True)

@@ -402,6 +402,23 @@ class _Build(Transformer):
         return m.RowsBlock(str(table), tuple(assigns), self._tspan(table), alias=str(alias) if alias else "")
 
     @v_args(meta=True)
+    def member(self, meta, children):
+        left, right = children
+        span = m.Span(self.path, left.span.line, left.span.column, right.span.end_line, right.span.end_column,
+                      self._slice(left.span, right.span))
+        return m.BinOp("di", left, right, span)
+
+    @v_args(meta=True)
+    def group_decl(self, meta, children):
+        table, func, column, *values = children
+        values = [v for v in values if v is not None]
+        head = m.Span(self.path, meta.line, meta.column, meta.line, meta.column + 8,
+                      f"kelompok {table} menurut {func}({column})")
+        g = m.Grouping(str(table), str(func), str(column), tuple(v.name for v in values), head,
+                       func_span=self._tspan(func), column_span=self._tspan(column), table_span=self._tspan(table))
+        return ("group", g, values)
+
+    @v_args(meta=True)
     def section(self, meta, children):
         name, *items = children
         return ("section", str(name), items)
@@ -531,7 +548,12 @@ def _add(rf: m.RuleFile, item, group: str = "") -> None:
             for sub in item[2]:
                 if isinstance(sub, (m.Value, m.RowsBlock)):
                     sub = _replace(sub, section=item[1])
+                elif isinstance(sub, tuple) and sub[0] == "group":
+                    sub = ("group", sub[1], [_replace(v, section=item[1]) for v in sub[2]])
                 _add(rf, sub, group)
+        elif kind == "group":
+            for v in item[2]:
+                _add(rf, _replace(v, grouping=item[1]), group)
         elif kind == "header":
             rf.header = (item[1], item[2])
         elif kind == "unit_decl":

@@ -77,6 +77,20 @@ CMP = {"==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a
 ARITH = {"+": CTX.add, "-": CTX.subtract, "*": CTX.multiply}
 
 
+def member_value(v: Any, items: list[Any]) -> Any:
+    """``v di [items]``: an erroneous or absent v (or, when v is not among the others, an erroneous or absent item)
+    gives that error / no data; else whether v equals one of the items."""
+    if isinstance(v, Galat) or v is TANPA_DATA:
+        return v
+    if any(not is_missing(x) and x == v for x in items):
+        return True
+    m = [x for x in items if is_missing(x)]
+    if m:
+        bad = [x for x in m if isinstance(x, Galat)]
+        return merge_galat(bad) if bad else TANPA_DATA
+    return False
+
+
 def row_filter(where: c.Node, fallback):
     """An ``untuk`` clause as a function of one row: True keeps it. Plain comparisons of a column with a
     constant (and ``dan``/``atau`` of them) are read straight from the row; anything else is evaluated."""
@@ -93,6 +107,16 @@ def row_filter(where: c.Node, fallback):
                     return v
                 return None if v is TANPA_DATA else op(v, const)
             return cmp
+        if isinstance(n, c.Member) and isinstance(n.operand, c.Cell) and not n.operand.computed and \
+                all(isinstance(i, c.Const) and not is_missing(i.value) for i in n.items):
+            col, allowed = n.operand.column, [i.value for i in n.items]
+
+            def member(cells):
+                v = cells.get(col, TANPA_DATA)
+                if isinstance(v, Galat):  # a bad cell: the row's group is unknown, the error is kept
+                    return v
+                return None if v is TANPA_DATA else any(v == x for x in allowed)
+            return member
         if isinstance(n, c.Logic):
             a, b = simple(n.left), simple(n.right)
             if a is None or b is None:

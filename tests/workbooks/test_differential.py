@@ -1,10 +1,11 @@
 """Differential test: the engine and LibreOffice, recalculating the Excel formulas kinerja writes, agree.
 
 Both read the same core form (:mod:`kinerja.engine.core`), so they must agree on any rule set. Hypothesis
-generates rule sets — ratios with each 0/0 rule, growth, sums, survey means, indices with and without indicator
-weights, ``terbalik``, both directions, each rounding mode, nested parents — and inputs; every formula of every
-case goes into one workbook that LibreOffice recalculates in one run. The engine's "no data" / error is an Excel
-error there (``#DIV/0!``); numbers must be equal (up to double precision, 1e-9 relative).
+generates rule sets — ratios with each 0/0 rule, growth, sums, survey means, membership (``x di […]``), indices
+with and without indicator weights, ``terbalik``, both directions, each rounding mode, nested parents — and
+inputs; every formula of every case goes into one workbook that LibreOffice recalculates in one run. The
+engine's "no data" / error is an Excel error there (``#DIV/0!``); numbers must be equal (up to double precision,
+1e-9 relative).
 
 The PK 2024 sample is checked the same way through the Audit sheet's own "Cocok?" column.
 """
@@ -47,8 +48,10 @@ def zero_rule(draw) -> str:
 
 @st.composite
 def indicator(draw, ident: str) -> tuple[str, str]:
-    kind = draw(st.sampled_from(["rasio", "rasio_jumlah", "pertumbuhan", "jumlah", "rata_rata", "tertimbang"]))
+    kind = draw(st.sampled_from(["rasio", "rasio_jumlah", "pertumbuhan", "jumlah", "rata_rata", "tertimbang",
+                                 "anggota"]))
     a, b, x = _pick(draw, 3)
+    listed = ", ".join(str(draw(st.sampled_from([0, 1, 7, 12, 40]))) for _ in range(draw(st.integers(1, 3))))
     unit = "persen"
     formula = {
         "rasio": f"rasio {a} / {b}",
@@ -57,8 +60,9 @@ def indicator(draw, ident: str) -> tuple[str, str]:
         "jumlah": f"{a} + {b} - {x}",
         "rata_rata": f"rata_rata({a}, {b}, {x})",
         "tertimbang": f"rata_rata_tertimbang([{a}, {b}], [{x}, 3])",
+        "anggota": f"jika {a} di [{listed}] maka {b} lainnya {x} + 1",  # membership (core Member)
     }[kind]
-    if kind in ("jumlah", "rata_rata", "tertimbang"):
+    if kind in ("jumlah", "rata_rata", "tertimbang", "anggota"):
         unit = "orang"
     arah = draw(st.sampled_from(["naik", "turun"]))
     body = (f"  indikator {ident} \"{ident}\" {{\n    satuan {unit}\n    arah {arah}\n    realisasi = {formula}\n"
@@ -214,3 +218,97 @@ def test_pk2024_audit_live_formulas_agree_with_the_engine(tmp_path):
     assert not [v for v in checked if v[1] not in ("cocok", "-")], [v for v in checked if v[1] != "cocok"][:10]
     assert len([v for v in checked if v[1] == "cocok"]) >= 150, len(checked)
     print(f"PK 2024 Audit: {len(checked)} live formulas, {sum(v[1] == 'cocok' for v in checked)} cocok")
+
+
+# ---- grouping (kelompok … menurut eselon(sasaran)) and membership filters over a table ----
+ESELON_SASARAN = {"e0": ["e0_s0", "e0_s1"], "e1": ["e1_s0"], "e2": ["e2_s0", "e2_s1", "e2_s2"]}
+ALL_SASARAN = [s for ids in ESELON_SASARAN.values() for s in ids]
+GROUP_RULES = "".join(
+    f'eselon {e} "Eselon {e}" {{\n  masukan {e}_m: cacah "m"\n'
+    + "".join(f'  sasaran {s} "{s}" {{ indikator {s}_i "i" {{ satuan orang  realisasi = {e}_m }} }}\n' for s in ids)
+    + "}\n" for e, ids in ESELON_SASARAN.items()) + "target {\n" + "".join(
+    f"  {s}_i = 1\n" for s in ALL_SASARAN) + "}\n" + """tabel t "T" {
+  sasaran: teks "Id sasaran"
+  x: cacah "x"
+  y: cacah "y"
+}
+"""
+
+
+@st.composite
+def group_case(draw) -> tuple[str, list[dict]]:
+    listed = draw(st.lists(st.sampled_from(ALL_SASARAN), min_size=1, max_size=4))  # may repeat an id
+    pick = ", ".join(f'"{s}"' for s in listed)
+    digits = draw(st.integers(0, 2))
+    limit = draw(st.integers(0, 20))
+    text = GROUP_RULES + f"""kelompok t menurut eselon(sasaran) {{
+  nilai jx "x {{kelompok}}" = jumlah(t.x)
+  nilai jy "y {{kelompok}}" = jumlah(t.y)
+  nilai rx "rata x" = rata_rata(t.x)
+  nilai bx "banyak" = banyak(t.x untuk x > {limit})
+  nilai p "persen" = bulat(rasio jx / jy, {digits})
+}}
+nilai dj "pilih" = jumlah(t.y untuk sasaran di [{pick}])
+nilai dk "pilih dan" = jumlah(t.x untuk y >= {limit} dan sasaran di [{pick}])
+nilai dm "anggota" = jika banyak(t.x untuk sasaran di [{pick}]) > 0 maka 1 lainnya 0
+"""
+    rows = draw(st.lists(st.fixed_dictionaries({
+        "sasaran": st.sampled_from(ALL_SASARAN), "x": st.integers(0, 30), "y": st.integers(0, 30)}),
+        min_size=0, max_size=7))
+    return text, rows
+
+
+def test_grouping_and_membership_equal_libreoffice(tmp_path):
+    """Per-group values (kelompok … menurut eselon(sasaran)) and ``untuk kolom di […]`` filters: the engine and
+    LibreOffice recalculating the Excel formulas (SUMIFS per listed value, COUNTIFS, …) agree; an id listed twice
+    counts once in both."""
+    cases: list[tuple[str, list[dict]]] = []
+
+    @settings(max_examples=80, deadline=None, database=None, derandomize=True)
+    @given(group_case())
+    def collect(c):
+        cases.append(c)
+
+    collect()
+    wb = openpyxl.Workbook()
+    data = wb.active
+    data.title = "Data"
+    cek = wb.create_sheet("Cek")
+    rows_out = []
+    top = 1
+    grouped = 0
+    for k, (text, rows) in enumerate(cases):
+        path = tmp_path / f"g{k}.kin"
+        path.write_text(text, encoding="utf-8")
+        checked, diags = check_rules(path)
+        assert checked is not None and not [d for d in diags if d.is_error], (
+            text + "\n".join(d.format() for d in diags))
+        table = [{"sasaran": r["sasaran"], "x": Decimal(r["x"]), "y": Decimal(r["y"])} for r in rows]
+        values = {f"{e}_m": Decimal(1) for e in ESELON_SASARAN}
+        result = evaluate(checked, Inputs(values=values, tables={"t": table}), Tracer(False))
+        first, last = top, top + max(len(rows), 1) - 1
+        for i, r in enumerate(rows):
+            for j, col in enumerate(("sasaran", "x", "y")):
+                data.cell(top + i, j + 1, r[col])
+        top = last + 2  # one empty row between cases
+        ranges = {f"t.{col}": f"Data!${letter}${first}:${letter}${last}"
+                  for col, letter in (("sasaran", "A"), ("x", "B"), ("y", "C"))}
+        tr = ExcelTranslator(checked, lambda name, ranges=ranges: ranges.get(name) if isinstance(name, str) else None)
+        for name, v in result.values.items():
+            formula = tr.value(name)
+            assert formula is not None, f"{name}: no Excel formula\n{text}"
+            grouped += name.startswith(("jx_", "p_", "bx_"))
+            rows_out.append((k, name, v.value, text, formula))
+            cek.cell(len(rows_out), 1, f"{k}:{name}")
+            cek.cell(len(rows_out), 2, "=" + formula)
+    assert grouped >= 3 * 3 * len(cases)  # every case has the values of all three eselon groups
+    src = tmp_path / "groups.xlsx"
+    wb.save(src)
+    out = convert(src, CSV_FILTER, tmp_path / "csv")
+    sheet = next(p for p in out if p.stem.endswith("-Cek"))
+    with sheet.open(newline="", encoding="utf-8") as fh:
+        computed = [r[1] if len(r) > 1 else "" for r in csv.reader(fh)]
+    bad = [(k, n, v, computed[i], f, t) for i, (k, n, v, t, f) in enumerate(rows_out) if not _same(computed[i], v)]
+    print(f"{len(cases)} grouped rule sets, {len(rows_out)} formulas compared")
+    assert not bad, "\n\n".join(f"case {k} {n}: engine {v!r}, LibreOffice {lo!r}\n={f}\n{t}"
+                                for k, n, v, lo, f, t in bad[:5]) + f"\n({len(bad)} in all)"
