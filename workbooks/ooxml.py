@@ -348,6 +348,12 @@ class Package:
         return posixpath.join(folder, "_rels", base + ".rels")
 
     def rels(self, part: str) -> list[Rel]:
+        key = ("rels", part)
+        if key not in self._cache:
+            self._cache[key] = tuple(self._read_rels(part))
+        return list(self._cache[key])
+
+    def _read_rels(self, part: str) -> list[Rel]:
         root = self._xml(self.rels_part(part))
         if root is None:
             return []
@@ -407,6 +413,12 @@ class Package:
     # -- workbook: sheets, names, tables, strings -------------------------------------------------------
 
     def sheets(self) -> list[Sheet]:
+        """The workbook's sheets in order. Built once per state of the package (every edit drops the index)."""
+        if "sheets" not in self._cache:
+            self._cache["sheets"] = tuple(self._read_sheets())
+        return list(self._cache["sheets"])
+
+    def _read_sheets(self) -> list[Sheet]:
         wb = self._xml(self.workbook_part)
         rels = {r.id: r for r in self.rels(self.workbook_part)}
         out = []
@@ -422,12 +434,19 @@ class Package:
 
     def sheet(self, name: str) -> Sheet | None:
         """Sheet by name, case-insensitive as in Excel."""
-        for s in self.sheets():
-            if s.name.casefold() == name.casefold():
-                return s
-        return None
+        if "sheet_by_name" not in self._cache:
+            index: dict[str, Sheet] = {}
+            for s in self.sheets():
+                index.setdefault(s.name.casefold(), s)
+            self._cache["sheet_by_name"] = index
+        return self._cache["sheet_by_name"].get(name.casefold())
 
     def defined_names(self) -> list[DefinedName]:
+        if "names" not in self._cache:
+            self._cache["names"] = tuple(self._read_defined_names())
+        return list(self._cache["names"])
+
+    def _read_defined_names(self) -> list[DefinedName]:
         wb = self._xml(self.workbook_part)
         sheets = self.sheets()
         out = []
@@ -443,13 +462,20 @@ class Package:
 
     def workbook_names(self) -> dict[str, DefinedName]:
         """Workbook-level defined names, keyed by lower-cased name (Excel names are case-insensitive)."""
-        return {n.name.casefold(): n for n in self.defined_names() if n.local_sheet is None}
+        if "wb_names" not in self._cache:
+            self._cache["wb_names"] = {n.name.casefold(): n for n in self.defined_names() if n.local_sheet is None}
+        return dict(self._cache["wb_names"])
 
     def sheet_scoped_names(self) -> list[DefinedName]:
         return [n for n in self.defined_names() if n.local_sheet is not None]
 
     def tables(self) -> dict[str, Table]:
         """Excel tables keyed by lower-cased display name."""
+        if "tables" not in self._cache:
+            self._cache["tables"] = self._read_tables()
+        return dict(self._cache["tables"])
+
+    def _read_tables(self) -> dict[str, Table]:
         out: dict[str, Table] = {}
         for sh in self.sheets():
             if not sh.part:
@@ -493,11 +519,12 @@ class Package:
         sst = self.shared_strings()
         cells: dict[tuple[int, int], Cell] = {}
         row_num = 0
+        tag_c = _q("c")
         for row in root.iter(_q("row")):
             r = row.get("r")
             row_num = row_num + 1 if r is None else _int(r, self.path, sh.part, f'<row r="{r}">', 1, MAX_ROW)
             col_num = 0
-            for c in row.findall(_q("c")):
+            for c in row.iterfind(tag_c):
                 ref = c.get("r")
                 try:
                     col_num = parse_cell(ref)[1] if ref else col_num + 1
@@ -843,15 +870,24 @@ def _rich_text(el: ET.Element) -> str:
     return X.excel_unescape("".join(parts))
 
 
+_F, _V, _IS = _q("f"), _q("v"), _q("is")
+
+
 def _cell(c: ET.Element, sst: list[str]) -> Cell:
     t = c.get("t", "n")
     s = c.get("s")
     style = int(s) if s and s.isdigit() else None
-    f = c.find(_q("f"))
+    f = v = is_ = None
+    for child in c:  # the first of each, as Element.find would give
+        tag = child.tag
+        if tag == _V:
+            v = child if v is None else v
+        elif tag == _F:
+            f = child if f is None else f
+        elif tag == _IS:
+            is_ = child if is_ is None else is_
     formula = None if f is None else (f.text or "")
-    v = c.find(_q("v"))
     if t == "inlineStr":
-        is_ = c.find(_q("is"))
         return Cell("text", _rich_text(is_) if is_ is not None else "", formula, style)
     text = "" if v is None else v.text or ""
     if formula is not None and (v is None or (not text and t != "str")):

@@ -215,10 +215,12 @@ def plan_recalc(checked: CheckedRules, inputs: Inputs, names: dict[str, str], me
     return Recalc(result, findings, problems, WritePlan(cells, sheets, new_meta, protect), note)
 
 
-def apply_to_file(src: str | Path, plan: WritePlan, dest: str | Path | None = None) -> Path:
-    """APPLY step for a file: write ``plan`` into ``src`` (or into the copy ``dest``); returns the written path."""
+def apply_to_file(src: str | Path, plan: WritePlan, dest: str | Path | None = None,
+                  pkg: Package | None = None) -> Path:
+    """APPLY step for a file: write ``plan`` into ``src`` (or into the copy ``dest``); returns the written path.
+    ``pkg``: ``src`` as already opened for reading (read and parsed once)."""
     return write_back(src, out_path=dest, cells=dict(plan.cells), owned_sheets=dict(plan.sheets),
-                      meta=dict(plan.meta), protect=plan.inputs)
+                      meta=dict(plan.meta), protect=plan.inputs, pkg=pkg)
 
 
 def check_same_layout(src: Path, pkg: Package, checked: CheckedRules, meta: dict[str, str]) -> None:
@@ -306,7 +308,7 @@ def recalculate_workbook(path: str | Path, *, aturan: str | None = None, keluara
         rc = plan_recalc(checked, inputs, workbook_names_from(pkg), meta, aturan=aturan, now=now, zona=zona,
                          steps=step)
         step("menulis buku kerja")
-        written = apply_to_file(src, rc.plan, dest if keluaran else None)
+        written = apply_to_file(src, rc.plan, dest if keluaran else None, pkg)
     except (KinerjaError, KeyboardInterrupt, MemoryError):
         raise
     except Exception as exc:  # a bug in kinerja: name the workbook and the step, keep the details in a log

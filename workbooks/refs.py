@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 MAX_ROW = 1_048_576
 MAX_COL = 16_384
@@ -19,6 +20,7 @@ _ROW = re.compile(r"\$?([0-9]{1,7})")
 _PLAIN_SHEET = re.compile(r"[A-Za-z_\u00c0-\uffff][\w.\u00c0-\uffff]*")
 
 
+@lru_cache(maxsize=4096)
 def col_index(letters: str) -> int:
     """``"C"`` → 3."""
     n = 0
@@ -27,6 +29,7 @@ def col_index(letters: str) -> int:
     return n
 
 
+@lru_cache(maxsize=4096)
 def col_letters(index: int) -> str:
     """3 → ``"C"``."""
     out = ""
@@ -40,6 +43,7 @@ def cell_name(row: int, col: int) -> str:
     return f"{col_letters(col)}{row}"
 
 
+@lru_cache(maxsize=65536)  # pure; a sheet repeats the same addresses (reading, then splicing)
 def parse_cell(text: str) -> tuple[int, int]:
     """``"$C$5"`` or ``"C5"`` → (5, 3). Raises ValueError for anything else."""
     m = _CELL.fullmatch(text.strip())

@@ -86,6 +86,7 @@ def write_back(
     meta: dict[str, str] | None = None,
     adopt: Iterable[str] = (),
     protect: Iterable[str] = (),
+    pkg: Package | None = None,
 ) -> Path:
     """Write into ``path`` (in place) or into a copy at ``out_path``; returns the written path.
 
@@ -95,11 +96,12 @@ def write_back(
     ``meta``: replaces all previously stored meta (None keeps it). ``protect``: defined names (or Excel table
     names) of inputs — an output cell inside one, or an owned sheet holding one, is refused (``B152``), since
     writing there would replace the operator's input with a result. All-or-nothing: on any error nothing at the
-    destination changed. Identical arguments on an identical file give identical bytes.
+    destination changed. Identical arguments on an identical file give identical bytes. ``pkg``: ``path``
+    already opened (and not yet edited) by the caller, so that it is read and parsed once.
     """
     src = Path(path)
     dest = Path(out_path) if out_path is not None else src
-    pkg = Package(src)
+    pkg = Package(src) if pkg is None else pkg
     check_writable(dest)
     if out_path is not None:
         _check_extension(pkg, dest)
@@ -261,7 +263,9 @@ TRUNCATED = " … [terpotong: teks lengkap di sheet Audit]"
 
 def _units(text: str) -> int:
     """Length as Excel counts it (UTF-16 code units: a character outside the BMP counts twice)."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    if text.isascii():
+        return len(text)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def text_chunks(text: str, limit: int = MAX_TEXT) -> list[str]:

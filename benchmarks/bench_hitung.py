@@ -1,0 +1,100 @@
+"""`kinerja hitung` end to end on the PK 2024 sample workbook against the read-and-rewrite floor (issue 7).
+
+`python benchmarks/bench_hitung.py [repeats]` prints, measured in one run (compare ratios, not seconds):
+
+* the floor: reading every zip member of the workbook and writing them all back (zipfile, deflate);
+* the whole recalculation in process (read inputs, evaluate, findings, write outputs, Audit and Temuan) with the
+  rules already loaded — what a batch worker or the server repeats per workbook;
+* each step of it (open, rules, inputs, evaluate + plan of every write, apply = splice + deflate + atomic write);
+* ``kinerja hitung BUKU`` as a fresh process (interpreter start, imports, first load of the rules included).
+
+Target (issue 7): in-process recalculation ≤ 3× the floor. Times are the minimum CPU time of the repeats
+(``process_time``), which other processes on a shared machine disturb least; the wall-clock median is printed
+next to it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+from kinerja.engine import input_specs
+from kinerja.workbooks import recalc as R
+from kinerja.workbooks.ooxml import Package
+from kinerja.workbooks.reader import read_inputs_from, workbook_names_from
+
+SAMPLE = Path(__file__).resolve().parents[1] / "workbooks" / "contoh-pk2024-sumsel.xlsx"
+
+
+def measure(fn, repeats: int) -> tuple[float, float]:
+    """(minimum CPU seconds, median wall seconds) of ``fn()``."""
+    cpu, wall = [], []
+    for _ in range(repeats):
+        c0, w0 = time.process_time(), time.perf_counter()
+        fn()
+        cpu.append(time.process_time() - c0)
+        wall.append(time.perf_counter() - w0)
+    return min(cpu), statistics.median(wall)
+
+
+def rewrite_zip(src: Path, dest: Path) -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info, zin.read(info))
+    dest.write_bytes(buf.getvalue())
+
+
+def main() -> None:
+    repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+    with tempfile.TemporaryDirectory(prefix="bench-hitung-") as tmp:
+        book = Path(tmp) / "pk2024.xlsx"
+        shutil.copy(SAMPLE, book)
+        R.recalculate_workbook(book)  # rules loaded and the core form lowered once, as in a worker
+        floor = measure(lambda: rewrite_zip(book, Path(tmp) / "floor.xlsx"), repeats)
+        whole = measure(lambda: R.recalculate_workbook(book), repeats)
+
+        steps: dict[str, list[float]] = {}
+
+        def step(name, fn, *args, **kw):
+            c0 = time.process_time()
+            out = fn(*args, **kw)
+            steps.setdefault(name, []).append(time.process_time() - c0)
+            return out
+
+        for _ in range(repeats):
+            pkg = step("open the package", Package, book)
+            checked, meta = step("rules (cache hit) + meta", R.rules_of, book, None, pkg)
+            step("same layout check", R.check_same_layout, book, pkg, checked, meta)
+            inputs = step("read inputs", read_inputs_from, pkg, input_specs(checked))
+            names = step("defined names", workbook_names_from, pkg)
+            rc = step("evaluate + findings + plan (Audit, Temuan)", R.plan_recalc, checked, inputs, names, meta)
+            step("apply (splice, deflate, atomic write)", R.apply_to_file, book, rc.plan, pkg=pkg)
+
+        env = dict(os.environ)
+        cli = measure(lambda: subprocess.run([sys.executable, "-m", "kinerja.cli", "hitung", str(book)],
+                                             capture_output=True, env=env), max(3, repeats // 5))
+        size = book.stat().st_size
+    ms = 1000
+    print(f"sample workbook {size / 1024:.0f} KiB; CPU ms (min of {repeats}), wall ms (median)")
+    print(f"  floor: read + rewrite every zip member   {floor[0] * ms:8.1f}   {floor[1] * ms:8.1f}")
+    print(f"  recalculate in process (rules loaded)    {whole[0] * ms:8.1f}   {whole[1] * ms:8.1f}")
+    for name, v in steps.items():
+        print(f"    {name:38s} {min(v) * ms:8.1f}")
+    print(f"  kinerja hitung, fresh process (wall)     {'':8s}   {cli[1] * ms:8.1f}")
+    print()
+    print(f"ratio recalculate / floor (CPU)            {whole[0] / floor[0]:8.2f}   [≤ 3]")
+    print(f"ratio recalculate / floor (wall)           {whole[1] / floor[1]:8.2f}")
+    print(f"ratio fresh process / floor (wall)         {cli[1] / floor[1]:8.2f}")
+
+
+if __name__ == "__main__":
+    main()
