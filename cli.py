@@ -76,7 +76,8 @@ def guarded(fn):
 
 
 ALIASES = {"check": "periksa", "calc": "hitung", "explain": "jelaskan", "demo": "contoh", "template": "templat",
-           "schema": "skema", "consolidate": "rekap", "test": "uji", "compare": "banding"}
+           "schema": "skema", "consolidate": "rekap", "test": "uji", "compare": "banding",
+           "migrasi": "pindah", "migrate": "pindah", "export": "ekspor"}
 
 
 class AliasGroup(click.Group):
@@ -116,7 +117,8 @@ def main():
     """kinerja — hitung Indikator Kinerja Kegiatan (IKK) dari aturan, dengan jejak dan temuan.
 
     Perintah (alias Inggris): periksa (check), hitung (calc), jelaskan (explain), contoh (demo),
-    templat (template), batch, rekap (consolidate), skema (schema), uji (test), banding (compare).
+    templat (template), batch, rekap (consolidate), skema (schema), uji (test), banding (compare),
+    pindah = migrasi (migrate), ekspor (export).
     """
 
 
@@ -605,18 +607,68 @@ def pindah(buku, aturan, keluaran, timpa):
 
     checked = load_rules(aturan)
     done = migrate_workbook(buku, checked, keluaran, rules_ref=aturan, overwrite=timpa)
+    fresh = [n for n in done.empty if n not in {p.input for p in done.bad}]
     if _lang() == "id":
         click.echo(f"ditulis ke {done.path}: templat {checked.rules.name}, {len(done.kept)} masukan dipindahkan, "
                    f"{len(done.empty)} masukan baru/kosong.")
         if done.dropped:
             click.echo("masukan lama yang tidak dipakai aturan baru (tidak dipindahkan): " + ", ".join(done.dropped))
+        if fresh:
+            click.echo("masukan yang perlu diisi (baru, atau kosong di buku lama): " + ", ".join(fresh))
+        for p in done.bad:
+            click.echo(f"tidak dipindahkan, sel buku lama bermasalah — {p.message}")
+        for p in done.check:
+            click.echo(f"dipindahkan apa adanya, periksa di buku baru — {p.message}")
         click.echo(f"lalu: kinerja hitung \"{done.path}\"")
     else:
         click.echo(f"written to {done.path}: template {checked.rules.name}, {len(done.kept)} inputs moved, "
                    f"{len(done.empty)} new/empty inputs.")
         if done.dropped:
             click.echo("old inputs the new rules do not use (not moved): " + ", ".join(done.dropped))
+        if fresh:
+            click.echo("inputs to fill (new, or empty in the old workbook): " + ", ".join(fresh))
+        for p in done.bad:
+            click.echo(f"not moved, the old workbook's cell is wrong — {p.message_en or p.message}")
+        for p in done.check:
+            click.echo(f"moved as it is, check it in the new workbook — {p.message_en or p.message}")
         click.echo(f"then: kinerja hitung \"{done.path}\"")
+    return Exit.FINDINGS if done.bad else Exit.OK
+
+
+@main.command("ekspor")
+@click.argument("buku", type=click.Path(dir_okay=False))
+@click.option("--keluaran", "--output", "keluaran", required=True, type=click.Path(dir_okay=False),
+              metavar="DATA.yaml", help="Berkas data YAML yang ditulis (bentuknya: docs/berkas-data.md).")
+@click.option("--aturan", "--rules", "aturan", default=None, metavar="ATURAN",
+              help="Set aturan (bawaan: yang tercatat di buku kerja).")
+@click.option("--timpa", "--overwrite", "timpa", is_flag=True, help="Timpa DATA.yaml bila sudah ada.")
+@lang_option
+@guarded
+def ekspor(buku, keluaran, aturan, timpa):
+    """Tulis isian BUKU.xlsx (nilai tunggal dan baris tabel) sebagai berkas data YAML; BUKU tidak diubah.
+
+    Sel dibaca dengan aturan yang sama seperti `kinerja hitung BUKU.xlsx`, sehingga `kinerja hitung --aturan
+    ATURAN --data DATA.yaml` memberi angka yang sama. Sel yang tidak terbaca tepat tidak ditebak: tidak ada yang
+    ditulis dan setiap sel itu didaftar (keluar dengan 1).
+    """
+    from .workbooks.ekspor import export_workbook
+
+    done = export_workbook(buku, keluaran, aturan=aturan, overwrite=timpa)
+    en = _lang() == "en"
+    if done.problems:
+        for p in done.problems:
+            _say_error((p.message_en or p.message) if en else p.message)
+        _say_error(f"{len(done.problems)} cells cannot be read exactly; nothing was written. Fix them in the "
+                   "workbook and run again." if en else
+                   f"{len(done.problems)} sel tidak terbaca tepat; tidak ada yang ditulis. Perbaiki di buku kerja "
+                   "lalu jalankan lagi.")
+        return Exit.FINDINGS
+    if en:
+        click.echo(f"written to {done.path}: {done.values} single inputs and {done.rows} table rows of {buku}.")
+        click.echo(f"then: kinerja hitung --aturan {done.rules} --data \"{done.path}\"")
+    else:
+        click.echo(f"ditulis ke {done.path}: {done.values} masukan tunggal dan {done.rows} baris tabel dari {buku}.")
+        click.echo(f"lalu: kinerja hitung --aturan {done.rules} --data \"{done.path}\"")
     return Exit.OK
 
 

@@ -413,3 +413,66 @@ def read_data(paths: list[str | Path], specs: list[InputSpec]) -> Inputs:
     raise InputError("Berkas data harus .yaml/.yml atau .csv (satu atau lebih, tidak dicampur).",
                      message_en="Data files must be .yaml/.yml or .csv files (one or more, not mixed).",
                      location=", ".join(str(p) for p in ps), code=DATA_FILE_KIND)
+
+
+# --- writing a data file (kinerja ekspor) ----------------------------------------------------------------------
+
+def _yaml_text(text: str) -> str:
+    """A text as one double-quoted YAML scalar (escapes for every character YAML cannot hold raw)."""
+    return yaml.safe_dump(text, allow_unicode=True, default_style='"', width=float("inf")).rstrip("\n")
+
+
+def yaml_number(d: Decimal) -> str:
+    """A number as YAML text that reads back as exactly ``d`` through :func:`_number`: a plain integer; a plain
+    decimal when the float YAML makes of it converts back to the same value (``2.54``); otherwise a quoted
+    scientific form (``"1.2345678901234567891E+0"``), which :func:`_number` reads exactly and which can never be
+    taken for an Indonesian ``1.234`` (= 1234)."""
+    text = format(d, "f")
+    if "." not in text:
+        return text
+    if Decimal(repr(float(text))) == d:
+        return text
+    return f'"{d:E}"'
+
+
+def _yaml_value(v: Any) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, Decimal):
+        return yaml_number(v)
+    return _yaml_text(str(v))
+
+
+def data_yaml(specs: list[InputSpec], inputs: Inputs, header: list[str], periode: int | None = None) -> str:
+    """The YAML data file of ``inputs`` (single values and table rows, as read), in the order of ``specs``,
+    each value with the place it came from as a comment. ``read_yaml`` of the text gives the same values."""
+    lines = [f"# {h}" if h else "#" for h in header]
+    if periode is not None:
+        lines.append(f"periode: {periode}")
+    singles = [s for s in specs if not s.is_table]
+    tables = [s for s in specs if s.is_table]
+    group = None
+    if singles:
+        lines.append("masukan:")
+    for s in singles:
+        if s.group_label and s.group_label != group:
+            group = s.group_label
+            lines.append(f"  # {group}")
+        where = inputs.sources.get(s.name)
+        note = f"    # {where}" if where else ""
+        lines.append(f"  {s.name}: {_yaml_value(inputs.values.get(s.name))}{note}")
+    if tables:
+        lines.append("tabel:")
+    for s in tables:
+        rows = inputs.tables.get(s.name) or []
+        where = inputs.sources.get(s.name)
+        note = f"    # {where}" if where else ""
+        if not rows:
+            lines.append(f"  {s.name}: []{note}")
+            continue
+        lines.append(f"  {s.name}:{note}")
+        for row in rows:
+            cells = ", ".join(f"{c.name}: {_yaml_value(row[c.name])}" for c in s.columns or ()
+                              if row.get(c.name) is not None)
+            lines.append(f"    - {{{cells}}}")
+    return "\n".join(lines) + "\n"

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..engine import CheckedRules, Inputs, evaluate, input_specs
+from ..engine.interface import InputProblem
 from . import layout
+from .errors import REQUIRED_EMPTY
 from .ooxml import Package
 from .reader import read_inputs_from
 from .writer import read_ownership_from
@@ -38,6 +40,8 @@ class Migration:
     kept: list[str] = field(default_factory=list)  # inputs carried over with their values
     empty: list[str] = field(default_factory=list)  # inputs of the new rules with nothing to carry
     dropped: list[str] = field(default_factory=list)  # the old workbook's inputs the new rules do not have
+    bad: list[InputProblem] = field(default_factory=list)  # old cells not carried: they cannot be read exactly
+    check: list[InputProblem] = field(default_factory=list)  # carried as read, but wrong for the new rules
 
 
 def migrate_workbook(src: str | Path, checked: CheckedRules, dest: str | Path, *, rules_ref: str,
@@ -52,9 +56,21 @@ def migrate_workbook(src: str | Path, checked: CheckedRules, dest: str | Path, *
     out = Migration(dest)
     carried = Inputs()
     for s in specs:
-        if s.name.casefold() not in names or read.problem_for(s.name) is not None:
+        if s.name.casefold() not in names:
             out.empty.append(s.name)
             continue
+        whole = read.problem_for(s.name)
+        if whole is not None:
+            out.empty.append(s.name)
+            if whole.code != REQUIRED_EMPTY:  # an empty cell stays empty; a bad one is named
+                out.bad.append(whole)
+            continue
+        for p in read.problems:
+            if p.input != s.name or p.cell is None or p.code == REQUIRED_EMPTY:
+                continue
+            rows = read.tables.get(s.name) or []
+            kept = p.cell.row < len(rows) and rows[p.cell.row].get(p.cell.column) is not None
+            (out.check if kept else out.bad).append(p)
         if s.columns is not None:
             carried.tables[s.name] = read.tables.get(s.name, [])
         else:
