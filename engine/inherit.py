@@ -222,32 +222,28 @@ class _Inherit:
                 self.details.append(f"{path} bobot {_text(old.weight)} → {_text(new.weight)}")
             else:
                 self.details.append(f"{path} {_PROP_WORDS.get(p, p)}")
-        kids = list(old.children)
-        for c in new.children:
-            at = next((n for n, o in enumerate(kids) if short(o.id) == short(c.id)), None)
-            cpath = f"{path}.{short(c.id)}"
-            if at is None:
-                kids.append(c)
-                self.details.append(f"tambah sub-indeks {cpath}")
-            elif c.replace:
-                kids[at] = c
-                self.details.append(f"ganti sub-indeks {cpath}")
-            else:
-                kids[at] = self.merge_index(kids[at], c, cpath)
-        dims = list(old.dimensions)
-        for d in new.dimensions:
-            at = next((n for n, o in enumerate(dims) if o.id == d.id), None)
-            dpath = f"{path} dimensi {d.id}"
-            if at is None:
-                dims.append(d)
-                self.details.append(f"tambah {dpath}")
-            elif d.replace:
-                dims[at] = d
-                self.details.append(f"ganti {dpath}")
-            else:
-                dims[at] = self.merge_dim(dims[at], d, dpath)
+        kids = self.merge_list(old.children, new.children, lambda c: short(c.id),
+                               lambda c: f"sub-indeks {path}.{short(c.id)}",
+                               lambda o, c: self.merge_index(o, c, f"{path}.{short(c.id)}"))
+        dims = self.merge_list(old.dimensions, new.dimensions, lambda d: d.id, lambda d: f"{path} dimensi {d.id}",
+                               lambda o, d: self.merge_dim(o, d, f"{path} dimensi {d.id}"))
         comps = self.merge_comps(old.components, new.components, path)
-        return replace(merged, children=tuple(kids), dimensions=tuple(dims), components=comps)
+        return replace(merged, children=kids, dimensions=dims, components=comps)
+
+    def merge_list(self, old: tuple, new: tuple, key, what, merge) -> tuple:
+        """Children written in a redeclared block: a new one is added, `ganti` replaces, any other merges."""
+        out = list(old)
+        for c in new:
+            at = next((n for n, o in enumerate(out) if key(o) == key(c)), None)
+            if at is None:
+                out.append(c)
+                self.details.append(f"tambah {what(c)}")
+            elif c.replace:
+                out[at] = c
+                self.details.append(f"ganti {what(c)}")
+            else:
+                out[at] = merge(out[at], c)
+        return tuple(out)
 
     def merge_dim(self, old: m.Dimension, new: m.Dimension, path: str) -> m.Dimension:
         merged = _merge_props(old, new)
