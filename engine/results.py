@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from . import model as m
 from .interface import CellKey, Inputs
@@ -86,9 +86,11 @@ class ObjectResult:
     target: Decimal | None = None
     raw_capaian: Any = None
 
+    _META: ClassVar[tuple[str, ...]] = ()  # the descriptive fields each kind shows as ``meta`` (JSON, Ringkasan)
+
     @property
     def meta(self) -> dict[str, Any]:
-        return {}
+        return {k: list(v) if isinstance(v, list) else v for k in self._META for v in [getattr(self, k)]}
 
 
 @dataclass
@@ -108,10 +110,7 @@ class IndicatorResult(ObjectResult):
     def value(self) -> Any:
         return self.realisasi
 
-    @property
-    def meta(self) -> dict[str, Any]:
-        return {"sasaran": self.sasaran, "satuan": self.satuan, "arah": self.arah, "sumber": self.sumber,
-                "eselon": self.eselon}
+    _META = ("sasaran", "satuan", "arah", "sumber", "eselon")
 
 
 @dataclass
@@ -129,9 +128,7 @@ class IndexResult(ObjectResult):
     def value(self) -> Any:
         return self.nilai
 
-    @property
-    def meta(self) -> dict[str, Any]:
-        return {"skala": self.skala, "sumber": self.sumber, "induk": self.induk}
+    _META = ("skala", "sumber", "induk")
 
 
 @dataclass
@@ -147,9 +144,7 @@ class SasaranResult(ObjectResult):
     def value(self) -> Any:
         return self.capaian
 
-    @property
-    def meta(self) -> dict[str, Any]:
-        return {"eselon": self.eselon, "indikator": list(self.indikator), "sumber": self.sumber}
+    _META = ("eselon", "indikator", "sumber")
 
 
 @dataclass
@@ -164,9 +159,7 @@ class ValueResult(ObjectResult):
     def value(self) -> Any:
         return self.nilai
 
-    @property
-    def meta(self) -> dict[str, Any]:
-        return {"sumber": self.sumber, "eselon": self.eselon, "bagian": self.bagian}
+    _META = ("sumber", "eselon", "bagian")
 
 
 def cell_key(key) -> CellKey:
