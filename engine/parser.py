@@ -452,15 +452,11 @@ class _Build(Transformer):
             source = body[i + 1:end]
             # positions inside the string literal (its opening quote is at tok.column)
             span = m.Span(self.path, tok.line, tok.column + 1 + i + 1, tok.line, tok.column + 1 + end, source)
-            wrapped = _PLACEHOLDER + source  # parsed as the formula of a value: the grammar has one start
             try:
-                tree = parser().parse(wrapped)
-                value = _Build(self.path, wrapped).transform(tree).children[0]
-                expr = _reposition(value.formula, span, -len(_PLACEHOLDER))
+                expr = _reposition(_Build(self.path, source).transform(parser().parse(source, start="expr")), span)
             except UnexpectedInput as err:
-                d = syntax_diagnostic(self.path, wrapped, err)
-                self.diagnostics.append(replace(d, line=tok.line,
-                                                column=span.column + max(0, d.column - 1 - len(_PLACEHOLDER)),
+                d = syntax_diagnostic(self.path, source, err)
+                self.diagnostics.append(replace(d, line=tok.line, column=span.column + max(0, d.column - 1),
                                                 source_line=line_of(self.text, tok.line)))
                 expr = None
             if text:
@@ -496,9 +492,6 @@ _replace = replace
 
 def _title(tok) -> str:
     return _unquote(str(tok)) if tok is not None else ""
-
-
-_PLACEHOLDER = "nilai placeholder_pesan = "
 
 
 def _reposition(expr, span: m.Span, shift: int = 0):
@@ -586,7 +579,7 @@ def parse_text(text: str, path: str = "<teks>") -> tuple[m.RuleFile, list[Diagno
         text = text[1:]
     rf = m.RuleFile(path=path, text=text)
     try:
-        tree = parser().parse(text)
+        tree = parser().parse(text, start="start")
     except UnexpectedInput as err:
         return rf, [syntax_diagnostic(path, text, err)]
     deep = too_deep(tree, path, text)

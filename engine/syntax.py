@@ -36,9 +36,11 @@ _TERMINAL_WORDS_EN = {
 
 @lru_cache(maxsize=1)
 def parser() -> Lark:
-    """The LALR parser of ``grammar/kinerja.lark`` (contextual lexer, positions propagated), built once."""
+    """The LALR parser of ``grammar/kinerja.lark`` (contextual lexer, positions propagated), built once;
+    two start symbols: a rule file (``start``) and one expression (``expr``)."""
     grammar = resources.files("kinerja.grammar").joinpath("kinerja.lark").read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", lexer="contextual", propagate_positions=True, maybe_placeholders=True)
+    return Lark(grammar, parser="lalr", lexer="contextual", propagate_positions=True, maybe_placeholders=True,
+                start=["start", "expr"])  # "expr": a placeholder `{…}` inside a check's message
 
 
 def line_of(text: str, line: int) -> str:
