@@ -26,6 +26,12 @@ Meta stored with the workbook (custom document properties
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+from ..engine.errors import KinerjaError
+from ..engine.loader import bundled_dir, is_bundled_name, resolve
+
 AUDIT_SHEET = "Audit"
 RESULT_SHEET = "Hasil"
 SUMMARY_SHEET = "Ringkasan"
@@ -36,7 +42,7 @@ TEMUAN_COUNT = "jumlah_temuan"  # output name: "15 temuan (3 tinggi, …) dan 0 
 TERCAPAI, BELUM, TANPA_DATA, GALAT, DIHITUNG = "Tercapai", "Belum tercapai", "Tanpa data", "Galat", "Dihitung"
 STATUS_WORDS = (TERCAPAI, BELUM, TANPA_DATA, GALAT, DIHITUNG)
 
-META_RULES = "aturan"  # rule set name (bundled name or path as given to `kinerja templat`)
+META_RULES = "aturan"  # rule set: bundled name, or path relative to the workbook's folder (recorded_rules)
 META_VERSION = "versi"  # rule set hash
 META_ENGINE = "mesin"  # kinerja version
 META_LAYOUT = "tata_letak"  # key of what the generated sheets show (migrate.layout_key); other rules → B121
@@ -54,3 +60,26 @@ FIELDS = {
 def output_name(field: str, ident: str) -> str:
     """Defined name of one output: ``output_name("realisasi", "setjen_rb_kanwil") == "realisasi_setjen_rb_kanwil"``."""
     return f"{field}_{ident.replace('.', '_')}"
+
+
+def recorded_rules(ref: str, folder: Path, *, confine_to: Path | None = None) -> str:
+    """How a workbook that lives in ``folder`` records the rule set ``ref``, so that it is found again wherever the
+    folder is copied: a bundled set by its name, any other by its path relative to ``folder`` with forward slashes
+    (``aturan``, ``../aturan-2025/pk.kin``). Never an absolute path (it names another PC's folders); only a path
+    inside ``folder`` is used again without ``--aturan`` (docs/batas.md).
+
+    ``ref`` is resolved as when it was loaded: relative to the working folder, or — ``confine_to`` — as read from a
+    workbook in that folder; a reference that does not resolve is kept as given. On Windows a set on another
+    drive has no relative path: its absolute path is kept."""
+    try:
+        place = resolve(str(ref), confine_to=confine_to)
+    except KinerjaError:  # not a place from here (a caller recording a name it knows): kept as given
+        return str(ref)
+    bundled = bundled_dir().resolve()
+    if place.parent == bundled and is_bundled_name(place.name):
+        return place.name
+    try:
+        rel = os.path.relpath(place, Path(folder).resolve())
+    except ValueError:  # another drive
+        return str(place)
+    return Path(rel).as_posix()

@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 from ..engine import KinerjaError, input_specs, load_rules
@@ -85,6 +85,16 @@ def _cell(v: Any) -> Cell:
     if text in _ERRORS:
         return Cell("error", text)
     return Cell("text", text)
+
+
+def _near_book(book: Any, ref: str) -> str:
+    """A rule set recorded relative to the workbook's folder (layout.recorded_rules) is looked up there first;
+    Excel's working folder is anywhere. A bundled name or an absolute path is used as it is."""
+    full = getattr(book, "fullname", None)
+    if not isinstance(full, str) or not full or PurePath(ref).is_absolute():
+        return ref
+    near = Path(full).parent / ref
+    return str(near) if near.exists() else ref
 
 
 class BookView:
@@ -308,7 +318,7 @@ def hitung(book: Any, *, aturan: str | None = None, now: datetime | None = None,
         if allowed is not None and ref not in allowed:
             return _fail(book, view, ref, stamp, f"set aturan {ref} tidak tersedia di server ini (tersedia: "
                          f"{', '.join(sorted(allowed)) or '-'}). Hubungi admin TI.")
-        checked = allowed[ref] if allowed is not None else load_rules(ref)
+        checked = allowed[ref] if allowed is not None else load_rules(_near_book(book, ref))
         inputs = read_inputs_live(view, input_specs(checked))
         if inputs.problems:
             n = len(inputs.problems)

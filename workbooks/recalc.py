@@ -305,7 +305,10 @@ def recalculate_workbook(path: str | Path, *, aturan: str | None = None, keluara
         step("membaca masukan")
         inputs = read_inputs_from(pkg, input_specs(checked))
         inputs.origin = src.name
-        rc = plan_recalc(checked, inputs, workbook_names_from(pkg), meta, aturan=aturan, now=now, zona=zona,
+        # recorded by bundled name or relative to the folder the workbook is written to (never absolute)
+        recorded = layout.recorded_rules(aturan or meta[layout.META_RULES], dest.parent,
+                                         confine_to=None if aturan else src.resolve().parent)
+        rc = plan_recalc(checked, inputs, workbook_names_from(pkg), meta, aturan=recorded, now=now, zona=zona,
                          steps=step)
         step("menulis buku kerja")
         written = apply_to_file(src, rc.plan, dest if keluaran else None, pkg)

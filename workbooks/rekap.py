@@ -29,6 +29,7 @@ from ..engine.findings import Temuan
 from ..engine.interface import Inputs
 from ..engine.rekap import Consolidated, UnitData, consolidate, identity_input
 from ..engine.report import summary_text, to_json
+from . import layout
 from .atomic import check_writable
 from .batch import expand
 from .fill import fill_workbook
@@ -124,7 +125,8 @@ def rekap_workbooks(paths: list[str], checked: CheckedRules, dest: str | Path, *
                         sources={**own.sources, **c.inputs.sources},
                         problems=[p for p in own.problems if p.input not in c.contributions],
                         origin=dest.name)
-        rc = plan_recalc(checked, merged, workbook_names_from(pkg), read_meta_from(pkg), aturan=rules_ref, now=now)
+        rc = plan_recalc(checked, merged, workbook_names_from(pkg), read_meta_from(pkg),
+                          aturan=layout.recorded_rules(rules_ref, dest.parent), now=now)
         sheets = dict(rc.plan.sheets)
         sheets[REKAP_SHEET] = SheetPlan(tuple(tuple(r) for r in _rekap_sheet(c, checked)))
         plan = WritePlan(rc.plan.cells, sheets, rc.plan.meta, *_rest(rc.plan))

@@ -95,8 +95,12 @@ def build_template(checked: CheckedRules, dest: str | Path, *, rules_ref: str, o
 
 
 def build_template_summary(checked: CheckedRules, dest: str | Path, *, rules_ref: str, overwrite: bool = False,
-                           inputs: Inputs | None = None, specs: list[InputSpec] | None = None) -> Summary:
+                           inputs: Inputs | None = None, specs: list[InputSpec] | None = None,
+                           folder: Path | None = None) -> Summary:
+    """``folder``: where the workbook will live when ``dest`` is a temporary file (the rule set is recorded
+    relative to it, :func:`layout.recorded_rules`); default ``dest``'s folder."""
     dest = Path(dest)
+    recorded = layout.recorded_rules(rules_ref, folder if folder is not None else dest.parent)
     _check_destination(dest, overwrite)
     specs = specs if specs is not None else input_specs(checked)
     rs = checked.rules
@@ -119,7 +123,7 @@ def build_template_summary(checked: CheckedRules, dest: str | Path, *, rules_ref
         work = Path(tmp) / dest.name
         wb.save(work)
         write_back(work, owned_names=outputs, owned_sheets={layout.AUDIT_SHEET: _audit_rows()},
-                   meta={layout.META_RULES: rules_ref, layout.META_VERSION: rs.version,
+                   meta={layout.META_RULES: recorded, layout.META_VERSION: rs.version,
                          layout.META_LAYOUT: layout_key(checked),
                          layout.META_ENGINE: __version__})
         if inputs is not None:

@@ -109,7 +109,8 @@ def build_macro_template(checked, dest: str | Path, *, rules_ref: str, overwrite
                             "Choose another name, or add --overwrite to replace it.")
     with tempfile.TemporaryDirectory(prefix="kinerja-tombol-") as tmp:
         work = Path(tmp) / (dest.stem + ".xlsx")
-        done = build_template_summary(checked, work, rules_ref=rules_ref, inputs=inputs, specs=specs)
+        done = build_template_summary(checked, work, rules_ref=rules_ref, inputs=inputs, specs=specs,
+                                      folder=dest.parent)
         pasang_tombol(work, dest, overwrite=overwrite)
     done.path = dest
     return done

@@ -24,7 +24,8 @@ def test_plan_is_plain_data_and_apply_matches_recalculate(tmp_path, rules):  # n
     pkg = Package(path)
     inputs = read_inputs_from(pkg, input_specs(checked))
     inputs.origin = path.name
-    rc = plan_recalc(checked, inputs, workbook_names_from(pkg), {}, aturan=str(rules), now=NOW)
+    recorded = layout.recorded_rules(str(rules), path.parent)  # as recalculate_workbook records it: "aturan"
+    rc = plan_recalc(checked, inputs, workbook_names_from(pkg), {}, aturan=recorded, now=NOW)
     plan = rc.plan
     assert isinstance(plan, WritePlan)
     pickle.loads(pickle.dumps(plan))  # no file handle, no workbook object inside
@@ -38,4 +39,4 @@ def test_plan_is_plain_data_and_apply_matches_recalculate(tmp_path, rules):  # n
     apply_to_file(path, plan)
     recalculate_workbook(twin, aturan=str(rules), now=NOW)
     assert path.read_bytes() == twin.read_bytes()
-    assert read_meta(path)[layout.META_RULES] == str(rules)
+    assert read_meta(path)[layout.META_RULES] == "aturan"
