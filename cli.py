@@ -41,6 +41,16 @@ def _say_error(text: str) -> None:
     click.echo(text, err=True)
 
 
+def _quiet_pipe() -> None:
+    """The reader of stdout went away (`kinerja jelaskan … | head`): end quietly, once, here. Python would
+    otherwise report the pipe again when it flushes stdout at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 def guarded(fn):
     """The one place where errors become messages and exit codes."""
 
@@ -48,6 +58,10 @@ def guarded(fn):
     def wrapper(*args, **kwargs):
         try:
             code = fn(*args, **kwargs)
+            sys.stdout.flush()  # a closed pipe (`| head`) shows here, not at interpreter exit
+        except BrokenPipeError:
+            _quiet_pipe()
+            sys.exit(Exit.FINDINGS)
         except RuleError as err:
             _say_error(err.format(_lang()))
             syntax = any(d.code in SYNTAX_CODES for d in err.diagnostics)
@@ -101,7 +115,7 @@ lang_option = click.option("--bahasa", "--lang", "bahasa", type=click.Choice(["i
 rules_option = click.option("--aturan", "--rules", "aturan", default=None, metavar="ATURAN",
                             help=f"Set aturan: folder, berkas .kin, atau nama bawaan (bawaan: {DEFAULT_RULES}).")
 data_option = click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False), metavar="DATA",
-                           help="Berkas data: satu .yaml, atau satu/lebih .csv.")
+                           help="Berkas data: satu/lebih .yaml, atau satu/lebih .csv (bentuknya: docs/berkas-data.md).")
 
 
 def _reset_lang(ctx, param, value):
@@ -229,7 +243,7 @@ def _evaluate(aturan, data, trace: bool):
     from .workbooks.datafile import read_data
 
     checked = load_rules(aturan or DEFAULT_RULES)
-    inputs = read_data(list(data), input_specs(checked))
+    inputs = read_data(list(data), input_specs(checked), checked)
     result = evaluate(checked, inputs, Tracer(trace))
     findings = find(result)
     return checked, result, findings
@@ -239,7 +253,7 @@ def _evaluate(aturan, data, trace: bool):
 @click.argument("buku", required=False, type=click.Path(dir_okay=False))
 @rules_option
 @data_option
-@click.option("--json", "as_json", is_flag=True, help="Keluaran JSON (struktur di DATA.md).")
+@click.option("--json", "as_json", is_flag=True, help="Keluaran JSON (skemanya: kinerja skema hasil).")
 @click.option("--jejak", "--trace", "jejak", is_flag=True, help="Sertakan jejak derivasi lengkap di JSON.")
 @click.option("--keluaran", "--output", "keluaran", type=click.Path(dir_okay=False), default=None,
               help="Tulis ke salinan ini (buku kerja), bukan menimpa BUKU.")
@@ -287,6 +301,15 @@ def jelaskan(ident, aturan, data, as_json):
     if obj is None:
         import difflib
 
+        gone = checked.rules.removed.get(ident)
+        if gone is not None:  # removed on purpose by the rule set: say where, never "did you mean"
+            cause = f" ({gone.cause})" if gone.cause else ""
+            where = f"{gone.span.file}:{gone.span.line}"
+            raise KinerjaError(f"{gone.kind} {ident} dihapus oleh set aturan ini di {where}{cause}.",
+                               message_en=f"{gone.kind} {ident} was removed by this rule set at {where}{cause}.",
+                               code="E220", location=where,
+                               hint="jelaskan dengan set aturan induknya, mis. --aturan pk2024-sumsel",
+                               hint_en="explain it with the parent rule set, e.g. --aturan pk2024-sumsel")
         names = [o.id for o in result.all_objects()]
         close = difflib.get_close_matches(ident, names, n=1)
         hint = f"maksud Anda {close[0]}?" if close else "lihat daftar id dengan: kinerja hitung --json"

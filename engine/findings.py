@@ -312,15 +312,28 @@ class _Finder:
                                    else "", {k: v for k, v in o.values.items() if k != "kondisi"},
                                    o.message_en))
 
+    def unknown_object(self, ident: str) -> tuple[str, str]:
+        """Why a reported id has no object: removed by the rule set (where), or a likely misspelling."""
+        gone = getattr(self.r.rules.rules, "removed", {}).get(ident)
+        if gone is not None:
+            where = f"{gone.span.file}:{gone.span.line}" + (f" ({gone.cause})" if gone.cause else "")
+            return f" — dihapus di {where}", f" — removed at {where}"
+        import difflib
+
+        close = difflib.get_close_matches(ident, [o.id for o in self.r.all_objects()], n=1, cutoff=0.75)
+        return (f" — maksud Anda {close[0]}?", f" — did you mean {close[0]}?") if close else ("", "")
+
     # ---- printed vs computed ----
     def compare(self, ident: str, obj: ObjectResult | None, fname: str, value: Any, raws: list[Any],
                 entries: list[dict], target: Decimal | None, rep_fields: dict | None = None) -> None:
         if obj is None:
+            why, why_en = self.unknown_object(ident)
             for e in entries:
                 self.out.append(Temuan("T103", "info", ident, f"{ident}: angka dilaporkan untuk objek yang tidak "
-                                       f"ada dalam aturan", fname, None, printed_decimal(e.get("nilai")),
+                                       f"ada dalam aturan{why}", fname, None, printed_decimal(e.get("nilai")),
                                        str(e.get("sumber", "")),
-                                       pesan_en=f"{ident}: a figure is reported for an object the rules do not have"))
+                                       pesan_en=f"{ident}: a figure is reported for an object the rules do not "
+                                       f"have{why_en}"))
             return
         rule = f"{obj.span.file}:{obj.span.line}" if obj.span else ""
         derivasi = ""

@@ -102,6 +102,20 @@ def _pct(v: Any) -> str:
     return format_id(v, 2)
 
 
+def _galat_reason(ind, lang: str) -> str:
+    """Why an indicator is GALAT (its realisasi or its capaian), in the reader's language; "" when it is not."""
+    text = ind.pesan if ind.status == "galat" else ""
+    for v in (ind.value, ind.capaian):
+        if isinstance(v, Galat):
+            text = (v.message_en or v.message) if lang == "en" else v.message
+            break
+    parts = text.split("; ")
+    if len(text) > 240 and len(parts) > 3:  # many empty inputs: the first ones, and how many more
+        more = f"… (+{len(parts) - 3} lagi)" if lang == "id" else f"… (+{len(parts) - 3} more)"
+        text = "; ".join(parts[:3] + [more])
+    return text
+
+
 def summary_text(result: Result, findings: list[Temuan], lang: str = "id", width: int = 100) -> str:
     """Tabel 4 style: per eselon, per sasaran its capaian; then the findings by severity."""
     rs = result.rules.rules
@@ -137,6 +151,9 @@ def summary_text(result: Result, findings: list[Temuan], lang: str = "id", width
                 tgt = format_id(ind.target) if ind.target is not None else "-"
                 status = "" if ind.status == "ok" else f" [{ind.status}]"
                 lines.append(f"        · {iid}: target {tgt}, realisasi {real}, capaian {_pct(ind.capaian)}{status}")
+                why = _galat_reason(ind, lang)
+                if why:
+                    lines.append(f"          {'alasan' if lang == 'id' else 'reason'}: {why}")
     lines.append("")
     head = f"TEMUAN ({len(findings)})" if lang == "id" else f"FINDINGS ({len(findings)})"
     lines.append(head)
@@ -156,5 +173,6 @@ def summary_text(result: Result, findings: list[Temuan], lang: str = "id", width
         lines.append("")
         lines.append("MASALAH MASUKAN" if lang == "id" else "INPUT PROBLEMS")
         for p in result.inputs.problems:
-            lines.append(f"  - {p.location}: {p.message if lang == 'id' else (p.message_en or p.message)}")
+            text = p.message if lang == "id" else (p.message_en or p.message)
+            lines.append(f"  - {text}" if text.startswith(p.location) else f"  - {p.location}: {text}")
     return "\n".join(lines)

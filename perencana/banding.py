@@ -258,8 +258,8 @@ def compare(ref_a: str, ref_b: str, data: list[str] | None = None) -> Comparison
     ka, kb = load_rules(ref_a), load_rules(ref_b)
     cmp = Comparison(ka.rules.name, kb.rules.name, compare_rules(lower(ka), lower(kb)))
     if data:
-        ra = evaluate(ka, read_data(list(data), input_specs(ka)), Tracer(False))
-        rb = evaluate(kb, read_data(list(data), input_specs(kb)), Tracer(False))
+        ra = evaluate(ka, read_data(list(data), input_specs(ka), ka), Tracer(False))
+        rb = evaluate(kb, read_data(list(data), input_specs(kb), kb), Tracer(False))
         cmp.data = ", ".join(str(d).rsplit("/", 1)[-1] for d in data)
         for jenis, da, db in (("sasaran", ra.sasaran, rb.sasaran), ("indikator", ra.indicators, rb.indicators),
                               ("indeks", ra.indices, rb.indices)):

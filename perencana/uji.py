@@ -152,8 +152,7 @@ def run_file(checked: CheckedRules, path: Path, shown: str) -> list[Outcome]:
         out = Outcome(shown, name)
         for k in unknown:
             out.failures.append(f"masukan {k} tidak dikenal set aturan ini")
-        inputs = read_yaml(base_paths, specs, changes=changes, changes_origin=f"{shown} › {name}") if base_paths \
-            else read_yaml([], specs, changes=changes, changes_origin=f"{shown} › {name}")
+        inputs = read_yaml(base_paths or [], specs, changes=changes, changes_origin=f"{shown} › {name}", rules=checked)
         result = evaluate(checked, inputs, Tracer(False))
         case_tol = case.get("toleransi")
         for key, raw in case["harapan"].items():

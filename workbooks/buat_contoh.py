@@ -25,7 +25,7 @@ def build_sample(dest: Path = SAMPLE) -> tuple[Path, bool]:
     """Template → fill → recalculate (if :mod:`kinerja.workbooks.recalc` exists). Returns (path, recalculated)."""
     checked = load_rules(RULES)
     specs = input_specs(checked)
-    inputs = read_data(bundled_data(RULES), specs)
+    inputs = read_data(bundled_data(RULES), specs, checked)
     if inputs.problems:
         raise SystemExit("data contoh bermasalah: " + "; ".join(p.message for p in inputs.problems))
     build_template(checked, dest, rules_ref=RULES, overwrite=True, inputs=inputs, specs=specs)

@@ -1,4 +1,5 @@
-"""Data files as an input source: YAML (``masukan``, ``tabel``, ``dilaporkan``) and CSV.
+"""Data files as an input source: YAML (``masukan``, ``tabel``, ``dilaporkan``) and CSV. The user's
+documentation of the format is docs/berkas-data.md.
 
 YAML layout (see the bundled ``rules/pk2024-sumsel/data-lkjip-2024.yaml``)::
 
@@ -36,7 +37,9 @@ from .errors import (
     DATA_FILE_KIND,
     DATA_GIVEN_TWICE,
     DATA_NOT_A_MAPPING,
+    DATA_OTHER_PERIOD,
     DATA_SHAPES_DIFFER,
+    DATA_UNKNOWN_KEY,
     OUT_OF_EXACT_RANGE,
 )
 from .errors import DATA_BAD_SHAPE as BAD_SHAPE
@@ -200,7 +203,7 @@ def _load_yaml(p: Path) -> dict:
 
 def _bad_shape(p: Path, where: str, what: str, what_en: str) -> InputError:
     return InputError(f"{where} {what}.", message_en=f"{where} {what_en}.", location=f"{p}: {clip(where)}",
-                      code=BAD_SHAPE, hint="lihat contoh bentuk berkas data di rules/pk2024-sumsel/"
+                      code=BAD_SHAPE, hint="bentuk berkas data: docs/berkas-data.md; contoh: rules/pk2024-sumsel/"
                       "data-lkjip-2024.yaml")
 
 
@@ -291,17 +294,21 @@ def _merge_reported(into: dict, extra: dict, where: str) -> None:
 
 
 def read_yaml(path: str | Path | list[str | Path], specs: list[InputSpec], changes: dict | None = None,
-              changes_origin: str = "") -> Inputs:
+              changes_origin: str = "", rules: Any = None) -> Inputs:
     """One YAML data file, or several: inputs and tables may be given once only; printed figures
     (``dilaporkan``) of all files are combined (e.g. the user's data plus a file of further printed figures).
-    ``changes`` (``{"masukan": {…}, "tabel": {…}}``) replaces some inputs afterwards (a planner test case)."""
+    ``changes`` (``{"masukan": {…}, "tabel": {…}}``) replaces some inputs afterwards (a planner test case).
+    ``rules`` (the checked rule set, optional): inputs it removed (``hapus``) are not reported as unknown, and
+    each file's period (``periode``/``tahun``) is compared with the year the rules apply to (``berlaku``)."""
     paths = [Path(x) for x in (path if isinstance(path, list) else [path])]
     values: dict[str, Any] = {}
     tables: dict[str, Any] = {}
     reported: dict[str, Any] = {}
     origin: dict[str, str] = {}
+    early: list[InputProblem] = []
     for p in paths:
         data = _load_yaml(p)
+        early += _top_level(data, p, rules)
         for section, into in (("masukan", values), ("tabel", tables)):
             for name, value in (data.get(section) or {}).items():
                 if name in into:
@@ -314,16 +321,155 @@ def read_yaml(path: str | Path | list[str | Path], specs: list[InputSpec], chang
     for section, into in (("masukan", values), ("tabel", tables)):
         for name, value in ((changes or {}).get(section) or {}).items():
             into[name], origin[name] = value, changes_origin
-    return _build(paths[0].name if len(paths) == 1 else None, specs, values, tables, reported, yaml_prefix=True,
-                  origin=origin)
+    inputs = _build(paths[0].name if len(paths) == 1 else None, specs, values, tables, reported, yaml_prefix=True,
+                    origin=origin, removed=removed_inputs(rules))
+    inputs.problems[:0] = early
+    return inputs
+
+
+def removed_inputs(rules: Any) -> frozenset[str]:
+    """Inputs and tables a rule set removed (``hapus``): last year's data may still give them."""
+    removed = getattr(getattr(rules, "rules", None), "removed", None) or {}
+    return frozenset(k for k, r in removed.items() if r.kind in ("masukan", "tabel"))
+
+
+def rules_year(rules: Any) -> int | None:
+    """The year a rule set applies to (``pengaturan { berlaku = 2025 }``), or None."""
+    setting = (getattr(getattr(rules, "rules", None), "settings", None) or {}).get("berlaku")
+    value = getattr(getattr(setting, "expr", None), "value", None)
+    return int(value) if value is not None else None
+
+
+_YEAR_TEXT = re.compile(r"^\s*(\d{4})(?!\d)")
+
+
+def _top_level(data: dict, p: Path, rules: Any) -> list[InputProblem]:
+    """Sections of one data file the reader does not know (B110, with a suggestion), and its period against
+    the rules' year (B122): ``periode: 2024`` (or ``tahun``, or a text starting with the year such as
+    ``"2024-S1"``) read with rules that say ``berlaku = 2025`` mixes two years."""
+    out = []
+    for key in data:
+        if str(key) not in TOP_KEYS:
+            sug = _close(str(key), TOP_KEYS)
+            out.append(_unknown(f"{p.name}: {key}", f"({p.name}: {key})", f"bagian {key} tidak dikenal berkas data",
+                                f"a data file has no section {key}", sug,
+                                f"bagian yang dikenal: {', '.join(TOP_KEYS)} (docs/berkas-data.md)",
+                                f"known sections: {', '.join(TOP_KEYS)} (docs/berkas-data.md)"))
+    year = rules_year(rules)
+    for key in ("periode", "tahun"):
+        if key not in data or year is None:
+            continue
+        raw = data[key]
+        m = _YEAR_TEXT.match(str(raw)) if isinstance(raw, (int, str)) and not isinstance(raw, bool) else None
+        where = f"{p.name}: {key}"
+        name = rules.rules.name
+        if m is None:
+            out.append(InputProblem(
+                DATA_OTHER_PERIOD, f"({where})", where,
+                f"{where}: {shown(raw)} bukan tahun; set aturan {name} berlaku {year}. Tulis {key}: {year}.",
+                f"{where}: {shown(raw)} is not a year; the rule set {name} applies to {year}. Write {key}: {year}.",
+                f"tulis {key}: {year}"))
+        elif int(m.group(1)) != year:
+            data_year = int(m.group(1))
+            out.append(InputProblem(
+                DATA_OTHER_PERIOD, f"({where})", where,
+                f"{where}: data periode {data_year}, tetapi set aturan {name} berlaku {year}: target dan bobot "
+                f"{year} dihitung dengan data {data_year}. Berikan data {year}, atau pakai set aturan {data_year}.",
+                f"{where}: the data is for {data_year}, but the rule set {name} applies to {year}: {year}'s targets "
+                f"and weights are computed on {data_year}'s data. Give {year}'s data, or use the {data_year} rules.",
+                f"berikan data {year}, atau set aturan tahun {data_year}"))
+    return out
+
+
+TOP_KEYS = ("masukan", "tabel", "dilaporkan", "periode", "tahun", "unit", "catatan", "sumber")
+ROW_NOTES = ("baris", "sumber", "catatan")  # a table row's citation keys, not data
+
+
+def _close(name: str, candidates) -> str | None:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def _unknown(where: str, subject: str, what: str, what_en: str, suggestion: str | None, hint: str,
+             hint_en: str = "") -> InputProblem:
+    """B110: a key of the data file the rules do not know. ``subject`` is the input it stands for when the
+    key looks like a misspelling of an input that is not given (that input then has this problem, never a
+    silent empty value); otherwise a name no result depends on."""
+    if suggestion:
+        hint, hint_en = f"maksud Anda {suggestion}?", f"did you mean {suggestion}?"
+    return InputProblem(DATA_UNKNOWN_KEY, subject, where, f"{where}: {what} — {hint}",
+                        f"{where}: {what_en} — {hint_en or hint}", hint)
+
+
+def _unknown_keys(specs: list[InputSpec], values: dict, tables: dict, where_of, removed: frozenset[str],
+                  problems: list[InputProblem]) -> None:
+    singles = [s.name for s in specs if not s.is_table]
+    table_names = [s.name for s in specs if s.is_table]
+    for name in values:
+        if name in singles or name in removed:
+            continue
+        where = where_of("masukan", name)
+        if name in table_names:
+            problems.append(_unknown(where, name, f"{name} adalah tabel, bukan masukan tunggal",
+                                     f"{name} is a table, not a single input", None,
+                                     f"tulis barisnya di bawah tabel: {name}:", f"write its rows under tabel: {name}:"))
+            continue
+        sug = _close(name, [n for n in singles if n not in values])
+        problems.append(_unknown(where, sug or f"masukan.{name}", f"masukan {name} tidak dikenal set aturan ini",
+                                 f"the rules have no input {name}", sug,
+                                 "periksa ejaannya; daftar masukan: kinerja templat atau kinerja periksa --json",
+                                 "check the spelling; the inputs are listed by kinerja templat"))
+    for name in tables:
+        if name in table_names or name in removed:
+            continue
+        where = where_of("tabel", name)
+        if name in singles:
+            problems.append(_unknown(where, name, f"{name} adalah masukan tunggal, bukan tabel",
+                                     f"{name} is a single input, not a table", None,
+                                     f"tulis nilainya di bawah masukan: {name}: …",
+                                     f"write its value under masukan: {name}: …"))
+            continue
+        sug = _close(name, [n for n in table_names if n not in tables])
+        problems.append(_unknown(where, sug or f"tabel.{name}", f"tabel {name} tidak dikenal set aturan ini",
+                                 f"the rules have no table {name}", sug, "periksa ejaannya",
+                                 "check the spelling"))
+    by_name = {s.name: s for s in specs}
+    for name, rows in tables.items():
+        spec = by_name.get(name)
+        if spec is None or not spec.is_table:
+            continue
+        cols = [c.name for c in spec.columns or ()]
+        seen: dict[str, list[int]] = {}
+        for i, row in enumerate(rows or []):
+            for key in row if isinstance(row, dict) else ():
+                if str(key) not in cols and str(key) not in ROW_NOTES:
+                    seen.setdefault(str(key), []).append(i + 1)
+        for key, at in seen.items():
+            rows_text = ", ".join(str(n) for n in at[:5]) + (", …" if len(at) > 5 else "")
+            where = f"{where_of('tabel', name)} baris {rows_text}"
+            sug = _close(key, cols)
+            # a misspelt column leaves the real one empty in those rows: the table is wrong, never half-read
+            problems.append(_unknown(where, name if sug else f"tabel.{name}.{key}",
+                                     f"kolom {key} tidak dikenal tabel {name} (kolomnya: {', '.join(cols)})",
+                                     f"table {name} has no column {key} (its columns: {', '.join(cols)})", sug,
+                                     f"hapus kolom itu, atau tulis sebagai catatan ({'/'.join(ROW_NOTES)})",
+                                     f"remove the column, or write it as a note ({'/'.join(ROW_NOTES)})"))
 
 
 def _build(shown: str | None, specs: list[InputSpec], values: dict, tables: dict, reported: dict,
-           yaml_prefix: bool = False, origin: dict[str, str] | None = None) -> Inputs:
+           yaml_prefix: bool = False, origin: dict[str, str] | None = None,
+           removed: frozenset[str] = frozenset()) -> Inputs:
     origin = origin or {}
     inputs = Inputs(origin=shown or ", ".join(dict.fromkeys(origin.values())), reported=reported)
     problems: list[InputProblem] = []
     by_name = {s.name: s for s in specs}
+
+    def where_of(section: str, name: str) -> str:
+        return f"{origin.get(name, shown)}: {section}.{name}" if yaml_prefix else f"{shown}: {name}"
+
+    _unknown_keys(specs, values, tables, where_of, removed, problems)
     for name, raw in values.items():
         spec = by_name.get(name)
         where = f"{origin.get(name, shown)}: masukan.{name}" if yaml_prefix else f"{shown}: {name}"
@@ -360,7 +506,7 @@ def _build(shown: str | None, specs: list[InputSpec], values: dict, tables: dict
     return inputs
 
 
-def read_csv(paths: list[Path], specs: list[InputSpec]) -> Inputs:
+def read_csv(paths: list[Path], specs: list[InputSpec], rules: Any = None) -> Inputs:
     values: dict[str, Any] = {}
     tables: dict[str, list] = {}
     table_names = {s.name for s in specs if s.is_table}
@@ -391,7 +537,7 @@ def read_csv(paths: list[Path], specs: list[InputSpec]) -> Inputs:
                              location=str(p), code=CSV_HEADER,
                              hint="tabel yang dikenal: " + ", ".join(sorted(table_names)))
     shown = ", ".join(p.name for p in paths)
-    return _build(shown, specs, values, tables, {})
+    return _build(shown, specs, values, tables, {}, removed=removed_inputs(rules))
 
 
 def bundled_data(rules: str = "pk2024-sumsel") -> list[Path]:
@@ -403,13 +549,14 @@ def bundled_data(rules: str = "pk2024-sumsel") -> list[Path]:
     return [p for p in (folder / "data-lkjip-2024.yaml", folder / "angka-tercetak.yaml") if p.is_file()]
 
 
-def read_data(paths: list[str | Path], specs: list[InputSpec]) -> Inputs:
-    """Read one YAML file, or one or more CSV files, into :class:`Inputs` (values checked against kinds)."""
+def read_data(paths: list[str | Path], specs: list[InputSpec], rules: Any = None) -> Inputs:
+    """Read one or more YAML files, or one or more CSV files, into :class:`Inputs` (values checked against
+    kinds; unknown keys reported; with ``rules``, removed inputs allowed and the period checked)."""
     ps = [Path(p) for p in paths]
     if ps and all(p.suffix.lower() in (".yaml", ".yml") for p in ps):
-        return read_yaml(ps, specs)
+        return read_yaml(ps, specs, rules=rules)
     if all(p.suffix.lower() == ".csv" for p in ps):
-        return read_csv(ps, specs)
+        return read_csv(ps, specs, rules=rules)
     raise InputError("Berkas data harus .yaml/.yml atau .csv (satu atau lebih, tidak dicampur).",
                      message_en="Data files must be .yaml/.yml or .csv files (one or more, not mixed).",
                      location=", ".join(str(p) for p in ps), code=DATA_FILE_KIND)

@@ -89,7 +89,12 @@ def test_migrated_pk2025_workbook_gives_the_figures_of_the_equivalent_data_files
     from_book = run("hitung", new, "--json")
     from_data = run("hitung", "--aturan", "pk2025-contoh", "--data", PK2024 / "data-lkjip-2024.yaml",
                     "--data", PK2024 / "angka-tercetak.yaml", "--data", PK2025 / "data-tambahan.yaml", "--json")
-    assert figures(from_book) == figures(from_data)
+    on_data = figures(from_data)
+    # the 2024 data files say `periode: 2024`, the PK 2025 rules berlaku 2025: reported, and the only difference
+    assert {(k, n) for k, n, _ in on_data["masalah"] if k == "B122"} == {
+        ("B122", "(data-lkjip-2024.yaml: periode)"), ("B122", "(data-tambahan.yaml: periode)")}
+    on_data["masalah"] = [p for p in on_data["masalah"] if p[0] != "B122"]
+    assert figures(from_book) == on_data
     ind = {o["id"]: o for o in json.loads(from_book.stdout)["indikator"]}
     assert "bphn_jdihn" not in ind and ind["imi_paspor"]["realisasi"] not in (None, "-")
     # the migrated workbook exported: the same figures again
