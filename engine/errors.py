@@ -164,6 +164,12 @@ RUNTIME: dict[str, tuple[str, str]] = {
              "{table} row {row}: column {column} is not a number: {value}"),
     "G006": ("ketergantungan melingkar pada {name}", "circular dependency on {name}"),
     "G007": ("{formula}: penyebut 0 tetapi pembilang {num}", "{formula}: denominator 0 but numerator {num}"),
+    "G008": ("{place}: hasil {op} di luar jangkauan angka yang dapat dihitung tepat (besaran ≥ 10^15){where}: "
+             "{formula} — periksa besaran masukannya (satuan, digit berlebih) atau susun rumusnya agar hasil "
+             "antaranya tetap di bawah 10^15",
+             "{place}: the result of {op_en} is outside the range computed exactly (magnitude ≥ 10^15){where_en}: "
+             "{formula} — check the size of the inputs (unit, extra digits) or arrange the formula so that its "
+             "intermediate results stay below 10^15"),
     "G101": ("{name}: nilai {value} melebihi skala 0–{scale}", "{name}: value {value} exceeds the 0–{scale} scale"),
     "G102": ("{node}: pembilang {num} melebihi penyebut {den} ({formula} = {value}%)",
              "{node}: numerator {num} exceeds denominator {den}"),

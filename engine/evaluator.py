@@ -1,9 +1,12 @@
 """The pure evaluator of the core form: core rules + input values → typed results, with an optional event trace.
 
 Pure: no I/O, no clock, no global state — all decimal arithmetic goes through the private context
-:data:`values.CTX`. Deterministic: the same rules and inputs give the same result, in the same order. "No data"
-(``TANPA_DATA``) propagates through arithmetic and is skipped by aggregates; an input error (``Galat``)
-propagates and wins over no data, so exactly the results that depend on a bad input get status ``galat``.
+:data:`values.CALC`, bounded to the declared exact range: an operation whose result leaves it raises, and the node
+where it happened becomes the coded input error G008 (:meth:`Evaluator.out_of_range`) — caught once per node in
+:meth:`Evaluator.ev`, so the arithmetic itself carries no checks. Deterministic: the same rules and inputs give the
+same result, in the same order. "No data" (``TANPA_DATA``) propagates through arithmetic and is skipped by
+aggregates; an input error (``Galat``) propagates and wins over no data, so exactly the results that depend on a bad
+input get status ``galat``.
 
 It reads only :mod:`kinerja.engine.core` (lowered once by :mod:`kinerja.engine.lower`): every setting is already
 resolved there. With a trace, each evaluated node leaves an :class:`Event` (node, value, the events it was built
@@ -13,7 +16,7 @@ from, and what was decided: the 0/0 rule applied, values skipped, rows filtered)
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, Overflow
 from typing import Any
 
 from . import core as c
@@ -22,6 +25,7 @@ from .checker import CheckedRules
 from .derivation import render_object, render_row
 from .errors import RUNTIME, runtime
 from .interface import CellKey, Inputs
+from .limits import clip
 from .lower import lower
 from .results import (
     IndexResult,
@@ -37,7 +41,20 @@ from .results import (
 from .rows import BAD, IN_PROGRESS, InputsMixin, Row
 from .semantics import apply_rounding, capaian_value, combine, merge_galat, missing
 from .trace import NO_TRACE, Tracer
-from .values import CTX, HUNDRED, TANPA_DATA, Galat, format_id, is_missing, mean, round_to, total
+from .values import (
+    CALC,
+    CTX,
+    HUNDRED,
+    OUT_OF_RANGE,
+    TANPA_DATA,
+    Galat,
+    format_id,
+    in_range,
+    is_missing,
+    mean,
+    round_to,
+    total,
+)
 
 __all__ = ["Event", "Evaluator", "ObjectResult", "Observation", "Result", "capaian_value", "combine", "evaluate",
            "merge_galat", "missing", "status_of"]
@@ -75,6 +92,8 @@ class Evaluator(InputsMixin):
         self.filters: dict[c.Node, Any] = {}
         self.indexes: dict[tuple[str, str], dict[Any, list[int]]] = {}
         self.equalities: dict[c.Node, Any] = {}
+        self.owner = ""  # the object, table column, sasaran or check being computed (for G008 observations)
+        self.overflowed: set[int] = set()  # nodes already observed out of range (one observation per node)
         self.problem_by_input = {p.input: p for p in inputs.problems if p.cell is None}
         self.problem_by_cell = {p.cell: p for p in inputs.problems if p.cell is not None}
         self.dispatch = {cls: getattr(self, "ev_" + cls.__name__) for cls in (
@@ -106,29 +125,60 @@ class Evaluator(InputsMixin):
     def ev(self, n: c.Node, row: Row | None = None) -> Any:
         parent = self.frame
         if parent is None:
-            return self.dispatch[type(n)](n, row)
+            try:
+                return self.dispatch[type(n)](n, row)
+            except OUT_OF_RANGE:  # zero cost unless raised: the arithmetic of ``n`` left the exact range
+                return self.out_of_range(n, row)
         e = Event(n)
         self.frame = e
         try:
             e.value = self.dispatch[type(n)](n, row)
+        except OUT_OF_RANGE:
+            e.value = self.out_of_range(n, row)
         finally:
             self.frame = parent
         parent.kids.append(e)
         return e.value
 
-    def top(self, n: c.Node, row: Row | None = None) -> tuple[Any, Event | None]:
-        """Evaluate ``n`` as the root of a derivation: its event when tracing."""
-        if not self.trace:
-            return self.dispatch[type(n)](n, row), None
-        saved = self.frame
-        holder = Event(n)
-        self.frame = holder
+    def top(self, n: c.Node, row: Row | None = None, owner: str = "") -> tuple[Any, Event | None]:
+        """Evaluate ``n`` as the root of a derivation of ``owner``: its event when tracing."""
+        saved_owner, self.owner = self.owner, owner or self.owner
         try:
-            self.ev(n, row)
+            if not self.trace:
+                try:
+                    return self.dispatch[type(n)](n, row), None
+                except OUT_OF_RANGE:
+                    return self.out_of_range(n, row), None
+            saved = self.frame
+            holder = Event(n)
+            self.frame = holder
+            try:
+                self.ev(n, row)
+            finally:
+                self.frame = saved
+            e = holder.kids[0]
+            return e.value, e
         finally:
-            self.frame = saved
-        e = holder.kids[0]
-        return e.value, e
+            self.owner = saved_owner
+
+    def out_of_range(self, n: c.Node, row: Row | None, op: tuple[str, str] | None = None) -> Galat:
+        """G008: the result of ``n`` (or of one of its own operations) is outside the exact range.
+
+        The object gets this input error (whatever depends on it too, as for any ``Galat``), the rule line and
+        the operation are named, and the node is observed once (a finding) however many rows hit it."""
+        op_id, op_en = op or _operation(n)
+        span = getattr(n, "span", None)
+        place = str(span) if span is not None else self.owner
+        formula = clip(span.text) if span is not None and span.text and not isinstance(
+            n, (c.Capaian, c.SasaranMean, c.Composite, c.Dimension, c.SubIndexSum)) else self.owner
+        fields = dict(place=place, op=op_id, op_en=op_en, formula=formula,
+                      where=f" (tabel {row.table} baris {row.index + 1})" if row is not None else "",
+                      where_en=f" (table {row.table} row {row.index + 1})" if row is not None else "")
+        if id(n) not in self.overflowed:
+            self.overflowed.add(id(n))
+            self.observe("G008", "di_luar_jangkauan", self.owner or place, "tinggi",
+                         {"operasi": op_id, "rumus": formula}, span, **fields)
+        return runtime("G008", tuple(sem.names_in(n)), **fields)
 
     def note(self, info: Any) -> None:
         if self.frame is not None:
@@ -139,6 +189,8 @@ class Evaluator(InputsMixin):
         saved, self.frame = self.frame, None
         try:
             return self.dispatch[type(n)](n, row)
+        except OUT_OF_RANGE:
+            return self.out_of_range(n, row)
         finally:
             self.frame = saved
 
@@ -151,18 +203,23 @@ class Evaluator(InputsMixin):
         self.memo[name] = IN_PROGRESS  # type: ignore[assignment]
         core = self.core
         obj = core.object(name)
-        raw, event = self.top(obj.expr)
+        raw, event = self.top(obj.expr, owner=name)
         if isinstance(obj, c.Param):
             value = raw
         else:
-            value = apply_rounding(raw, obj.rounding)
+            try:
+                value = apply_rounding(raw, obj.rounding, CALC)
+            except OUT_OF_RANGE:  # rounded up to 10^15
+                saved, self.owner = self.owner, name
+                value = self.out_of_range(obj.expr, None, ("pembulatan", "rounding"))
+                self.owner = saved
             self.raw[name] = raw
         out = (value, event)
         self.memo[name] = out
         return out
 
     def capaian(self, n: c.Capaian) -> tuple[Any, Any, Event | None]:
-        value, event = self.top(n)
+        value, event = self.top(n, owner=n.realisasi.name)
         return value, self._cap_raw, event
 
     def indicator_result(self, ind: c.Indicator) -> IndicatorResult:
@@ -194,7 +251,7 @@ class Evaluator(InputsMixin):
         return res
 
     def sasaran_result(self, s: c.Sasaran) -> SasaranResult:
-        value, event = self.top(s.expr)
+        value, event = self.top(s.expr, owner=s.id)
         raw = self._mean_raw
         res = SasaranResult(s.id, s.name, status_of(value), _message(value), s.span, raw, event, None,
                             self.render, capaian=value, raw_capaian=raw, eselon=s.eselon,
@@ -211,7 +268,7 @@ class Evaluator(InputsMixin):
         return res
 
     def run_check(self, chk: c.Check) -> None:
-        value, event = self.top(chk.condition)
+        value, event = self.top(chk.condition, owner=chk.subject)
         if value is True:
             from .derivation import step_of
 
@@ -321,7 +378,7 @@ class Evaluator(InputsMixin):
             if b == 0:
                 self.note("div0")
                 return TANPA_DATA
-            return CTX.divide(a, b)
+            return CALC.divide(a, b)
         return sem.ARITH[n.op](a, b)
 
     def ev_Ratio(self, n: c.Ratio, row):
@@ -334,7 +391,7 @@ class Evaluator(InputsMixin):
                 self.note("zero")
                 return TANPA_DATA if n.zero is None else n.zero
             return runtime("G007", tuple(sem.names_in(n)), formula=n.span.text if n.span else "", num=format_id(a))
-        out = CTX.multiply(CTX.divide(a, b), HUNDRED)
+        out = CALC.multiply(CALC.divide(a, b), HUNDRED)
         if a > b and b > 0:
             self.observe("G102", "pembilang_melebihi_penyebut", n.node, "sedang",
                          {"pembilang": a, "penyebut": b, "rumus": n.span.text if n.span else ""}, n.span,
@@ -342,12 +399,12 @@ class Evaluator(InputsMixin):
                          value=format_id(round_to(out, 2)))
         if n.inverted:
             self.note(("inverted", out))
-            return CTX.subtract(HUNDRED, out)
+            return CALC.subtract(HUNDRED, out)
         return out
 
     def ev_Invert(self, n: c.Invert, row):
         v = self.ev(n.operand, row)
-        return CTX.subtract(HUNDRED, v) if isinstance(v, Decimal) else v
+        return CALC.subtract(HUNDRED, v) if isinstance(v, Decimal) else v
 
     def ev_Growth(self, n: c.Growth, row):
         a, b = self.ev(n.now, row), self.ev(n.last, row)
@@ -357,11 +414,11 @@ class Evaluator(InputsMixin):
         if b == 0:
             self.note("last0")
             return TANPA_DATA
-        return CTX.multiply(CTX.divide(CTX.subtract(a, b), b), HUNDRED)
+        return CALC.multiply(CALC.divide(CALC.subtract(a, b), b), HUNDRED)
 
     def ev_Round(self, n: c.Round, row):
         v = self.ev(n.operand, row)
-        return round_to(v, n.digits, n.mode) if isinstance(v, Decimal) else v
+        return round_to(v, n.digits, n.mode, CALC) if isinstance(v, Decimal) else v
 
     def arg_values(self, a: c.Arg, row) -> list[Any]:
         v = self.ev(a.expr, row)
@@ -408,10 +465,10 @@ class Evaluator(InputsMixin):
         if errs:
             return merge_galat(errs)
         pairs = [(a, b) for a, b in pairs if not is_missing(a) and not is_missing(b)]
-        wsum = total(b for _, b in pairs)
+        wsum = total((b for _, b in pairs), CALC)
         if not pairs or wsum == 0:
             return TANPA_DATA
-        return CTX.divide(total(CTX.multiply(a, b) for a, b in pairs), wsum)
+        return CALC.divide(total((CALC.multiply(a, b) for a, b in pairs), CALC), wsum)
 
     def ev_Agg(self, n: c.Agg, row):
         flat = [x for a in n.args for x in self.arg_values(a, row)]
@@ -425,9 +482,9 @@ class Evaluator(InputsMixin):
         if not present:
             return TANPA_DATA
         if f == "jumlah":
-            return total(present)
+            return total(present, CALC)
         if f == "rata_rata":
-            return mean(present)
+            return mean(present, CALC)
         return min(present) if f == "min" else max(present)
 
     # ---- composite indices ----
@@ -439,7 +496,7 @@ class Evaluator(InputsMixin):
         if n.weighted:
             acc: Any = Decimal(0)
             for comp, v in zip(n.components, vals):
-                acc = combine(acc, v, lambda a, b, w=comp.weight: CTX.add(a, CTX.multiply(b, w)))
+                acc = combine(acc, v, lambda a, b, w=comp.weight: CALC.add(a, CALC.multiply(b, w)))
             return acc
         errors = [v for v in vals if isinstance(v, Galat)]
         if errors:
@@ -447,18 +504,18 @@ class Evaluator(InputsMixin):
         present = [v for v in vals if not is_missing(v)]
         if not present:
             return TANPA_DATA
-        return CTX.multiply(mean(present), n.weight)
+        return CALC.multiply(mean(present, CALC), n.weight)
 
     def ev_Composite(self, n: c.Composite, row):
         acc: Any = Decimal(0)
         for d in n.dimensions:
-            acc = combine(acc, self.ev(d, row), CTX.add)
-        return combine(acc, n.scale, lambda a, s: CTX.multiply(CTX.divide(a, HUNDRED), s))
+            acc = combine(acc, self.ev(d, row), CALC.add)
+        return combine(acc, n.scale, lambda a, s: CALC.multiply(CALC.divide(a, HUNDRED), s))
 
     def ev_SubIndexSum(self, n: c.SubIndexSum, row):
         acc: Any = Decimal(0)
         for child, w in n.children:
-            acc = combine(acc, self.ev(child, row), lambda a, b, w=w: CTX.add(a, CTX.multiply(b, w)))
+            acc = combine(acc, self.ev(child, row), lambda a, b, w=w: CALC.add(a, CALC.multiply(b, w)))
         return acc
 
     # ---- capaian ----
@@ -468,9 +525,16 @@ class Evaluator(InputsMixin):
             e = Event(n.realisasi)
             e.value, e.info = realisasi, obj_event
             self.frame.kids.append(e)
-        raw = capaian_value(realisasi, n.target, n.direction)
+        raw = out = capaian_value(realisasi, n.target, n.direction)  # exact in CTX for operands in the range
+        if isinstance(raw, Decimal):
+            try:  # handled here, not in ev(): the raw capaian must never be a previous indicator's
+                if not in_range(raw):
+                    raise Overflow
+                out = round_to(raw, n.digits, ctx=CALC)
+            except OUT_OF_RANGE:
+                raw = out = self.out_of_range(n, row)
         self._cap_raw = None if isinstance(raw, Galat) and n.target == 0 else raw
-        return round_to(raw, n.digits) if isinstance(raw, Decimal) else raw
+        return out
 
     def ev_SasaranMean(self, n: c.SasaranMean, row):
         caps = []
@@ -491,13 +555,37 @@ class Evaluator(InputsMixin):
         elif not present:
             out = TANPA_DATA
         else:
-            avg = mean(present)
-            self._mean_raw = avg
-            out = round_to(avg, n.digits)
+            try:
+                avg = mean(present, CALC)
+                out = round_to(avg, n.digits, ctx=CALC)
+                self._mean_raw = avg
+            except OUT_OF_RANGE:
+                out = self.out_of_range(n, row)
         if self._mean_raw is None:
             self._mean_raw = out
         self.note([i for i, v in caps if v is TANPA_DATA])
         return out
+
+
+_ARITH_OPS = {"+": ("penjumlahan", "addition"), "-": ("pengurangan", "subtraction"),
+              "*": ("perkalian", "multiplication"), "/": ("pembagian", "division")}
+_NODE_OPS = {c.Ratio: ("rasio", "the ratio"), c.Growth: ("pertumbuhan", "the growth"),
+             c.Round: ("pembulatan", "rounding"), c.WeightedMean: ("rata-rata tertimbang", "the weighted mean"),
+             c.Dimension: ("indeks komposit", "the composite index"),
+             c.Composite: ("indeks komposit", "the composite index"),
+             c.SubIndexSum: ("indeks dari sub-indeks", "the index from its sub-indices"),
+             c.Capaian: ("capaian", "the capaian"), c.SasaranMean: ("rata-rata capaian", "the mean capaian"),
+             c.Invert: ("pembalikan (100 − nilai)", "the inversion (100 − value)")}
+_AGG_OPS = {"jumlah": ("jumlah", "the sum"), "rata_rata": ("rata-rata", "the mean")}
+
+
+def _operation(n: c.Node) -> tuple[str, str]:
+    """The operation of ``n`` as the G008 message names it (Indonesian, English)."""
+    if isinstance(n, c.Arith):
+        return _ARITH_OPS[n.op]
+    if isinstance(n, c.Agg):
+        return _AGG_OPS.get(n.func, (n.func, n.func))
+    return _NODE_OPS.get(type(n), ("perhitungan", "the calculation"))
 
 
 def _message(value: Any) -> str:

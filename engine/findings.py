@@ -303,7 +303,8 @@ class _Finder:
 
     # ---- observations made while computing ----
     def observations(self) -> None:
-        codes = {"pembilang_melebihi_penyebut": "T201", "subindeks_di_atas_skala": "T202", "periksa": "T301"}
+        codes = {"pembilang_melebihi_penyebut": "T201", "subindeks_di_atas_skala": "T202", "di_luar_jangkauan": "T204",
+                 "periksa": "T301"}
         for o in self.r.observations:
             rule = f"{o.span.file}:{o.span.line}" if o.span else ""
             dihitung = o.values.get("nilai") if o.kind == "subindeks_di_atas_skala" else None

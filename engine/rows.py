@@ -90,7 +90,7 @@ class InputsMixin:
             return runtime("G006", name=f"{table}.{cc.name}") if v is IN_PROGRESS else v
         cells[cc.name] = IN_PROGRESS
         row = Row(table, i, cells)
-        value, event = self.top(cc.expr, row)
+        value, event = self.top(cc.expr, row, f"{table}.{cc.name}")
         cells[cc.name] = value
         if isinstance(cc.expr, c.Round) and isinstance(value, Decimal):
             self.result.row_raw[CellKey(table, i, cc.name)] = self.quiet(cc.expr.operand, row)

@@ -2,17 +2,19 @@
 
 No data (``TANPA_DATA``) and input errors (``Galat``) propagate as values: an error wins over no data
 (:func:`missing`, :func:`combine`). Capaian by direction is defined here once (:func:`capaian_value`).
-All arithmetic in the private context ``CTX``.
+The evaluator computes in ``CALC`` (the private context bounded to the declared range: leaving it raises, and the
+evaluator reports it as G008); capaian is computed in ``CTX`` (exact for operands in the range, its intermediate
+2t − r may exceed it) and its result is checked by the evaluator.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any
 
 from . import core as c
 from .errors import runtime
-from .values import CTX, HUNDRED, TANPA_DATA, Galat, is_missing, round_to
+from .values import CALC, CTX, HUNDRED, TANPA_DATA, Galat, is_missing, round_to
 
 
 def merge_galat(errors: list[Galat]) -> Galat:
@@ -40,8 +42,8 @@ def missing(a: Any, b: Any) -> Any:
     return None
 
 
-def apply_rounding(value: Any, r: c.Rounding | None) -> Any:
-    return round_to(value, r.digits, r.mode) if (r is not None and isinstance(value, Decimal)) else value
+def apply_rounding(value: Any, r: c.Rounding | None, ctx: Context = CTX) -> Any:
+    return round_to(value, r.digits, r.mode, ctx) if (r is not None and isinstance(value, Decimal)) else value
 
 
 def capaian_value(realisasi: Any, target: Decimal | None, direction: str) -> Any:
@@ -74,7 +76,7 @@ def names_in(n: c.Node) -> list[str]:
 
 CMP = {"==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
         "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
-ARITH = {"+": CTX.add, "-": CTX.subtract, "*": CTX.multiply}
+ARITH = {"+": CALC.add, "-": CALC.subtract, "*": CALC.multiply}
 
 
 def member_value(v: Any, items: list[Any]) -> Any:

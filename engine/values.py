@@ -8,7 +8,7 @@ floats get wrong.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, InvalidOperation, Overflow
 from typing import Any, Union
 
 #: Private arithmetic context. Passed explicitly (``CTX.divide`` …) so that no global decimal state is used.
@@ -23,20 +23,30 @@ ROUND_MODES = {"setengah_naik": ROUND_HALF_UP, "potong": ROUND_DOWN}
 #: whole number exactly. Anything outside is an input problem naming its cell or rule line, never an internal
 #: error. Intermediate results outside the context's precision are the evaluator's to report.
 MAX_MAGNITUDE = Decimal("1E15")
+#: The evaluator's arithmetic context: :data:`CTX`'s precision with the declared range as its exponent limit
+#: (``Emax=14``: a result of magnitude ≥ 10^15 has adjusted exponent ≥ 15). Every operation that leaves the range —
+#: an intermediate or a final value, a product, a quotient, a partial sum, a rounding up to 10^15 — signals
+#: ``Overflow`` (or ``InvalidOperation`` from ``quantize``), which the evaluator turns into the coded ``Galat``
+#: G008 of the object being computed: no check per operation, no silent wrong number. Readers and views keep
+#: :data:`CTX` (they quote out-of-range inputs in their messages).
+CALC = Context(prec=34, rounding=ROUND_HALF_EVEN, Emax=14, traps=[InvalidOperation, Overflow])
+#: What CALC raises for a value outside the range (``DivisionByZero`` is not one: divisions test their divisor).
+OUT_OF_RANGE = (Overflow, InvalidOperation)
 #: Rounding digits a rule may ask for (``bulat x 2``); more is never meaningful for a printed figure.
 MAX_ROUND_DIGITS = 10
 
 
-def total(values) -> Decimal:
-    """Exact sum in the private context (``sum()`` would use the process-global one)."""
+def total(values, ctx: Context = CTX) -> Decimal:
+    """Exact sum in a private context (``sum()`` would use the process-global one)."""
     out = Decimal(0)
+    add = ctx.add
     for v in values:
-        out = CTX.add(out, v)
+        out = add(out, v)
     return out
 
 
-def mean(values: list[Decimal]) -> Decimal:
-    return CTX.divide(total(values), Decimal(len(values)))
+def mean(values: list[Decimal], ctx: Context = CTX) -> Decimal:
+    return ctx.divide(total(values, ctx), Decimal(len(values)))
 
 
 def in_range(d: Decimal) -> bool:
@@ -107,10 +117,10 @@ def to_decimal(v: Any) -> Decimal:
     raise TypeError(f"not a number: {v!r}")
 
 
-def round_to(value: Decimal, digits: int, mode: str = "setengah_naik") -> Decimal:
+def round_to(value: Decimal, digits: int, mode: str = "setengah_naik", ctx: Context = CTX) -> Decimal:
     """Round to ``digits`` decimals: ``setengah_naik`` (half away from zero) or ``potong`` (toward zero)."""
     q = Decimal(1).scaleb(-digits)
-    return value.quantize(q, rounding=ROUND_MODES[mode], context=CTX)
+    return value.quantize(q, rounding=ROUND_MODES[mode], context=ctx)
 
 
 def normalize(value: Decimal) -> Decimal:

@@ -253,6 +253,25 @@ def unknown_names_10000(t: Path) -> Case:
     return Case(["periksa", "set"], "E201", 1, ("10000 galat",))
 
 
+def product_out_of_range(t: Path) -> Case:
+    """Passed `periksa` and ended `hitung` in "galat internal kinerja (InvalidOperation)": now G008 on that
+    indicator (finding T204 with the rule line and the operation), the other indicator computed, exit 1."""
+    rules_dir(t / "set", 'target { rb = 100  rc = 100 }\nmasukan a: cacah\nmasukan b: cacah\nsasaran s "S" {\n'
+              '  indikator rb "RB" { satuan cacah  realisasi = a * b * 99999999999999 * 99999999999999 }\n'
+              '  indikator rc "RC" { satuan persen  realisasi = rasio a / b }\n}\n')
+    (t / "d.yaml").write_text("masukan: {a: 99999999999999, b: 99999999999999}\n", encoding="utf-8")
+    return Case(["hitung", "--aturan", "set", "--data", "d.yaml"], "T204", 1,
+                ("set/a.kin:5: hasil perkalian di luar jangkauan", "rc: target 100, realisasi 100,00"))
+
+
+def sum_of_table_rows_out_of_range(t: Path) -> Case:
+    rules_dir(t / "set", RULE + 'tabel pagu "Pagu" { satker: teks  nilai: angka }\nnilai total = jumlah(pagu.nilai)\n')
+    rows = "".join(f"    - {{satker: s{i}, nilai: 900000000000000}}\n" for i in range(3))
+    (t / "d.yaml").write_text(DATA + "tabel:\n  pagu:\n" + rows, encoding="utf-8")
+    return Case(["hitung", "--aturan", "set", "--data", "d.yaml", "--json"], "T204", 1,
+                ("hasil jumlah di luar jangkauan",))
+
+
 # ---- data files --------------------------------------------------------------------------------------------
 
 def _data(t: Path, text: str, name: str = "d.yaml") -> list[str]:
@@ -336,7 +355,8 @@ CASES: dict[str, Callable[[Path], Case]] = {f.__name__: f for f in [
     workbook_names_etc_passwd, workbook_names_parent_folder, workbook_names_dev_zero, workbook_names_empty_folder,
     workbook_names_its_own_folder, parens_95, parens_590, parens_5000, sum_500_terms, sum_100000_terms,
     jika_590_deep, jika_5000_deep, minus_5000, literal_40_digits, rounding_digits_100000,
-    rounding_call_digits_100000, rounding_setting_100000, unknown_names_10000, yaml_nested_5000, yaml_alias_bomb,
+    rounding_call_digits_100000, rounding_setting_100000, unknown_names_10000, product_out_of_range,
+    sum_of_table_rows_out_of_range, yaml_nested_5000, yaml_alias_bomb,
     yaml_masukan_is_a_list, yaml_tabel_is_a_mapping, yaml_dilaporkan_wrong_shape,
     yaml_dilaporkan_entry_not_a_number, yaml_dilaporkan_nan, yaml_nan_inf_and_huge, yaml_10_pow_40,
     yaml_row_not_a_mapping, yaml_huge_value_quoted_short, data_fifo, csv_fifo, data_bom_and_crlf,

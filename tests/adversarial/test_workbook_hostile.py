@@ -562,3 +562,17 @@ def test_workbook_path_that_is_no_regular_file(tmp_path, rules, kind):
     proc = run_kinerja("hitung", str(path), "--aturan", str(rules), cwd=tmp_path)
     assert proc.returncode == 2
     assert "B102" in proc.stderr and "bukan berkas biasa" in proc.stderr, proc.stderr
+
+
+def test_result_out_of_range_is_a_galat_in_the_audit_not_an_internal_error(tmp_path, rules):
+    """rasio a / b with a = 99,999,999,999,999 and b = 1 is 9,999,999,999,999,900 % — outside the range kinerja
+    computes exactly (≥ 10^15). The recalculation writes the workbook (exit 1, finding T204), the Audit names the
+    rule line and the operation, the output cell holds no number, and LibreOffice opens the result."""
+    book = build_book(tmp_path / "besar.xlsx", a=99999999999999, b=1)
+    proc = run_kinerja("hitung", str(book), "--aturan", str(rules), cwd=tmp_path)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "T204" in proc.stdout and "uji.kin:8: hasil rasio di luar jangkauan" in proc.stdout, proc.stdout
+    assert not isinstance(cell(book, "E5"), (int, float))
+    sheets = sheets_as_csv(book, tmp_path)
+    audit = "\n".join(",".join(r) for r in sheets["Audit"])
+    assert "uji.kin:8: hasil rasio di luar jangkauan angka yang dapat dihitung tepat (besaran ≥ 10^15)" in audit
