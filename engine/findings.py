@@ -34,6 +34,7 @@ CODES: dict[str, str] = {
     "T201": "pembilang melebihi penyebut",
     "T202": "sub-indeks di atas skalanya",
     "T203": "capaian sasaran tercetak bukan rata-rata capaian indikatornya",
+    "T204": "hasil hitung di luar jangkauan angka yang dihitung tepat (besaran ≥ 10^15)",
     "T300": "pengamatan lain saat menghitung",
     "T301": "pemeriksaan data (periksa …) dalam aturan",
     "T401": "rekap: unit yang diharapkan tidak ada",
