@@ -222,16 +222,21 @@ def uji(aturan, as_json):
 @main.command("banding")
 @click.argument("aturan_a", metavar="ATURAN_A")
 @click.argument("aturan_b", metavar="ATURAN_B")
+@click.argument("buku", metavar="[BUKU.xlsx]", required=False, type=click.Path(dir_okay=False))
 @data_option
 @click.option("--json", "as_json", is_flag=True, help="Keluaran JSON.")
 @lang_option
 @guarded
-def banding(aturan_a, aturan_b, data, as_json):
+def banding(aturan_a, aturan_b, buku, data, as_json):
     """Bandingkan dua set aturan: indikator, sasaran, masukan yang ditambah/dihapus; target, bobot, arah, rumus
-    dan konvensi yang berubah (dari bentuk inti, bukan teks); dengan --data, akibatnya pada setiap capaian."""
+    dan konvensi yang berubah (dari bentuk inti, bukan teks); dengan --data DATA atau buku kerja BUKU.xlsx,
+    akibatnya pada setiap capaian (sebelum, sesudah, selisih)."""
     from .perencana.banding import compare
 
-    result = compare(aturan_a, aturan_b, list(data))
+    if buku and data:
+        raise click.UsageError("berikan --data DATA atau BUKU.xlsx, tidak keduanya" if _lang() == "id" else
+                               "give --data DATA or BOOK.xlsx, not both")
+    result = compare(aturan_a, aturan_b, list(data), buku)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:

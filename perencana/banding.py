@@ -15,6 +15,7 @@ from typing import Any
 
 from ..engine import Tracer, evaluate, input_specs, load_rules
 from ..engine import core as c
+from ..engine.interface import InputProblem
 from ..engine.lower import lower
 from ..engine.values import TANPA_DATA, Galat, format_id
 
@@ -138,7 +139,7 @@ class Effect:
             if v is TANPA_DATA:
                 return "tanpa_data"
             if isinstance(v, Galat):
-                return f"galat: {v}"
+                return f"galat: {v.message}"
             return v
 
         return {"id": self.id, "jenis": self.jenis, "sebelum": js(self.before), "sesudah": js(self.after),
@@ -152,10 +153,14 @@ class Comparison:
     items: list[Item] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
     data: str = ""
+    problems_a: list[InputProblem] = field(default_factory=list)  # why a capaian is galat: the inputs' problems
+    problems_b: list[InputProblem] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"aturan_a": self.a, "aturan_b": self.b, "perubahan": [i.to_dict() for i in self.items],
-                "data": self.data, "akibat": [e.to_dict() for e in self.effects]}
+                "data": self.data, "akibat": [e.to_dict() for e in self.effects],
+                "masalah_masukan": {"a": [p.to_dict() for p in self.problems_a],
+                                    "b": [p.to_dict() for p in self.problems_b]}}
 
     def text(self) -> str:
         out = [f"Banding {self.a} → {self.b}", "", f"PERUBAHAN ATURAN ({len(self.items)})"]
@@ -170,6 +175,12 @@ class Comparison:
                 out.append(f"  {e.jenis + ' ' + e.id:<34} {_show(e.before):>12} {_show(e.after):>12} {d:>10}")
             rest = len(self.effects) - len(changed)
             out.append(f"  ({rest} capaian lain tidak berubah)")
+            for name, problems in ((self.a, self.problems_a), (self.b, self.problems_b)):
+                if problems:
+                    out += ["", f"MASALAH MASUKAN {name} ({len(problems)})"]
+                    out += [f"  - {p.message}" for p in problems[:12]]
+                    if len(problems) > 12:
+                        out.append(f"  … dan {len(problems) - 12} lagi (lihat --json)")
         return "\n".join(out)
 
 
@@ -252,15 +263,27 @@ def compare_rules(ca: c.CoreRules, cb: c.CoreRules) -> list[Item]:
     return items
 
 
-def compare(ref_a: str, ref_b: str, data: list[str] | None = None) -> Comparison:
-    from ..workbooks.datafile import read_data
-
+def compare(ref_a: str, ref_b: str, data: list[str] | None = None, buku: str | None = None) -> Comparison:
+    """The semantic difference of two rule sets and, given data files or a workbook (read once per rule set,
+    each by its own input names, with the same reading rules as `kinerja hitung`), the effect on every capaian."""
     ka, kb = load_rules(ref_a), load_rules(ref_b)
     cmp = Comparison(ka.rules.name, kb.rules.name, compare_rules(lower(ka), lower(kb)))
-    if data:
-        ra = evaluate(ka, read_data(list(data), input_specs(ka), ka), Tracer(False))
-        rb = evaluate(kb, read_data(list(data), input_specs(kb), kb), Tracer(False))
-        cmp.data = ", ".join(str(d).rsplit("/", 1)[-1] for d in data)
+    if data or buku:
+        if buku:
+            from ..workbooks.ooxml import Package
+            from ..workbooks.reader import read_inputs_from
+
+            pkg = Package(buku)  # parsed once, read with each rule set's inputs
+            ia, ib = read_inputs_from(pkg, input_specs(ka)), read_inputs_from(pkg, input_specs(kb))
+            cmp.data = str(buku).rsplit("/", 1)[-1]
+        else:
+            from ..workbooks.datafile import read_data
+
+            ia, ib = read_data(list(data), input_specs(ka), ka), read_data(list(data), input_specs(kb), kb)
+            cmp.data = ", ".join(str(d).rsplit("/", 1)[-1] for d in data)
+        ra = evaluate(ka, ia, Tracer(False))
+        rb = evaluate(kb, ib, Tracer(False))
+        cmp.problems_a, cmp.problems_b = list(ia.problems), list(ib.problems)
         for jenis, da, db in (("sasaran", ra.sasaran, rb.sasaran), ("indikator", ra.indicators, rb.indicators),
                               ("indeks", ra.indices, rb.indices)):
             for k in dict.fromkeys([*da, *db]):
