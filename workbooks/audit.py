@@ -30,8 +30,8 @@ from .writer import CellWrite
 AUDIT_HEADER = ["No", "Jenis", "ID", "Uraian", "Nilai", "Status", "Derivasi", "Masukan (sel = nilai)",
                 "Rumus aturan", "Berkas aturan", "Cek Excel (rumus hidup)", "Cocok?", "Pesan"]
 COL = {name: i + 1 for i, name in enumerate(AUDIT_HEADER)}  # 1-based column of each audit field
-WIDTHS = {"No": 5, "Jenis": 9, "ID": 22, "Uraian": 34, "Nilai": 16, "Status": 10, "Derivasi": 44,
-          "Masukan (sel = nilai)": 70, "Rumus aturan": 30, "Berkas aturan": 22, "Cek Excel (rumus hidup)": 16,
+WIDTHS = {"No": 5, "Jenis": 9, "ID": 22, "Uraian": 34, "Nilai": 18, "Status": 10, "Derivasi": 44,
+          "Masukan (sel = nilai)": 70, "Rumus aturan": 30, "Berkas aturan": 22, "Cek Excel (rumus hidup)": 21,
           "Cocok?": 8, "Pesan": 24}
 HEADER_ROW = 4  # rows 1–3: title, rule set / version / time, how to read the sheet
 STATUS_WORD = {"ok": "ok", "tanpa_data": "tanpa data", "galat": "galat"}

@@ -113,11 +113,11 @@ def rekap_workbooks(paths: list[str], checked: CheckedRules, dest: str | Path, *
     os.close(fd)
     work = Path(tmp_name)
     try:
+        combined = Inputs(values={k: v for k, v in c.inputs.values.items()}, tables=dict(c.inputs.tables))
         if dest.exists():
             shutil.copyfile(dest, work)
-        else:
-            build_template(checked, work, rules_ref=rules_ref, overwrite=True, specs=specs)
-        combined = Inputs(values={k: v for k, v in c.inputs.values.items()}, tables=dict(c.inputs.tables))
+        else:  # filled as it is built: the combined table rows are the visible ones (template.VISIBLE_ROWS)
+            build_template(checked, work, rules_ref=rules_ref, overwrite=True, specs=specs, inputs=combined)
         fill_workbook(work, combined, specs=specs)
         pkg = Package(work)
         own = read_inputs_from(pkg, specs)  # the office's own inputs (and the combined ones, as filled)

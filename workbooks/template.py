@@ -42,6 +42,9 @@ OTHER_SHEET = "Masukan lain"  # single inputs outside any eselon block
 BUDGET_SHEET = "Anggaran"  # tables outside any eselon block (the budget tables of a PK)
 TABLE_ROWS = 50  # empty data rows per table on an eselon sheet
 BUDGET_TABLE_ROWS = 100  # per table on the Anggaran sheet (one row per satker can pass 50)
+# Rows shown of a table; the rest of its rows are hidden (grouped, a "+" beside them), so that no printed page
+# holds only empty rows. A filled template (the sample, kinerja pindah) shows exactly its filled rows.
+VISIBLE_ROWS = 10
 MAX_BLOCK_COLUMNS = 5  # wider tables get a sheet of their own
 
 # input sheet columns: No · Uraian · Nilai · Jenis/satuan · Nama masukan · Keterangan
@@ -112,7 +115,7 @@ def build_template_summary(checked: CheckedRules, dest: str | Path, *, rules_ref
     validations = 0
     input_names: list[str] = []
     for plan in plans:
-        n, names = _InputSheet(wb, rs, plan).build()
+        n, names = _InputSheet(wb, rs, plan, inputs).build()
         validations += n
         input_names += names
     outputs = write_ringkasan(wb, checked)
@@ -325,8 +328,8 @@ def _titled(word: str, name: str) -> str:
 
 
 class _InputSheet:
-    def __init__(self, wb: Workbook, rs, plan: _SheetPlan):
-        self.wb, self.rs, self.plan = wb, rs, plan
+    def __init__(self, wb: Workbook, rs, plan: _SheetPlan, filled: Inputs | None = None):
+        self.wb, self.rs, self.plan, self.filled = wb, rs, plan, filled
         self.ws: Worksheet = wb.create_sheet(plan.title)
         self.validations = S.Validations()
         self.names: list[str] = []
@@ -404,15 +407,24 @@ class _InputSheet:
             row += 1
         return row
 
+    def visible_rows(self, spec: InputSpec) -> int:
+        """Data rows shown (the others hidden, still inside the table's range): :data:`VISIBLE_ROWS` in an empty
+        template, the filled rows (at least one) in a filled one — never a printed page of empty rows only."""
+        if self.filled is None:
+            return min(VISIBLE_ROWS, self.plan.table_rows)
+        return min(max(len(self.filled.tables.get(spec.name) or ()), 1), self.plan.table_rows)
+
     def table(self, spec: InputSpec, row: int) -> int:
         """Title, a caption row (labels), the column-name row (first row of the defined name) and the empty
         data rows. The caption row sits above the name so that the reader sees column names first."""
         ws, cols, n_rows = self.ws, spec.columns or (), self.plan.table_rows
+        shown = self.visible_rows(spec)
         first, last = URAIAN, URAIAN + len(cols) - 1
         ws.cell(row, first, f"Tabel: {spec.label or spec.name}").font = S.SUBTITLE_FONT
-        ws.cell(row + 1, first, f"Nama tabel: {spec.name}. Satu baris per data, mulai dari baris kuning "
-                f"pertama; baris kosong dilewati. Tersedia {n_rows} baris; kolom bertanda * wajib diisi.").font = \
-            S.NOTE_FONT
+        # one unwrapped line that must fit the printed width (the hidden rows are told here)
+        more = f" ({shown + 1}–{n_rows} tersembunyi: klik + di kiri)" if shown < n_rows else ""
+        ws.cell(row + 1, first, f"Tabel {spec.name}: satu baris per data, baris kosong dilewati, kolom * wajib. "
+                f"{n_rows} baris{more}.").font = S.NOTE_FONT
         captions, names, data = row + 2, row + 3, row + 4
         S.header_cell(ws, captions, NO, "No")
         S.body_cell(ws, names, NO, None, fill=S.HEADER_FILL)
@@ -428,6 +440,9 @@ class _InputSheet:
                 self.widths[c] = max(self.widths.get(c, 0), TABLE_WIDTH.get(col.kind, 16))
         for i in range(n_rows):
             S.body_cell(ws, data + i, NO, i + 1, font=S.NAME_FONT, align=S.CENTER_TOP)
+            if i >= shown:  # hidden and grouped: not printed, shown again with the outline's "+"
+                dim = ws.row_dimensions[data + i]
+                dim.hidden, dim.outlineLevel = True, 1
         self.define(spec.name, Ref(ws.title, names, first, data + n_rows - 1, last))
         return data + n_rows
 

@@ -140,7 +140,7 @@ class _Summary:
             S.body_cell(ws, r, c, fill=fill)
         for field in FIELDS[kind]:
             c = _COLUMN_OF[field]
-            cell = S.output_cell(ws, r, c, text=field in ("status", "derivasi"), wrap=field == "derivasi")
+            cell = S.output_cell(ws, r, c, text=field in ("status", "derivasi"), shrink=field == "derivasi")
             if c == NILAI and satuan in WHOLE_KINDS:
                 cell.number_format = "#,##0"
             self.names[output_name(field, ident)] = Ref(SUMMARY_SHEET, r, c, r, c).formula()

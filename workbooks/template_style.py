@@ -99,12 +99,16 @@ def input_cell(ws: Worksheet, row: int, col: int, kind: str, required: bool):
     return cell
 
 
-def output_cell(ws: Worksheet, row: int, col: int, *, text: bool = False, wrap: bool = False):
-    """An empty cell kinerja fills on Hitung: green, locked."""
+def output_cell(ws: Worksheet, row: int, col: int, *, text: bool = False, wrap: bool = False,
+                shrink: bool = False):
+    """An empty cell kinerja fills on Hitung: green, locked. ``shrink``: a text whose length is only known at
+    Hitung (a derivation) is shrunk to the cell — row heights are set now, so wrapped text would print over
+    the next row."""
     cell = ws.cell(row, col)
     cell.fill, cell.border, cell.protection = OUTPUT_FILL, BORDER, LOCKED
     cell.number_format = "@" if text else OUTPUT_FORMAT
-    cell.alignment = WRAP if wrap else Alignment(vertical="top")
+    cell.alignment = (Alignment(vertical="top", shrink_to_fit=True) if shrink else WRAP if wrap
+                      else Alignment(vertical="top"))
     return cell
 
 
@@ -224,7 +228,7 @@ def print_setup(ws: Worksheet, *, last_col: str, last_row: int, header_rows: str
 
 def fit_rows(ws: Worksheet, first_row: int = 1) -> None:
     """Set row heights from the wrapped text in each row. Neither openpyxl nor LibreOffice (on load) fits
-    heights, so long labels would print on top of each other. An estimate (about 1.2 characters per unit of
+    heights, so long labels would print on top of each other. An estimate (about 1.05 characters per unit of
     column width, fewer for bold) is enough for a readable form; Excel refits a row when it is edited."""
     widths = {k: (d.width or 8.43) for k, d in ws.column_dimensions.items()}
     merged = {(r, c) for rng in ws.merged_cells.ranges for r in range(rng.min_row, rng.max_row + 1)
@@ -238,7 +242,9 @@ def fit_rows(ws: Worksheet, first_row: int = 1) -> None:
             size = max(size, float(cell.font.sz or 11) if cell.font else 11.0)
             if not (cell.alignment and cell.alignment.wrap_text):
                 continue
-            per_line = widths.get(cell.column_letter, 8.43) * (1.0 if cell.font and cell.font.b else 1.2)
+            indent = (cell.alignment.indent or 0) * 2  # an indent level is about two characters
+            # about 1.05 characters per unit of width: LibreOffice without Calibri prints the wider DejaVu Sans
+            per_line = (widths.get(cell.column_letter, 8.43) - indent) * (0.9 if cell.font and cell.font.b else 1.05)
             sz = float(cell.font.sz or 11) if cell.font else 11.0
             per_line *= (11.0 / sz) * (0.85 if sz < 11 else 1.0)  # small fonts: not quite proportionally more
             n = sum(max(1, -(-len(part) // max(int(per_line), 1))) for part in cell.value.split("\n"))
