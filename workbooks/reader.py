@@ -16,6 +16,7 @@ from pathlib import Path
 
 from kinerja.engine.batasan import PERCENT_FORMAT, cell_label, check_inputs
 from kinerja.engine.interface import CellKey, InputProblem, Inputs, InputSpec
+from kinerja.engine.values import MAX_MAGNITUDE, in_range
 
 from . import errors as E
 from .formatsel import percent_styles
@@ -288,7 +289,16 @@ class _Reader:
                 f"holds an unreadable value \"{_clip(cell.text)}\"; expected {exp_en}",
                 f"Ketik ulang angkanya, mis. {example}.")
             return None
-        if cell.style is not None and cell.style in self.percent and not number.is_nan():
+        if not in_range(number) or (cell.style is not None and cell.style in self.percent
+                                    and not in_range(number.scaleb(2))):
+            limit = f"{MAX_MAGNITUDE:,.0f}".replace(",", ".")
+            bad(E.OUT_OF_EXACT_RANGE, f"berisi {_clip(cell.text)}, di luar rentang yang dihitung tepat oleh kinerja "
+                f"(besaran di bawah {limit}), seharusnya {exp}", f"holds {_clip(cell.text)}, outside the range "
+                f"kinerja computes exactly (magnitude below {limit}); expected {exp_en}",
+                f"Periksa angkanya (satuan, jumlah digit), mis. {example}.",
+                f"Check the number (unit, number of digits), e.g. {example}.")
+            return None
+        if cell.style is not None and cell.style in self.percent:
             shown = _as_percent(number)
             if kind != "persen":  # Excel shows 0,85 as 85%; only a percentage input may be read that way
                 bad(PERCENT_FORMAT, f"bersel format persen (tampil {_id_number(shown)}%, tersimpan "

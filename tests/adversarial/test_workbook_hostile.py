@@ -446,23 +446,33 @@ eselon e "Eselon" divisi "Divisi" {
 """
 
 
-def test_long_derivation_of_a_large_table_is_split_not_refused(tmp_path):
-    """A 1,000-row survey table (the issue's 330 rows made the Audit text of its inputs longer than one Excel
-    cell and every recalculation failed): the text is continued in extra columns of the same row."""
-    folder = tmp_path / "aturan"
+def survey_rules(folder: Path) -> Path:
+    folder = folder / "aturan"
     folder.mkdir()
     (folder / "uji.kin").write_text(TABLE_RULES, encoding="utf-8")
-    book = tmp_path / "tabel.xlsx"
+    return folder
+
+
+def build_survey_book(book: Path, rows: int) -> Path:
+    """A survey table of ``rows`` rows with long unit names, its realisasi and derivation output cells."""
     wb = xlsxwriter.Workbook(str(book))
     ws = wb.add_worksheet("Input")
     ws.write_row(9, 1, ["unit", "responden", "nilai"])
-    for i in range(ROWS):
+    for i in range(rows):
         ws.write_row(10 + i, 1, [f"Satuan kerja pemasyarakatan nomor {i + 1} wilayah Sumatera Selatan", 30 + i,
                                  3 + (i % 10) / 10])
-    wb.define_name("survei", f"=Input!$B$10:$D${10 + ROWS}")
+    wb.define_name("survei", f"=Input!$B$10:$D${10 + rows}")
     wb.define_name("realisasi_ikm", "=Input!$G$2")
     wb.define_name("derivasi_ikm", "=Input!$G$3")
     wb.close()
+    return book
+
+
+def test_long_derivation_of_a_large_table_is_split_not_refused(tmp_path):
+    """A 1,000-row survey table (the issue's 330 rows made the Audit text of its inputs longer than one Excel
+    cell and every recalculation failed): the text is continued in extra columns of the same row."""
+    folder = survey_rules(tmp_path)
+    book = build_survey_book(tmp_path / "tabel.xlsx", ROWS)
     proc = run_kinerja("hitung", str(book), "--aturan", str(folder), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     audit = openpyxl.load_workbook(book)["Audit"]

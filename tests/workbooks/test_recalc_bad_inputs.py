@@ -39,7 +39,14 @@ CASES = {
     "sheet_dihapus": (lambda ws, wb: ws.write_number("B3", 55), "=#REF!$B$3", [], "B209"),
     "gabungan": (lambda ws, wb: ws.merge_range("B3:C3", 55), "=Isian!$B$3:$C$3", [], "B211"),
     "rentang": (lambda ws, wb: ws.write_number("B3", 55), "=Isian!$B$3:$B$4", [], "B211"),
+    # numbers Excel holds but kinerja does not compute exactly (issue 13: these were internal errors)
+    "1e35": (lambda ws, wb: ws.write_number("B3", 1e35), "=Isian!$B$3", ["1E+35", "di luar rentang"], "B218"),
+    "1e308": (lambda ws, wb: ws.write_number("B3", 1e308), "=Isian!$B$3", ["1E+308"], "B218"),
+    "nan": (lambda ws, wb: ws.write_number("B3", 12345), "=Isian!$B$3", ["NaN"], "B218"),
+    "infinity": (lambda ws, wb: ws.write_number("B3", 12345), "=Isian!$B$3", ["Infinity"], "B218"),
+    "minus_inf": (lambda ws, wb: ws.write_number("B3", 12345), "=Isian!$B$3", ["-INF"], "B218"),
 }
+RAW_VALUE = {"nan": "NaN", "infinity": "Infinity", "minus_inf": "-INF"}  # no writer produces these: put in <v>
 
 
 def build(path: Path, case: str) -> Path:
@@ -58,6 +65,8 @@ def build(path: Path, case: str) -> Path:
     wb.close()
     if case == "rumus_tanpa_nilai":  # a formula saved by a script that never computed it: no <v> at all
         drop_cached_value(path, "xl/worksheets/sheet1.xml", "<f>B4*1</f><v>0</v>", "<f>B4*1</f>")
+    if case in RAW_VALUE:
+        drop_cached_value(path, "xl/worksheets/sheet1.xml", "<v>12345</v>", f"<v>{RAW_VALUE[case]}</v>")
     return path
 
 
