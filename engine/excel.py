@@ -155,24 +155,27 @@ class ExcelTranslator:
     def x_Neg(self, n: c.Neg, row):
         return f"-({self.expr(n.operand, row)})"
 
+    def call(self, fn: str, row, *args) -> str:
+        """An Excel function call ``FN(a,b,…)`` of translated nodes."""
+        return f"{fn}({','.join(self.expr(a, row) for a in args)})"
+
     def x_Not(self, n: c.Not, row):
-        return f"NOT({self.expr(n.operand, row)})"
+        return self.call("NOT", row, n.operand)
 
     def x_Abs(self, n: c.Abs, row):
-        return f"ABS({self.expr(n.operand, row)})"
+        return self.call("ABS", row, n.operand)
 
     def x_Cond(self, n: c.Cond, row):
-        return f"IF({self.expr(n.cond, row)},{self.expr(n.then, row)},{self.expr(n.other, row)})"
+        return self.call("IF", row, n.cond, n.then, n.other)
 
     def x_Logic(self, n: c.Logic, row):
-        fn = "AND" if n.op == "dan" else "OR"
-        return f"{fn}({self.expr(n.left, row)},{self.expr(n.right, row)})"
+        return self.call("AND" if n.op == "dan" else "OR", row, n.left, n.right)
 
-    def x_Arith(self, n: c.Arith, row):
+    def x_Arith(self, n: c.Arith | c.Compare, row):
+        """Arithmetic and comparison alike: ``(left op right)``."""
         return f"({self.expr(n.left, row)}{OPS[n.op]}{self.expr(n.right, row)})"
 
-    def x_Compare(self, n: c.Compare, row):
-        return f"({self.expr(n.left, row)}{OPS[n.op]}{self.expr(n.right, row)})"
+    x_Compare = x_Arith
 
     def x_Member(self, n: c.Member, row):
         x = self.expr(n.operand, row)

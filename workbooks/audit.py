@@ -83,6 +83,13 @@ def natural_key(text: str) -> list:
     return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text) if part]
 
 
+def heading_rows(title: str, subtitle: str, note: str, header: list[str]) -> list[list[CellWrite | None]]:
+    """The first rows of a sheet kinerja owns (Audit, Temuan): title, subtitle (rule set, time, counts), a wrapped
+    note on how to read it, and the column headings (row :data:`HEADER_ROW`)."""
+    return [[CellWrite(title, style="judul")], [CellWrite(subtitle)], [CellWrite(style="wrap", value=note)],
+            [CellWrite(h, style="header") for h in header]]
+
+
 class Audit:
     """Builds the Audit rows and remembers where each computed value sits, for the live check formulas."""
 
@@ -90,14 +97,12 @@ class Audit:
         self.c, self.r, self.names, self.when = checked, result, names, when
         self.rs = checked.rules
         rs = self.rs
-        self.rows: list[list[CellWrite | None]] = [
-            [CellWrite(f"Audit perhitungan kinerja — {rs.title or rs.name}", style="judul")],
-            [CellWrite(f"Set aturan {rs.name} · versi {rs.version} · kinerja {__version__} · dihitung {when}")],
-            [CellWrite(style="wrap", value="Satu baris per nilai yang dihitung. Nilai kosong = tanpa data (lihat "
-                       "Status). Cek Excel: rumus yang dihitung ulang Excel sendiri; Cocok? membandingkannya dengan "
-                       "Nilai. Sheet ini "
-                       "diganti pada setiap Hitung.")],
-            [CellWrite(h, style="header") for h in AUDIT_HEADER]]
+        self.rows = heading_rows(
+            f"Audit perhitungan kinerja — {rs.title or rs.name}",
+            f"Set aturan {rs.name} · versi {rs.version} · kinerja {__version__} · dihitung {when}",
+            "Satu baris per nilai yang dihitung. Nilai kosong = tanpa data (lihat Status). Cek Excel: rumus yang "
+            "dihitung ulang Excel sendiri; Cocok? membandingkannya dengan Nilai. Sheet ini diganti pada setiap Hitung.",
+            AUDIT_HEADER)
         self.count = 0  # data rows so far (the No column)
         self.cell_of: dict[str | CellKey, str] = {}  # computed value (object id or table cell) → Audit!$E$n
         self.row_of: dict[str, int] = {}  # object id / str(CellKey) → its sheet row (for links from Temuan)

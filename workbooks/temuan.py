@@ -13,6 +13,8 @@ from ..engine.findings import Temuan
 from ..engine.interface import InputProblem
 from ..engine.values import format_id
 from . import layout
+from .audit import HEADER_ROW as AUDIT_HEADER_ROW
+from .audit import heading_rows
 from .plan import Link, SheetLayout, SheetPlan
 from .refs import RefProblem, cell_name, parse_ref, quote_sheet
 from .writer import CellWrite
@@ -22,7 +24,7 @@ HEADER = ["No", "Tingkat", "Kode", "Tentang", "Pesan dan tindakan", "Diketik / t
 COL = {name: i + 1 for i, name in enumerate(HEADER)}
 WIDTHS = {"No": 5, "Tingkat": 11, "Kode": 7, "Tentang": 26, "Pesan dan tindakan": 80, "Diketik / tercetak": 16,
           "Dihitung aturan": 16, "Lokasi (klik)": 22, "Aturan (berkas:baris)": 22}
-HEADER_ROW = 4
+HEADER_ROW = AUDIT_HEADER_ROW  # the same title block as Audit (heading_rows)
 LEVELS = ("tinggi", "sedang", "info")
 LEVEL_WORD = {"tinggi": "TINGGI", "sedang": "SEDANG", "info": "info", "masukan": "MASUKAN"}
 
@@ -66,14 +68,11 @@ def _audit_row(objek: str, row_of: dict[str, int]) -> int | None:
 def temuan_sheet(findings: list[Temuan], problems: list[InputProblem], row_of: dict[str, int], *, title: str,
                  subtitle: str) -> SheetPlan:
     """``row_of``: Audit row of each object id (from :class:`~kinerja.workbooks.audit.Audit`)."""
-    rows: list[list[CellWrite | None]] = [
-        [CellWrite(f"Temuan dan masalah masukan — {title}", style="judul")],
-        [CellWrite(f"{subtitle} · {count_text(findings, problems)}")],
-        [CellWrite(style="wrap", value="Masalah masukan: sel yang tidak dapat dibaca persis seperti yang tampak — "
-                   "nilai yang bergantung padanya tidak dihitung (galat). Temuan: angka yang perlu diperiksa sebelum "
-                   "laporan terbit. "
-                   "Klik Lokasi untuk membuka sel atau baris Audit-nya.")],
-        [CellWrite(h, style="header") for h in HEADER]]
+    rows = heading_rows(
+        f"Temuan dan masalah masukan — {title}", f"{subtitle} · {count_text(findings, problems)}",
+        "Masalah masukan: sel yang tidak dapat dibaca persis seperti yang tampak — nilai yang bergantung padanya "
+        "tidak dihitung (galat). Temuan: angka yang perlu diperiksa sebelum laporan terbit. Klik Lokasi untuk "
+        "membuka sel atau baris Audit-nya.", HEADER)
     links: list[Link] = []
 
     def add(level: str, code: str, about: str, message: str, typed: Any, computed: Any, where: str,

@@ -27,6 +27,7 @@ from kinerja.workbooks.audit import HEADER_ROW as AUDIT_HEADER_ROW
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "workbooks"))
 from libreoffice import sheets_as_csv  # noqa: E402
+from wb_builders import members  # noqa: E402
 
 MEMORY = 500 * 2**20
 CPU_SECONDS = 10
@@ -81,11 +82,6 @@ def build_book(path: Path, a: int = 55, b: int = 55) -> Path:
     wb.define_name("capaian_r", "=Input!$E$6")
     wb.close()
     return path
-
-
-def members(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as z:
-        return {i.filename: z.read(i) for i in z.infolist()}
 
 
 def rezip(src: Path, dest: Path, replace: dict[str, bytes] | None = None, extra: list[tuple[str, bytes]] = (),
