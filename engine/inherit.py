@@ -414,7 +414,37 @@ def _year_labels(rs: m.RuleSet, err) -> None:
         cols = tuple(replace(c, label=sub(c.label, c.span)) for c in t.columns)
         rs.tables[k] = replace(t, label=sub(t.label, t.span), columns=cols)
     for k, v in rs.values.items():
-        rs.values[k] = replace(v, label=sub(v.label, v.span))
+        rs.values[k] = replace(v, label=sub(v.label, v.span), source=sub(v.source, v.span))
+    # A check's message: `{tahun}` / `{tahun - 1}` placeholders become the year as text ("Pagu akhir 2025 …"),
+    # unless the rules declare something named tahun themselves.
+    if not any("tahun" in d for d in (rs.params, rs.values, rs.inputs, rs.tables)):
+        for k, chk in rs.checks.items():
+            parts = tuple(_year_part(p, year, chk, err) for p in chk.parts)
+            if parts != chk.parts:
+                rs.checks[k] = replace(chk, parts=parts)
+    # `tahun_berlaku` in formulas and filters is that year (`untuk tahun = tahun_berlaku - 1`): a parameter
+    # made here, for the set asked for, so a child's `berlaku = 2025` carries into every inherited rule.
+    if year is not None and (YEAR_PARAM not in rs.params or rs.params[YEAR_PARAM].span == setting.span):
+        rs.params[YEAR_PARAM] = m.Param(YEAR_PARAM, m.Num(year, False, setting.span), setting.span)
+
+
+YEAR_PARAM = "tahun_berlaku"
+
+
+def _year_part(part, year, chk, err):
+    """One piece of a check message: ``{tahun}`` / ``{tahun - N}`` → the year as text; anything else as is."""
+    offset = None
+    if isinstance(part, m.Ref) and part.name == "tahun":
+        offset = 0
+    elif (isinstance(part, m.BinOp) and part.op == "-" and isinstance(part.left, m.Ref) and part.left.name == "tahun"
+          and isinstance(part.right, m.Num) and not part.right.percent):
+        offset = int(part.right.value)
+    if offset is None:
+        return part
+    if year is None:
+        err("E225", part.span, "set_year", {}, name=chk.id)
+        return part
+    return str(int(year) - offset)
 
 
 def finish(rs: m.RuleSet, diagnostics: list[Diagnostic]) -> None:

@@ -74,6 +74,12 @@ def _row(result, table: str, **keys: Any) -> dict[str, Any]:
     return rows[0]
 
 
+def _belanja_total(field: str, tahun: str) -> str:
+    """The rules' total of Tabel 115 for a year of the report: the year the PK 2024 rules apply to (berlaku 2024)
+    is ``pagu_belanja_tahun_ini`` …, the year before ``pagu_belanja_tahun_lalu`` … (no year in the ids)."""
+    return {"2024": f"{field}_belanja_tahun_ini", "2023": f"{field}_belanja_tahun_lalu"}[tahun]
+
+
 def engine_value(result, section: str, key: str, field: str) -> Any:
     """The engine's figure for a harapan key (same scheme in harapan_laporan.yaml and kasus_*.yaml)."""
     if section == "indikator":
@@ -98,7 +104,7 @@ def engine_value(result, section: str, key: str, field: str) -> Any:
     if kind == "belanja":
         tahun, jenis = rest[0].split(".")
         if jenis == "total":
-            return result.values[f"{field}_belanja_{tahun}"].value
+            return result.values[_belanja_total(field, tahun)].value
         return _row(result, "anggaran_belanja", tahun=tahun, jenis=JENIS_BELANJA[jenis])[field]
     raise KeyError(key)
 
@@ -113,7 +119,7 @@ def expected_objek(section: str, key: str, field: str) -> str:
     if kind == "eselon":
         return f"{field}_{rest[0]}"
     if kind == "belanja" and rest[0].endswith(".total"):
-        return f"{field}_belanja_{rest[0].split('.')[0]}"
+        return _belanja_total(field, rest[0].split(".")[0])
     return f"anggaran.{ANGGARAN_ROWS[kind][2]}."
 
 
@@ -129,7 +135,7 @@ def reported_slot(section: str, key: str, field: str) -> tuple[list[str], dict[s
     if kind == "belanja":
         tahun, jenis = rest[0].split(".")
         if jenis == "total":
-            return ["anggaran", f"{field}_belanja_{tahun}"], {}
+            return ["anggaran", _belanja_total(field, tahun)], {}
         return ["anggaran", f"{field}_belanja"], {"tahun": int(tahun), "jenis": JENIS_BELANJA[jenis]}
     _, column, alias = ANGGARAN_ROWS[kind]
     return ["anggaran", f"{field}_{alias}"], {column: rest[0]}

@@ -1,0 +1,89 @@
+"""Year as a parameter (issue 10): the bundled PK 2024 rules carry into 2025 without 2024 text — Tabel 115 totals
+follow `berlaku` through `tahun_berlaku`, labels/sources/check messages through `{tahun}`, and no LKjIP 2024 line
+number or 2024 office name prints in a `periksa` message for another year's data."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import yaml
+from click.testing import CliRunner
+from kinerja.cli import Exit, main
+from kinerja.engine import load_rules
+
+ROOT = Path(__file__).parents[1]
+DATA = ROOT / "rules" / "pk2024-sumsel" / "data-lkjip-2024.yaml"
+PAGU_2024 = 352837680000  # LKjIP 2024 Tabel 115 total 2024, baris 3282
+PAGU_2023 = 332577857000  # total 2023, baris 3277
+
+
+def run(*args):
+    r = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    assert "Traceback" not in r.output
+    return r
+
+
+def anggaran(r) -> dict:
+    return json.loads(r.stdout)["anggaran"]
+
+
+def test_tabel_115_totals_follow_the_year_of_the_rules(tmp_path):
+    a = anggaran(run("hitung", "--data", DATA, "--json"))
+    assert a["pagu_belanja_tahun_ini"] == PAGU_2024 and a["pagu_belanja_tahun_lalu"] == PAGU_2023
+    # PK 2025 inherits the same rules: this year = the 2025 rows, last year = the 2024 rows
+    data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    data["periode"] = 2025
+    rows = data["tabel"]["anggaran_belanja"]
+    rows += [{**r, "tahun": 2025, "pagu": r["pagu"] + 1000} for r in rows if r["tahun"] == 2024]
+    p = tmp_path / "data-2025.yaml"
+    p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    r = run("hitung", "--aturan", "pk2025-contoh", "--data", p, "--json")
+    a = anggaran(r)
+    assert a["pagu_belanja_tahun_lalu"] == PAGU_2024 and a["pagu_belanja_tahun_ini"] == PAGU_2024 + 3000
+    assert not [x for x in json.loads(r.stdout)["masalah_masukan"] if x["kode"] == "B122"]  # periode 2025 = berlaku
+    rs = load_rules("pk2025-contoh").rules
+    assert rs.values["pagu_belanja_tahun_ini"].label == "Total pagu belanja 2025"
+    assert rs.values["pagu_belanja_tahun_lalu"].label == "Total pagu belanja 2024"
+    assert rs.values["pagu_belanja_tahun_ini"].source == "Tabel 115, baris total 2025"
+    # the explanation shows the year the filter used
+    out = run("jelaskan", "pagu_belanja_tahun_ini", "--aturan", "pk2025-contoh", "--data", p).stdout
+    assert "Total pagu belanja 2025" in out and "tahun_berlaku" in out
+
+
+def test_no_2024_text_in_the_checks_of_another_year():
+    for name in ("pk2024-sumsel", "pk2025-contoh"):
+        rs = load_rules(name).rules
+        for chk in rs.checks.values():
+            text = "".join(p for p in chk.parts if isinstance(p, str)) or chk.message
+            assert not re.search(r"baris \d{3,4}", text), (name, chk.id, text)
+            assert "Kanim" not in text and "LKjIP 2024" not in text, (name, chk.id)
+            if name == "pk2025-contoh":
+                assert "2024" not in text, (chk.id, text)
+    # the 2024 notes stay in the rule file, as comments above their checks
+    src = (ROOT / "rules" / "pk2024-sumsel" / "60-pemeriksaan.kin").read_text(encoding="utf-8")
+    assert "# LKjIP 2024 (baris 1964): Kanim Kelas I TPI Palembang" in src
+
+
+def test_check_messages_name_the_year_of_the_rules():
+    r = run("hitung", "--aturan", "pk2025-contoh", "--data", DATA, "--json")
+    msgs = [t["pesan"] for t in json.loads(r.stdout)["temuan"] if t["kode"] == "T301"]
+    assert msgs and not [m for m in msgs if "2024" in m or re.search(r"baris \d{3,4}", m)], msgs
+    r = run("contoh", "--json")
+    twice = [t["pesan"] for t in json.loads(r.stdout)["temuan"] if "seluruh jajaran dicetak dua kali" in t["pesan"]]
+    assert {m.split(" seluruh")[0] for m in twice} == {"Pagu akhir 2024", "Realisasi 2024"}
+
+
+def test_year_in_a_message_needs_berlaku(tmp_path):
+    (tmp_path / "a.kin").write_text(
+        'aturan a "A"\nmasukan x: cacah "X"\nnilai y "Y" = x\n'
+        'periksa besar "Nilai {tahun} besar: {y}; tahun lalu {tahun - 1}." tingkat info jika y > 1\n', encoding="utf-8")
+    r = run("periksa", tmp_path / "a.kin")
+    assert r.exit_code != Exit.OK and "E225" in r.stderr
+    (tmp_path / "a.kin").write_text((tmp_path / "a.kin").read_text(encoding="utf-8")
+                                    + "pengaturan { berlaku = 2026 }\n", encoding="utf-8")
+    d = tmp_path / "d.yaml"
+    d.write_text("masukan: {x: 5}\n", encoding="utf-8")
+    r = run("hitung", "--aturan", tmp_path / "a.kin", "--data", d, "--json")
+    assert [t["pesan"] for t in json.loads(r.stdout)["temuan"]] == ["Nilai 2026 besar: 5; tahun lalu 2025."]
