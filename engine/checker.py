@@ -158,6 +158,8 @@ class _Checker(KindInference, StructureChecks, GraphChecks):
             for part in c.parts:
                 if isinstance(part, m.Expr):
                     self.infer(part, f"periksa:{c.id}")
+        for sm in rs.same.values():
+            self.check_same(sm)
         self.check_rekap()
         self.check_targets()
         self.check_cycles()
@@ -173,6 +175,26 @@ class _Checker(KindInference, StructureChecks, GraphChecks):
             if name not in self.used_inputs:
                 self.report("W501", t.span, "remove_or_use", {}, name=name, width=len(name))
         return CheckedRules(rs, self.settings, dict(self.kinds), self.input_uses(), self.sorted_diags())
+
+    def check_same(self, sm: m.Same) -> None:
+        """``sama``: at least two names, each a number (input, value, indicator, parameter), of one kind."""
+        node = f"sama:{sm.id}"
+        self.node_span[node] = sm.span
+        if sm.level not in LEVELS:
+            self.unknown_word(sm.level, sm.level_span or sm.span, LEVELS, "tingkat")
+        kinds = []
+        for item in sm.items:
+            k = self.scalar(self.infer(item.ref, node), item.ref)
+            if k != UNKNOWN:
+                self.numeric(k, item.ref, "sama")
+                kinds.append((k, item.ref))
+        if len(sm.items) < 2:
+            self.report("E304", sm.span, what=f"sama {sm.id}", expected="dua nama atau lebih",
+                        kind=f"{len(sm.items)} nama")
+        first = next((k for k, _ in kinds if k != "angka"), None)
+        for k, ref in kinds:
+            if first is not None and k not in (first, "angka"):
+                self.report("E301", ref.span, left=first, op="sama", right=k)
 
     def check_words(self) -> None:
         rs = self.rs

@@ -387,6 +387,17 @@ class Check:
     span: m.Span
 
 
+@dataclass(frozen=True)
+class Same:
+    """``sama``: one quantity printed in several places; ``items`` = (name, node, place in the report)."""
+
+    id: str
+    label: str
+    items: tuple[tuple[str, Node, str], ...]
+    level: str
+    span: m.Span
+
+
 @dataclass
 class CoreRules:
     """A checked rule set in core form. ``objects`` is every named object (for :class:`Obj` lookups)."""
@@ -402,6 +413,7 @@ class CoreRules:
     sasaran: dict[str, Sasaran]
     checks: dict[str, Check]
     settings: dict[str, Any] = field(default_factory=dict)
+    same: dict[str, Same] = field(default_factory=dict)
 
     def object(self, name: str) -> Indicator | Index | Value | Param:
         return (self.indicators.get(name) or self.indices.get(name) or self.values.get(name)

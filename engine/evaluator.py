@@ -117,6 +117,8 @@ class Evaluator(InputsMixin):
             self.sasaran_result(s)
         for chk in core.checks.values():
             self.run_check(chk)
+        for sm in core.same.values():
+            self.run_same(sm)
         for name in core.tables:
             self.result.tables[name] = self.table_rows(name)
         return self.result
@@ -279,6 +281,33 @@ class Evaluator(InputsMixin):
                       "masukan": {n: v for n, v, _ in leaves}}
             self.observe(None, "periksa", chk.subject, chk.level, values, chk.span, text=message)
 
+    def run_same(self, sm: c.Same) -> None:
+        """``sama``: every listed figure with a value must be equal; otherwise one observation naming each
+        distinct figure with its places (in the report, and where the data came from). Figures without data or
+        with an input error are left out (their own problem is reported where they are used)."""
+        got = []
+        for name, node, place in sm.items:
+            v = self.quiet(node)
+            if isinstance(v, Decimal):
+                got.append((name, v, place, self.inputs.sources.get(name, "")))
+        distinct = list(dict.fromkeys(v for _, v, _, _ in got))
+        if len(distinct) < 2:
+            return
+
+        def places(v: Decimal) -> str:
+            parts = [", ".join(p for p in (place, data if name in data else
+                                                 (f"{name} ({data})" if data else name)) if p)
+                     for name, x, place, data in got if x == v]
+            return f"{format_id(v)} ({'; '.join(parts)})"
+
+        shown = " ≠ ".join(places(v) for v in distinct)
+        text = (f"{sm.label}: satu besaran dicetak dengan angka berbeda — {shown}; paling banyak satu yang benar: "
+                "periksa sumbernya")
+        text_en = f"{sm.label}: one quantity printed with different figures — {shown}; at most one is right: " \
+                  "check their sources"
+        values = {"angka": {name: v for name, v, _, _ in got}, "sumber": {name: p for name, _, p, _ in got if p}}
+        self.observe(None, "besaran_sama_berbeda", sm.id, sm.level, values, sm.span, text=text, text_en=text_en)
+
     def message(self, chk: c.Check) -> str:
         """The check's message with its ``{expression}`` placeholders evaluated on this data."""
         if not chk.parts:
@@ -296,7 +325,8 @@ class Evaluator(InputsMixin):
 
     def observe(self, code: str | None, kind: str, objek: str, level: str, values: dict, span, **fields) -> None:
         if code is None:
-            msg = msg_en = fields["text"]
+            msg = fields["text"]
+            msg_en = fields.get("text_en", msg)
         else:
             msg, msg_en = (t.format(**fields) for t in RUNTIME[code])
         key = (kind, objek, msg)  # two different checks on one object are both kept; a repeat of one is not

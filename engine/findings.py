@@ -305,12 +305,13 @@ class _Finder:
     # ---- observations made while computing ----
     def observations(self) -> None:
         codes = {"pembilang_melebihi_penyebut": "T201", "subindeks_di_atas_skala": "T202", "di_luar_jangkauan": "T204",
-                 "periksa": "T301"}
+                 "periksa": "T301", "besaran_sama_berbeda": "T105"}
         for o in self.r.observations:
             rule = f"{o.span.file}:{o.span.line}" if o.span else ""
             dihitung = o.values.get("nilai") if o.kind == "subindeks_di_atas_skala" else None
+            places = "; ".join(o.values.get("sumber", {}).values()) if o.kind == "besaran_sama_berbeda" else ""
             self.out.append(Temuan(codes.get(o.kind, "T300"), o.level, o.objek, o.message, o.kind,
-                                   dihitung, None, "", rule, o.values.get("kondisi", "") if o.kind == "periksa"
+                                   dihitung, None, places, rule, o.values.get("kondisi", "") if o.kind == "periksa"
                                    else "", {k: v for k, v in o.values.items() if k != "kondisi"},
                                    o.message_en))
 

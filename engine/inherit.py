@@ -30,7 +30,8 @@ from .kelompok import expand as expand_groups
 
 # kind word of `hapus` → RuleSet attribute
 KIND_STORE = {"indikator": "indicators", "sasaran": "sasaran", "masukan": "inputs", "tabel": "tables",
-              "target": "targets", "indeks": "indices", "nilai": "values", "periksa": "checks"}
+              "target": "targets", "indeks": "indices", "nilai": "values", "periksa": "checks",
+              "sama": "same"}
 
 # RuleFile attribute, RuleSet attribute, key attribute, kind word (eselons before what they group; sasaran
 # before indicators)
@@ -40,7 +41,7 @@ _KEYED = (
     ("inputs", "inputs", "name", "masukan"), ("tables", "tables", "name", "tabel"),
     ("sasaran", "sasaran", "id", "sasaran"), ("indicators", "indicators", "id", "indikator"),
     ("indices", "indices", "id", "indeks"), ("values", "values", "name", "nilai"),
-    ("rows", "rows", "table", "per_baris"), ("checks", "checks", "id", "periksa"),
+    ("rows", "rows", "table", "per_baris"), ("checks", "checks", "id", "periksa"), ("same", "same", "id", "sama"),
 )
 
 
@@ -368,7 +369,7 @@ class _Inherit:
             return
         used: set[str] = set()
         for store in ("params", "targets", "inputs", "tables", "sasaran", "indicators", "indices", "values",
-                      "rows", "checks", "settings"):
+                      "rows", "checks", "same", "settings"):
             for obj in getattr(rs, store).values():
                 refs(obj, used)
         for name, r in candidates.items():

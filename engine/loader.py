@@ -60,6 +60,7 @@ _KEYED = {
     "values": ("values", "name"),
     "rows": ("rows", "table"),
     "checks": ("checks", "id"),
+    "same": ("same", "id"),
     "rekap": ("rekap", "input"),
     "rekap_units": ("rekap_units", "name"),
 }
@@ -423,7 +424,7 @@ def no_rules(rs: m.RuleSet, ref: str | Path) -> Diagnostic | None:
 
 def _has_rules(rs: m.RuleSet) -> bool:
     """Does the set compute anything? (A folder such as /etc or one without rule files does not.)"""
-    return bool(rs.indicators or rs.indices or rs.values or rs.rows or rs.checks)
+    return bool(rs.indicators or rs.indices or rs.values or rs.rows or rs.checks or rs.same)
 
 
 def version_of(texts: dict[str, str]) -> str:

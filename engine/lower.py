@@ -228,9 +228,11 @@ class _Lower:
             parts = tuple(p if isinstance(p, str) else self.expr(p, default_zero, node) for p in chk.parts)
             checks[chk.id] = c.Check(chk.id, self.expr(chk.condition, default_zero, node), parts, chk.message,
                                      chk.level, chk.subject or chk.id, chk.span)
+        same = {sm.id: c.Same(sm.id, sm.label, tuple((i.ref.name, self.ref(i.ref, None), i.source) for i in sm.items),
+                              sm.level, sm.span) for sm in rs.same.values()}
         return c.CoreRules(rs.name, {i.name: i.kind for i in rs.inputs.values()},
                            {i.name: i.required for i in rs.inputs.values()}, tables, params, values, indicators,
-                           indices, sasaran, checks, dict(st))
+                           indices, sasaran, checks, dict(st), same)
 
 
 def lower(checked: CheckedRules) -> c.CoreRules:

@@ -330,6 +330,25 @@ class Check:
 
 
 @dataclass(frozen=True)
+class SameItem:
+    ref: Ref
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Same:
+    """``sama ID "judul" { a sumber "…"  b sumber "…" }``: one quantity printed in several places must agree."""
+
+    id: str
+    label: str
+    items: tuple[SameItem, ...]
+    span: Span
+    level: str = "tinggi"
+    level_span: Span | None = field(default=None, compare=False)
+    group: str = ""
+
+
+@dataclass(frozen=True)
 class RekapItem:
     """``rekap { input = cara(opsi, …) }``: how one input combines across unit workbooks (kinerja rekap)."""
 
@@ -401,6 +420,7 @@ class RuleFile:
     values: list[Value] = field(default_factory=list)
     rows: list[RowsBlock] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
+    same: list[Same] = field(default_factory=list)
     removals: list[Removal] = field(default_factory=list)
     rekap: list[RekapItem] = field(default_factory=list)
     rekap_units: list[RekapUnit] = field(default_factory=list)
@@ -427,6 +447,7 @@ class RuleSet:
     values: dict[str, Value] = field(default_factory=dict)
     rows: dict[str, RowsBlock] = field(default_factory=dict)
     checks: dict[str, Check] = field(default_factory=dict)
+    same: dict[str, Same] = field(default_factory=dict)  # sama: quantities printed twice that must agree
     rekap: dict[str, RekapItem] = field(default_factory=dict)  # input name → how it consolidates
     rekap_units: dict[str, RekapUnit] = field(default_factory=dict)  # expected units, in declaration order
     parents: list[str] = field(default_factory=list)

@@ -250,6 +250,17 @@ class _Build(ExprBuilder):
                        level_span=self._tspan(level), subject=".".join(subject[0]) if subject else "",
                        subject_span=subject[1] if subject else None, parts=self._message_parts(message))
 
+    @v_args(meta=True, inline=True)
+    def same_item(self, meta, dotted, source=None):
+        names, span = dotted
+        return m.SameItem(m.Ref(tuple(names), span), unquote(str(source)) if source else "")
+
+    @v_args(meta=True)
+    def same_decl(self, meta, children):
+        ident, label, level, *items = children
+        return m.Same(str(ident), unquote(str(label)), tuple(items), self._tspan(ident),
+                      level=str(level) if level else "tinggi", level_span=self._tspan(level) if level else None)
+
     def _message_parts(self, tok: Token) -> tuple:
         """A check's message split into text and ``{expression}`` placeholders (``{{`` is a literal brace)."""
         body = unquote(str(tok))
@@ -347,6 +358,8 @@ def _add(rf: m.RuleFile, item, group: str = "") -> None:
         rf.rows.append(item)
     elif isinstance(item, m.Check):
         rf.checks.append(_replace(item, group=group))
+    elif isinstance(item, m.Same):
+        rf.same.append(_replace(item, group=group))
     elif isinstance(item, m.Param):
         rf.params.append(item)
     elif isinstance(item, tuple):

@@ -498,7 +498,7 @@ def test_same_budget_printed_twice(contoh_json):
     3856), Tabel 114 pagu awal of pas_s1 is 165.543.563.000 (baris 3218): one T105. Tabel 2 repeats Tabel 114's pagu
     akhir (agreeing) and its BPHN total 1.678.005.000 (baris 864, also wrong there). Tabel 114 and Tabel 115 describe
     the same budget: 352.844.808.000 by sasaran vs 352.837.680.000 by jenis belanja."""
-    t105 = [t for t in contoh_json["temuan"] if t["kode"] == "T105"]
+    t105 = [t for t in contoh_json["temuan"] if t["kode"] == "T105" and t["objek"].startswith("anggaran.")]
     assert [(t["objek"], t["bidang"], str(t["dilaporkan"]), str(t["dihitung"])) for t in t105] == [
         ("anggaran.sasaran.pas_s1", "pagu_awal", "164883110000", "165543563000")], t105
     bphn = [t for t in contoh_json["temuan"] if t["objek"] == "pagu_akhir_bphn"]
@@ -585,3 +585,70 @@ def test_printed_figure_text_that_is_not_as_printed_is_reported(tmp_path, text):
     with pytest.raises(InputError) as err:
         read_yaml([f], [])
     assert "ki_memahami" in str(err.value) and "realisasi" in str(err.value) and text in str(err.value)
+
+
+# ---- one quantity printed twice inside the IPHP calculation tables (`sama` in 21-iphp.kin) ----
+# By hand from the report (seed lines): Tabel 15 prints the denominator "Total jumlah tahanan" as 28699 (baris 1191,
+# overstaying) and "Total Jumlah Tahanan" as 28669 (baris 1194 jasmani, 1195 rohani); Tabel 19 "Total narapidana
+# yang mengikuti pembinaan kepribadian" 116896 (baris 1263) and 99181 (baris 1264); Tabel 19 narapidana with a
+# vocational certificate 1466 (numerator, baris 1265) and 1769 (denominator, baris 1266); Tabel 24 "Jumlah Anak
+# Binaan" 2238 (baris 1357) and 1514 (baris 1358).
+SAME_QUANTITY = {
+    "total_tahanan": {"28699": ["1191"], "28669": ["1194", "1195"]},
+    "napi_pembinaan_kepribadian": {"116896": ["1263"], "99181": ["1264"]},
+    "napi_bersertifikat_vokasi": {"1466": ["1265"], "1769": ["1266"]},
+    "jumlah_anak_binaan": {"2238": ["1357"], "1514": ["1358"]},
+}
+# …and where the report agrees with itself: Tabel 17 basan 43776 (baris 1230, 1232), Tabel 19 anak binaan di LPKA
+# 1514 (1269, 1270), Tabel 26 responden 90 (1421, 1426), Lapas/Rutan/LPKA 20 (Tabel 26 baris 1423, Tabel 28 baris
+# 1492 and 1496).
+SAME_AND_AGREEING = ("jumlah_basan", "anak_binaan_lpka", "responden_kesehatan", "jumlah_lapas_rutan_lpka")
+
+
+def _dotted(n: str) -> str:
+    return f"{int(n):,}".replace(",", ".")
+
+
+@pytest.mark.parametrize("objek", sorted(SAME_QUANTITY))
+def test_same_population_printed_with_two_figures(contoh_json, objek):
+    hits = [t for t in contoh_json["temuan"]
+            if t["kode"] == "T105" and t["bidang"] == "besaran_sama_berbeda" and t["objek"] == objek]
+    assert len(hits) == 1, hits
+    t = hits[0]
+    assert t["tingkat"] == "tinggi"
+    for value, lines in SAME_QUANTITY[objek].items():
+        assert _dotted(value) in t["pesan"], (value, t["pesan"])
+        assert all(f"baris {line}" in t["pesan"] for line in lines), (lines, t["pesan"])
+        assert value in {str(v) for v in t["data"]["angka"].values()}
+    assert t["pesan_en"] != t["pesan"] and "one quantity" in t["pesan_en"]
+
+
+def test_same_population_that_agrees_gives_no_finding(contoh_json):
+    found = {t["objek"] for t in contoh_json["temuan"] if t["kode"] == "T105" and t["bidang"] == "besaran_sama_berbeda"}
+    assert found == set(SAME_QUANTITY), found
+    assert not found & set(SAME_AND_AGREEING)
+
+
+def _hitung_with_data(tmp_path, edit) -> list[tuple]:
+    data = yaml.safe_load(BUNDLED_FILES[0].read_text(encoding="utf-8"))
+    edit(data["masukan"])
+    changed = tmp_path / "data.yaml"
+    changed.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    r = CliRunner().invoke(main, ["hitung", "--aturan", "pk2024-sumsel", "--data", str(changed),
+                                  "--data", str(BUNDLED_FILES[1]), "--json"], catch_exceptions=False)
+    out = json.loads(r.stdout, parse_float=Decimal)
+    return [(t["kode"], t["objek"], t.get("bidang"), str(t["dilaporkan"]), t["pesan"]) for t in out["temuan"]]
+
+
+def test_planted_population_change_gives_exactly_one_new_finding(tmp_path):
+    """Tabel 17's basan total 43.776 as the denominator of "hilang/rusak" changed to 43.777: 0 of either is 0%
+    (the sub-index does not move), and the two places of one population now differ — one new T105."""
+    base = _hitung_with_data(tmp_path, lambda m: None)
+
+    def plant(m):
+        assert m["iphp_basan_baran_basan_hilang_rusak_penyebut"] == 43776
+        m["iphp_basan_baran_basan_hilang_rusak_penyebut"] = 43777
+
+    new = [f for f in _hitung_with_data(tmp_path, plant) if f not in base]
+    assert [(k, o) for k, o, *_ in new] == [("T105", "jumlah_basan")], new
+    assert "43.776" in new[0][4] and "43.777" in new[0][4] and "baris 1232" in new[0][4]
