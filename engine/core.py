@@ -241,6 +241,7 @@ class Dimension(Node):
     weight: Decimal
     weighted: bool
     span: m.Span | None = None
+    ident: str = ""  # the dimension's id in the rules (``langsung``: the index's direct indicators)
 
 
 @_node

@@ -247,6 +247,14 @@ class Evaluator(InputsMixin):
                           nilai=value, capaian=cap, target=idx.target, raw_capaian=cap_raw, skala=idx.scale,
                           induk=idx.parent, sumber=idx.source)
         self.result.indices[idx.id] = res
+        if isinstance(idx.expr, c.Composite):  # intermediate figures, compared with the printed calculation tables
+            for dim in idx.expr.dimensions:
+                res.dimensi[dim.ident] = self.quiet(dim)
+                for comp in dim.components:
+                    v = self.quiet(comp)
+                    res.komponen[comp.id] = v
+                    if comp.weight is not None:
+                        res.kontribusi[comp.id] = CTX.multiply(v, comp.weight) if isinstance(v, Decimal) else v
         if isinstance(value, Decimal) and idx.scale is not None and value > idx.scale:
             self.observe("G101", "subindeks_di_atas_skala", idx.id, "tinggi", {"nilai": value, "skala": idx.scale},
                          idx.span, name=idx.name, value=format_id(value), scale=format_id(idx.scale))

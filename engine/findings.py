@@ -195,6 +195,8 @@ class _Finder:
                                  rep_fields={"realisasi": fields.get("nilai"), **fields})
                 elif fname == "target":
                     self.compare(ident, obj, fname, obj.target if obj else None, [], _entries(entries), None)
+                elif fname in ("dimensi", "komponen", "kontribusi"):
+                    self.intermediate(ident, obj, fname, _entries(entries))
         for ident, fields in (rep.get("sasaran") or {}).items():
             obj = self.r.sasaran.get(ident)
             entries = _entries((fields or {}).get("capaian"))
@@ -203,6 +205,27 @@ class _Finder:
         self.parameters()
         self.sections()
         return self.sorted()
+
+    # ---- intermediate figures of a composite index (its calculation table) ----
+    def intermediate(self, ident: str, obj: ObjectResult | None, fname: str, entries: list[dict]) -> None:
+        """A printed dimension value, component realisasi or weighted contribution, compared like a final figure.
+        ``satuan: pecahan`` on an entry: the table prints it as a fraction of 1 (0,46 for 45,97 percent points)."""
+        key_field = "dimensi" if fname == "dimensi" else "indikator"
+        figures = getattr(obj, fname, None) if obj is not None else None
+        for e in entries:
+            key = str(e.get(key_field, ""))
+            if figures is None or key not in figures:
+                src = str(e.get("sumber", ""))
+                what = f"{fname} {key}"
+                self.out.append(Temuan("T103", "info", ident, f"{ident}: angka dilaporkan untuk {what} yang tidak ada "
+                                       "dalam aturan", what, None, printed_decimal(e.get("nilai")), src,
+                                       pesan_en=f"{ident}: a figure is reported for {what}, which the rules do not "
+                                       "have"))
+                continue
+            value = figures[key]
+            if e.get("satuan") == "pecahan" and isinstance(value, Decimal):
+                value = CTX.divide(value, HUNDRED)
+            self.compare(ident, obj, f"{fname} {key}", value, [], [e], None)
 
     # ---- multi-year history tables (target, realisasi, capaian of earlier years, as printed) ----
     def history(self, ident: str, obj: ObjectResult | None, entries: list[dict]) -> None:

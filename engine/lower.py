@@ -197,7 +197,7 @@ class _Lower:
             comps.append(c.Component(comp.id, comp.id + (" (terbalik)" if comp.inverted else ""), body,
                                      self.weight(comp.weight) if weighted else None, comp.inverted,
                                      comp.formula.span.text, comp.span))
-        return c.Dimension(dim.name, tuple(comps), self.weight(dim.weight), weighted, dim.span)
+        return c.Dimension(dim.name, tuple(comps), self.weight(dim.weight), weighted, dim.span, dim.id)
 
     def sasaran(self, s: m.Sasaran, indicators: dict[str, c.Indicator]) -> c.Sasaran:
         mode = s.mode if s.mode not in (None, "rata_rata_indikator") else self.settings["capaian_sasaran"]

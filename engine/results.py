@@ -122,6 +122,12 @@ class IndexResult(ObjectResult):
     skala: Decimal | None = None
     induk: str = ""
     sumber: str = ""
+    #: intermediate figures of a composite index (what its calculation table prints): dimension id → value
+    #: (percent points, before ÷ 100 × scale), component id → realisasi %, component id → its weighted
+    #: contribution (realisasi × own weight; only in dimensions with indicator weights)
+    dimensi: dict[str, Any] = field(default_factory=dict)
+    komponen: dict[str, Any] = field(default_factory=dict)
+    kontribusi: dict[str, Any] = field(default_factory=dict)
     jenis = "indeks"
 
     @property

@@ -652,3 +652,98 @@ def test_planted_population_change_gives_exactly_one_new_finding(tmp_path):
     new = [f for f in _hitung_with_data(tmp_path, plant) if f not in base]
     assert [(k, o) for k, o, *_ in new] == [("T105", "jumlah_basan")], new
     assert "43.776" in new[0][4] and "43.777" in new[0][4] and "baris 1232" in new[0][4]
+
+
+# ---- printed intermediate figures of the IPHP (calculation tables 15–28): components, dimensions, contributions ----
+INTERMEDIATE = ("komponen", "dimensi", "kontribusi")
+
+
+def test_printed_intermediate_figures_are_compared_and_agree(contoh_json):
+    """The calculation tables print each component's realisasi, the weighted contributions and the dimension
+    values; all of them agree with the rules within the report's rounding (e.g. Tabel 28 prints 10 for deteksi
+    dini's 95% × 10% = 9,5 in a column of whole numbers)."""
+    reported = _BUNDLED["indeks"]
+    count = sum(len(fields.get(f) or []) for fields in reported.values() for f in INTERMEDIATE)
+    assert count >= 80, count
+    hits = [t for t in contoh_json["temuan"] if (t["bidang"] or "").split(" ")[0] in INTERMEDIATE]
+    assert hits == [], hits
+
+
+def test_intermediate_figures_by_hand(laporan):
+    """Tabel 15: pelayanan tahanan dimension 2 = mean(700/611, 24750/28669, 28669/28669) × 50% = 50,15; component
+    overstaying 26943/28699 = 93,88%. Tabel 24: kepribadian = 2220/2238 × 15% + 822/1514 × 15% = 23,02. Tabel 26
+    prints as fractions: promotif dan preventif 0,46 (= 45,97 percentage points)."""
+    from kinerja.engine.values import round_to
+
+    res = laporan.indices
+    assert round_to(res["iphp.pelayanan_tahanan"].dimensi["pelayanan"], 2) == Decimal("50.15")
+    assert round_to(res["iphp.pelayanan_tahanan"].komponen["overstaying"], 2) == Decimal("93.88")
+    assert round_to(res["iphp.pembinaan_khusus_anak"].dimensi["kepribadian"], 2) == Decimal("23.02")
+    assert round_to(res["iphp.pembinaan_khusus_anak"].kontribusi["anak_perubahan_perilaku"], 2) == Decimal("14.88")
+    assert round_to(res["iphp.derajat_kesehatan"].dimensi["promotif_preventif"] / 100, 2) == Decimal("0.46")
+    assert res["iphp.basan_baran"].komponen["basan_hilang_rusak"] == 100  # 0 of 43.776 lost, inverted
+
+
+@pytest.mark.parametrize("index, field, key, planted", [
+    ("iphp.pembinaan_khusus_anak", "dimensi", "kepribadian", "23,20"),        # printed 23,02 (baris 1357)
+    ("iphp.derajat_kesehatan", "kontribusi", "gizi_baik", "0,30"),            # printed 0,03 (baris 1421)
+    ("iphp.pembinaan_narapidana", "komponen", "napi_bekerja", "157,23"),      # printed 157,32 (baris 1266)
+])
+def test_planted_intermediate_figure_gives_exactly_one_new_finding(tmp_path, index, field, key, planted):
+    base = _contoh_with(tmp_path, lambda rep: None)
+    key_field = "dimensi" if field == "dimensi" else "indikator"
+
+    def plant(rep):
+        entry = next(e for e in rep["indeks"][index][field] if e[key_field] == key)
+        entry["nilai"] = planted
+
+    new = [f for f in _contoh_with(tmp_path, plant) if f not in base]
+    assert [f[:3] for f in new] == [("T101", index, f"{field} {key}")], new
+    assert Decimal(new[0][3]) == Decimal(planted.replace(",", ".")), new
+
+
+# ---- the rule set's README claims exactly what `kinerja contoh` shows ----
+RULES_README = Path(__file__).parents[2] / "rules" / "pk2024-sumsel" / "README.md"
+_FIGURE = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+)(?![\w])")
+
+
+def _contradiction_section() -> str:
+    text = RULES_README.read_text(encoding="utf-8")
+    return text.split("## Kontradiksi laporan yang dilaporkan `kinerja contoh`")[1].split("\n## ")[0]
+
+
+def _id_format(v) -> str:
+    from kinerja.engine.values import format_id
+
+    return format_id(Decimal(str(v)))
+
+
+def test_rules_readme_claims_only_what_contoh_shows(contoh_json):
+    """Every figure (Indonesian notation: 303.496.521.000, 2,09) and every object id the README's contradiction list
+    names appears in a finding of `kinerja contoh` (its message, places or data)."""
+    section = _contradiction_section()
+    shown = " ".join(f"{t['objek']} {t['pesan']} {t.get('sumber') or ''} {json.dumps(t.get('data') or {}, default=str)}"
+                     for t in contoh_json["temuan"])
+    figures = set(_FIGURE.findall(section))
+    assert len(figures) >= 40, figures
+    assert sorted(f for f in figures if f not in shown) == []
+    ids = {i for i in re.findall(r"`([a-z][a-z0-9_]*(?:\.[a-z_]+)*)`", section) if "_" in i and "." not in i}
+    assert sorted(i for i in ids if i not in shown) == []
+
+
+def test_every_contradiction_of_contoh_is_in_the_rules_readme(contoh_json):
+    """…and every contradiction (not an advisory) `kinerja contoh` reports is in that list: by its object id or
+    by its printed figure."""
+    section = _contradiction_section()
+    missing = []
+    for t in contoh_json["temuan"]:
+        if t["tingkat"] == "info" or t["kode"] not in ("T101", "T105", "T106", "T202"):
+            continue
+        names = {t["objek"], t["objek"].split(".")[-1], t["objek"].split("@")[0]}
+        if any(n in section for n in names):
+            continue
+        figures = [t.get("dilaporkan"), t.get("dihitung"), *((t.get("data") or {}).get("angka") or {}).values()]
+        if any(_id_format(f) in section for f in figures if f is not None):
+            continue
+        missing.append((t["kode"], t["objek"], t.get("bidang"), t.get("dilaporkan")))
+    assert missing == [], missing
