@@ -255,6 +255,10 @@ class Evaluator(InputsMixin):
                     res.komponen[comp.id] = v
                     if comp.weight is not None:
                         res.kontribusi[comp.id] = CTX.multiply(v, comp.weight) if isinstance(v, Decimal) else v
+        elif isinstance(idx.expr, c.SubIndexSum):  # each sub-index × its weight (Tabel 29's "Bobot (12,5%)")
+            for child, w in idx.expr.children:
+                v = self.quiet(child)
+                res.kontribusi[child.name.rsplit(".", 1)[-1]] = CTX.multiply(v, w) if isinstance(v, Decimal) else v
         if isinstance(value, Decimal) and idx.scale is not None and value > idx.scale:
             self.observe("G101", "subindeks_di_atas_skala", idx.id, "tinggi", {"nilai": value, "skala": idx.scale},
                          idx.span, name=idx.name, value=format_id(value), scale=format_id(idx.scale))

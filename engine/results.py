@@ -124,7 +124,8 @@ class IndexResult(ObjectResult):
     sumber: str = ""
     #: intermediate figures of a composite index (what its calculation table prints): dimension id → value
     #: (percent points, before ÷ 100 × scale), component id → realisasi %, component id → its weighted
-    #: contribution (realisasi × own weight; only in dimensions with indicator weights)
+    #: contribution (realisasi × own weight; only in dimensions with indicator weights); an index of sub-indices:
+    #: sub-index (short id) → its value × its weight
     dimensi: dict[str, Any] = field(default_factory=dict)
     komponen: dict[str, Any] = field(default_factory=dict)
     kontribusi: dict[str, Any] = field(default_factory=dict)
