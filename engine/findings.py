@@ -505,9 +505,41 @@ class _Finder:
                     continue
                 table, column = self._table_for(key, blocks)
                 if table is None:
+                    self.unknown_section_key(section, key, entries, blocks)
                     continue
                 self.compare_rows(section, table, blocks[table], column, _entries(entries) if column else
                                   [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else [])
+
+    def unknown_section_key(self, section: str, key: str, entries, blocks) -> None:
+        """A printed figure under a section key the rules do not compute (T103, never silently skipped): the
+        nearest name, or for a name with a year (``pagu_belanja_2024``) the rules' ``…_tahun_ini`` /
+        ``…_tahun_lalu`` for that year."""
+        import difflib
+
+        declared = self.r.rules.rules.values
+        names = [k for k in self.r.values if k not in declared or declared[k].section == section]
+        names += [f"{col}_{b.alias}" for b in blocks.values() if b.alias for col in
+                  [c.name for c in self.r.rules.rules.tables[b.table].columns] + [a.name for a in b.assigns]]
+        hint, hint_en = "", ""
+        year = re.fullmatch(r"(.+)_(\d{4})", key)
+        berlaku = self.r.rules.rules.settings.get("berlaku")
+        this = getattr(getattr(berlaku, "expr", None), "value", None)
+        if year and this is not None:
+            which = {int(this): "tahun_ini", int(this) - 1: "tahun_lalu"}.get(int(year.group(2)))
+            if which and f"{year.group(1)}_{which}" in names:
+                hint = f" — untuk tahun {year.group(2)} namanya {year.group(1)}_{which}"
+                hint_en = f" — for {year.group(2)} it is named {year.group(1)}_{which}"
+        if not hint:
+            close = difflib.get_close_matches(key, names, n=1, cutoff=0.75)
+            if close:
+                hint, hint_en = f" — maksud Anda {close[0]}?", f" — did you mean {close[0]}?"
+        ident = f"{section}.{key}"
+        for e in _entries(entries) if isinstance(entries, (list, dict)) else []:
+            self.out.append(Temuan("T103", "info", ident, f"{ident}: angka dilaporkan untuk nilai yang tidak ada "
+                                   f"dalam aturan{hint}", "", None, printed_decimal(e.get("nilai")),
+                                   str(e.get("sumber", "")),
+                                   pesan_en=f"{ident}: a figure is reported for a value the rules do not have"
+                                   f"{hint_en}"))
 
     def _table_for(self, key: str, blocks) -> tuple[str | None, str | None]:
         if key in blocks:

@@ -156,3 +156,16 @@ def test_the_data_file_format_is_documented_inside_the_project():
     for f in (DATA, ROOT / "rules" / "pk2025-contoh" / "data-tambahan.yaml"):
         head = "".join(f.read_text(encoding="utf-8").splitlines(True)[:4])
         assert "docs/berkas-data.md" in head and "../DATA.md" not in head
+
+
+def test_reported_section_key_unknown_is_named_with_the_renamed_id(tmp_path):
+    d = data_file(tmp_path, "dilaporkan:\n  anggaran:\n"
+                            "    pagu_belanja_2023: [{nilai: 332577857000, sumber: Tabel 115}]\n"
+                            "    pagu_blanja_tahun_ini: [{nilai: 1, sumber: Tabel 115}]\n")
+    found = sorted(t["pesan"] for t in json.loads(run("hitung", "--data", DATA, "--data", d, "--json").stdout)["temuan"]
+                   if t["kode"] == "T103")
+    assert found == [
+        "anggaran.pagu_belanja_2023: angka dilaporkan untuk nilai yang tidak ada dalam aturan — untuk tahun 2023 "
+        "namanya pagu_belanja_tahun_lalu",
+        "anggaran.pagu_blanja_tahun_ini: angka dilaporkan untuk nilai yang tidak ada dalam aturan — maksud Anda "
+        "pagu_belanja_tahun_ini?"]
