@@ -298,6 +298,15 @@ def wb_result_out_of_range(t: Path) -> Case:
                    say=("hasil rasio di luar jangkauan",))
 
 
+def wb_result_out_of_range_in_batch(t: Path) -> Case:
+    _rules(t)
+    (t / "tumpukan").mkdir()
+    W.build_book(t / "tumpukan" / "besar.xlsx", a=99999999999999, b=1)
+    biasa = W.build_book(t / "tumpukan" / "biasa.xlsx")
+    return Case(["batch", "tumpukan", "--aturan", "aturan", "-j", "1"], 1, "T204", (), _cell_is(biasa, "E5", 100),
+                ("hasil rasio di luar jangkauan",))
+
+
 WORKBOOK: list[Callable[[Path], Case]] = [
     wb_output_name_over_input_cell, wb_input_moved_into_audit, wb_comment_and_cdata_in_output_sheet,
     wb_mixed_namespace_prefixes, wb_reached_through_symlink, wb_duplicate_zip_entries, _table(330),
@@ -305,7 +314,7 @@ WORKBOOK: list[Callable[[Path], Case]] = [
     _cell_value("NaN"), _cell_value("Infinity"), _cell_value("-INF"), wb_zipcrypto_member, wb_corrupt_deflate,
     *(_malformed(k) for k in W.MALFORMED), wb_unused_member_inflating_to_3_gib,
     wb_sheet_padded_with_1_5_gib_whitespace, wb_part_compressed_beyond_ratio, wb_path_is_a_fifo,
-    wb_path_is_dev_zero, wb_result_out_of_range,
+    wb_path_is_dev_zero, wb_result_out_of_range, wb_result_out_of_range_in_batch,
 ]
 
 

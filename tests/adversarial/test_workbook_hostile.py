@@ -9,6 +9,7 @@ Nothing is mocked except in the SIGTERM case, where the write is held open so th
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import resource
@@ -582,3 +583,19 @@ def test_result_out_of_range_is_a_galat_in_the_audit_not_an_internal_error(tmp_p
     sheets = sheets_as_csv(book, tmp_path)
     audit = "\n".join(",".join(r) for r in sheets["Audit"])
     assert "uji.kin:8: hasil rasio di luar jangkauan angka yang dapat dihitung tepat (besaran ≥ 10^15)" in audit
+
+
+def test_result_out_of_range_in_batch_is_a_finding_of_that_workbook(tmp_path, rules):
+    """`kinerja batch` shares the evaluator: the workbook whose ratio leaves the range is reported with T204 and
+    its rule line, the ordinary one next to it is computed; exit 1, no internal error."""
+    pile = tmp_path / "tumpukan"
+    pile.mkdir()
+    build_book(pile / "besar.xlsx", a=99999999999999, b=1)
+    build_book(pile / "biasa.xlsx")
+    proc = run_kinerja("batch", "tumpukan", "--aturan", str(rules), "--json", "-j", "1", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    records = {Path(r["berkas"]).name: r for r in map(json.loads, proc.stdout.splitlines())}
+    assert records["biasa.xlsx"]["status"] == "ok"
+    (finding,) = records["besar.xlsx"]["hasil"]["temuan"]
+    assert finding["kode"] == "T204" and "uji.kin:8: hasil rasio di luar jangkauan" in finding["pesan"]
+    assert cell(pile / "biasa.xlsx", "E5") == 100

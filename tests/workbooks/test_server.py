@@ -173,3 +173,22 @@ def test_server_command_refuses_to_start_without_a_token(monkeypatch):
     monkeypatch.delenv("KINERJA_SERVER_TOKEN", raising=False)
     res = CliRunner().invoke(main, ["server"])
     assert res.exit_code == 2 and "KINERJA_SERVER_TOKEN" in res.output and "Traceback" not in res.output
+
+
+def test_out_of_range_input_and_result_through_the_server(live_server, sample):
+    """Issue 13 through the live path: a cell value of 1E+35 is the input problem B218 naming the cell; a value
+    inside the range whose ratio is not (990,000,000,000,000 / 55 × 100 ≥ 10^15) leaves the realisasi cell
+    without a number and says G008's text — never an internal error, the other results still written."""
+    payload, in_cell, out_cell = sample
+    r = httpx.post(f"{live_server}/hitung", json=with_value(payload, in_cell, 1e35),
+                   headers={"Authorization": TOKEN}, timeout=60)
+    assert r.status_code == 200
+    alerts = [a["args"][0] for a in r.json()["actions"] if a["func"] == "alert"]
+    assert len(alerts) == 1 and "setjen_rb_kanwil_pembilang" in alerts[0] and "di luar rentang" in alerts[0]
+    r = httpx.post(f"{live_server}/hitung", json=with_value(payload, in_cell, 990000000000000),
+                   headers={"Authorization": TOKEN}, timeout=60)
+    assert r.status_code == 200, r.text
+    text = json.dumps(r.json(), ensure_ascii=False)
+    assert "galat internal" not in text and "di luar jangkauan" in text, text[:2000]
+    value, _ = value_at(payload, r.json()["actions"], out_cell)
+    assert not isinstance(value, (int, float)), value
