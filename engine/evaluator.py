@@ -92,6 +92,7 @@ class Evaluator(InputsMixin):
         self.filters: dict[c.Node, Any] = {}
         self.indexes: dict[tuple[str, str], dict[Any, list[int]]] = {}
         self.equalities: dict[c.Node, Any] = {}
+        self.parts: dict[c.Node, Any] = {}  # component and dimension values as computed (an index's table figures)
         self.owner = ""  # the object, table column, sasaran or check being computed (for G008 observations)
         self.overflowed: set[int] = set()  # nodes already observed out of range (one observation per node)
         self.problem_by_input = {p.input: p for p in inputs.problems if p.cell is None}
@@ -249,9 +250,9 @@ class Evaluator(InputsMixin):
         self.result.indices[idx.id] = res
         if isinstance(idx.expr, c.Composite):  # intermediate figures, compared with the printed calculation tables
             for dim in idx.expr.dimensions:
-                res.dimensi[dim.ident] = self.quiet(dim)
+                res.dimensi[dim.ident] = self.parts[dim] if dim in self.parts else self.quiet(dim)
                 for comp in dim.components:
-                    v = self.quiet(comp)
+                    v = self.parts[comp] if comp in self.parts else self.quiet(comp)
                     res.komponen[comp.id] = v
                     if comp.weight is not None:
                         res.kontribusi[comp.id] = CTX.multiply(v, comp.weight) if isinstance(v, Decimal) else v
@@ -531,9 +532,14 @@ class Evaluator(InputsMixin):
 
     # ---- composite indices ----
     def ev_Component(self, n: c.Component, row):
-        return self.ev(n.expr, row)
+        v = self.parts[n] = self.ev(n.expr, row)
+        return v
 
     def ev_Dimension(self, n: c.Dimension, row):
+        v = self.parts[n] = self.dimension_value(n, row)
+        return v
+
+    def dimension_value(self, n: c.Dimension, row):
         vals = [self.ev(comp, row) for comp in n.components]
         if n.weighted:
             acc: Any = Decimal(0)
