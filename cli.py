@@ -356,7 +356,7 @@ def templat(aturan, keluaran, isi, timpa):
     ref = aturan or DEFAULT_RULES
     checked = load_rules(ref)
     specs = input_specs(checked)
-    inputs = read_data(list(isi), specs) if isi else None
+    inputs = read_data(list(isi), specs, checked) if isi else None
     if inputs is not None and inputs.problems:
         for p in inputs.problems:
             _say_error(f"{p.code} {p.message if _lang() == 'id' else (p.message_en or p.message)}")
