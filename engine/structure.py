@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from . import model as m
-from .values import CTX, HUNDRED
+from .values import CTX, HUNDRED, MAX_MAGNITUDE, in_range
 from .vocabulary import UNITS, UNKNOWN
 
 
@@ -146,8 +146,13 @@ class StructureChecks:
         for t in rs.targets.values():
             if t.id not in known and not self.removed_ref(t.id, t.span):
                 self.unknown("E210", t.span, t.id, known)
-            if self.const(t.expr) is None:
+            value = self.const(t.expr)
+            if value is None:
                 self.report("E304", t.expr.span, what=f"target {t.id}", expected="angka tetap", kind="rumus")
+                continue
+            if not in_range(value):  # each literal is in range, their product need not be
+                self.report("E106", t.expr.span, found=rule_number(value)[:40],
+                            limit=f"{MAX_MAGNITUDE:,.0f}".replace(",", "."))
                 continue
             self.check_target_unit(t)
         for ind in rs.indicators.values():

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from kinerja.engine.findings import find
 from kinerja.engine.values import Galat
 
-from .util import D, run
+from .util import D, diagnostics, run
 
 BIG = "99999999999999"  # 14 nines: inside the range, its square is not
 
@@ -291,3 +291,10 @@ def test_engine_gives_the_exact_value_or_g008_never_an_exception(tmp_path, formu
     else:
         assert isinstance(got, Decimal), where
         assert abs(Fraction(got) - want) <= max(abs(want), 1) / 10 ** 28, where
+
+
+def test_a_target_folded_out_of_range_is_reported_by_periksa(tmp_path):
+    """Each literal is in the range, their product is not: E106 on the target's line, not a target of 10^28."""
+    text = BASE.replace("target { rb = 100  rc = 100 }", "target { rb = 99999999999999 * 99999999999999  rc = 100 }")
+    (d,) = [d for d in diagnostics(tmp_path, text) if d.code == "E106"]
+    assert d.line == 2 and "9999999999999800000000000001" in d.format("id")
