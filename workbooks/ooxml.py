@@ -309,7 +309,20 @@ class Package:
         if actual in self._by_name:
             self._dirty.add(actual)
         self._data[actual] = data
-        self.__dict__.pop("_cache", None)
+        self._forget(actual)
+
+    def _forget(self, actual: str) -> None:
+        """Drop what was read from ``actual``: replacing an existing worksheet's part changes only that sheet's
+        parsed XML and cells; any other change (workbook, relationships, tables, strings, a new or deleted
+        member) drops the whole index."""
+        cache = self.__dict__.get("_cache")
+        if cache is None:
+            return
+        if actual in self._by_name and any(s.part == actual for s in cache.get("sheets", ())):
+            cache.pop(("xml", actual), None)
+            cache.pop(("cells", actual), None)
+        else:
+            self.__dict__.pop("_cache", None)
 
     def delete(self, name: str) -> None:
         actual = self.member(name)

@@ -337,6 +337,8 @@ def _link_text(rows: list[list[CellWrite | None]], link) -> str:
 def _lines(text: str, width: float) -> int:
     """Lines a wrapped text takes in a column ``width`` characters wide (word wrap, a little generous)."""
     per = max(int(width * 1.1) - 1, 4)
+    if len(text) <= per and "\n" not in text:
+        return 1  # the words and spaces of the one paragraph fit: the loop below would give 1
     total = 0
     for para in text.split("\n"):
         n, used = 1, 0

@@ -227,6 +227,16 @@ def attrs(tag: str) -> dict[str, str]:
     return {m.group(1): unescape(m.group(2)[1:-1]) for m in _ATTR.finditer(tag)}
 
 
+def _r_attr(tag: str) -> str | None:
+    """``attrs(tag).get("r")`` for the start tag of a ``<row>``/``<c>`` (well-formed: no duplicate attribute),
+    without unescaping every other attribute."""
+    for m in _ATTR.finditer(tag):
+        if m.group(1) == "r":
+            value = m.group(2)[1:-1]
+            return unescape(value) if "&" in value else value
+    return None
+
+
 def set_attr(tag: str, name: str, value: str) -> str:
     """Set one attribute in a start tag, leaving the others (and their quoting) alone."""
     for m in _ATTR.finditer(tag):
@@ -269,6 +279,8 @@ def unescape(text: str) -> str:
 
 def excel_escape(text: str) -> str:
     """Encode characters XML cannot hold the way Excel does (``_x0001_``); protect literal ``_xHHHH_``."""
+    if "_x" not in text and _XML_BAD.search(text) is None:
+        return text  # nearly every text: one scan, no copy
     text = _XML_ESCAPED.sub(r"_x005F_\1_", text)
     return _XML_BAD.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
 
@@ -357,7 +369,7 @@ def edit_sheet_cells(xml: str, edits: dict[tuple[int, int], CellEdit], prefix: s
     pos, implied = lo, 0
     for row in list(children(xml, prefix + "row", lo, hi)):
         tag = xml[row.start : row.tag_end]
-        r_attr = attrs(tag).get("r")
+        r_attr = _r_attr(tag)
         rnum = _row_number(r_attr) if r_attr else implied + 1
         implied = rnum
         out.append(xml[pos : row.start])
@@ -398,7 +410,7 @@ def _edit_row(xml: str, row: Element, tag: str, rnum: int, cells: dict[int, Cell
     pos, implied = lo, 0
     for c in list(children(xml, prefix + "c", lo, hi)):
         ctag = xml[c.start : c.tag_end]
-        ref = attrs(ctag).get("r")
+        ref = _r_attr(ctag)
         cnum = _col_number(ref) if ref else implied + 1
         implied = cnum
         out.append(xml[pos : c.start])
