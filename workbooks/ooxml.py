@@ -143,6 +143,10 @@ class SheetCells:
         return None
 
     def last_row(self) -> int:
+        return self._last_row
+
+    @cached_property
+    def _last_row(self) -> int:  # the cells of a package state never change (an edit drops them)
         return max((r for r, _ in self.cells), default=0)
 
 

@@ -55,6 +55,7 @@ def parse_cell(text: str) -> tuple[int, int]:
     return row, col
 
 
+@lru_cache(maxsize=1024)
 def quote_sheet(name: str) -> str:
     """Quote a sheet name the way Excel does in formulas: ``Data Satker`` → ``'Data Satker'``."""
     r1c1 = re.fullmatch(r"(?:[Rr]\d*)?(?:[Cc]\d*)?", name)
