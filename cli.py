@@ -22,6 +22,7 @@ from .engine.errors import language, set_language
 from .engine.findings import find
 from .engine.report import summary_text, to_json
 from .engine.trace import tree
+from .workbooks.errors import OUT_OF_MEMORY
 
 DEFAULT_RULES = "pk2024-sumsel"
 SYNTAX_CODES = ("E101", "E102", "E103", "E104", "E105", "E206", "E207", "E212", "E214", "E215", "E216")
@@ -35,6 +36,10 @@ class Exit(IntEnum):
 
 def _lang() -> str:
     return language()
+
+
+# A little memory set aside at start: freed when the process runs out, so the message can still be written.
+_RESERVE = [bytearray(4 * 2**20)]
 
 
 def _say_error(text: str) -> None:
@@ -75,6 +80,14 @@ def guarded(fn):
             raise
         except KeyboardInterrupt:
             _say_error("dibatalkan" if _lang() == "id" else "cancelled")
+            sys.exit(Exit.USAGE)
+        except MemoryError:
+            _RESERVE.clear()  # the frames that held the data are gone; this frees room to say so
+            _say_error(f"{OUT_OF_MEMORY} memori tidak cukup untuk masukan ini; tidak ada berkas yang ditulis. "
+                       "Perkecil tabel masukan (bagi per satker/bulan) atau jalankan di komputer dengan memori lebih "
+                       "besar. Batas yang diketahui: docs/batas.md." if _lang() == "id" else
+                       f"{OUT_OF_MEMORY} not enough memory for this input; no file was written. Split the input "
+                       "tables (per unit/month) or run on a machine with more memory. Known limits: docs/batas.md.")
             sys.exit(Exit.USAGE)
         except Exception as exc:  # a bug in kinerja: say so plainly, no traceback unless asked
             if os.environ.get("KINERJA_DEBUG"):

@@ -112,3 +112,34 @@ def test_jelaskan_prints_the_tree(tmp_path):
     assert "45 / 50 × 100% = 90%" in r.stdout and "masukan a = 45" in r.stdout
     r = invoke(["explain", "--rules", str(tmp_path), "--data", str(tmp_path / "d.yaml"), "rbb"])
     assert r.exit_code == Exit.USAGE and "maksud Anda rb?" in r.stderr
+
+
+MEMORY_CAPPED = """
+import resource, sys
+from kinerja.cli import main
+import kinerja.engine, kinerja.workbooks.recalc  # noqa: F401  (imported before the cap: only the work is capped)
+vm = int(open("/proc/self/statm").read().split()[0]) * resource.getpagesize()
+resource.setrlimit(resource.RLIMIT_AS, (vm, vm))  # no room left beyond what is already mapped
+sys.argv[0] = "kinerja"
+main()
+"""
+
+
+def test_out_of_memory_is_a_coded_message_and_the_workbook_is_untouched(tmp_path):
+    """A run that exhausts memory (here: the address space capped at what the process already holds) ends with
+    B153 and its advice, exit 2, no traceback, and the workbook byte-identical."""
+    import os
+    import subprocess
+    import sys
+    from importlib import resources
+
+    book = tmp_path / "buku.xlsx"
+    book.write_bytes(resources.files("kinerja.workbooks").joinpath("contoh-pk2024-sumsel.xlsx").read_bytes())
+    before = book.read_bytes()
+    proc = subprocess.run([sys.executable, "-c", MEMORY_CAPPED, "hitung", str(book)], capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "KINERJA_DEBUG": ""}, cwd=tmp_path)
+    assert proc.returncode == Exit.USAGE, proc.stderr
+    assert proc.stderr.startswith("B153 memori tidak cukup"), proc.stderr
+    assert "Traceback" not in proc.stderr and "galat internal" not in proc.stderr
+    assert book.read_bytes() == before
+    assert not list(tmp_path.glob(".~kinerja-*"))

@@ -45,6 +45,7 @@ NO_RULES = "B120"  # the workbook records no rule set and none was given (--atur
 TOO_LARGE = "B150"  # the file, or a part kinerja reads, exceeds the size or inflation-ratio limit (zip bomb)
 UNSAFE_XML = "B151"  # a part kinerja must edit cannot be edited safely (namespace prefixes it cannot follow)
 OUTPUT_OVERLAPS_INPUT = "B152"  # an output cell (or a sheet kinerja recreates) holds an input of the rules
+OUT_OF_MEMORY = "B153"  # the input is too large for the memory of this machine (nothing was written)
 # Batch (workbooks/batch.py): the state of one workbook of a run, or a run that cannot start.
 OTHER_RULES = "B121"  # the workbook's generated sheets belong to another rule set (kinerja pindah migrates it)
 CANCELLED = "B130"  # the run was stopped (Ctrl-C) before this workbook started; it is untouched
