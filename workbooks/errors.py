@@ -107,6 +107,7 @@ CODES: dict[str, str] = {
     TOO_LARGE: "berkas atau bagiannya terlalu besar",
     UNSAFE_XML: "bagian XML tidak dapat diubah dengan aman",
     OUTPUT_OVERLAPS_INPUT: "sel keluaran menimpa sel masukan",
+    OUT_OF_MEMORY: "memori tidak cukup",
     OTHER_RULES: "buku kerja milik set aturan lain",
     CANCELLED: "dibatalkan",
     INTERNAL: "galat internal",
