@@ -135,3 +135,18 @@ def test_bundled_name_is_recorded_as_the_name(tmp_path: Path, monkeypatch: pytes
     (folder / "aturan" / "uji.kin").write_text(RULES, encoding="utf-8")
     assert layout.recorded_rules("aturan/uji.kin", folder) == "aturan/uji.kin"
     assert layout.recorded_rules("./aturan", tmp_path) == "kantor/aturan"
+
+
+def test_live_button_looks_a_relative_rule_path_up_next_to_the_book(office: Path, tmp_path: Path):
+    """The Hitung button reads the rule set from the status cell; Excel's working folder is anywhere, so a
+    relative path is looked up next to the open book. The book is a stand-in with xlwings' ``fullname``
+    attribute (Excel does not exist on Linux)."""
+    from types import SimpleNamespace
+
+    from kinerja.workbooks.live import _near_book
+
+    book = SimpleNamespace(fullname=str(office))
+    assert _near_book(book, "aturan") == str(office.parent / "aturan")
+    assert _near_book(book, "pk2024-sumsel") == "pk2024-sumsel"  # not next to the book: a bundled name
+    assert _near_book(book, str(tmp_path / "x")) == str(tmp_path / "x")  # absolute: as it is
+    assert _near_book(SimpleNamespace(), "aturan") == "aturan"  # no path known (a remote book)
