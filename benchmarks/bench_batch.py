@@ -27,12 +27,10 @@ import time
 import zipfile
 from pathlib import Path
 
-import openpyxl
-from kinerja.engine import Tracer, evaluate, input_specs, load_rules
 from kinerja.workbooks import batch as b
-from kinerja.workbooks.ooxml import Package
-from kinerja.workbooks.reader import read_inputs_from
-from kinerja.workbooks.variasi import build_varied
+
+# Only what a worker needs is imported at the top: the pool's spawned workers import this main module again
+# (as they import the `kinerja` command's), so openpyxl and the workbook generator are imported in main().
 
 
 def per_book(fn, files: list[Path]) -> float:
@@ -54,6 +52,8 @@ def rewrite_zip(path: Path) -> None:
 
 
 def openpyxl_save(path: Path) -> None:
+    import openpyxl
+
     openpyxl.load_workbook(path).save(path.with_suffix(".opx.xlsx"))
 
 
@@ -93,6 +93,12 @@ def peak_rss_mb(folder: Path, out: Path) -> float:
 
 
 def main() -> None:
+    import openpyxl
+    from kinerja.engine import Tracer, evaluate, input_specs, load_rules
+    from kinerja.workbooks.ooxml import Package
+    from kinerja.workbooks.reader import read_inputs_from
+    from kinerja.workbooks.variasi import build_varied
+
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 30
     t_start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
