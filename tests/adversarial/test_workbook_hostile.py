@@ -298,7 +298,7 @@ def test_in_place_write_through_a_symlink_updates_the_target(tmp_path, rules):
 
 SLOW_WRITE = """
 import sys, time
-import kinerja.workbooks.ooxml as o
+import kinerja.workbooks.opc as o  # Package.save writes through opc.atomic_write
 real = o.atomic_write
 def held(dest, write):  # the write itself, then a pause inside the write window (the temp file exists)
     def slow(f):

@@ -1,0 +1,158 @@
+"""Cell XML: reading a ``<c>`` element into a :class:`Cell` (shared strings, rich text, inline strings, errors,
+numbers exactly as written) and writing one (a number as Excel stores it, text always as a string, never a
+formula unless kinerja writes one); a shared-formula master is never overwritten.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from . import xmltext as X
+from .errors import BAD_TARGET, BAD_VALUE, WorkbookError
+from .refs import Ref, cell_name, parse_area
+
+NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+MAX_TEXT = 32_767  # Excel's limit for one cell (UTF-16 code units)
+
+
+def qname(tag: str) -> str:
+    return f"{{{NS}}}{tag}"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A cell's stored content.
+
+    ``kind``: ``empty``, ``number``, ``text``, ``boolean``, ``error``, or ``uncached`` (a formula saved without
+    its result). ``text`` is the XML text of the value (``"26943"``, ``"#DIV/0!"``, ``"1"`` for TRUE, the string
+    itself for text). ``formula`` is the formula without ``=`` (``""`` for a shared-formula follower), or None.
+    """
+
+    kind: str
+    text: str = ""
+    formula: str | None = None
+    style: int | None = None
+
+    @property
+    def number(self) -> Decimal:
+        return Decimal(self.text)
+
+
+EMPTY = Cell("empty")
+
+
+def rich_text(el: ET.Element) -> str:
+    """Text of an ``<si>``/``<is>``: its ``<t>`` and run ``<t>``s, without phonetic (``<rPh>``) runs."""
+    parts = []
+    for child in el:
+        if child.tag == qname("t"):
+            parts.append(child.text or "")
+        elif child.tag == qname("r"):
+            t = child.find(qname("t"))
+            parts.append(t.text or "" if t is not None else "")
+    return X.excel_unescape("".join(parts))
+
+
+_F, _V, _IS = qname("f"), qname("v"), qname("is")
+
+
+def read_cell(c: ET.Element, sst: list[str]) -> Cell:
+    t = c.get("t", "n")
+    s = c.get("s")
+    style = int(s) if s and s.isdigit() else None
+    f = v = is_ = None
+    for child in c:  # the first of each, as Element.find would give
+        tag = child.tag
+        if tag == _V:
+            v = child if v is None else v
+        elif tag == _F:
+            f = child if f is None else f
+        elif tag == _IS:
+            is_ = child if is_ is None else is_
+    formula = None if f is None else (f.text or "")
+    if t == "inlineStr":
+        return Cell("text", rich_text(is_) if is_ is not None else "", formula, style)
+    text = "" if v is None else v.text or ""
+    if formula is not None and (v is None or (not text and t != "str")):
+        return Cell("uncached", "", formula, style)  # openpyxl writes <v/>, kinerja writes no <v>
+    if v is None:
+        return Cell("empty", "", formula, style)
+    if t == "s":
+        try:
+            return Cell("text", sst[int(text)], formula, style)
+        except (ValueError, IndexError):
+            return Cell("error", "#REF!", formula, style)
+    if t in ("str", "d"):
+        return Cell("text", X.excel_unescape(text), formula, style)
+    if t == "b":
+        return Cell("boolean", text.strip(), formula, style)
+    if t == "e":
+        return Cell("error", text.strip(), formula, style)
+    if not text.strip():
+        return Cell("empty", "", formula, style)
+    return Cell("number", text.strip(), formula, style)
+
+
+def cell_xml(prefix: str, row: int, col: int, value: object, formula: str | None, style: int | None,
+             where: str = "") -> str:
+    """One ``<c>`` element: numbers as ``<v>``, text as an inline string, a formula as ``<f>`` without a cached
+    value (so Excel and LibreOffice compute it on load), None as an empty (possibly styled) cell."""
+    p = prefix
+    attrs = f'r="{cell_name(row, col)}"' + (f' s="{style}"' if style is not None else "")
+    if formula is not None:
+        body = formula[1:] if formula.startswith("=") else formula
+        return f"<{p}c {attrs}><{p}f>{X.escape(X.excel_escape(body))}</{p}f></{p}c>"
+    if value is None:
+        return f"<{p}c {attrs}/>"
+    if isinstance(value, bool):
+        return f'<{p}c {attrs} t="b"><{p}v>{int(value)}</{p}v></{p}c>'
+    if isinstance(value, (int, float, Decimal)):
+        return f"<{p}c {attrs}><{p}v>{number_text(value, where)}</{p}v></{p}c>"
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT:
+            raise WorkbookError(BAD_VALUE, where, f"teks lebih dari {MAX_TEXT} karakter.",
+                                f"text longer than {MAX_TEXT} characters.", "Persingkat teksnya.")
+        space = ' xml:space="preserve"' if value != value.strip() or "\n" in value else ""
+        return (f'<{p}c {attrs} t="inlineStr"><{p}is><{p}t{space}>{X.escape(X.excel_escape(value))}'
+                f"</{p}t></{p}is></{p}c>")
+    raise WorkbookError(BAD_VALUE, where, f"jenis nilai {type(value).__name__} tidak dapat ditulis ke sel.",
+                        f"a {type(value).__name__} cannot be written to a cell.",
+                        "Gunakan Decimal, int, float, str, bool atau None.")
+
+
+def number_text(value: int | float | Decimal, where: str = "") -> str:
+    """Plain decimal text for ``<v>`` (``Decimal("2.6943E+4")`` → ``26943``); NaN/∞ refused."""
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise WorkbookError(BAD_VALUE, where, "bilangan tak hingga/NaN tidak dapat ditulis.",
+                                "infinite/NaN numbers cannot be written.", "Periksa perhitungannya.")
+        return repr(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise WorkbookError(BAD_VALUE, where, "bilangan tak hingga/NaN tidak dapat ditulis.",
+                                "infinite/NaN numbers cannot be written.", "Periksa perhitungannya.")
+        text = format(value, "f")
+        return "0" if text in ("-0", "-0.0") else text
+    return str(value)
+
+
+def refuse_shared_master(old: str, path: Path, sheet: str, row: int, col: int) -> None:
+    """Overwriting the master of a shared or array formula would break the other cells that use it."""
+    m = re.search(r"<(?:\w+:)?f\b([^>]*)>", X.masked(old))
+    if not m:
+        return
+    a = X.attrs(m.group(0))
+    if a.get("t") in ("shared", "array") and a.get("ref") and ":" in a["ref"]:
+        r1, c1, r2, c2 = parse_area(a["ref"])
+        if (r1, c1) != (r2, c2):
+            loc = Ref(sheet, row, col, row, col).location
+            raise WorkbookError(
+                BAD_TARGET, f"{path}: {loc}",
+                f"sel {loc} memegang rumus bersama/array untuk {a['ref']}; menimpanya merusak sel lain.",
+                f"cell {loc} holds the shared/array formula of {a['ref']}; overwriting it breaks other cells.",
+                "Arahkan nama keluaran ke sel lain yang tidak berisi rumus.",
+            )

@@ -1,0 +1,452 @@
+"""The OPC package under an .xlsx/.xlsm: zip members, relationships and content types — read within limits,
+edited in memory, saved atomically with every member kinerja did not change copied raw (the same compressed bytes
+and metadata, never inflated), in its order.
+
+SpreadsheetML (sheets, names, tables, cells, styles) is :mod:`.ooxml`'s, which extends :class:`OpcPackage`.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import posixpath
+import struct
+import xml.etree.ElementTree as ET
+import zipfile
+import zlib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from . import xmltext as X
+from .atomic import atomic_write
+from .errors import FILE_NOT_FOUND, NOT_A_WORKBOOK, TOO_LARGE, UNSAFE_XML, WorkbookError
+
+NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+NS_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+NS_CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+NS_VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+REL_CUSTOM = NS_R + "/custom-properties"
+CT_CUSTOM = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+FMTID_USER = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+
+# Bounds on what kinerja inflates (a workbook is someone else's data): the whole file, one part it reads, and
+# how much a part may grow from its compressed size. Real PK workbooks are well under 1 MiB per part; Excel's
+# own sheets compress about 5-20x. Members kinerja does not read are copied compressed and never inflated.
+MAX_FILE = 256 * 2**20
+MAX_PART = 64 * 2**20
+MAX_RATIO = 200
+RATIO_FROM = 4 * 2**20  # small parts may compress as well as they like
+
+
+@dataclass(frozen=True)
+class Rel:
+    id: str
+    type: str
+    target: str  # resolved part name for internal targets, raw target for external ones
+    external: bool
+
+
+
+class OpcPackage:
+    """A zip package held in memory. Reading methods see pending edits; :meth:`save` writes them."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        if self.path.exists() and not self.path.is_file():  # a folder, FIFO or device: never opened (no hang)
+            raise WorkbookError(
+                NOT_A_WORKBOOK, str(self.path), "bukan berkas biasa (folder, FIFO atau perangkat).",
+                "not a regular file (a folder, FIFO or device).",
+                "Berikan path berkas buku kerja .xlsx/.xlsm.",
+            )
+        if not self.path.is_file():
+            raise WorkbookError(
+                FILE_NOT_FOUND, str(self.path), "berkas tidak ditemukan.", "file not found.",
+                "Periksa nama dan folder berkas buku kerja.",
+            )
+        try:
+            size = self.path.stat().st_size
+            if size > MAX_FILE:
+                raise too_large(self.path, None, size, MAX_FILE)
+            raw = self.path.read_bytes()
+        except OSError as exc:
+            raise WorkbookError(
+                NOT_A_WORKBOOK, str(self.path), f"berkas tidak dapat dibaca ({exc.strerror or exc}).",
+                f"the file cannot be read ({exc.strerror or exc}).", "Periksa izin baca berkas itu.",
+            ) from exc
+        try:
+            self._zip = zipfile.ZipFile(io.BytesIO(raw))
+            self._infos = self._zip.infolist()
+            self._comment = self._zip.comment
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError) as exc:
+            raise not_a_workbook(self.path, raw) from exc
+        self._raw = raw
+        seen: dict[str, str] = {}
+        for info in self._infos:
+            key = info.filename.lower()
+            if key in seen:
+                raise corrupt(self.path, info.filename, f"entri zip ganda '{info.filename}'",
+                               f"duplicate zip entry '{info.filename}'")
+            seen[key] = info.filename
+        self._by_name = {i.filename: i for i in self._infos}
+        self._data: dict[str, bytes] = {}  # inflated members (read or written), by member name
+        self._dirty: set[str] = set()  # original members whose data kinerja replaced
+        self._names = dict(seen)
+        self._new: list[str] = []  # members added by kinerja, in order
+        self._deleted: set[str] = set()
+
+    # -- members -----------------------------------------------------------------------------------------
+
+    def member(self, name: str) -> str | None:
+        """The zip member for a part name (part names are case-insensitive), or None."""
+        actual = self._names.get(name.lstrip("/").lower())
+        return actual if actual is not None and actual not in self._deleted else None
+
+    def read(self, name: str) -> bytes | None:
+        """A member's data, inflated on first use within the size and ratio limits (:data:`MAX_PART`,
+        :data:`MAX_RATIO`); members kinerja never reads are never inflated."""
+        actual = self.member(name)
+        if actual is None:
+            return None
+        if actual not in self._data:
+            self._data[actual] = self._inflate(self._by_name[actual])
+        return self._data[actual]
+
+    def _inflate(self, info: zipfile.ZipInfo) -> bytes:
+        size, packed = info.file_size, max(info.compress_size, 1)
+        if size > MAX_PART:
+            raise too_large(self.path, info.filename, size, MAX_PART)
+        if size > RATIO_FROM and size > MAX_RATIO * packed:
+            raise WorkbookError(
+                TOO_LARGE, f"{self.path}: {info.filename}",
+                f"bagian {info.filename} mengembang {size // packed}× saat dibuka ({_mib(packed)} → {_mib(size)}); "
+                f"batasnya {MAX_RATIO}×. Berkas ini tampak seperti bom zip; kinerja tidak membukanya.",
+                f"the part {info.filename} inflates {size // packed}× ({_mib(packed)} → {_mib(size)}); the limit is "
+                f"{MAX_RATIO}×. The file looks like a zip bomb; kinerja does not open it.",
+                "Buka buku kerja di Excel, hapus isi yang tidak perlu, lalu simpan ulang.",
+            )
+        try:
+            with self._zip.open(info) as f:
+                data = f.read(MAX_PART + 1)
+        except RuntimeError as exc:  # encrypted member
+            raise corrupt(self.path, info.filename, f"bagian {info.filename} terenkripsi",
+                           f"the part {info.filename} is encrypted") from exc
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, OSError) as exc:
+            raise corrupt(self.path, info.filename, f"bagian {info.filename} rusak ({exc})",
+                           f"the part {info.filename} is damaged ({exc})") from exc
+        if len(data) != size:  # zipfile stops at the declared size and checks the CRC there
+            raise corrupt(self.path, info.filename, f"ukuran bagian {info.filename} tidak cocok",
+                           f"the size of the part {info.filename} does not match")
+        return data
+
+    def editable(self, name: str, uri: str) -> tuple[str, str]:
+        """A part's text and the prefix its ``uri`` elements are written with, for splicing; refuses (``B151``)
+        a part the splicer could not follow (see :func:`.xmltext.uniform_prefix`)."""
+        text = self.text(name)
+        try:
+            return text, X.uniform_prefix(text, uri)
+        except X.UnsafeXml as exc:
+            raise unsafe(self.path, name, exc) from None
+
+    def text(self, name: str) -> str:
+        data = self.read(name)
+        if data is None:
+            raise KeyError(name)
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise WorkbookError(
+                NOT_A_WORKBOOK, f"{self.path}: {name}", "bagian XML tidak berkode UTF-8.",
+                "an XML part is not UTF-8 encoded.", "Buka dan simpan ulang buku kerja di Excel.",
+            ) from None
+
+    def write(self, name: str, data: bytes | str) -> None:
+        """Replace a member's data (metadata kept) or add a new member at the end of the zip."""
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        if name.lower().endswith((".xml", ".rels")):
+            try:
+                X.check_well_formed(data)
+            except X.UnsafeXml as exc:
+                raise unsafe(self.path, name, exc) from None
+        actual = self.member(name)
+        if actual is None:
+            actual = name.lstrip("/")
+            self._names[actual.lower()] = actual
+            self._deleted.discard(actual)
+            if actual not in self._new and actual not in self._by_name:
+                self._new.append(actual)
+        if actual in self._by_name:
+            self._dirty.add(actual)
+        self._data[actual] = data
+        self._forget(actual)
+
+    def _forget(self, actual: str) -> None:
+        """Drop what was read from ``actual``: replacing an existing worksheet's part changes only that sheet's
+        parsed XML and cells; any other change (workbook, relationships, tables, strings, a new or deleted
+        member) drops the whole index."""
+        cache = self.__dict__.get("_cache")
+        if cache is None:
+            return
+        if actual in self._by_name and any(s.part == actual for s in cache.get("sheets", ())):
+            cache.pop(("xml", actual), None)
+            cache.pop(("cells", actual), None)
+        else:
+            self.__dict__.pop("_cache", None)
+
+    def delete(self, name: str) -> None:
+        actual = self.member(name)
+        if actual is not None:
+            self._deleted.add(actual)
+            self.__dict__.pop("_cache", None)
+
+    def members(self) -> list[str]:
+        """Zip member names in the order :meth:`save` writes them."""
+        names = [i.filename for i in self._infos] + self._new
+        return [n for n in names if n not in self._deleted]
+
+    @cached_property
+    def _cache(self) -> dict:
+        return {}
+
+    def _xml(self, name: str) -> ET.Element | None:
+        key = ("xml", name)
+        if key not in self._cache:
+            data = self.read(name)
+            try:
+                self._cache[key] = None if data is None else ET.fromstring(data)
+            except ET.ParseError as exc:
+                raise WorkbookError(
+                    NOT_A_WORKBOOK, f"{self.path}: {name}", f"bagian XML rusak ({exc}).",
+                    f"a damaged XML part ({exc}).", "Buka buku kerja di Excel, biarkan Excel memperbaikinya, "
+                    "lalu simpan ulang.",
+                ) from None
+        return self._cache[key]
+
+    # -- relationships and content types ------------------------------------------------------------------
+
+    @staticmethod
+    def rels_part(part: str) -> str:
+        folder, base = posixpath.split(part)
+        return posixpath.join(folder, "_rels", base + ".rels")
+
+    def rels(self, part: str) -> list[Rel]:
+        key = ("rels", part)
+        if key not in self._cache:
+            self._cache[key] = tuple(self._read_rels(part))
+        return list(self._cache[key])
+
+    def _read_rels(self, part: str) -> list[Rel]:
+        root = self._xml(self.rels_part(part))
+        if root is None:
+            return []
+        out = []
+        for r in root.iter(f"{{{NS_PKG_REL}}}Relationship"):
+            target, external = r.get("Target", ""), r.get("TargetMode") == "External"
+            if not external:
+                target = target[1:] if target.startswith("/") else posixpath.normpath(
+                    posixpath.join(posixpath.dirname(part), target))
+            out.append(Rel(r.get("Id", ""), r.get("Type", ""), target, external))
+        return out
+
+    def add_rel(self, part: str, rel_type: str, target_part: str) -> str:
+        """Add a relationship from ``part`` to ``target_part``; returns its new unique Id."""
+        rels_name = self.rels_part(part)
+        used = {r.id for r in self.rels(part)}
+        n = len(used) + 1
+        while f"rId{n}" in used:
+            n += 1
+        rid = f"rId{n}"
+        target = posixpath.relpath(target_part, posixpath.dirname(part) or ".")
+        if self.read(rels_name) is None:
+            self.write(rels_name, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                                  f'<Relationships xmlns="{NS_PKG_REL}"></Relationships>')
+        text, p = self.editable(rels_name, NS_PKG_REL)
+        root = X.find(text, p + "Relationships")
+        new = f'<{p}Relationship Id="{rid}" Type="{rel_type}" Target="{X.escape(target, attr=True)}"/>'
+        self.write(rels_name, X.insert_child(text, root, new, (), p))
+        return rid
+
+    def add_override(self, part: str, content_type: str) -> None:
+        text, p = self.editable("[Content_Types].xml", NS_CT)
+        root = ET.fromstring(text.encode("utf-8"))
+        for o in root.iter(f"{{{NS_CT}}}Override"):
+            if o.get("PartName", "").lower() == "/" + part.lower():
+                return
+        new = f'<{p}Override PartName="/{X.escape(part, attr=True)}" ContentType="{content_type}"/>'
+        self.write("[Content_Types].xml", X.insert_child(text, X.find(text, p + "Types"), new, (), p))
+
+    def remove_override(self, part: str) -> None:
+        text, p = self.editable("[Content_Types].xml", NS_CT)
+        for el in X.children(text, p + "Override", 0, len(text)):
+            if X.attrs(text[el.start:el.tag_end]).get("PartName", "").lower() == "/" + part.lower():
+                self.write("[Content_Types].xml", X.splice(text, el, ""))
+                return
+
+    def content_type(self, part: str) -> str | None:
+        root = self._xml("[Content_Types].xml")
+        for o in root.iter(f"{{{NS_CT}}}Override"):
+            if o.get("PartName", "").lower() == "/" + part.lower():
+                return o.get("ContentType")
+        return None
+
+    # -- custom document properties (docProps/custom.xml) -------------------------------------------------
+
+    def custom_properties(self) -> dict[str, str]:
+        """docProps/custom.xml as name → text value."""
+        part = self._custom_part()
+        root = self._xml(part) if part else None
+        if root is None:
+            return {}
+        out = {}
+        for prop in root.iter(f"{{{NS_CUSTOM}}}property"):
+            value = next(iter(prop), None)
+            out[prop.get("name", "")] = "" if value is None else X.excel_unescape(value.text or "")
+        return out
+
+    def set_custom_properties(self, drop_prefix: str, props: dict[str, str]) -> None:
+        """Remove every custom property whose name starts with ``drop_prefix`` and add ``props`` (as text).
+        Other custom properties are left as they are. Creates docProps/custom.xml when needed."""
+        part = self._custom_part()
+        if part is None:
+            part = "docProps/custom.xml"
+            self.write(part, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                             f'<Properties xmlns="{NS_CUSTOM}" xmlns:vt="{NS_VT}"></Properties>')
+            self.add_rel("", REL_CUSTOM, part)
+            self.add_override(part, CT_CUSTOM)
+        text, p = self.editable(part, NS_CUSTOM)
+        vt = X.ns_prefix(text, NS_VT)
+        pids = []
+        for el in reversed(list(X.children(text, p + "property", 0, len(text)))):
+            a = X.attrs(text[el.start:el.tag_end])
+            if a.get("name", "").startswith(drop_prefix):
+                text = X.splice(text, el, "")
+            elif a.get("pid", "").isdigit():
+                pids.append(int(a["pid"]))
+        pid = max(pids, default=1) + 1
+        new = []
+        for name, value in props.items():
+            lp = f"<{vt}:lpwstr>" if vt else f'<vt:lpwstr xmlns:vt="{NS_VT}">'
+            close = f"</{vt}:lpwstr>" if vt else "</vt:lpwstr>"
+            new.append(f'<{p}property fmtid="{FMTID_USER}" pid="{pid}" name="{X.escape(name, attr=True)}">'
+                       f"{lp}{X.escape(X.excel_escape(value))}{close}</{p}property>")
+            pid += 1
+        self.write(part, X.insert_child(text, X.find(text, p + "Properties"), "".join(new), (), p))
+
+    def _custom_part(self) -> str | None:
+        rel = next((r for r in self.rels("") if r.type == REL_CUSTOM and not r.external), None)
+        return self.member(rel.target) if rel else None
+
+
+    # -- save ------------------------------------------------------------------------------------------------
+
+    def to_bytes(self) -> bytes:
+        """The package as zip bytes. Members kinerja did not change are copied raw — the same compressed bytes and
+        metadata, never inflated — in their order; changed ones keep their ZipInfo; new ones go last."""
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            for info in self._infos:
+                if info.filename in self._deleted:
+                    continue
+                if info.filename in self._dirty:
+                    info = copy.copy(info)
+                    info.extra = _without_zip64(info.extra)  # sizes there would describe the old member
+                    z.writestr(info, self._data[info.filename])
+                else:
+                    self._copy_raw(z, info)
+            for name in self._new:
+                if name not in self._deleted:
+                    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    info.external_attr = 0o600 << 16
+                    z.writestr(info, self._data[name])
+            z.comment = self._comment
+        return buf.getvalue()
+
+    def _copy_raw(self, z: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+        """Append ``info``'s stored (compressed) bytes to ``z`` unchanged, as zipfile itself writes a member: a
+        local header, the data, and the entry for the central directory written on close."""
+        off = info.header_offset
+        head = self._raw[off:off + 30]
+        if len(head) < 30 or head[:4] != b"PK\x03\x04":
+            raise corrupt(self.path, info.filename, f"header lokal {info.filename} rusak",
+                           f"the local header of {info.filename} is damaged")
+        name_len, extra_len = struct.unpack("<HH", head[26:30])
+        start = off + 30 + name_len + extra_len
+        data = self._raw[start:start + info.compress_size]
+        if len(data) != info.compress_size:
+            raise corrupt(self.path, info.filename, f"data {info.filename} terpotong",
+                           f"the data of {info.filename} is truncated")
+        new = copy.copy(info)
+        new.extra = _without_zip64(info.extra)
+        new.flag_bits &= ~0x08  # sizes go into the local header; no data descriptor follows
+        z.fp.seek(z.start_dir)
+        new.header_offset = z.fp.tell()
+        z.fp.write(new.FileHeader(None))
+        z.fp.write(data)
+        z.start_dir = z.fp.tell()
+        z.filelist.append(new)
+        z.NameToInfo[new.filename] = new
+        z._didModify = True
+
+    def save(self, dest: str | Path | None = None) -> Path:
+        """Atomically write the package to ``dest`` (default: where it was opened). See :mod:`.atomic`."""
+        target = Path(dest) if dest is not None else self.path
+        data = self.to_bytes()
+        atomic_write(target, lambda f: f.write(data))
+        return target
+
+
+def _mib(n: int) -> str:
+    return f"{n / 2**20:.1f} MiB" if n >= 2**20 else f"{n} B"
+
+
+def too_large(path: Path, part: str | None, size: int, limit: int) -> WorkbookError:
+    what, what_en = (f"bagian {part}", f"the part {part}") if part else ("berkas", "the file")
+    return WorkbookError(
+        TOO_LARGE, f"{path}: {part}" if part else str(path),
+        f"{what} berukuran {_mib(size)} setelah dibuka; batasnya {_mib(limit)}. kinerja tidak membukanya.",
+        f"{what_en} is {_mib(size)} when inflated; the limit is {_mib(limit)}. kinerja does not open it.",
+        "Buka buku kerja di Excel, hapus isi yang tidak perlu (baris kosong berformat, gambar besar), lalu simpan "
+        "ulang.",
+    )
+
+
+def corrupt(path: Path, part: str, why: str, why_en: str) -> WorkbookError:
+    return WorkbookError(
+        NOT_A_WORKBOOK, f"{path}: {part}", f"paket buku kerja rusak: {why}; kinerja tidak mengubah apa pun.",
+        f"the workbook package is damaged: {why_en}; kinerja changed nothing.",
+        "Buka buku kerja di Excel, biarkan Excel memperbaikinya, lalu simpan ulang (tanpa kata sandi).",
+    )
+
+
+def unsafe(path: Path, part: str, exc: X.UnsafeXml) -> WorkbookError:
+    return WorkbookError(
+        UNSAFE_XML, f"{path}: {part}",
+        f"bagian {part} tidak dapat diubah dengan aman: {exc.reason}; kinerja tidak mengubah apa pun.",
+        f"the part {part} cannot be edited safely: {exc.reason_en}; kinerja changed nothing.",
+        "Buka buku kerja di Excel lalu simpan ulang (Excel menulis bagian itu dalam bentuk baku), lalu jalankan "
+        "lagi.",
+    )
+
+
+def not_a_workbook(path: Path, raw: bytes) -> WorkbookError:
+    if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        hint = ("Berkas ini format lama (.xls) atau dilindungi kata sandi. Di Excel: hapus kata sandi lalu "
+                "File › Save As › Excel Workbook (*.xlsx) / Excel Macro-Enabled Workbook (*.xlsm).")
+    else:
+        hint = "Gunakan buku kerja .xlsx atau .xlsm yang disimpan oleh Excel, atau templat kinerja."
+    return WorkbookError(NOT_A_WORKBOOK, str(path), "bukan buku kerja .xlsx/.xlsm yang valid.",
+                         "not a valid .xlsx/.xlsm workbook.", hint)
+
+
+def _without_zip64(extra: bytes) -> bytes:
+    """Drop Zip64 records (id 1) from a zip extra field; zipfile adds its own when a member needs one."""
+    out, i = b"", 0
+    while i + 4 <= len(extra):
+        kind, size = struct.unpack("<HH", extra[i:i + 4])
+        if kind != 1:
+            out += extra[i:i + 4 + size]
+        i += 4 + size
+    return out + extra[i:] if i < len(extra) else out
