@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import LOCKED, READ_ONLY, WRITE_FAILED, WorkbookError
+from .errors import EXISTS, LOCKED, READ_ONLY, WRITE_FAILED, WorkbookError
 
 
 def lock_files(path: Path) -> list[Path]:
@@ -49,6 +49,15 @@ def _read_only(p: Path) -> bool:
 def real_target(dest: Path) -> Path:
     """Where a write to ``dest`` must land: the file a symbolic link points to (followed to the end)."""
     return Path(os.path.realpath(dest)) if dest.is_symlink() else dest
+
+
+def refuse_existing(dest: Path, overwrite: bool) -> None:
+    """A new file (template, export, macro copy) never replaces an existing one unless --timpa was given."""
+    if dest.exists() and not overwrite:
+        raise WorkbookError(EXISTS, str(dest), "berkas sudah ada; kinerja tidak menimpanya.",
+                            "the file already exists; kinerja does not overwrite it.",
+                            "Pilih nama lain, atau tambahkan --timpa untuk menggantinya.",
+                            "Choose another name, or add --overwrite to replace it.")
 
 
 def check_writable(dest: Path) -> None:

@@ -21,9 +21,9 @@ from .. import __version__
 from ..engine import input_specs, load_rules
 from ..engine.interface import InputProblem
 from . import layout
-from .atomic import atomic_write
+from .atomic import atomic_write, refuse_existing
 from .datafile import data_yaml
-from .errors import EXISTS, WRONG_EXTENSION, WorkbookError
+from .errors import WRONG_EXTENSION, WorkbookError
 from .ooxml import Package
 from .reader import read_inputs_from
 from .recalc import rules_of
@@ -43,11 +43,7 @@ def _check_destination(dest: Path, overwrite: bool) -> None:
         raise WorkbookError(WRONG_EXTENSION, str(dest), "berkas data hasil ekspor selalu YAML (.yaml).",
                             "an exported data file is always YAML (.yaml).",
                             "Gunakan nama berkas berakhiran .yaml.", "Use a file name ending in .yaml.")
-    if dest.exists() and not overwrite:
-        raise WorkbookError(EXISTS, str(dest), "berkas sudah ada; kinerja tidak menimpanya.",
-                            "the file already exists; kinerja does not overwrite it.",
-                            "Pilih nama lain, atau tambahkan --timpa untuk menggantinya.",
-                            "Choose another name, or add --overwrite to replace it.")
+    refuse_existing(dest, overwrite)
 
 
 def export_workbook(src: str | Path, dest: str | Path, *, aturan: str | None = None, overwrite: bool = False,

@@ -31,8 +31,8 @@ from .. import __version__
 from ..engine import CheckedRules, Inputs, InputSpec, input_specs
 from . import layout
 from . import template_style as S
-from .atomic import atomic_write, terminated_as_exit
-from .errors import BAD_TARGET, EXISTS, WRONG_EXTENSION, WorkbookError
+from .atomic import atomic_write, refuse_existing, terminated_as_exit
+from .errors import BAD_TARGET, WRONG_EXTENSION, WorkbookError
 from .migrate import layout_key
 from .refs import Ref, col_letters
 from .template_ringkasan import write_ringkasan
@@ -160,11 +160,7 @@ def _check_destination(dest: Path, overwrite: bool) -> None:
         raise WorkbookError(WRONG_EXTENSION, str(dest), "templat kinerja selalu berupa buku kerja .xlsx.",
                             "a kinerja template is always an .xlsx workbook.",
                             "Gunakan nama berkas berakhiran .xlsx.", "Use a file name ending in .xlsx.")
-    if dest.exists() and not overwrite:
-        raise WorkbookError(EXISTS, str(dest), "berkas sudah ada; kinerja tidak menimpanya.",
-                            "the file already exists; kinerja does not overwrite it.",
-                            "Pilih nama lain, atau tambahkan --timpa untuk menggantinya.",
-                            "Choose another name, or add --overwrite to replace it.")
+    refuse_existing(dest, overwrite)
 
 
 def _check_names(dest: Path, names: list[str]) -> None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import xmltext as X
-from .atomic import check_writable
+from .atomic import check_writable, refuse_existing
 from .errors import EXISTS, VBA_EXISTS, WRONG_EXTENSION, WorkbookError
 from .ooxml import CT_MACRO_MAIN, CT_MACRO_TEMPLATE, NS_R, Package
 from .refs import cell_name
@@ -102,11 +102,7 @@ def build_macro_template(checked, dest: str | Path, *, rules_ref: str, overwrite
     from .template import build_template_summary
 
     dest = Path(dest)
-    if dest.exists() and not overwrite:
-        raise WorkbookError(EXISTS, str(dest), "berkas sudah ada; kinerja tidak menimpanya.",
-                            "the file already exists; kinerja does not overwrite it.",
-                            "Pilih nama lain, atau tambahkan --timpa untuk menggantinya.",
-                            "Choose another name, or add --overwrite to replace it.")
+    refuse_existing(dest, overwrite)
     with tempfile.TemporaryDirectory(prefix="kinerja-tombol-") as tmp:
         work = Path(tmp) / (dest.stem + ".xlsx")
         done = build_template_summary(checked, work, rules_ref=rules_ref, inputs=inputs, specs=specs,
