@@ -1,5 +1,5 @@
 """Cell XML: reading a ``<c>`` element into a :class:`Cell` (shared strings, rich text, inline strings, errors,
-numbers exactly as written) and writing one (a number as Excel stores it, text always as a string, never a
+numbers as Excel shows them) and writing one (a number as Excel stores it, text always as a string, never a
 formula unless kinerja writes one); a shared-formula master is never overwritten.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 from pathlib import Path
 
 from . import xmltext as X
@@ -39,7 +39,28 @@ class Cell:
 
     @property
     def number(self) -> Decimal:
-        return Decimal(self.text)
+        """The number the operator sees (:func:`excel_number`); ``decimal.InvalidOperation`` if it is not one."""
+        return excel_number(self.text)
+
+
+#: Excel calculates with, shows and lets one type 15 significant digits; it saves a number as the 17 digits of the
+#: nearest binary double (a typed 94,36 is saved as ``94.359999999999999``, 28,5% as ``0.28499999999999998``).
+EXCEL_DIGITS = 15
+_EXCEL = Context(prec=EXCEL_DIGITS, rounding=ROUND_HALF_EVEN)
+
+
+def excel_number(text: str) -> Decimal:
+    """A saved number as the operator sees it — the one reading rule of a number cell.
+
+    Read as saved, ``94.359999999999999`` would round half-up to one step lower at 2 decimals than the 94,36 on the
+    screen, with no message; rounded to Excel's 15 significant digits it is 94,36 exactly. Numbers with at most 15
+    significant digits (every integer below 10^15, every figure kinerja writes back) are kept as saved.
+    """
+    d = Decimal(text)
+    if not d.is_finite() or len(d.as_tuple().digits) <= EXCEL_DIGITS:
+        return d
+    d = _EXCEL.plus(d).normalize(_EXCEL)
+    return d.quantize(Decimal(1)) if d.as_tuple().exponent > 0 else d  # 2.6943E+4 → 26943
 
 
 EMPTY = Cell("empty")

@@ -2,7 +2,8 @@
 
 Operators type numbers into named cells; kinerja never guesses positions. Every input is looked up by its
 defined name (case-insensitive, as in Excel); a table input may also be an Excel table of the same name. Values
-come from the cells' stored XML text — numbers become ``Decimal("26943")`` exactly as saved, never via float.
+come from the cells' stored XML text, never via float — a number as the operator sees it, Excel's 15 significant
+digits (``cellxml.excel_number``: ``94.359999999999999`` as saved is the 94,36 typed, ``26943`` stays 26943).
 
 Nothing here raises for a wrong value: each one becomes an :class:`InputProblem` (code, ``Sheet!Cell``,
 Indonesian and English message, and what to do), and reading goes on so that the operator sees all of them at
@@ -20,6 +21,7 @@ from kinerja.engine.values import MAX_MAGNITUDE, in_range
 
 from . import errors as E
 from .formatsel import percent_styles
+from .cellxml import excel_number
 from .ooxml import Cell, Package
 from .refs import MAX_ROW, Ref, RefProblem, cell_name, quote_sheet
 
@@ -283,7 +285,7 @@ class _Reader:
                     f"Isi dengan angka, mis. {example}.", f"Enter a number, e.g. {example}.")
             return None
         try:
-            number = Decimal(cell.text)
+            number = cell.number
         except InvalidOperation:
             bad(E.WRONG_TYPE, f"berisi nilai yang tidak terbaca \"{_clip(cell.text)}\", seharusnya {exp}",
                 f"holds an unreadable value \"{_clip(cell.text)}\"; expected {exp_en}",
@@ -349,7 +351,7 @@ def _norm(text: str) -> str:
 
 def _plain_number(text: str) -> str:
     try:
-        d = Decimal(text)
+        d = excel_number(text)
     except InvalidOperation:
         return text
     return format(d, "f")

@@ -161,6 +161,21 @@ def test_percent_formatted_percentage_is_read_as_the_operator_sees_it(tmp_path):
     assert row["capaian_ro"] == 85 and row["nilai_smart"] == 44.38 and row["nilai_kinerja_anggaran"] == 94.38
 
 
+@pytest.mark.parametrize("stored", [Decimal("94.359999999999999"), (PCT, Decimal("0.94359999999999999"))],
+                         ids=["angka", "persen"])
+def test_number_is_read_as_the_fifteen_digits_excel_shows(tmp_path, stored):
+    """Excel keeps a typed 94,36 as the nearest binary double and saves it with 17 digits (94.359999999999999; a
+    typed 94,36% as 0.94359999999999999), while showing — in the cell and in the formula bar — the 15 significant
+    digits it calculates with: 94,36. Read as saved, Rupbasan Baturaja's nilai_smart
+    (94,36×75% + 100×10% + 100×15%) × 50% = 47,885 rounds half-up to 47,88 instead of 47,89, without a word."""
+    book = edited(tmp_path, {SATKER: stored})
+    _, out, _ = hitung(book)
+    assert out["masalah_masukan"] == []
+    row = out["anggaran"]["satker"][0]
+    assert row["satker"] == "Rupbasan Kelas II Baturaja"
+    assert row["capaian_ro"] == 94.36 and row["nilai_smart"] == 47.89 and row["nilai_kinerja_anggaran"] == 97.89
+
+
 def test_unknown_sasaran_never_drops_its_budget_silently(tmp_path):
     """`Pas_S1` used to be dropped: the Pemasyarakatan pagu fell from 305.496.521.000 to 139.952.958.000."""
     _, good, _ = hitung(edited(tmp_path, {}))
