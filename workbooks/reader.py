@@ -20,8 +20,8 @@ from kinerja.engine.interface import CellKey, InputProblem, Inputs, InputSpec
 from kinerja.engine.values import MAX_MAGNITUDE, in_range
 
 from . import errors as E
-from .formatsel import percent_styles
 from .cellxml import excel_number
+from .formatsel import percent_styles
 from .ooxml import Cell, Package
 from .refs import MAX_ROW, Ref, RefProblem, cell_name, quote_sheet
 

@@ -7,8 +7,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from kinerja.engine.interface import CellKey, ColumnSpec, InputSpec
 from kinerja.workbooks import errors as E
+from kinerja.workbooks.cellxml import excel_number
 from kinerja.workbooks.reader import read_inputs, workbook_names
 from kinerja.workbooks.writer import CellWrite, write_back
 from wb_builders import PEMBILANG, PENYEBUT
@@ -165,3 +168,23 @@ def test_formula_written_by_kinerja_has_no_cached_value(operator_xlsx, tmp_path)
 def test_number_in_text_input_becomes_text(operator_xlsx):
     inputs = read_inputs(operator_xlsx.path, [InputSpec("setjen_rb_kanwil_pembilang", "teks")])
     assert inputs.values["setjen_rb_kanwil_pembilang"] == str(PEMBILANG)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(digits=st.integers(min_value=1, max_value=10 ** 15 - 1), exponent=st.integers(min_value=-12, max_value=0),
+       negative=st.booleans())
+def test_what_excel_saves_is_read_as_what_was_typed(digits, exponent, negative):
+    """Excel keeps what is typed (≤ 15 significant digits) as the nearest double and saves it with 17 digits
+    (``%.17g``); reading that text gives back exactly the typed number, and the shortest round-trip text
+    (``repr``, what xlwings hands over as a float) too."""
+    typed = Decimal((int(negative), tuple(int(c) for c in str(digits)), exponent))
+    as_double = float(typed)
+    for saved in ("%.17g" % as_double, repr(as_double)):
+        assert excel_number(saved) == typed, saved
+
+
+def test_numbers_of_at_most_fifteen_digits_are_kept_as_saved():
+    for saved in ("26943", "111.40", "0.5", "999999999999999", "1E+35", "-0.001"):
+        assert str(excel_number(saved)) == str(Decimal(saved))
+    assert str(excel_number("2.6943000000000001E+4")) == "26943"
+    assert str(excel_number("0.30000000000000004")) == "0.3"  # =0,1+0,2 shows 0,3
