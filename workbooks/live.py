@@ -259,6 +259,7 @@ def apply_to_book(book: Any, plan: WritePlan, view: BookView | None = None) -> i
     # the file adapter's own check, before anything is written: no output over an input (B152)
     _refuse_overwriting_inputs(view, plan.inputs, targets, keys, dict(plan.sheets))
     written = 0
+    _show_rows(book, view, plan)
     for sheet, writes in targets.items():
         for (r, c), w in writes.items():
             book.sheets[sheet].range(cell_name(r, c)).value = _xl(w)
@@ -280,6 +281,22 @@ def apply_to_book(book: Any, plan: WritePlan, view: BookView | None = None) -> i
             if header and all(w is not None and w.style == "header" for w in header):
                 ws.range((hr, 1), (hr, width)).font.bold = True
     return written
+
+
+def _show_rows(book: Any, view: BookView, plan: WritePlan) -> None:
+    """Table rows holding data are shown (``EntireRow.Hidden = False``), one call per run of consecutive rows.
+    The Book API cannot read whether a row is hidden on every engine; showing a shown row changes nothing."""
+    for sheet, rows in plan.show_rows.items():
+        existing = view.sheet(sheet)
+        if existing is None or sheet in plan.sheets:
+            continue
+        ws = book.sheets[existing.name]
+        run: list[int] = []
+        for r in sorted(rows) + [0]:
+            if run and r != run[-1] + 1:
+                ws.range((run[0], 1), (run[-1], 1)).rows.hidden = False
+                run = []
+            run.append(r)
 
 
 def _status(view: BookView, book: Any, text: str) -> None:

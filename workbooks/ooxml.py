@@ -298,6 +298,21 @@ class Package(OpcPackage):
         except X.BadPosition as exc:
             raise corrupt(self.path, sh.part, str(exc), exc.en) from None
 
+    def show_rows(self, sheet_name: str, rows: set[int] | frozenset[int]) -> list[int]:
+        """Unhide the hidden ``rows`` of an existing worksheet (only their ``hidden`` attribute is removed; the
+        part is not rewritten when none of them is hidden). Returns the rows shown."""
+        sh = self.sheet(sheet_name)
+        if sh is None or not sh.part or not sh.is_worksheet:
+            raise KeyError(sheet_name)
+        text, prefix = self.editable(sh.part, NS)
+        try:
+            new, shown = X.show_rows(text, rows, prefix)
+        except X.BadPosition as exc:
+            raise corrupt(self.path, sh.part, str(exc), exc.en) from None
+        if shown:
+            self.write(sh.part, new)
+        return shown
+
     def put_sheet(self, name: str, xml: str) -> str:
         """Create a worksheet named ``name`` at the end of the workbook, or replace the part of the existing one.
         Returns the part name."""

@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..engine.interface import CellKey, Inputs
+
 if TYPE_CHECKING:  # CellWrite is only named in annotations; the writer imports this module
     from .writer import CellWrite
 
@@ -62,16 +64,37 @@ class WritePlan:
     ``meta``: the workbook's ``kinerja.meta.*`` after the run (replaces what was stored).
     ``inputs``: names of the rule set's inputs; an adapter refuses a plan whose output cells (or owned sheets)
     hold one of them.
+    ``show_rows``: sheet → rows (1-based) of table inputs that hold data (:func:`data_rows`); an adapter unhides
+    those that are hidden — a row whose data went into the figures is printed — and changes nothing else of them.
     """
 
     cells: Mapping[str, CellWrite]
     sheets: Mapping[str, SheetPlan]
     meta: Mapping[str, str]
     inputs: tuple[str, ...] = ()  # the rule set's input names: no output may be written over one
+    show_rows: Mapping[str, frozenset[int]] = field(default_factory=dict)
 
     @property
     def cell_count(self) -> int:
         return len(self.cells)
 
 
-__all__ = ["Link", "SheetLayout", "SheetPlan", "WritePlan"]
+def data_rows(inputs: Inputs) -> dict[str, frozenset[int]]:
+    """Sheet → rows that hold a table input's data, from where the reader found each table cell (``sources``:
+    a :class:`~kinerja.engine.interface.CellKey` → ``'Sheet'!C12``). Rows the reader skipped (empty) are not
+    among them; a row holding only a bad cell is (the operator must see it)."""
+    from .refs import RefProblem, parse_ref
+
+    out: dict[str, set[int]] = {}
+    for key, where in inputs.sources.items():
+        if not isinstance(key, CellKey):
+            continue
+        try:
+            ref = parse_ref(where)
+        except RefProblem:  # a data file's place ("data.yaml: …"): no sheet row
+            continue
+        out.setdefault(ref.sheet, set()).add(ref.row1)
+    return {sheet: frozenset(rows) for sheet, rows in out.items()}
+
+
+__all__ = ["Link", "SheetLayout", "SheetPlan", "WritePlan", "data_rows"]

@@ -44,7 +44,7 @@ from .audit import Audit, local_time, value_cell
 from .errors import INTERNAL, NO_RULES, OTHER_RULES, WorkbookError
 from .migrate import layout_key
 from .ooxml import Package
-from .plan import SheetPlan, WritePlan
+from .plan import SheetPlan, WritePlan, data_rows
 from .reader import read_inputs_from, workbook_names_from
 from .temuan import count_text, temuan_sheet
 from .writer import CellWrite, read_meta, read_meta_from, write_back
@@ -212,7 +212,7 @@ def plan_recalc(checked: CheckedRules, inputs: Inputs, names: dict[str, str], me
         note = (f"Catatan: aturan berubah sejak buku kerja ini dibuat (versi {meta.get(layout.META_VERSION)} → "
                 f"{rs.version}).")
     protect = tuple(s.name for s in input_specs(checked))
-    return Recalc(result, findings, problems, WritePlan(cells, sheets, new_meta, protect), note)
+    return Recalc(result, findings, problems, WritePlan(cells, sheets, new_meta, protect, data_rows(inputs)), note)
 
 
 def apply_to_file(src: str | Path, plan: WritePlan, dest: str | Path | None = None,
@@ -220,7 +220,7 @@ def apply_to_file(src: str | Path, plan: WritePlan, dest: str | Path | None = No
     """APPLY step for a file: write ``plan`` into ``src`` (or into the copy ``dest``); returns the written path.
     ``pkg``: ``src`` as already opened for reading (read and parsed once)."""
     return write_back(src, out_path=dest, cells=dict(plan.cells), owned_sheets=dict(plan.sheets),
-                      meta=dict(plan.meta), protect=plan.inputs, pkg=pkg)
+                      meta=dict(plan.meta), protect=plan.inputs, pkg=pkg, show_rows=plan.show_rows)
 
 
 def check_same_layout(src: Path, pkg: Package, checked: CheckedRules, meta: dict[str, str]) -> None:

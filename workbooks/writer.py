@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -87,6 +87,7 @@ def write_back(
     adopt: Iterable[str] = (),
     protect: Iterable[str] = (),
     pkg: Package | None = None,
+    show_rows: Mapping[str, Iterable[int]] | None = None,
 ) -> Path:
     """Write into ``path`` (in place) or into a copy at ``out_path``; returns the written path.
 
@@ -97,7 +98,8 @@ def write_back(
     names) of inputs — an output cell inside one, or an owned sheet holding one, is refused (``B152``), since
     writing there would replace the operator's input with a result. All-or-nothing: on any error nothing at the
     destination changed. Identical arguments on an identical file give identical bytes. ``pkg``: ``path``
-    already opened (and not yet edited) by the caller, so that it is read and parsed once.
+    already opened (and not yet edited) by the caller, so that it is read and parsed once. ``show_rows``: sheet →
+    rows to unhide when hidden (table rows holding data); only their ``hidden`` attribute changes.
     """
     src = Path(path)
     dest = Path(out_path) if out_path is not None else src
@@ -137,6 +139,9 @@ def write_back(
     for sheet, writes in targets.items():
         pkg.set_cells(sheet, {rc: (w.value, w.formula, style_ids.get(w.style) if w.style else None)
                               for rc, w in writes.items()})
+    for sheet, rows in (show_rows or {}).items():
+        if pkg.sheet(sheet) is not None and sheet.casefold() not in {p.casefold() for p in plans}:
+            pkg.show_rows(sheet, frozenset(rows))
     if names_text:
         pkg.set_defined_names(names_text)
     pkg.set_full_calc_on_load()

@@ -47,6 +47,7 @@ class Grid:
             self.sheets.append([s["name"], cells])
         self.alerts: list[str] = []
         self.writes: list[tuple[str, int, int]] = []
+        self.shown_rows: dict[str, set[int]] = {}  # sheet → rows (1-based) set visible (setRowHidden false)
 
     def sheet(self, name: str) -> dict:
         return next(cells for n, cells in self.sheets if n == name)
@@ -72,5 +73,10 @@ class Grid:
                 self.alerts.append(a["args"][0])
             elif f == "setFontProperty":
                 continue
+            elif f == "setRowHidden":
+                assert a["args"] == [False], a  # kinerja only ever shows rows
+                name = self.sheets[a["sheet_position"]][0]
+                first = a["start_row"] + 1
+                self.shown_rows.setdefault(name, set()).update(range(first, first + a["row_count"]))
             else:
                 raise AssertionError(f"unexpected action {f}")
