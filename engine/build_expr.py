@@ -15,7 +15,7 @@ from lark import Token, Transformer, v_args
 from . import model as m
 from .errors import Diagnostic
 from .limits import clip
-from .syntax import line_of
+from .ruletext import line_of
 from .values import CTX, MAX_MAGNITUDE, MAX_ROUND_DIGITS, in_range
 
 

@@ -16,7 +16,7 @@ from .constant import constant
 from .errors import Diagnostic
 from .graph import GraphChecks
 from .kinds import KindInference
-from .loader import source_line
+from .ruletext import source_line
 from .structure import StructureChecks, rule_number
 from .values import MAX_ROUND_DIGITS
 from .vocabulary import (
@@ -24,6 +24,9 @@ from .vocabulary import (
     DIRECTIONS,
     KINDS,
     LEVELS,
+    REKAP_NUMERIC_WAYS,
+    REKAP_OPTIONS,
+    REKAP_WAYS,
     ROUND_MODES,
     SASARAN_MODES,
     SETTINGS,
@@ -227,8 +230,6 @@ class _Checker(KindInference, StructureChecks, GraphChecks):
 
     def check_rekap(self) -> None:
         """``rekap { … }``: each named input exists, each way (cara) fits its input and has the options it needs."""
-        from .rekap import NUMERIC_WAYS, OPTIONS, WAYS
-
         rs = self.rs
         for item in rs.rekap.values():
             self.used_inputs.update((item.input, *item.opsi))  # an input consolidated (or a weight) is used
@@ -236,14 +237,14 @@ class _Checker(KindInference, StructureChecks, GraphChecks):
             if item.input not in rs.inputs and not is_table:
                 self.unknown("E201", item.span, item.input, list(rs.inputs) + list(rs.tables))
                 continue
-            if item.cara not in WAYS:
-                self.unknown_word(item.cara, item.span, WAYS, f"cara rekap {item.input}")
+            if item.cara not in REKAP_WAYS:
+                self.unknown_word(item.cara, item.span, REKAP_WAYS, f"cara rekap {item.input}")
                 continue
             kind = "tabel" if is_table else rs.inputs[item.input].kind
             if (item.cara == "gabung") != is_table:
                 self.report("E304", item.span, what=f"rekap {item.input} = {item.cara}",
                             expected="tabel" if item.cara == "gabung" else "satu nilai", kind=kind)
-            elif item.cara in NUMERIC_WAYS and kind == "teks":
+            elif item.cara in REKAP_NUMERIC_WAYS and kind == "teks":
                 self.report("E304", item.span, what=f"rekap {item.input} = {item.cara}", expected="angka", kind=kind)
             elif item.cara == "identitas" and kind != "teks":
                 self.report("E304", item.span, what=f"rekap {item.input} = identitas", expected="teks", kind=kind)
@@ -254,7 +255,7 @@ class _Checker(KindInference, StructureChecks, GraphChecks):
                     self.unknown("E201", item.span, item.opsi[0], [n for n, i in rs.inputs.items()
                                                                    if i.kind != "teks"])
             else:
-                allowed = OPTIONS.get(item.cara, ())
+                allowed = REKAP_OPTIONS.get(item.cara, ())
                 for o in item.opsi:
                     if o not in allowed:
                         self.unknown_word(o, item.span, allowed or ("-",), f"opsi rekap {item.cara}")

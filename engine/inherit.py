@@ -27,6 +27,7 @@ from dataclasses import fields, is_dataclass, replace
 from . import model as m
 from .errors import Diagnostic
 from .kelompok import expand as expand_groups
+from .ruletext import line_of, source_line
 
 # kind word of `hapus` → RuleSet attribute
 KIND_STORE = {"indikator": "indicators", "sasaran": "sasaran", "masukan": "inputs", "tabel": "tables",
@@ -43,11 +44,6 @@ _KEYED = (
     ("indices", "indices", "id", "indeks"), ("values", "values", "name", "nilai"),
     ("rows", "rows", "table", "per_baris"), ("checks", "checks", "id", "periksa"), ("same", "same", "id", "sama"),
 )
-
-
-def _line(text: str, line: int) -> str:
-    lines = text.splitlines()
-    return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
 def short(ident: str) -> str:
@@ -99,7 +95,7 @@ class _Inherit:
               width: int | None = None, **fields) -> None:
         self.diags.append(Diagnostic(
             code, span.file, span.line, span.column, fields, hint_key, hint_fields or {},
-            _line(self.texts.get(span.file, ""), span.line),
+            line_of(self.texts.get(span.file, ""), span.line),
             end_column=span.column + (width or max(1, len(span.text.split("\n")[0])))))
 
     def change(self, action: str, kind: str, ident: str, span: m.Span, detail: str = "") -> None:
@@ -451,8 +447,6 @@ def _year_part(part, year, chk, err):
 def finish(rs: m.RuleSet, diagnostics: list[Diagnostic]) -> None:
     """Last resolution of the rule set asked for: incomplete new declarations, one index one target, the year
     in labels."""
-    from .loader import source_line  # the loader calls this module; it owns file names
-
     def err(code, span, hint_key=None, hint_fields=None, **fields):
         src = source_line(rs, span)
         diagnostics.append(Diagnostic(code, span.file, span.line, span.column, fields, hint_key,

@@ -23,8 +23,6 @@ import hashlib
 import re
 from dataclasses import dataclass
 from dataclasses import fields as dc_fields
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from . import model as m
@@ -43,6 +41,7 @@ from .limits import (
     read_regular,
 )
 from .parser import parse_text
+from .ruletext import bundled_dir, line_of, shown_name
 
 RULE_SUFFIX = ".kin"
 
@@ -66,10 +65,6 @@ _KEYED = {
 }
 # Overriding a parent's parameters/targets/settings is the normal way to make next year's PK.
 _OVERRIDE_SILENTLY = {"settings", "params", "targets"}
-
-
-def bundled_dir() -> Path:
-    return Path(str(resources.files("kinerja.rules")))
 
 
 def bundled_names() -> list[str]:
@@ -164,19 +159,6 @@ def _rule_files(path: Path) -> list[Path]:
     return [path]
 
 
-def _display(path: Path) -> str:
-    """How a rule file is named in messages and the audit: bundled files by their place in the package
-    (``rules/pk2024-sumsel/21-iphp.kin``, the same on every machine), others relative to the working folder."""
-    try:
-        return "rules/" + str(path.relative_to(bundled_dir().resolve()))
-    except ValueError:
-        pass
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
 @dataclass
 class _Budget:
     """Counts shared by a rule set and its parents (limits.MAX_RULE_FILES)."""
@@ -198,7 +180,7 @@ class _Loading:
         self.budget = budget
 
     def _where(self, path: Path, span: m.Span | None) -> tuple[str, int, int]:
-        return (span.file, span.line, span.column) if span else (_display(path), 1, 1)
+        return (span.file, span.line, span.column) if span else (shown_name(path), 1, 1)
 
     def read(self, path: Path, span: m.Span | None) -> str | None:
         file, line, col = self._where(path, span)
@@ -215,7 +197,7 @@ class _Loading:
             reason = exc.strerror or type(exc).__name__
         else:
             return text[1:] if text.startswith("\ufeff") else text  # a BOM, as Windows editors write it
-        self.diagnostics.append(Diagnostic("E212", file, line, col, {"name": _display(path), "reason": reason}))
+        self.diagnostics.append(Diagnostic("E212", file, line, col, {"name": shown_name(path), "reason": reason}))
         return None
 
     def parse_files(self, paths: list[Path], stack: tuple[Path, ...] = ()) -> list[m.RuleFile]:
@@ -228,13 +210,13 @@ class _Loading:
         path = _real(path)
         file, line, col = self._where(path, span)
         if path in stack:
-            cycle = " → ".join(_display(p) for p in (*stack, path))
+            cycle = " → ".join(shown_name(p) for p in (*stack, path))
             self.diagnostics.append(Diagnostic("E207", file, line, col, {"cycle": cycle}))
             return []
         if str(path) in self.files:  # already included elsewhere: once is enough
             return []
         if not (_inside(path, self.tree) or _inside(path, _real(bundled_dir()))):
-            self.diagnostics.append(Diagnostic("E214", file, line, col, {"name": _display(path)}))
+            self.diagnostics.append(Diagnostic("E214", file, line, col, {"name": shown_name(path)}))
             return []
         if len(stack) > MAX_INCLUDE_DEPTH:
             self.diagnostics.append(Diagnostic("E216", file, line, col, {"what": _limit(
@@ -250,7 +232,7 @@ class _Loading:
         text = self.read(path, span)
         if text is None:
             return []
-        shown = _display(path)
+        shown = shown_name(path)
         tokens = count_tokens(text)
         self.budget.tokens += tokens
         if tokens > MAX_RULE_FILE_TOKENS or self.budget.tokens > MAX_RULE_SET_TOKENS:
@@ -271,26 +253,14 @@ class _Loading:
                 target = _real(bundled_dir() / inc)  # the same bundled paths `perluas` accepts
             if not (_inside(target, self.tree) or _inside(target, _real(bundled_dir()))):
                 self.diagnostics.append(Diagnostic("E214", inc_span.file, inc_span.line, inc_span.column,
-                                                   {"name": clip(inc)}, source_line=_line(text, inc_span.line)))
+                                                   {"name": clip(inc)}, source_line=line_of(text, inc_span.line)))
                 continue
             if not _exists(target):
                 self.diagnostics.append(Diagnostic("E206", inc_span.file, inc_span.line, inc_span.column,
-                                                   {"name": clip(inc)}, source_line=_line(text, inc_span.line)))
+                                                   {"name": clip(inc)}, source_line=line_of(text, inc_span.line)))
                 continue
             out.extend(self._parse_one(target, inc_span, (*stack, path)))
         return out
-
-
-@lru_cache(maxsize=8)
-def _lines(text: str) -> list[str]:
-    return text.splitlines()
-
-
-def _line(text: str, line: int) -> str:
-    """One line of a rule text (the lines of the last few texts are kept: thousands of diagnostics in one
-    large file each quote their line without splitting the file again)."""
-    lines = _lines(text)
-    return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
 def _merge(rs: m.RuleSet, files: list[m.RuleFile], diagnostics: list[Diagnostic], texts: dict[str, str],
@@ -314,7 +284,7 @@ def _merge(rs: m.RuleSet, files: list[m.RuleFile], diagnostics: list[Diagnostic]
                     diagnostics.append(Diagnostic(
                         "E202", span.file, span.line, span.column,
                         {"name": k, "other": f"{other.file}:{other.line}"}, hint_key="rename",
-                        source_line=_line(rf.text, span.line), end_column=span.column + len(k)))
+                        source_line=line_of(rf.text, span.line), end_column=span.column + len(k)))
                     continue
                 seen[(attr, k)] = span
                 store[k] = item
@@ -366,16 +336,16 @@ def load(ref: str | Path, *, confine_to: Path | None = None, _stack: tuple[Path,
             ppath = _parent_path(parent_ref, setdir, family)
             if isinstance(ppath, str):
                 diagnostics.append(Diagnostic(ppath, span.file, span.line, span.column, {"name": clip(parent_ref)},
-                                              source_line=_line(rf.text, span.line)))
+                                              source_line=line_of(rf.text, span.line)))
                 continue
             if ppath in _stack or ppath == path:
-                cycle = " → ".join(_display(p) for p in (*_stack, path, ppath))
+                cycle = " → ".join(shown_name(p) for p in (*_stack, path, ppath))
                 diagnostics.append(Diagnostic("E207", span.file, span.line, span.column, {"cycle": cycle}))
                 continue
             if len(_stack) >= MAX_EXTENDS_DEPTH:
                 diagnostics.append(Diagnostic("E216", span.file, span.line, span.column, {"what": _limit(
                     f"lebih dari {MAX_EXTENDS_DEPTH} tingkat perluas",
-                    f"more than {MAX_EXTENDS_DEPTH} extends levels")}, source_line=_line(rf.text, span.line)))
+                    f"more than {MAX_EXTENDS_DEPTH} extends levels")}, source_line=line_of(rf.text, span.line)))
                 continue
             parent, pdiags = load(ppath, _stack=(*_stack, path), _family=family, _budget=budget)
             diagnostics.extend(pdiags)
@@ -395,7 +365,8 @@ def load(ref: str | Path, *, confine_to: Path | None = None, _stack: tuple[Path,
         for rf in files:
             for r in rf.removals:
                 diagnostics.append(Diagnostic("E223", r.span.file, r.span.line, r.span.column,
-                                              {"kind": r.kind, "name": r.id}, source_line=_line(rf.text, r.span.line)))
+                                              {"kind": r.kind, "name": r.id},
+                                              source_line=line_of(rf.text, r.span.line)))
         _merge(rs, files, diagnostics, texts, {})
     rs.title = own_title or rs.title  # the set's own header wins over its parent's
     rs.unit = own_unit or rs.unit
@@ -418,7 +389,7 @@ def no_rules(rs: m.RuleSet, ref: str | Path) -> Diagnostic | None:
             _limit("tidak berisi aturan (indikator, indeks, nilai, per_baris atau periksa)",
                    "contains no rules (indicators, indices, values, per_baris or checks)"))
     first = next(iter(rs.files), None)
-    shown = _display(Path(first)) if first else clip(str(ref))
+    shown = shown_name(Path(first)) if first else clip(str(ref))
     return Diagnostic("E215", shown, 1, 1, {"name": rs.name, "what": what})
 
 
@@ -435,27 +406,3 @@ def version_of(texts: dict[str, str]) -> str:
         h.update(texts[p].encode("utf-8"))
         h.update(b"\0")
     return h.hexdigest()[:12]
-
-
-def source_line(rs: m.RuleSet, span: m.Span) -> str:
-    text = _texts_by_shown(rs).get(span.file)
-    return _line(text, span.line) if text is not None else ""
-
-
-_shown_cache: dict[int, tuple[dict[str, str], dict[str, str]]] = {}
-
-
-def _texts_by_shown(rs: m.RuleSet) -> dict[str, str]:
-    """Rule texts by the name messages use and by path (computed once per set of files)."""
-    key = id(rs.files)
-    hit = _shown_cache.get(key)
-    if hit is not None and hit[0] is rs.files:
-        return hit[1]
-    out: dict[str, str] = {}
-    for path, text in rs.files.items():
-        out[path] = text
-        out.setdefault(_display(Path(path)), text)
-    if len(_shown_cache) > 32:
-        _shown_cache.clear()
-    _shown_cache[key] = (rs.files, out)
-    return out

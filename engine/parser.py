@@ -16,7 +16,8 @@ from .build_expr import ExprBuilder, unquote
 from .cache import cached_by_content
 from .errors import Diagnostic
 from .limits import ensure_recursion_headroom
-from .syntax import line_of, parser, syntax_diagnostic, too_deep
+from .ruletext import line_of
+from .syntax import parser, syntax_diagnostic, too_deep
 from .values import CTX
 
 

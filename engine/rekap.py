@@ -34,10 +34,6 @@ from .values import CTX, format_id, mean, total
 if TYPE_CHECKING:  # pragma: no cover
     from .checker import CheckedRules
 
-WAYS = ("jumlah", "rata_rata", "rata_rata_berbobot", "gabung", "sama", "identitas")
-NUMERIC_WAYS = ("jumlah", "rata_rata", "rata_rata_berbobot")
-OPTIONS = {"rata_rata": ("kosong_nol",)}
-
 # finding codes of rekap (declared in findings.CODES)
 MISSING = "T401"  # a unit the rules list is missing
 DUPLICATE = "T402"  # a unit present twice (only the first is used)

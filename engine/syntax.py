@@ -14,6 +14,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from .errors import Diagnostic
 from .limits import MAX_EXPR_DEPTH, MAX_TREE_DEPTH, clip
+from .ruletext import line_of
 
 # Names of terminals as a planner would say them (for "expected …" in syntax errors).
 _TERMINAL_WORDS_ID = {
@@ -41,11 +42,6 @@ def parser() -> Lark:
     grammar = resources.files("kinerja.grammar").joinpath("kinerja.lark").read_text(encoding="utf-8")
     return Lark(grammar, parser="lalr", lexer="contextual", propagate_positions=True, maybe_placeholders=True,
                 start=["start", "expr"])  # "expr": a placeholder `{…}` inside a check's message
-
-
-def line_of(text: str, line: int) -> str:
-    lines = text.splitlines()
-    return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
 def _expected_words(expected: set[str], lang: str) -> str:

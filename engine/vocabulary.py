@@ -32,6 +32,11 @@ SETTINGS = {
 DEFAULT_SETTINGS = {"nol_per_nol": "tanpa_data", "bulat_realisasi": 2, "bulat_capaian": 2, "bulat_indeks": 2,
                     "capaian_sasaran": "lewati_tanpa_data", "toleransi_laporan": ("setengah_naik",)}
 
+# ways a `rekap { input = cara(opsi) }` item combines unit workbooks (engine/rekap.py), and the options of each
+REKAP_WAYS = ("jumlah", "rata_rata", "rata_rata_berbobot", "gabung", "sama", "identitas")
+REKAP_NUMERIC_WAYS = ("jumlah", "rata_rata", "rata_rata_berbobot")
+REKAP_OPTIONS = {"rata_rata": ("kosong_nol",)}
+
 UNKNOWN = "?"
 
 

@@ -1,4 +1,5 @@
-"""The workbook contract shared by the template generator and the recalculation: names, sheets, meta keys.
+"""The workbook contract shared by the template generator and the recalculation: names, sheets, meta keys, and
+the layout key that tells whether another rule set's generated sheets differ (:func:`layout_key`).
 
 Inputs are workbook-level defined names equal to the rule set's input names (tables: a name over a range whose
 first row holds the column names). Outputs are defined names built from the object id:
@@ -26,9 +27,12 @@ Meta stored with the workbook (custom document properties
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from pathlib import Path
 
+from ..engine import CheckedRules, Inputs, evaluate, input_specs
 from ..engine.errors import KinerjaError
 from ..engine.loader import bundled_dir, is_bundled_name, resolve
 
@@ -45,7 +49,7 @@ STATUS_WORDS = (TERCAPAI, BELUM, TANPA_DATA, GALAT, DIHITUNG)
 META_RULES = "aturan"  # rule set: bundled name, or path relative to the workbook's folder (recorded_rules)
 META_VERSION = "versi"  # rule set hash
 META_ENGINE = "mesin"  # kinerja version
-META_LAYOUT = "tata_letak"  # key of what the generated sheets show (migrate.layout_key); other rules → B121
+META_LAYOUT = "tata_letak"  # key of what the generated sheets show (layout_key); other rules → B121
 META_TIME = "waktu"  # ISO time of the last Hitung (absent in a fresh template)
 
 # object kind → the fields written for it, in order; the first is the main value
@@ -83,3 +87,14 @@ def recorded_rules(ref: str, folder: Path, *, confine_to: Path | None = None) ->
     except ValueError:  # another drive
         return str(place)
     return Path(rel).as_posix()
+
+
+def layout_key(checked: CheckedRules) -> str:
+    """What the generated sheets show of a rule set: title, unit, objects with names and targets, inputs. Two
+    rule sets with the same key give the same template (a formula fix does not change it; a new year does)."""
+    rs = checked.rules
+    empty = evaluate(checked, Inputs())
+    objs = [(o.jenis, o.id, o.nama, str(o.target) if o.target is not None else "") for o in empty.all_objects()]
+    specs = [(s.name, s.kind, s.label, [(c.name, c.kind) for c in (s.columns or ())]) for s in input_specs(checked)]
+    text = json.dumps([rs.title or rs.name, rs.unit or "", objs, specs], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]

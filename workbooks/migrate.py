@@ -9,29 +9,17 @@ inputs the new rules no longer have are listed (dropped), new inputs are left em
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..engine import CheckedRules, Inputs, evaluate, input_specs
+from ..engine import CheckedRules, Inputs, input_specs
 from ..engine.interface import InputProblem
 from . import layout
 from .errors import REQUIRED_EMPTY
 from .ooxml import Package
 from .reader import read_inputs_from
+from .template import build_template
 from .writer import read_ownership_from
-
-
-def layout_key(checked: CheckedRules) -> str:
-    """What the generated sheets show of a rule set: title, unit, objects with names and targets, inputs. Two
-    rule sets with the same key give the same template (a formula fix does not change it; a new year does)."""
-    rs = checked.rules
-    empty = evaluate(checked, Inputs())
-    objs = [(o.jenis, o.id, o.nama, str(o.target) if o.target is not None else "") for o in empty.all_objects()]
-    specs = [(s.name, s.kind, s.label, [(c.name, c.kind) for c in (s.columns or ())]) for s in input_specs(checked)]
-    text = json.dumps([rs.title or rs.name, rs.unit or "", objs, specs], ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 @dataclass
@@ -46,8 +34,6 @@ class Migration:
 
 def migrate_workbook(src: str | Path, checked: CheckedRules, dest: str | Path, *, rules_ref: str,
                      overwrite: bool = False) -> Migration:
-    from .template import build_template
-
     src, dest = Path(src), Path(dest)
     pkg = Package(src)
     specs = input_specs(checked)

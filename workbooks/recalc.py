@@ -42,7 +42,6 @@ from . import layout
 from .atomic import check_writable
 from .audit import Audit, local_time, value_cell
 from .errors import INTERNAL, NO_RULES, OTHER_RULES, WorkbookError
-from .migrate import layout_key
 from .ooxml import Package
 from .plan import SheetPlan, WritePlan, data_rows
 from .reader import read_inputs_from, workbook_names_from
@@ -205,7 +204,7 @@ def plan_recalc(checked: CheckedRules, inputs: Inputs, names: dict[str, str], me
         sheets[layout.RESULT_SHEET] = SheetPlan(tuple(tuple(r) for r in _result_sheet(result)))
     new_meta = dict(meta)
     new_meta.update({layout.META_RULES: aturan or meta.get(layout.META_RULES) or rs.name,
-                     layout.META_LAYOUT: layout_key(checked),
+                     layout.META_LAYOUT: layout.layout_key(checked),
                      layout.META_VERSION: rs.version, layout.META_ENGINE: __version__, layout.META_TIME: when})
     note = ""
     if meta.get(layout.META_VERSION) and meta.get(layout.META_VERSION) != rs.version:
@@ -231,7 +230,7 @@ def check_same_layout(src: Path, pkg: Package, checked: CheckedRules, meta: dict
     stored = meta.get(layout.META_LAYOUT)
     if not stored and not meta.get(layout.META_VERSION):
         return  # nothing recorded to compare with
-    same = stored == layout_key(checked) if stored else meta.get(layout.META_VERSION) == checked.rules.version
+    same = stored == layout.layout_key(checked) if stored else meta.get(layout.META_VERSION) == checked.rules.version
     if same:
         return
     rs = checked.rules

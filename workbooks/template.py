@@ -33,7 +33,6 @@ from . import layout
 from . import template_style as S
 from .atomic import atomic_write, refuse_existing, terminated_as_exit
 from .errors import BAD_TARGET, WRONG_EXTENSION, WorkbookError
-from .migrate import layout_key
 from .refs import Ref, col_letters
 from .template_ringkasan import write_ringkasan
 from .writer import CellWrite, write_back
@@ -127,7 +126,7 @@ def build_template_summary(checked: CheckedRules, dest: str | Path, *, rules_ref
         wb.save(work)
         write_back(work, owned_names=outputs, owned_sheets={layout.AUDIT_SHEET: _audit_rows()},
                    meta={layout.META_RULES: recorded, layout.META_VERSION: rs.version,
-                         layout.META_LAYOUT: layout_key(checked),
+                         layout.META_LAYOUT: layout.layout_key(checked),
                          layout.META_ENGINE: __version__})
         if inputs is not None:
             from .fill import fill_workbook

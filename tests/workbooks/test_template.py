@@ -20,7 +20,6 @@ from kinerja.workbooks import layout
 from kinerja.workbooks.datafile import bundled_data, read_data
 from kinerja.workbooks.errors import WorkbookError
 from kinerja.workbooks.fill import fill_workbook
-from kinerja.workbooks.migrate import layout_key
 from kinerja.workbooks.ooxml import Package
 from kinerja.workbooks.reader import read_inputs
 from kinerja.workbooks.template import TABLE_ROWS, build_template, build_template_summary, sheet_title
@@ -223,7 +222,7 @@ def test_ringkasan_output_cells_are_green_locked_and_formatted(built, checked):
 
 def test_meta_and_ownership_let_hitung_run_without_aturan(built, checked):
     assert read_meta(built.path) == {layout.META_RULES: RULES, layout.META_VERSION: checked.rules.version,
-                                     layout.META_ENGINE: __version__, layout.META_LAYOUT: layout_key(checked)}
+                                     layout.META_ENGINE: __version__, layout.META_LAYOUT: layout.layout_key(checked)}
     owned = read_ownership(built.path)
     assert owned.sheets == (layout.AUDIT_SHEET,)
     assert set(owned.names) == set(built.output_names)
