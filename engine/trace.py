@@ -9,6 +9,7 @@ functions over the recorded tree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from .model import Span
@@ -58,8 +59,29 @@ class Tracer:
 NO_TRACE = Tracer(enabled=False)
 
 
+_shown: dict[tuple[Any, str, bool], str] = {}  # (number, kind, exact) → text: it depends on the number only
+_SHOWN_MAX = 8192
+
+
 def show(value: Any, kind: str = "", exact: bool = False) -> str:
     """A value for a derivation: Indonesian format, ``%`` after percentages, ``-`` for no data."""
+    t = type(value)
+    if t is Decimal or t is int:
+        key = (value, kind, exact)
+        try:
+            hit = _shown.get(key)
+        except TypeError:  # a signalling NaN has no hash
+            return _show(value, kind, exact)
+        if hit is None:
+            hit = _show(value, kind, exact)
+            if len(_shown) >= _SHOWN_MAX:
+                _shown.clear()
+            _shown[key] = hit
+        return hit
+    return _show(value, kind, exact)
+
+
+def _show(value: Any, kind: str, exact: bool) -> str:
     if value is TANPA_DATA:
         return "tanpa data"
     if isinstance(value, Galat):

@@ -135,11 +135,34 @@ def decimals_of(value: Decimal) -> int:
     return max(0, -exp) if isinstance(exp, int) else 0
 
 
+_formatted: dict[tuple[Any, int | None], str] = {}  # (number, digits) → text; see format_id
+_FORMATTED_MAX = 8192
+
+
 def format_id(value: Any, digits: int | None = None) -> str:
     """Indonesian number format: dot thousands, comma decimals (``26943`` → ``26.943``, ``93.88`` → ``93,88``).
 
     ``digits`` fixes the number of decimals; otherwise up to 4 decimals are shown, trailing zeros dropped.
     """
+    t = type(value)
+    if t is Decimal or t is int:
+        # The text depends only on the number (1.50 and 1.5 read the same), so equal numbers share one entry;
+        # a derivation shows the same inputs and results many times.
+        key = (value, digits)
+        try:
+            hit = _formatted.get(key)
+        except TypeError:  # a signalling NaN has no hash
+            return _format_id(value, digits)
+        if hit is None:
+            hit = _format_id(value, digits)
+            if len(_formatted) >= _FORMATTED_MAX:
+                _formatted.clear()
+            _formatted[key] = hit
+        return hit
+    return _format_id(value, digits)
+
+
+def _format_id(value: Any, digits: int | None) -> str:
     if value is TANPA_DATA:
         return "-"
     if isinstance(value, Galat):

@@ -122,8 +122,14 @@ def cell_xml(prefix: str, row: int, col: int, value: object, formula: str | None
              where: str = "") -> str:
     """One ``<c>`` element: numbers as ``<v>``, text as an inline string, a formula as ``<f>`` without a cached
     value (so Excel and LibreOffice compute it on load), None as an empty (possibly styled) cell."""
+    return cell_xml_at(prefix, cell_name(row, col), value, formula, style, where)
+
+
+def cell_xml_at(prefix: str, ref: str, value: object, formula: str | None, style: int | None,
+                where: str = "") -> str:
+    """:func:`cell_xml` for the cell whose address ``ref`` (``"C5"``) the caller already has."""
     p = prefix
-    attrs = f'r="{cell_name(row, col)}"' + (f' s="{style}"' if style is not None else "")
+    attrs = f'r="{ref}"' if style is None else f'r="{ref}" s="{style}"'
     if formula is not None:
         body = formula[1:] if formula.startswith("=") else formula
         return f"<{p}c {attrs}><{p}f>{X.escape(X.excel_escape(body))}</{p}f></{p}c>"

@@ -26,10 +26,11 @@ from pathlib import Path
 
 from . import xmltext as X
 from .atomic import check_writable
+from .cellxml import cell_xml_at
 from .errors import BAD_TARGET, NOT_OWNED, OUTPUT_OVERLAPS_INPUT, SHEET_NOT_FOUND, WRONG_EXTENSION, WorkbookError
-from .ooxml import MAX_TEXT, NS, NS_R, Package, StyleRecipe, cell_xml, number_text
+from .ooxml import MAX_TEXT, NS, NS_R, Package, StyleRecipe, number_text
 from .plan import SheetLayout, SheetPlan
-from .refs import Ref, RefProblem, cell_name, parse_ref
+from .refs import Ref, RefProblem, cell_name, col_letters, parse_ref
 
 PROP_PREFIX = "kinerja."
 _META = PROP_PREFIX + "meta."
@@ -204,21 +205,40 @@ def owned_sheet_xml(rows: list[list[CellWrite | None]], style_ids: dict[str, int
     rows = split_long_texts(rows, hr)
     widths: dict[int, float] = {}
     body = []
+    fixed = lay.widths  # a column with a given width: its content is not measured
     for row in rows:
         for c, w in enumerate(row, start=1):
-            if w is not None:
-                widths[c] = max(widths.get(c, 0), _display_width(w))
-    widths.update(lay.widths)
+            if w is not None and c not in fixed:
+                n = _display_width(w)
+                if n > widths.get(c, 0):
+                    widths[c] = n
+    widths.update(fixed)
     spans = {(r1, c1): sum(widths.get(c, 8.43) for c in range(c1, c2 + 1)) for r1, c1, _, c2 in lay.merges}
+    letters: dict[int, str] = {}
     for r, row in enumerate(rows, start=1):
         cells = []
         lines = 1
+        rn = str(r)
         for c, w in enumerate(row, start=1):
             if w is None:
                 continue
-            cells.append(cell_xml("", r, c, w.value, w.formula, style_ids.get(w.style) if w.style else None, where))
-            if layout is not None and w.style in ("wrap", "header") and isinstance(w.value, str):
-                lines = max(lines, _lines(w.value, spans.get((r, c), widths.get(c, 8.43))))
+            col = letters.get(c)
+            if col is None:
+                col = letters[c] = col_letters(c)
+            v, st = w.value, w.style
+            sid = style_ids.get(st) if st else None
+            if type(v) is str and w.formula is None and len(v) <= MAX_TEXT:  # most cells: cell_xml_at inlined
+                a = f'r="{col}{rn}"' if sid is None else f'r="{col}{rn}" s="{sid}"'
+                space = ' xml:space="preserve"' if v != v.strip() or "\n" in v else ""
+                cells.append(f'<c {a} t="inlineStr"><is><t{space}>{X.escape(X.excel_escape(v))}</t></is></c>')
+                if layout is not None and st in ("wrap", "header"):
+                    width = spans.get((r, c), widths.get(c, 8.43))
+                    if len(v) > max(int(width * 1.1) - 1, 4) or "\n" in v:  # else one line (see _lines)
+                        lines = max(lines, _lines(v, width))
+                continue
+            cells.append(cell_xml_at("", col + rn, v, w.formula, sid, where))
+            if layout is not None and st in ("wrap", "header") and isinstance(v, str):
+                lines = max(lines, _lines(v, spans.get((r, c), widths.get(c, 8.43))))
         if cells:
             # wrapped cells: neither Excel nor LibreOffice fits row heights on load, so kinerja sets them
             ht = f' ht="{min(12.75 * lines + 2, 409):.2f}" customHeight="1"' if lines > 1 else ""
@@ -298,9 +318,10 @@ def split_long_texts(rows: list[list[CellWrite | None]], header_row: int = 1) ->
     the pieces joined left to right are the original text."""
     ncols = max((len(r) for r in rows), default=0)
     extra: dict[int, list[CellWrite]] = {}
+    half = MAX_TEXT // 2  # a text of at most this many characters has at most MAX_TEXT UTF-16 units
     for i, row in enumerate(rows):
         for w in row:
-            if w is not None and isinstance(w.value, str) and _units(w.value) > MAX_TEXT:
+            if w is not None and isinstance(w.value, str) and len(w.value) > half and _units(w.value) > MAX_TEXT:
                 chunks = text_chunks(w.value)
                 extra.setdefault(i, []).extend(
                     [CellWrite(chunk, style=w.style) for chunk in chunks[1:]])

@@ -87,13 +87,14 @@ def masked(text: str) -> str:
     """``text`` with every comment, CDATA section and processing instruction replaced by spaces of the same
     length. In a well-formed part ``<`` cannot occur in attribute values or character data, so in the result
     every ``<`` starts a real tag or end tag."""
-    hit = _mask_cache.get(text)  # a str caches its hash: after the first call this is O(1)
+    small = len(text) < 4096  # one cell's XML: masked directly, so it never evicts a whole part from the cache
+    hit = None if small else _mask_cache.get(text)  # a str caches its hash: after the first call this is O(1)
     if hit is not None:
         return hit
     if "<!" not in text and "<?" not in text:
-        out = text
-        _remember(text, out)
-        return out
+        if not small:
+            _remember(text, text)
+        return text
     parts, pos = [], 0
     for m in _SPECIAL.finditer(text):
         parts.append(text[pos:m.start()])
@@ -101,7 +102,8 @@ def masked(text: str) -> str:
         pos = m.end()
     parts.append(text[pos:])
     out = "".join(parts)
-    _remember(text, out)
+    if not small:
+        _remember(text, out)
     return out
 
 
