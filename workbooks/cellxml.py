@@ -27,9 +27,10 @@ def qname(tag: str) -> str:
 class Cell:
     """A cell's stored content.
 
-    ``kind``: ``empty``, ``number``, ``text``, ``boolean``, ``error``, or ``uncached`` (a formula saved without
-    its result). ``text`` is the XML text of the value (``"26943"``, ``"#DIV/0!"``, ``"1"`` for TRUE, the string
-    itself for text). ``formula`` is the formula without ``=`` (``""`` for a shared-formula follower), or None.
+    ``kind``: ``empty``, ``number``, ``text``, ``boolean``, ``error``, ``uncached`` (a formula saved without
+    its result), or ``date`` (a live cell Excel shows as a date or time; its text is the day number). ``text`` is
+    the XML text of the value (``"26943"``, ``"#DIV/0!"``, ``"1"`` for TRUE, the string itself for text).
+    ``formula`` is the formula without ``=`` (``""`` for a shared-formula follower), or None.
     """
 
     kind: str

@@ -80,6 +80,7 @@ NOT_A_CHOICE = _batasan.NOT_A_CHOICE  # B215: not one of the allowed values (unk
 INTERNAL_ID = _batasan.INTERNAL_ID  # B216: an internal id typed into a free-text cell
 PERCENT_FORMAT = _batasan.PERCENT_FORMAT  # B217: a percent-formatted cell in an input that is not a percentage
 OUT_OF_EXACT_RANGE = "B218"  # a number outside the range kinerja computes exactly (values.MAX_MAGNITUDE), NaN, ∞
+DATE_FORMAT = "B219"  # a date- or time-formatted cell (Excel turned 15/3 or 1-2 into a day number)
 
 CODES: dict[str, str] = {
     UNREADABLE_SOURCE: "sumber data tidak dapat dibaca",
@@ -135,6 +136,7 @@ CODES: dict[str, str] = {
     INTERNAL_ID: "kode internal di teks bebas",
     PERCENT_FORMAT: "format persen di sel bukan persen",
     OUT_OF_EXACT_RANGE: "angka di luar rentang hitung tepat",
+    DATE_FORMAT: "sel berformat tanggal/waktu",
 }
 
 

@@ -77,10 +77,10 @@ def _cell(v: Any) -> Cell:
         if not math.isfinite(v):
             return Cell("error", "#NUM!")
         return Cell("number", str(int(v)) if v.is_integer() and abs(v) < 1e16 else repr(v))
-    if isinstance(v, datetime):
-        return _cell((v.replace(tzinfo=None) - _EPOCH).total_seconds() / 86400)
+    if isinstance(v, datetime):  # xlwings hands over a date- or time-formatted cell as a datetime
+        return Cell("date", _cell((v.replace(tzinfo=None) - _EPOCH).total_seconds() / 86400).text)
     if isinstance(v, date):
-        return _cell(float((v - _EPOCH.date()).days))
+        return Cell("date", _cell(float((v - _EPOCH.date()).days)).text)
     text = str(v)
     if text in _ERRORS:
         return Cell("error", text)

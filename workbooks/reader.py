@@ -21,7 +21,7 @@ from kinerja.engine.values import MAX_MAGNITUDE, in_range
 
 from . import errors as E
 from .cellxml import excel_number
-from .formatsel import percent_styles
+from .formatsel import date_styles, percent_styles
 from .ooxml import Cell, Package
 from .refs import MAX_ROW, Ref, RefProblem, cell_name, quote_sheet
 
@@ -76,7 +76,9 @@ class _Reader:
         self.file = pkg.path.name
         self.names = pkg.workbook_names()
         self.tables = pkg.tables()
-        self.percent = percent_styles(pkg) if isinstance(pkg, Package) else frozenset()  # live books: no styles.xml
+        # live books have no styles.xml: xlwings hands over a date-formatted cell as a datetime (Cell kind "date")
+        self.percent = percent_styles(pkg) if isinstance(pkg, Package) else frozenset()
+        self.dates = date_styles(pkg) if isinstance(pkg, Package) else frozenset()
         self.inputs = Inputs()
 
     # -- problems ---------------------------------------------------------------------------------------------
@@ -270,6 +272,15 @@ class _Reader:
             shown = "TRUE" if cell.text in ("1", "true") else "FALSE"
             bad(E.WRONG_TYPE, f"berisi nilai logika {shown}, seharusnya {exp}",
                 f"holds the logical value {shown}; expected {exp_en}", f"Isi dengan {exp}, mis. {example}.")
+            return None
+        if cell.kind == "date" or (cell.kind == "number" and cell.style is not None and cell.style in self.dates):
+            bad(E.DATE_FORMAT, f"berformat tanggal/waktu (tersimpan sebagai nomor hari {_plain_number(cell.text)}), "
+                f"seharusnya {exp}", f"is formatted as a date or time (stored as the day number "
+                f"{_plain_number(cell.text)}); expected {exp_en}",
+                "Excel mengubah ketikan seperti 15/3, 1-2 atau 3:30 menjadi tanggal/jam. Ubah format sel menjadi "
+                f"Number (Home › Number › General) lalu ketik ulang, mis. {example}.",
+                f"Excel turns entries such as 15/3, 1-2 or 3:30 into dates or times. Change the cell format to "
+                f"General and enter the value again, e.g. {example}.")
             return None
         if kind == "teks":
             return cell.text if cell.kind == "text" else _plain_number(cell.text)

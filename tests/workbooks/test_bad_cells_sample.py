@@ -27,32 +27,33 @@ from libreoffice import convert
 from wb_builders import members
 
 SAMPLE = Path(__file__).parents[2] / "workbooks" / "contoh-pk2024-sumsel.xlsx"
-PCT = object()  # marker: store the number with a percent number format, as Excel does when "85%" is typed
+PCT = 9  # marker: store the number with the built-in percent format 9 (``0%``), as Excel does when "85%" is typed
+DATE = 14  # marker: the built-in date format 14, as Excel does when "15/3" or "3-5" is typed (a day number)
 
 
-def percent_style(pkg: Package) -> int:
-    """Append a cell format with built-in number format 9 (``0%``) to styles.xml; return its index."""
+def format_style(pkg: Package, num_fmt_id: int) -> int:
+    """Append a cell format with built-in number format ``num_fmt_id`` to styles.xml; return its index."""
     part = next(r.target for r in pkg.rels(pkg.workbook_part) if r.type == REL_STYLES)
     text = pkg.text(part)
     m = re.search(r'<cellXfs count="(\d+)"', text)
     n = int(m.group(1))
     text = text.replace(m.group(0), f'<cellXfs count="{n + 1}"', 1)
-    text = text.replace("</cellXfs>", '<xf numFmtId="9" fontId="0" fillId="0" borderId="0" xfId="0" '
+    text = text.replace("</cellXfs>", f'<xf numFmtId="{num_fmt_id}" fontId="0" fillId="0" borderId="0" xfId="0" '
                         'applyNumberFormat="1"/></cellXfs>', 1)
     pkg.write(part, text)
     return n
 
 
 def edited(tmp_path: Path, cells: dict[str, object]) -> Path:
-    """A copy of the sample with ``cells`` (``Sheet!A1`` → value, or (PCT, number)) changed."""
+    """A copy of the sample with ``cells`` (``Sheet!A1`` → value, or (PCT or DATE, number)) changed."""
     dest = tmp_path / "buku.xlsx"
     shutil.copy(SAMPLE, dest)
     pkg = Package(dest)
     for where, value in cells.items():
         ref = parse_ref(where)
         style = None
-        if isinstance(value, tuple) and value[0] is PCT:
-            style, value = percent_style(pkg), value[1]
+        if isinstance(value, tuple):
+            style, value = format_style(pkg, value[0]), value[1]
         pkg.set_cells(ref.sheet, {(ref.row1, ref.col1): (value, None, style)})
     pkg.save()
     return dest
@@ -92,6 +93,14 @@ CASES = {
     "tunggal-kosong": (SINGLE, None, "B205", [SINGLE], "setjen_rb_kanwil"),
     "tunggal-format-persen": (SINGLE, (PCT, Decimal("0.55")), "B217", [SINGLE, "55%"], "setjen_rb_kanwil"),
     "tunggal-negatif": (SINGLE, -5, "B202", [SINGLE, "-5"], "setjen_rb_kanwil"),
+    # "15/3" typed into a count: Excel stores the day number 45366 (15 March 2024) and shows a date
+    "tunggal-format-tanggal": (SINGLE, (DATE, 45366), "B219", [SINGLE, "45366", "tanggal"], "setjen_rb_kanwil"),
+    # "3/5" typed for an IKM of 3,5 becomes 3 May 2024
+    "survei-format-tanggal": (SURVEY, (DATE, 45415), "B219", [SURVEY, "September", SV + ".nilai"],
+                              "setjen_ikm_kanwil"),
+    "survei-bulan-tanggal": (SURVEY_UNIT, (DATE, 45536), "B219", [SURVEY_UNIT, SV + ".unit"], None),
+    "belanja-format-tanggal": (BELANJA, (DATE, 45366), "B219", ["Anggaran!D116", "Belanja Pegawai"],
+                               "pagu_belanja_tahun_lalu"),
     "survei-teks-persen": (SURVEY, "85%", "B201", [SURVEY, "September", SV + ".nilai"], "setjen_ikm_kanwil"),
     "survei-teks": (SURVEY, "abc", "B201", [SURVEY, "September", SV + ".nilai"], "setjen_ikm_kanwil"),
     "survei-kosong": (SURVEY, None, "B205", [SURVEY, "September", SV + ".nilai"], "setjen_ikm_kanwil"),

@@ -148,3 +148,16 @@ def test_live_output_over_an_input_is_refused_before_anything_is_written(sample_
     grid.apply(book.json()["actions"])
     assert len(grid.alerts) == 1 and "setjen_rb_kanwil_pembilang" in grid.alerts[0]
     assert all(grid.sheet(s)[(r, c)].startswith(STATUS_PREFIX) for s, r, c in grid.writes)
+
+
+def test_live_date_cell_is_reported_never_read_as_a_day_number(sample_xlsm):
+    """"15/3" typed into a count becomes a date in Excel; the payload carries it as an ISO date, which xlwings'
+    remote engine hands over as a datetime: B219 naming the cell, never the day number 45366 as the count."""
+    wb = openpyxl.load_workbook(sample_xlsm)
+    sheet, ref = next(iter(wb.defined_names["setjen_rb_kanwil_pembilang"].destinations))
+    coord = ref.replace("$", "")
+    book = open_payload(payload_of(sample_xlsm, {(sheet, coord): "2024-03-15T00:00:00.000Z"}))
+    out = hitung(book, now=NOW)
+    assert not out.ok
+    (problem,) = [p for p in out.problems if p.location == f"{sheet}!{coord}"]
+    assert problem.code == "B219" and "45366" in problem.message
