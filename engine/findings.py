@@ -169,38 +169,47 @@ class _Finder:
     def run(self) -> list[Temuan]:
         self.observations()
         rep = self.rep
+        for section, objects in (("indikator", self.r.indicators), ("indeks", self.r.indices),
+                                 ("sasaran", self.r.sasaran)):
+            for ident, fields in (rep.get(section) or {}).items():
+                if ident not in objects:
+                    self.unknown_reported(ident, fields)
         for ident, fields in (rep.get("indikator") or {}).items():
             obj = self.r.indicators.get(ident)
+            if obj is None:
+                continue
             for fname, entries in (fields or {}).items():
                 if fname == "realisasi":
-                    self.compare(ident, obj, fname, obj.value if obj else None, [obj.raw] if obj else [],
-                                 _entries(entries), obj.target if obj else None, rep_fields=fields)
+                    self.compare(ident, obj, fname, obj.value, [obj.raw], _entries(entries), obj.target,
+                                 rep_fields=fields)
                 elif fname == "capaian":
-                    self.compare(ident, obj, fname, obj.capaian if obj else None,
-                                 [obj.raw_capaian] if obj else [], _entries(entries), None, rep_fields=fields)
+                    self.compare(ident, obj, fname, obj.capaian, [obj.raw_capaian], _entries(entries), None,
+                                 rep_fields=fields)
                 elif fname == "target":
-                    self.compare(ident, obj, fname, obj.target if obj else None, [], _entries(entries), None)
+                    self.compare(ident, obj, fname, obj.target, [], _entries(entries), None)
                 elif fname == "riwayat":
                     self.history(ident, obj, _entries(entries))
         for ident, fields in (rep.get("indeks") or {}).items():
             obj = self.r.indices.get(ident)
+            if obj is None:
+                continue
             for fname, entries in (fields or {}).items():
                 if fname == "nilai":
-                    self.compare(ident, obj, "nilai", obj.value if obj else None, [obj.raw] if obj else [],
-                                 _entries(entries), obj.target if obj else None, rep_fields={
-                                     "realisasi": entries, **fields})
+                    self.compare(ident, obj, "nilai", obj.value, [obj.raw], _entries(entries), obj.target,
+                                 rep_fields={"realisasi": entries, **fields})
                 elif fname == "capaian":
-                    self.compare(ident, obj, "capaian", obj.capaian if obj else None,
-                                 [obj.raw_capaian] if obj else [], _entries(entries), None,
+                    self.compare(ident, obj, "capaian", obj.capaian, [obj.raw_capaian], _entries(entries), None,
                                  rep_fields={"realisasi": fields.get("nilai"), **fields})
                 elif fname == "target":
-                    self.compare(ident, obj, fname, obj.target if obj else None, [], _entries(entries), None)
+                    self.compare(ident, obj, fname, obj.target, [], _entries(entries), None)
                 elif fname in ("dimensi", "komponen", "kontribusi"):
                     self.intermediate(ident, obj, fname, _entries(entries))
         for ident, fields in (rep.get("sasaran") or {}).items():
             obj = self.r.sasaran.get(ident)
+            if obj is None:
+                continue
             entries = _entries((fields or {}).get("capaian"))
-            self.compare(ident, obj, "capaian", obj.value if obj else None, [obj.raw] if obj else [], entries, None)
+            self.compare(ident, obj, "capaian", obj.value, [obj.raw], entries, None)
             self.sasaran_mean(ident, obj, entries)
         self.parameters()
         self.sections()
@@ -349,18 +358,29 @@ class _Finder:
         close = difflib.get_close_matches(ident, [o.id for o in self.r.all_objects()], n=1, cutoff=0.75)
         return (f" — maksud Anda {close[0]}?", f" — did you mean {close[0]}?") if close else ("", "")
 
+    # ---- figures printed for an object the rules do not have ----
+    def unknown_reported(self, ident: str, fields: Any) -> None:
+        """One T103 for an id the rules do not have, whatever was printed for it (realisasi, capaian, riwayat, …):
+        the fields printed and every place, with the printed figure when all places print the same one."""
+        printed = {fname: _entries(entries) for fname, entries in (fields or {}).items()
+                   if isinstance(fname, str)}
+        printed = {fname: entries for fname, entries in printed.items() if entries}
+        if not printed:
+            return
+        why, why_en = self.unknown_object(ident)
+        entries = [e for es in printed.values() for e in es]
+        figures = {printed_decimal(e.get("nilai")) for e in entries}
+        figure = figures.pop() if len(figures) == 1 else None
+        for e in entries:
+            self.out.append(Temuan("T103", "info", ident, f"{ident}: angka dilaporkan untuk objek yang tidak "
+                                   f"ada dalam aturan{why}", ", ".join(printed), None, figure,
+                                   str(e.get("sumber", "")),
+                                   pesan_en=f"{ident}: a figure is reported for an object the rules do not "
+                                   f"have{why_en}"))
+
     # ---- printed vs computed ----
     def compare(self, ident: str, obj: ObjectResult | None, fname: str, value: Any, raws: list[Any],
                 entries: list[dict], target: Decimal | None, rep_fields: dict | None = None) -> None:
-        if obj is None:
-            why, why_en = self.unknown_object(ident)
-            for e in entries:
-                self.out.append(Temuan("T103", "info", ident, f"{ident}: angka dilaporkan untuk objek yang tidak "
-                                       f"ada dalam aturan{why}", fname, None, printed_decimal(e.get("nilai")),
-                                       str(e.get("sumber", "")),
-                                       pesan_en=f"{ident}: a figure is reported for an object the rules do not "
-                                       f"have{why_en}"))
-            return
         rule = f"{obj.span.file}:{obj.span.line}" if obj.span else ""
         derivasi = ""
         step = obj.step if fname != "capaian" or obj.jenis == "sasaran" else obj.capaian_step

@@ -104,6 +104,35 @@ def test_last_years_inputs_removed_by_the_rules_are_not_unknown():
     assert "maksud Anda" not in found[("T103", "bphn_jdihn")]
 
 
+def test_a_removed_object_with_figures_in_several_fields_is_one_finding():
+    # bphn_jdihn is printed as realisasi (4 places) and capaian (3 places): one T103 naming all 7, not one a field
+    extra = ROOT / "rules" / "pk2025-contoh" / "data-tambahan.yaml"
+    text = run("hitung", "--aturan", "pk2025-contoh", "--data", DATA, "--data", extra).output
+    assert len([line for line in text.splitlines() if "T103 bphn_jdihn" in line]) == 1, text
+    found = [t for t in json.loads(run("hitung", "--aturan", "pk2025-contoh", "--data", DATA, "--data", extra,
+                                       "--json").stdout)["temuan"] if (t["kode"], t["objek"]) == ("T103", "bphn_jdihn")]
+    assert len(found) == 1
+    assert found[0]["bidang"] == "realisasi, capaian"
+    assert found[0]["sumber_semua"] == ["Tabel 80, baris 2503", "Tabel 85, baris 2608", "teks rumus, baris 2614",
+                                        "Tabel 86, baris 2627"]
+
+
+def test_an_unknown_object_is_one_finding_whatever_was_printed_for_it(tmp_path):
+    d = data_file(tmp_path, "dilaporkan:\n  indikator:\n    setjen_rb_kanwl:\n"
+                            "      realisasi: [{nilai: 90, sumber: Tabel 5}, {nilai: 91, sumber: Tabel 6}]\n"
+                            "      capaian: [{nilai: 100, sumber: Tabel 5}]\n"
+                            "      riwayat: [{tahun: 2023, target: 90, realisasi: 90, capaian: 100, sumber: Tabel 9}]\n"
+                            "  indeks:\n    iphp.pelayanan_tahann:\n"
+                            "      nilai: [{nilai: 3, sumber: Tabel 7}]\n"
+                            "      dimensi: [{dimensi: administrasi, nilai: 3, sumber: Tabel 8}]\n")
+    found = [t for t in json.loads(run("hitung", "--data", d, "--json").stdout)["temuan"] if t["kode"] == "T103"]
+    assert [(t["objek"], t["bidang"], t["dilaporkan"], t["sumber"]) for t in found] == [
+        ("iphp.pelayanan_tahann", "nilai, dimensi", 3, "Tabel 7; Tabel 8"),
+        ("setjen_rb_kanwl", "realisasi, capaian, riwayat", None, "Tabel 5; Tabel 6; Tabel 9")]
+    assert found[1]["pesan"] == ("setjen_rb_kanwl: angka dilaporkan untuk objek yang tidak ada dalam aturan — "
+                                 "maksud Anda setjen_rb_kanwil?")
+
+
 def test_reported_id_misspelt_gets_a_suggestion(tmp_path):
     d = data_file(tmp_path, "dilaporkan:\n  indikator:\n    setjen_rb_kanwl:\n"
                             "      capaian: [{nilai: 100, sumber: Tabel 5}]\n")
