@@ -9,6 +9,7 @@ Bounds per kind (``batas``):
 * ``cacah`` — whole number ≥ 0;  ``rupiah`` — ≥ 0;
 * ``persen`` — 0 to 100 (a rule whose value may exceed 100 declares the input ``angka``);
 * ``indeks`` — 0 to the rule set's index scale (the ``skala`` its indices declare, when they agree), else ≥ 0;
+* ``tahun`` — a year: whole number 1900–9999 (a fraction is B220, outside the range B214);
 * ``angka`` and ``teks`` — no bounds.
 
 Allowed values (``pilihan``) of a ``teks`` table column that refers to something:
@@ -38,10 +39,12 @@ OUT_OF_RANGE = "B214"  # a number outside the bounds of its kind (persen 0–100
 NOT_A_CHOICE = "B215"  # a value that is not one of the column's allowed values (unknown or mis-cased id, month)
 INTERNAL_ID = "B216"  # an internal id (sasaran, indikator, masukan …) typed into a free-text cell
 PERCENT_FORMAT = "B217"  # a percent-formatted cell in an input that is not a percentage
+NOT_WHOLE = "B220"  # a fraction in a kind that is whole by definition (tahun)
 
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
           "November", "Desember")
 ZERO, HUNDRED = Decimal(0), Decimal(100)
+FIRST_YEAR, LAST_YEAR = Decimal(1900), Decimal(9999)
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ def batas(kind: str, scale: Decimal | None = None) -> Batas:
         return Batas(ZERO, HUNDRED)
     if kind == "indeks":
         return Batas(ZERO, scale)
+    if kind == "tahun":
+        return Batas(FIRST_YEAR, LAST_YEAR, True)
     return Batas()
 
 
@@ -197,6 +202,11 @@ def value_faults(v: Any, kind: str, choices: tuple[str, ...] | None, ids: frozen
     if not isinstance(v, Decimal):
         return []
     b = batas(kind, scale)
+    if b.whole and v != v.to_integral_value():  # cacah fractions are the readers' B202; this is a year's
+        return [(f"berisi {_id(v)}, bukan bilangan bulat ({kind} {b.words()})",
+                 f"holds {_id(v)}, not a whole number ({kind} {b.words()})",
+                 f"Isi dengan bilangan bulat {b.words()} tanpa desimal"
+                 + (", mis. 2024." if kind == "tahun" else "."), NOT_WHOLE)]
     low = b.minimum is not None and v < b.minimum
     high = b.maximum is not None and v > b.maximum
     if low or high:

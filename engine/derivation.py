@@ -207,7 +207,8 @@ class Renderer:
         where = inputs.sources.get(n.name, "")
         if prob is not None:
             where = prob.location or where
-        return self.leaf(n.name, e.value, n.kind if n.kind == "persen" else "", inputs=[(n.name, e.value, where)])
+        return self.leaf(n.name, e.value, n.kind if n.kind in ("persen", "tahun") else "",
+                         inputs=[(n.name, e.value, where)])
 
     def s_Cell(self, e, n: c.Cell):
         if n.computed:

@@ -5,7 +5,7 @@ engine never sees a sheet, a cell object or a file handle. Every value that came
 place (``sumber``: ``"Input!C5"`` or ``"data.yaml: masukan.x"``) so the audit can cite it.
 
 Kinds (``jenis``) of inputs: ``cacah`` (whole number ≥ 0), ``rupiah``, ``persen``, ``indeks``, ``angka``,
-``teks``.
+``tahun`` (a year), ``teks`` — declared once, in :mod:`kinerja.engine.vocabulary`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-KINDS = ("cacah", "rupiah", "persen", "indeks", "angka", "teks")
-NUMERIC_KINDS = ("cacah", "rupiah", "persen", "indeks", "angka")
+from .vocabulary import KINDS
+from .vocabulary import NUMERIC as NUMERIC_KINDS
+
+__all__ = ["KINDS", "NUMERIC_KINDS", "CellKey", "ColumnSpec", "InputProblem", "InputSpec", "Inputs"]
 
 
 @dataclass(frozen=True, order=True)

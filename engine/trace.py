@@ -90,6 +90,8 @@ def _show(value: Any, kind: str, exact: bool) -> str:
         return "; ".join(show(v, kind) for v in value)
     if isinstance(value, (bool, str)):
         return format_id(value)
+    if kind == "tahun" and isinstance(value, Decimal) and value == value.to_integral_value():
+        return str(int(value))  # a year: 2024, never 2.024
     text = format_id(value) if exact else format_id(value, None)
     if not exact:
         from .values import decimals_of, normalize, round_to, to_decimal

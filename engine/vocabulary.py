@@ -5,7 +5,10 @@ evaluator and the views read them. One place to add a unit or a function name.
 
 from __future__ import annotations
 
-NUMERIC = ("cacah", "rupiah", "persen", "indeks", "angka")
+# The kinds of inputs, columns and values, declared here only (engine/interface.py re-exports them):
+# cacah (whole ≥ 0), rupiah, persen, indeks, angka (any number), tahun (a year: whole 1900–9999, shown without
+# separators, compared with numbers: `untuk tahun = tahun_berlaku - 1`), teks. Bounds: engine/batasan.py.
+NUMERIC = ("cacah", "rupiah", "persen", "indeks", "angka", "tahun")
 KINDS = NUMERIC + ("teks",)
 UNITS = {"persen": "persen", "indeks": "indeks", "rupiah": "rupiah", "angka": "angka", "orang": "cacah",
          "dokumen": "cacah", "kegiatan": "cacah", "laporan": "cacah", "satker": "cacah", "unit": "cacah",

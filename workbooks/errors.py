@@ -81,6 +81,7 @@ INTERNAL_ID = _batasan.INTERNAL_ID  # B216: an internal id typed into a free-tex
 PERCENT_FORMAT = _batasan.PERCENT_FORMAT  # B217: a percent-formatted cell in an input that is not a percentage
 OUT_OF_EXACT_RANGE = "B218"  # a number outside the range kinerja computes exactly (values.MAX_MAGNITUDE), NaN, ∞
 DATE_FORMAT = "B219"  # a date- or time-formatted cell (Excel turned 15/3 or 1-2 into a day number)
+NOT_WHOLE = _batasan.NOT_WHOLE  # B220: a fraction in a kind that is whole by definition (tahun)
 
 CODES: dict[str, str] = {
     UNREADABLE_SOURCE: "sumber data tidak dapat dibaca",
@@ -137,6 +138,7 @@ CODES: dict[str, str] = {
     PERCENT_FORMAT: "format persen di sel bukan persen",
     OUT_OF_EXACT_RANGE: "angka di luar rentang hitung tepat",
     DATE_FORMAT: "sel berformat tanggal/waktu",
+    NOT_WHOLE: "tahun bukan bilangan bulat",
 }
 
 

@@ -33,6 +33,7 @@ _EXPECTED = {  # kind → (Indonesian, English, example)
     "persen": ("angka persen", "a percentage", "93"),
     "indeks": ("angka indeks", "an index value", "3"),
     "angka": ("angka", "a number", "55"),
+    "tahun": ("tahun (bilangan bulat 1900–9999)", "a year (whole number 1900–9999)", "2024"),
     "teks": ("teks", "text", "Januari"),
 }
 

@@ -50,7 +50,7 @@ MAX_BLOCK_COLUMNS = 5  # wider tables get a sheet of their own
 NO, URAIAN, NILAI, JENIS, NAMA, KET = range(1, 7)
 HEADINGS = ("No", "Uraian", "Nilai", "Jenis/satuan", "Nama masukan", "Keterangan")
 WIDTHS = (6, 62, 18, 16, 40, 30)
-TABLE_WIDTH = {"teks": 40, "rupiah": 20, "cacah": 14}  # other kinds: 16
+TABLE_WIDTH = {"teks": 40, "rupiah": 20, "cacah": 14, "tahun": 12}  # other kinds: 16
 
 # the usual short forms of Indonesian ministry units, so that sheet tabs read like the reports' own tables
 # (the second group only when the name is still longer than a sheet tab allows)

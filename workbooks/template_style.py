@@ -25,6 +25,7 @@ KIND_CAPTION = {  # input kind → what the Jenis/satuan column says
     "persen": "persen",
     "indeks": "indeks",
     "angka": "angka",
+    "tahun": "tahun",
     "teks": "teks",
 }
 
@@ -34,11 +35,12 @@ KIND_HINT = {  # input kind → the rule in the Keterangan column
     "persen": "angka persen 0–100 (100 = 100%), tanpa tanda %",
     "indeks": "angka indeks dalam skalanya, mis. 3,25",
     "angka": "angka",
+    "tahun": "tahun 4 digit tanpa titik, mis. 2024",
     "teks": "teks bebas",
 }
 
 NUMBER_FORMAT = {"cacah": "#,##0", "rupiah": "#,##0", "persen": "#,##0.00", "indeks": "#,##0.00",
-                 "angka": "#,##0.00", "teks": "@"}
+                 "angka": "#,##0.00", "tahun": "0", "teks": "@"}  # a year has no separators: 2024, not 2.024,00
 OUTPUT_FORMAT = "#,##0.00"
 
 # --- fills, fonts, borders -----------------------------------------------------------------------------------
@@ -141,6 +143,12 @@ def validation_for(kind: str, maximum: Decimal | None = None) -> DataValidation 
                               errorTitle="Bukan bilangan cacah",
                               error="Sel ini hanya menerima bilangan bulat 0 atau lebih, tanpa desimal dan tanpa "
                                     "teks.", **common)
+    if kind == "tahun":
+        return DataValidation(type="whole", operator="between", formula1=_num(b.minimum), formula2=_num(b.maximum),
+                              promptTitle="Tahun", prompt=f"Isi tahun 4 digit ({b.words()}) tanpa titik, mis. 2024.",
+                              errorTitle="Bukan tahun",
+                              error=f"Sel ini hanya menerima tahun {b.words()}: bilangan bulat 4 digit, tanpa "
+                                    "desimal dan tanpa teks.", **common)
     if kind == "rupiah":
         return DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0",
                               promptTitle="Jumlah rupiah", prompt="Isi jumlah rupiah ≥ 0 sebagai angka "

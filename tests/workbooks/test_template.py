@@ -28,9 +28,10 @@ from libreoffice import roundtrip_xlsx, sheets_as_csv
 
 RULES = "pk2024-sumsel"
 DATA = bundled_data(RULES)  # the report's data file and its further tables (Tabel 1)
-DV_TYPE = {"cacah": "whole", "rupiah": "decimal", "persen": "decimal", "indeks": "decimal", "angka": "decimal"}
+DV_TYPE = {"cacah": "whole", "rupiah": "decimal", "persen": "decimal", "indeks": "decimal", "angka": "decimal",
+           "tahun": "whole"}
 FORMAT = {"cacah": "#,##0", "rupiah": "#,##0", "persen": "#,##0.00", "indeks": "#,##0.00", "angka": "#,##0.00",
-          "teks": "@"}
+          "tahun": "0", "teks": "@"}
 
 
 @pytest.fixture(scope="module")
@@ -170,6 +171,8 @@ def test_input_cells_are_validated_and_formatted_by_kind(built, specs):
                     assert (dv.operator, dv.formula1, dv.formula2) == ("between", "0", "100")
                 if kind == "indeks":  # 0 to the rule set's index scale
                     assert (dv.operator, dv.formula1, dv.formula2) == ("between", "0", "4")
+                if kind == "tahun":  # a year: whole, 1900–9999, shown without separators
+                    assert (dv.operator, dv.formula1, dv.formula2) == ("between", "1900", "9999")
                 checked_cells += 1
     assert checked_cells > 150
     assert built.validations == sum(len(ws.data_validations.dataValidation) for ws in wb.worksheets)
