@@ -170,6 +170,8 @@ def number_text(value: int | float | Decimal, where: str = "") -> str:
 
 def refuse_shared_master(old: str, path: Path, sheet: str, row: int, col: int) -> None:
     """Overwriting the master of a shared or array formula would break the other cells that use it."""
+    if "<f" not in old and ":f" not in old:  # no formula element can match (the common case: a plain value)
+        return
     m = re.search(r"<(?:\w+:)?f\b([^>]*)>", X.masked(old))
     if not m:
         return

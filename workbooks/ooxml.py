@@ -15,15 +15,27 @@ from __future__ import annotations
 
 import posixpath
 import re
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
 from . import xmltext as X
-from .cellxml import EMPTY, MAX_TEXT, NS, Cell, cell_xml, number_text, qname, read_cell, refuse_shared_master, rich_text
+from .cellxml import (
+    EMPTY,
+    MAX_TEXT,
+    NS,
+    Cell,
+    cell_xml,
+    cell_xml_at,
+    number_text,
+    qname,
+    read_cell,
+    refuse_shared_master,
+    rich_text,
+)
 from .errors import BAD_TARGET, NOT_A_WORKBOOK, WorkbookError
 from .opc import NS_PKG_REL, NS_R, OpcPackage, Rel, corrupt, not_a_workbook
-from .refs import MAX_ROW, Ref, RefProblem, parse_area, parse_cell, parse_ref
+from .refs import MAX_ROW, Ref, RefProblem, cell_name, parse_area, parse_cell, parse_ref, quote_sheet
 
 NS_STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 REL_OFFICE_DOCUMENT = NS_R + "/officeDocument"
@@ -83,13 +95,40 @@ class Table:
 
 
 
-@dataclass(frozen=True)
 class SheetCells:
-    cells: dict[tuple[int, int], Cell]
-    merged: tuple[Ref, ...]
+    """The stored cells and merged ranges of one worksheet (the cells of a package state never change: an edit
+    drops them). Built from a parsed sheet, a cell's XML is read into a :class:`Cell` only when its row is first
+    asked for: an input sheet has many label and layout cells that a recalculation never looks at."""
+
+    def __init__(self, cells: dict[tuple[int, int], Cell], merged: tuple[Ref, ...],
+                 rows: dict[int, list[tuple[int, ET.Element]]] | None = None, sst: list[str] | None = None):
+        self._cells = cells
+        self.merged = merged
+        self._rows = rows or {}  # row number → its (column, <c> element)s in document order, not yet read
+        self._sst = sst or []
+        self._all: dict[tuple[int, int], Cell] | None = None if self._rows else cells
+
+    @property
+    def cells(self) -> dict[tuple[int, int], Cell]:
+        """Every stored cell, in document order."""
+        if self._all is None:
+            self._all = dict(self._cells)
+            for r, found in self._rows.items():
+                for c, el in found:
+                    self._all[(r, c)] = read_cell(el, self._sst)
+        return self._all
 
     def get(self, row: int, col: int) -> Cell:
-        return self.cells.get((row, col), EMPTY)
+        cell = self._cells.get((row, col))
+        if cell is not None:
+            return cell
+        found = self._rows.get(row)
+        if found is None:
+            return EMPTY
+        for c, el in found:  # the whole row once; a later duplicate of a cell wins, as in reading all cells
+            self._cells[(row, c)] = read_cell(el, self._sst)
+        found.clear()
+        return self._cells.get((row, col), EMPTY)
 
     def merge_at(self, row: int, col: int) -> Ref | None:
         for m in self.merged:
@@ -98,11 +137,9 @@ class SheetCells:
         return None
 
     def last_row(self) -> int:
-        return self._last_row
-
-    @cached_property
-    def _last_row(self) -> int:  # the cells of a package state never change (an edit drops them)
-        return max((r for r, _ in self.cells), default=0)
+        if not hasattr(self, "_last"):
+            self._last = max(max((r for r, _ in self._cells), default=0), max(self._rows, default=0))
+        return self._last
 
 
 @dataclass(frozen=True)
@@ -247,20 +284,30 @@ class Package(OpcPackage):
         root = self._xml(sh.part)
         sst = self.shared_strings()
         cells: dict[tuple[int, int], Cell] = {}
+        rows: dict[int, list[tuple[int, ET.Element]]] = {}
+        twice = False
         row_num = 0
         tag_c = qname("c")
         for row in root.iter(qname("row")):
             r = row.get("r")
             row_num = row_num + 1 if r is None else _int(r, self.path, sh.part, f'<row r="{r}">', 1, MAX_ROW)
             col_num = 0
-            for c in row.iterfind(tag_c):
+            found = []
+            for c in row:  # the <c> children (every address checked now; the values are read when asked for)
+                if c.tag != tag_c:
+                    continue
                 ref = c.get("r")
                 try:
                     col_num = parse_cell(ref)[1] if ref else col_num + 1
                 except ValueError:
                     raise corrupt(self.path, sh.part, f'<c r="{ref}"> bukan alamat sel',
                                    f'<c r="{ref}"> is not a cell address') from None
-                cells[(row_num, col_num)] = read_cell(c, sst)
+                found.append((col_num, c))
+            if found:
+                twice = twice or row_num in rows
+                rows[row_num] = found
+        if twice:  # a row written twice (not by Excel): every cell read now, in document order, the last one wins
+            rows, cells = {}, self._all_cells(root, sst)
         merged = []
         for m in root.iter(qname("mergeCell")):
             try:
@@ -268,9 +315,25 @@ class Package(OpcPackage):
             except ValueError:
                 continue
             merged.append(Ref(sh.name, r1, c1, r2, c2))
-        result = SheetCells(cells, tuple(merged))
+        result = SheetCells(cells, tuple(merged), rows, sst)
         self._cache[key] = result
         return result
+
+    @staticmethod
+    def _all_cells(root: ET.Element, sst: list[str]) -> dict[tuple[int, int], Cell]:
+        """Every cell of a sheet whose addresses were checked, read in document order."""
+        cells: dict[tuple[int, int], Cell] = {}
+        row_num = 0
+        tag_c = qname("c")
+        for row in root.iter(qname("row")):
+            r = row.get("r")
+            row_num = row_num + 1 if r is None else int(r)
+            col_num = 0
+            for c in row.iterfind(tag_c):
+                ref = c.get("r")
+                col_num = parse_cell(ref)[1] if ref else col_num + 1
+                cells[(row_num, col_num)] = read_cell(c, sst)
+        return cells
 
     # -- edits ----------------------------------------------------------------------------------------------
 
@@ -280,16 +343,18 @@ class Package(OpcPackage):
         if sh is None or not sh.part or not sh.is_worksheet:
             raise KeyError(sheet_name)
         text, prefix = self.editable(sh.part, NS)
+        sheet_ref = quote_sheet(sh.name)  # locations as Ref.location writes them, for messages
 
         def edit(row: int, col: int, value: object, formula: str | None, style: int | None) -> X.CellEdit:
             def make(old: str | None) -> str:
                 keep = None
                 if old is not None:
                     refuse_shared_master(old, self.path, sh.name, row, col)
-                    s = X.attrs(old[: old.index(">") + 1]).get("s")
+                    s = X.attr(old[: old.index(">") + 1], "s")
                     keep = int(s) if s and s.isdigit() else None
-                where = f"{self.path}: {Ref(sh.name, row, col, row, col).location}"
-                return cell_xml(prefix, row, col, value, formula, style if style is not None else keep, where)
+                ref = cell_name(row, col)
+                return cell_xml_at(prefix, ref, value, formula, style if style is not None else keep,
+                                   f"{self.path}: {sheet_ref}!{ref}")
             return make
 
         edits = {(r, c): edit(r, c, *spec) for (r, c), spec in cells.items()}
@@ -304,6 +369,8 @@ class Package(OpcPackage):
         sh = self.sheet(sheet_name)
         if sh is None or not sh.part or not sh.is_worksheet:
             raise KeyError(sheet_name)
+        if not rows or b"hidden" not in self.read(sh.part):
+            return []  # no hidden row (nor any hidden attribute) in the part: nothing to read or change
         text, prefix = self.editable(sh.part, NS)
         try:
             new, shown = X.show_rows(text, rows, prefix)

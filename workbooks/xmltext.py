@@ -22,6 +22,8 @@ import xml.parsers.expat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from .refs import MAX_ROW, cell_name, parse_area, parse_cell
+
 _ATTR = re.compile(r"""([^\s=/>]+)\s*=\s*("[^"]*"|'[^']*')""")
 _START_TAG = r"""<{q}(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(/?)>"""
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\r\x0e-\x1f\ufffe\uffff]")  # \r: parsers turn it into \n
@@ -55,16 +57,12 @@ class BadPosition(ValueError):
 
 
 def _row_number(text: str) -> int:
-    from .refs import MAX_ROW
-
     if not text.isdigit() or not 1 <= int(text) <= MAX_ROW:
         raise BadPosition(f'<row r="{text}"> bukan nomor baris', f'<row r="{text}"> is not a row number')
     return int(text)
 
 
 def _col_number(text: str) -> int:
-    from .refs import parse_cell
-
     try:
         return parse_cell(text)[1]
     except ValueError:
@@ -137,7 +135,12 @@ def uniform_prefix(text: str, uri: str) -> str:
     ours: set[str] = set()  # prefixes used for uri
     doctype: list[bool] = []
 
+    names: set[str] = set()
+
     def start(name: str, _attrs) -> None:
+        if name in names:  # the same written name in the same namespace: nothing new to learn
+            return
+        names.add(name)
         bits = name.split(sep)
         ns, local, prefix = (bits + ["", ""])[:3] if len(bits) > 1 else ("", bits[0], "")
         qname = f"{prefix}:{local}" if prefix else local
@@ -229,14 +232,19 @@ def attrs(tag: str) -> dict[str, str]:
     return {m.group(1): unescape(m.group(2)[1:-1]) for m in _ATTR.finditer(tag)}
 
 
-def _r_attr(tag: str) -> str | None:
-    """``attrs(tag).get("r")`` for the start tag of a ``<row>``/``<c>`` (well-formed: no duplicate attribute),
-    without unescaping every other attribute."""
+def attr(tag: str, name: str) -> str | None:
+    """``attrs(tag).get(name)`` for a start tag (well-formed: no duplicate attribute), without unescaping every
+    other attribute."""
     for m in _ATTR.finditer(tag):
-        if m.group(1) == "r":
+        if m.group(1) == name:
             value = m.group(2)[1:-1]
             return unescape(value) if "&" in value else value
     return None
+
+
+def _r_attr(tag: str) -> str | None:
+    """The ``r`` of a ``<row>``/``<c>`` start tag."""
+    return attr(tag, "r")
 
 
 def set_attr(tag: str, name: str, value: str) -> str:
@@ -267,7 +275,13 @@ def escape(text: str, attr: bool = False) -> str:
     return text
 
 
+_ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|[a-z]+);")
+
+
 def unescape(text: str) -> str:
+    if "&" not in text:
+        return text
+
     def ent(m: re.Match[str]) -> str:
         e = m.group(1)
         if e.startswith("#x"):
@@ -276,7 +290,7 @@ def unescape(text: str) -> str:
             return chr(int(e[1:]))
         return {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}.get(e, m.group(0))
 
-    return re.sub(r"&(#x[0-9A-Fa-f]+|#[0-9]+|[a-z]+);", ent, text)
+    return _ENTITY.sub(ent, text)
 
 
 def excel_escape(text: str) -> str:
@@ -369,7 +383,7 @@ def edit_sheet_cells(xml: str, edits: dict[tuple[int, int], CellEdit], prefix: s
     pending = sorted(by_row)
     out: list[str] = []
     pos, implied = lo, 0
-    for row in list(children(xml, prefix + "row", lo, hi)):
+    for row in list(_flat_children(xml, prefix + "row", lo, hi)):
         tag = xml[row.start : row.tag_end]
         r_attr = _r_attr(tag)
         rnum = _row_number(r_attr) if r_attr else implied + 1
@@ -399,8 +413,6 @@ def _new_row(rnum: int, cells: dict[int, CellEdit], prefix: str) -> str:
 
 
 def _edit_row(xml: str, row: Element, tag: str, rnum: int, cells: dict[int, CellEdit], prefix: str) -> str:
-    from .refs import cell_name
-
     pending = sorted(cells)
     if row.self_closing:
         tag, lo, hi = tag[:-2].rstrip() + ">", row.end, row.end
@@ -410,7 +422,7 @@ def _edit_row(xml: str, row: Element, tag: str, rnum: int, cells: dict[int, Cell
         close = xml[hi : row.end]
     out: list[str] = []
     pos, implied = lo, 0
-    for c in list(children(xml, prefix + "c", lo, hi)):
+    for c in list(_cells(xml, prefix, lo, hi)):
         ctag = xml[c.start : c.tag_end]
         ref = _r_attr(ctag)
         cnum = _col_number(ref) if ref else implied + 1
@@ -436,9 +448,41 @@ def _edit_row(xml: str, row: Element, tag: str, rnum: int, cells: dict[int, Cell
     return tag + "".join(out) + close
 
 
-def _widen_dimension(xml: str, cells: list[tuple[int, int]], prefix: str) -> str:
-    from .refs import cell_name, parse_area
+def _cells(xml: str, prefix: str, lo: int, hi: int) -> Iterator[Element]:
+    """The ``<c>`` elements of one row (see :func:`_flat_children`)."""
+    return _flat_children(xml, prefix + "c", lo, hi)
 
+
+def _flat_children(xml: str, qname: str, lo: int, hi: int) -> Iterator[Element]:
+    """``children(xml, qname, lo, hi)`` for elements that do not hold their own kind (a ``<row>`` holds no
+    ``<row>``, a ``<c>`` no ``<c>``), with :func:`find`'s first step inlined: the end of each is the next
+    ``qname`` tag when that is an end tag; a nested one goes the general way."""
+    start_re, any_re = _patterns(qname)
+    text = masked(xml)
+    pos = lo
+    while True:
+        m = any_re.search(text, pos, hi)
+        while m and m.group(1):  # a stray end tag: skip
+            m = any_re.search(text, m.end(), hi)
+        if not m:
+            return
+        tag = start_re.match(text, m.start())
+        if not tag:
+            raise ValueError(f"start tag <{qname}> tidak terbaca pada posisi {m.start()}")
+        if tag.group(1):
+            el = Element(m.start(), tag.end(), tag.end(), 0)
+        else:
+            n = any_re.search(text, tag.end())
+            if n and n.group(1):
+                gt = text.index(">", n.end())
+                el = Element(m.start(), tag.end(), gt + 1, gt + 1 - n.start())
+            else:
+                el = find(xml, qname, m.start(), hi)
+        yield el
+        pos = el.end
+
+
+def _widen_dimension(xml: str, cells: list[tuple[int, int]], prefix: str) -> str:
     dim = find(xml, prefix + "dimension")
     if dim is None:
         return xml
@@ -465,7 +509,7 @@ def show_rows(xml: str, rows: set[int] | frozenset[int], prefix: str = "") -> tu
     out: list[str] = []
     shown: list[int] = []
     pos, implied = lo, 0
-    for row in list(children(xml, prefix + "row", lo, hi)):
+    for row in list(_flat_children(xml, prefix + "row", lo, hi)):
         tag = xml[row.start : row.tag_end]
         r_attr = _r_attr(tag)
         implied = _row_number(r_attr) if r_attr else implied + 1
