@@ -45,27 +45,88 @@ from .errors import (
 from .errors import DATA_BAD_SHAPE as BAD_SHAPE
 from .errors import DATA_REFUSED as REFUSED
 
-_ID_NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$|^-?\d+,\d+$")
+# --- one reading rule for a number written in a data file -------------------------------------------------------
+# A YAML number (decimal point: 2.54, 8219700000, 1.5E+2) or, as text and in CSV cells, the Indonesian form
+# (thousands dots and a decimal comma: "20.390.985.000", "1.234,5", "93,88"). A dot followed by exactly three
+# digits after one to three digits ("1.000", "100.000") is a thousand in Indonesian and one in YAML: it is asked
+# about, never guessed. YAML 1.1's other numbers (012 octal, 1:30 base 60, 0x1F, 1_000) and booleans
+# (yes/no/on/off) are not read as numbers: they are text, which a number input reports.
+_YAML_NUMBER = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$")
+_ID_NUMBER = re.compile(r"^[-+]?[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?$|^[-+]?\d+,\d+$")
+_THOUSANDS_OR_DECIMAL = re.compile(r"^[-+]?[1-9]\d{0,2}\.\d{3}$")
+
+
+class WrittenInt(int):
+    """An integer of a data file that keeps the text it was written as (``012`` is 12, and the text ``012``)."""
+
+    text: str
+
+
+class WrittenDecimal(Decimal):
+    """A YAML number with a decimal point or exponent, exact (never through a float), with its text (``1.10``)."""
+
+    text: str
+
+
+def _written(cls, text: str):
+    out = cls(text)
+    out.text = text
+    return out
 
 
 def _number(value: Any) -> Decimal | None:
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
+    if isinstance(value, (Decimal, int)):
         return Decimal(value)
-    if isinstance(value, float):
+    if isinstance(value, float):  # not made by kinerja's loader; kept for callers passing Python data
         return Decimal(repr(value))
-    if isinstance(value, Decimal):
-        return value
     if isinstance(value, str):
         text = value.strip()
-        if _ID_NUMBER.match(text):
+        if _ID_NUMBER.match(text) and not _THOUSANDS_OR_DECIMAL.match(text):
             text = text.replace(".", "").replace(",", ".")
+        elif not _YAML_NUMBER.match(text) or _THOUSANDS_OR_DECIMAL.match(text):
+            return None
         try:
             return Decimal(text)
         except InvalidOperation:
             return None
     return None
+
+
+def _construct_int(loader, node) -> int:
+    return _written(WrittenInt, node.value)
+
+
+def _construct_float(loader, node) -> Decimal | str:
+    text = node.value
+    if _THOUSANDS_OR_DECIMAL.match(text):
+        return text  # a thousand or one: the number input reports it (B201)
+    low = text.lower()
+    if low.endswith("inf"):
+        return Decimal("-Infinity" if text.startswith("-") else "Infinity")
+    if low.endswith("nan"):
+        return Decimal("NaN")
+    return _written(WrittenDecimal, text)
+
+
+_INT, _FLOAT, _BOOL = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool"
+
+
+def _one_reading(loader_cls: type) -> type:
+    """``loader_cls`` resolving plain scalars as YAML 1.2's core schema does: integers in decimal only (``012`` is
+    12), numbers with a decimal point or exponent as exact :class:`Decimal`, only true/false as booleans."""
+    loader_cls.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in pairs if tag not in (_INT, _FLOAT, _BOOL)]
+        for first, pairs in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    loader_cls.add_implicit_resolver(_INT, re.compile(r"^[-+]?\d+$"), list("-+0123456789"))
+    loader_cls.add_implicit_resolver(
+        _FLOAT, re.compile(r"^[-+]?(?:\d+\.\d*|\.\d+|\d+(?=[eE]))(?:[eE][-+]?\d+)?$|^[-+]?\.(?:inf|Inf|INF)$"
+                           r"|^\.(?:nan|NaN|NAN)$"), list("-+0123456789."))
+    loader_cls.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+    loader_cls.add_constructor(_INT, _construct_int)
+    loader_cls.add_constructor(_FLOAT, _construct_float)
+    return loader_cls
 
 
 def _problem(code: str, name: str, where: str, msg: str, msg_en: str, hint: str,
@@ -83,8 +144,16 @@ def _convert(name: str, kind: str, value: Any, where: str, problems: list[InputP
             problems.append(_problem("B201", name, where, f"berisi {shown(value)}, seharusnya teks.",
                                      f"contains {shown(value)}, a text is expected.", "isi dengan teks", cell))
             return None
-        return str(value)
+        return getattr(value, "text", None) or str(value)
     d = _number(value)
+    if d is None and isinstance(value, str) and _THOUSANDS_OR_DECIMAL.match(value.strip()):
+        t = value.strip()
+        whole, one = t.replace(".", ""), Decimal(t)
+        problems.append(_problem("B201", name, where, f"berisi {t}: titik itu pemisah ribuan ({whole}) atau titik "
+                                 f"desimal ({one})?", f"contains {t}: is the dot a thousands separator ({whole}) "
+                                 f"or a decimal point ({one})?", f"tulis {whole} bila maksudnya {whole}, atau "
+                                 f"\"{t.replace('.', ',')}\" (koma desimal) bila maksudnya {one}", cell))
+        return None
     if d is None:
         problems.append(_problem("B201", name, where, f"berisi {shown(value)}, seharusnya angka ({kind}).",
                                  f"contains {shown(value)}, a number ({kind}) is expected.",
@@ -117,6 +186,7 @@ class _TooBig(Exception):
         self.reason, self.reason_en, self.mark = reason, reason_en, mark
 
 
+@_one_reading
 class _BoundedLoader(yaml.SafeLoader):
     """PyYAML's safe loader, composing at most :data:`limits.MAX_YAML_DEPTH` levels of nested collections
     and at most :data:`limits.MAX_YAML_NODES` nodes counted with every alias expanded: a "billion laughs" of
@@ -154,7 +224,7 @@ class _BoundedLoader(yaml.SafeLoader):
 #: libyaml's loader when PyYAML was built with it (about 5× faster on a 5 MB file); else the pure-Python one.
 #: Composition happens in C there, out of reach of :class:`_BoundedLoader`'s counting, so :func:`_prechecked`
 #: first walks libyaml's event stream — no node is composed — and applies the same two limits.
-_C_LOADER = getattr(yaml, "CSafeLoader", None)
+_C_LOADER = _one_reading(type("_CLoader", (yaml.CSafeLoader,), {})) if hasattr(yaml, "CSafeLoader") else None
 
 
 def _prechecked(text: str) -> None:
@@ -630,7 +700,7 @@ def yaml_number(d: Decimal) -> str:
     text = format(d, "f")
     if "." not in text:
         return text
-    if Decimal(repr(float(text))) == d:
+    if Decimal(repr(float(text))) == d and not _THOUSANDS_OR_DECIMAL.match(text):
         return text
     return f'"{d:E}"'
 
