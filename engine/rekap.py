@@ -27,14 +27,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .findings import Temuan
 from .interface import CellKey, Inputs
+from .temuan import Temuan
 from .values import CTX, format_id, mean, total
 
 if TYPE_CHECKING:  # pragma: no cover
     from .checker import CheckedRules
 
-# finding codes of rekap (declared in findings.CODES)
+# finding codes of rekap (declared in temuan.CODES)
 MISSING = "T401"  # a unit the rules list is missing
 DUPLICATE = "T402"  # a unit present twice (only the first is used)
 UNEXPECTED = "T403"  # a unit not in the list

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from . import model as m
-from .findings import LEVEL_ORDER, Temuan
 from .results import IndexResult, IndicatorResult, ObjectResult, Result, SasaranResult
+from .temuan import LEVEL_ORDER, Temuan
 from .trace import to_dict as trace_dict
 from .values import TANPA_DATA, Galat, format_id, to_json_number
 

@@ -1,7 +1,7 @@
 """Every diagnostic code has one meaning, declared once.
 
 The catalogues: ``B1xx``/``B2xx`` in workbooks/errors.py (``CODES``), ``E``/``W`` in engine/errors.py
-(``MESSAGES``, and ``ROOT_CODES`` for E100), ``T`` in engine/findings.py (``CODES``). A code used anywhere —
+(``MESSAGES``, and ``ROOT_CODES`` for E100), ``T`` in engine/temuan.py (``CODES``). A code used anywhere —
 source, tests, docs, README — must be in its family's catalogue, and no two named constants may give the same
 code (that is how B130/B131 and B150/B151 came to mean two things each).
 """
@@ -13,7 +13,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from kinerja.engine.errors import MESSAGES, ROOT_CODES
-from kinerja.engine.findings import CODES as FINDING_CODES
+from kinerja.engine.temuan import CODES as FINDING_CODES
 from kinerja.workbooks.errors import CODES as WORKBOOK_CODES
 
 ROOT = Path(__file__).resolve().parents[1]

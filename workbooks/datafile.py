@@ -28,9 +28,9 @@ import yaml
 
 from ..engine.batasan import check_inputs
 from ..engine.errors import InputError
-from ..engine.findings import printed_cell
 from ..engine.interface import CellKey, InputProblem, Inputs, InputSpec
 from ..engine.limits import MAX_DATA_FILE_BYTES, MAX_YAML_DEPTH, MAX_YAML_NODES, FileRefused, clip, read_regular, shown
+from ..engine.tercetak import printed_cell
 from ..engine.values import MAX_MAGNITUDE, in_range
 from .errors import (
     CSV_HEADER,

@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import CheckedRules, KinerjaError, input_specs
-from ..engine.findings import Temuan
 from ..engine.interface import Inputs
 from ..engine.rekap import Consolidated, UnitData, consolidate, identity_input
 from ..engine.report import summary_text, to_json
+from ..engine.temuan import Temuan
 from . import layout
 from .atomic import check_writable
 from .batch import expand

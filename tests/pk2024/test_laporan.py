@@ -376,7 +376,7 @@ def test_bundled_data_holds_printed_figure(pk, item):
     entries = _slot_entries(_BUNDLED, path, extra)
     want = _lines(item.entry["sumber"])
     value = printed(item.entry)
-    from kinerja.engine.findings import printed_decimal
+    from kinerja.engine.tercetak import printed_decimal
 
     assert any(want <= _lines(e.get("sumber")) and printed_decimal(e.get("nilai")) == value for e in entries), (
         f"{_fid(item.section, item.key, item.field)}: dicetak {item.entry['nilai']} di {item.entry['sumber']} "
@@ -544,7 +544,7 @@ def test_planted_history_value_gives_exactly_one_new_finding(tmp_path):
 @pytest.mark.parametrize("text,value", [("-0,39%", ("-0.39", True)), ("1.234,5", ("1234.5", False)),
                                         ("91,30", ("91.30", False)), ("NIHIL", None), ("-", None), ("", None)])
 def test_printed_history_cell(text, value):
-    from kinerja.engine.findings import printed_cell
+    from kinerja.engine.tercetak import printed_cell
 
     got = printed_cell(text)
     assert (None if got is None else (str(got[0]), got[1])) == value
@@ -566,7 +566,7 @@ def test_staff_table_totals(contoh_json):
 @pytest.mark.parametrize("text,value", [("111,40", "111.40"), ("1.234.567", "1234567"), ("-0,39%", "-0.39"),
                                         ("NIHIL", None), ("-", None)])
 def test_printed_figure_text_is_read_as_printed(text, value):
-    from kinerja.engine.findings import printed_decimal
+    from kinerja.engine.tercetak import printed_decimal
 
     got = printed_decimal(text)
     assert (None if got is None else str(got)) == value
