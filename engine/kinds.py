@@ -1,5 +1,5 @@
-"""Kind inference of rule expressions: the kind of every formula (cacah, rupiah, persen, indeks, angka, teks,
-bool, lists), unknown names with suggestions, function arity, and the dependencies of every object.
+"""Kind inference of rule expressions: the kind of every formula (one of vocabulary.KINDS, bool, or a list),
+unknown names with suggestions, function arity, and the dependencies of every object.
 
 A mixin of the checker (:mod:`kinerja.engine.checker`): it reports through the checker's ``report``/``unknown``
 and fills its ``kinds``, ``deps``, ``row_columns`` and ``used_inputs``.

@@ -15,11 +15,12 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from .errors import Diagnostic
 from .limits import MAX_EXPR_DEPTH, MAX_TREE_DEPTH, clip
 from .ruletext import line_of
+from .vocabulary import KINDS
 
 # Names of terminals as a planner would say them (for "expected …" in syntax errors).
 _TERMINAL_WORDS_ID = {
     "NAME": "nama", "STRING": "teks dalam tanda kutip", "NUMBER": "angka", "INT": "bilangan bulat",
-    "KIND": "jenis (cacah, rupiah, persen, indeks, angka, teks)", "OPTIONAL": "opsional",
+    "KIND": f"jenis ({', '.join(KINDS)})", "OPTIONAL": "opsional",
     "DIRECTION": "arah (naik/turun)", "ROUND_MODE": "mode pembulatan (setengah_naik/potong)",
     "LEVEL": "tingkat (tinggi/sedang/rendah/info)", "COMP_OP": "pembanding (=, <, >, …)",
     "ADD_OP": "+ atau -", "MUL_OP": "* atau ×", "SLASH": "/", "PERCENT": "%", "INVERTED": "terbalik",
@@ -27,7 +28,7 @@ _TERMINAL_WORDS_ID = {
 }
 _TERMINAL_WORDS_EN = {
     "NAME": "a name", "STRING": "quoted text", "NUMBER": "a number", "INT": "a whole number",
-    "KIND": "a kind (cacah, rupiah, persen, indeks, angka, teks)", "OPTIONAL": "opsional",
+    "KIND": f"a kind ({', '.join(KINDS)})", "OPTIONAL": "opsional",
     "DIRECTION": "a direction (naik/turun)", "ROUND_MODE": "a rounding mode (setengah_naik/potong)",
     "LEVEL": "a level (tinggi/sedang/rendah/info)", "COMP_OP": "a comparison (=, <, >, …)",
     "ADD_OP": "+ or -", "MUL_OP": "* or ×", "SLASH": "/", "PERCENT": "%", "INVERTED": "terbalik",

@@ -39,7 +39,7 @@ from ..engine.errors import language
 from ..engine.interface import InputProblem
 from . import layout
 from .ooxml import EMPTY, Cell, DefinedName, Sheet, SheetCells, Table
-from .plan import WritePlan
+from .plan import WritePlan, data_rows
 from .reader import _Reader
 from .recalc import plan_recalc
 from .refs import RefProblem, cell_name, parse_ref, quote_sheet
@@ -259,7 +259,7 @@ def apply_to_book(book: Any, plan: WritePlan, view: BookView | None = None) -> i
     # the file adapter's own check, before anything is written: no output over an input (B152)
     _refuse_overwriting_inputs(view, plan.inputs, targets, keys, dict(plan.sheets))
     written = 0
-    _show_rows(book, view, plan)
+    _show_rows(book, view, plan.show_rows, skip=plan.sheets)
     for sheet, writes in targets.items():
         for (r, c), w in writes.items():
             book.sheets[sheet].range(cell_name(r, c)).value = _xl(w)
@@ -283,12 +283,12 @@ def apply_to_book(book: Any, plan: WritePlan, view: BookView | None = None) -> i
     return written
 
 
-def _show_rows(book: Any, view: BookView, plan: WritePlan) -> None:
+def _show_rows(book: Any, view: BookView, show: Mapping[str, frozenset[int]], skip: Any = ()) -> None:
     """Table rows holding data are shown (``EntireRow.Hidden = False``), one call per run of consecutive rows.
     The Book API cannot read whether a row is hidden on every engine; showing a shown row changes nothing."""
-    for sheet, rows in plan.show_rows.items():
+    for sheet, rows in show.items():
         existing = view.sheet(sheet)
-        if existing is None or sheet in plan.sheets:
+        if existing is None or sheet in skip:
             continue
         ws = book.sheets[existing.name]
         run: list[int] = []
@@ -338,6 +338,8 @@ def hitung(book: Any, *, aturan: str | None = None, now: datetime | None = None,
         checked = allowed[ref] if allowed is not None else load_rules(_near_book(book, ref))
         inputs = read_inputs_live(view, input_specs(checked))
         if inputs.problems:
+            # nothing is computed, but a bad cell pasted into a hidden row must be visible where the alert points
+            _show_rows(book, view, data_rows(inputs))
             n = len(inputs.problems)
             msg = (f"Hitung dibatalkan: {n} sel isian bermasalah; tidak ada hasil yang ditulis.\n\n"
                    + _problems_text(inputs.problems))

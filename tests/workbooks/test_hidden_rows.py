@@ -128,3 +128,23 @@ def test_live_hitung_shows_the_same_rows(pasted, tmp_path, monkeypatch):
     assert 355 not in shown["Anggaran"] and 20 not in shown["Setjen"]
     assert 16 in shown["Setjen"] and set(range(326, 355)) <= shown["Anggaran"]
     assert "Ringkasan" not in shown and "Audit" not in shown
+
+
+def test_live_hitung_refused_for_a_bad_pasted_cell_still_shows_its_row(pasted, tmp_path, monkeypatch):
+    """A bad cell makes the live Hitung write no result, and its alert names the cell: that cell's row (pasted
+    into the hidden rows) is shown, so the operator finds what the alert points at."""
+    from kinerja.workbooks.live import hitung, open_payload
+    from kinerja.workbooks.tombol import pasang_tombol
+    from payload import Grid, payload_of
+
+    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")  # xlwings' remote engine (Excel is not on Linux)
+    xlsm = tmp_path / "sebelum.xlsm"
+    pasang_tombol(pasted[0], xlsm)
+    payload = payload_of(xlsm, {("Anggaran", "C356"): "tujuh"})
+    book = open_payload(payload)
+    out = hitung(book)
+    assert not out.ok and [p.location for p in out.problems] == ["Anggaran!C356"]
+    grid = Grid(payload)
+    grid.apply(book.json()["actions"])
+    assert len(grid.alerts) == 1 and "Anggaran!C356" in grid.alerts[0]
+    assert 356 in grid.shown_rows["Anggaran"] and 355 not in grid.shown_rows["Anggaran"]

@@ -41,10 +41,13 @@ def test_the_kinds_are_declared_once():
 
     assert "tahun" in vocabulary.KINDS and "tahun" in vocabulary.NUMERIC
     assert interface.KINDS is vocabulary.KINDS and interface.NUMERIC_KINDS is vocabulary.NUMERIC
-    listed = re.compile(r"\(\s*\"cacah\",\s*\"rupiah\",\s*\"persen\"")
+    listed = re.compile(r"\(\s*\"cacah\",\s*\"rupiah\",\s*\"persen\"|cacah, rupiah, persen, indeks, angka, teks")
     spelled = [p.name for p in (ROOT / "engine").glob("*.py") if p.name != "vocabulary.py"
                and listed.search(p.read_text(encoding="utf-8"))]
     assert spelled == []
+    from kinerja.engine.syntax import _TERMINAL_WORDS_EN, _TERMINAL_WORDS_ID
+
+    assert "tahun" in _TERMINAL_WORDS_ID["KIND"] and "tahun" in _TERMINAL_WORDS_EN["KIND"]
 
 
 def test_bounds_of_a_year():
