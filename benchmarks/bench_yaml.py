@@ -12,8 +12,9 @@ import tempfile
 from pathlib import Path
 
 from _timing import timed
-from kinerja.workbooks import datafile
-from kinerja.workbooks.datafile import _BoundedLoader, _load_yaml, bundled_data
+from kinerja.workbooks import datafile_yaml
+from kinerja.workbooks.datafile import bundled_data
+from kinerja.workbooks.datafile_yaml import _BoundedLoader, _load_yaml
 
 
 def python_loader(text: str):
@@ -35,13 +36,13 @@ def main() -> None:
         p.write_text(base.replace("tabel:\n", "tabel:\n  besar_survei:\n" + table, 1), encoding="utf-8")
         size = p.stat().st_size
         text = p.read_text(encoding="utf-8")
-        assert datafile._compose(text) == python_loader(text)
-        fast = timed(lambda: _load_yaml(p), repeats) if datafile._C_LOADER else None
-        saved, datafile._C_LOADER = datafile._C_LOADER, None
+        assert datafile_yaml._compose(text) == python_loader(text)
+        fast = timed(lambda: _load_yaml(p), repeats) if datafile_yaml._C_LOADER else None
+        saved, datafile_yaml._C_LOADER = datafile_yaml._C_LOADER, None
         try:
             slow = timed(lambda: _load_yaml(p), repeats)
         finally:
-            datafile._C_LOADER = saved
+            datafile_yaml._C_LOADER = saved
     print(f"data file                    {size / 1e6:.1f} MB ({rows:,} table rows)")
     print(f"pure-Python bounded loader   {slow:6.2f} s")
     if fast is None:

@@ -22,7 +22,7 @@ from ..engine import input_specs, load_rules
 from ..engine.interface import InputProblem
 from . import layout
 from .atomic import atomic_write, refuse_existing
-from .datafile import data_yaml
+from .datafile_yaml import data_yaml
 from .errors import WRONG_EXTENSION, WorkbookError
 from .ooxml import Package
 from .reader import read_inputs_from

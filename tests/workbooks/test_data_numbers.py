@@ -1,4 +1,4 @@
-"""One reading rule for every number a planner or operator writes into a data file (workbooks/datafile.py).
+"""One reading rule for every number a planner or operator writes into a data file (workbooks/datafile_values.py).
 
 PyYAML follows YAML 1.1, which reads ``012`` as 10 (octal), ``1:30`` as 90 (base 60), ``0x1F`` as 31, ``1_000``
 as 1000 and ``yes``/``no``/``on`` as true/false — none of them what the person who typed it sees. And an
@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 from kinerja.engine.interface import InputSpec
-from kinerja.workbooks.datafile import read_csv, read_yaml, yaml_number
+from kinerja.workbooks.datafile import read_csv, read_yaml
+from kinerja.workbooks.datafile_yaml import yaml_number
 
 READ = {  # as written in the file → the value
     "55": Decimal(55), "012": Decimal(12), "+5": Decimal(5), "-3": Decimal(-3), "2.54": Decimal("2.54"),

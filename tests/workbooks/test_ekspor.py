@@ -15,7 +15,8 @@ import pytest
 from click.testing import CliRunner
 from kinerja.cli import Exit, main
 from kinerja.engine import input_specs, load_rules
-from kinerja.workbooks.datafile import read_yaml, yaml_number
+from kinerja.workbooks.datafile import read_yaml
+from kinerja.workbooks.datafile_yaml import yaml_number
 from kinerja.workbooks.reader import read_inputs
 
 ROOT = Path(__file__).parents[2]

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from kinerja.workbooks import datafile
-from kinerja.workbooks.datafile import _BoundedLoader, _compose, _TooBig, bundled_data
+from kinerja.workbooks import datafile_yaml
+from kinerja.workbooks.datafile import bundled_data
+from kinerja.workbooks.datafile_yaml import _BoundedLoader, _compose, _TooBig
 
-pytestmark = pytest.mark.skipif(datafile._C_LOADER is None, reason="PyYAML built without libyaml: one path only")
+pytestmark = pytest.mark.skipif(datafile_yaml._C_LOADER is None, reason="PyYAML built without libyaml: one path only")
 
 
 def python_path(text: str):
@@ -29,7 +30,7 @@ def outcome(load, text: str):
 
 
 def test_the_c_loader_is_used_and_reads_the_bundled_data_identically():
-    assert issubclass(datafile._C_LOADER, yaml.CSafeLoader)  # libyaml, with the one-reading resolvers
+    assert issubclass(datafile_yaml._C_LOADER, yaml.CSafeLoader)  # libyaml, with the one-reading resolvers
     for p in bundled_data():
         text = p.read_text(encoding="utf-8-sig")
         assert _compose(text) == python_path(text), p.name
@@ -55,7 +56,7 @@ def test_same_depth_limit_and_data_on_both_paths(text):
 
 @pytest.mark.parametrize(("width", "depth"), [(3, 3), (4, 4), (5, 4), (6, 4), (10, 4), (2, 12), (10, 9)])
 def test_same_alias_expansion_limit_on_both_paths(monkeypatch, width, depth):
-    monkeypatch.setattr(datafile, "MAX_YAML_NODES", 1000)  # sizes around the limit stay small to build
+    monkeypatch.setattr(datafile_yaml, "MAX_YAML_NODES", 1000)  # sizes around the limit stay small to build
     text = aliases(width, depth)
     c, py = outcome(_compose, text), outcome(python_path, text)
     assert c == py
