@@ -89,9 +89,24 @@ def recorded_rules(ref: str, folder: Path, *, confine_to: Path | None = None) ->
     return Path(rel).as_posix()
 
 
+_layout_keys: dict[int, tuple[CheckedRules, str]] = {}  # id → (checked rules, key): evaluated once per rule set
+
+
 def layout_key(checked: CheckedRules) -> str:
     """What the generated sheets show of a rule set: title, unit, objects with names and targets, inputs. Two
-    rule sets with the same key give the same template (a formula fix does not change it; a new year does)."""
+    rule sets with the same key give the same template (a formula fix does not change it; a new year does).
+    Computed once per (read-only) checked rule set: a recalculation asks twice, a batch once per workbook."""
+    hit = _layout_keys.get(id(checked))
+    if hit is not None and hit[0] is checked:
+        return hit[1]
+    key = _layout_key(checked)
+    if len(_layout_keys) >= 16:
+        _layout_keys.clear()
+    _layout_keys[id(checked)] = (checked, key)
+    return key
+
+
+def _layout_key(checked: CheckedRules) -> str:
     rs = checked.rules
     empty = evaluate(checked, Inputs())
     objs = [(o.jenis, o.id, o.nama, str(o.target) if o.target is not None else "") for o in empty.all_objects()]
