@@ -16,7 +16,7 @@ from . import model as m
 from .errors import Diagnostic
 from .limits import clip
 from .ruletext import line_of
-from .values import CTX, MAX_MAGNITUDE, MAX_ROUND_DIGITS, in_range
+from .values import CTX, MAX_MAGNITUDE, MAX_ROUND_DIGITS, THOUSANDS_OR_DECIMAL, in_range
 
 
 def unquote(tok: str) -> str:
@@ -54,7 +54,17 @@ class ExprBuilder(Transformer):
     def _literal(self, tok: Token) -> Decimal:
         """A number literal; outside the engine's exact range (values.MAX_MAGNITUDE) it is E106 and taken as 0
         (the rule set is refused anyway, so the 0 is never used)."""
-        value = Decimal(str(tok))
+        text = str(tok)
+        value = Decimal(text)
+        if THOUSANDS_OR_DECIMAL.match(text):  # 1.000 in a PK document is a thousand; here it would be one
+            thousands, decimal = text.replace(".", ""), f"{value.normalize():f}"
+            unambiguous = text + "0" if THOUSANDS_OR_DECIMAL.match(decimal) else decimal  # 1.234 → 1.2340
+            self.diagnostics.append(Diagnostic(
+                "E108", self.path, tok.line, tok.column, {"found": text, "thousands": thousands, "decimal": decimal},
+                hint_key="thousands_or_decimal",
+                hint_fields={"thousands": thousands, "decimal": decimal, "decimal_text": unambiguous},
+                source_line=line_of(self.text, tok.line), end_column=(tok.end_column or tok.column + 1)))
+            return value
         if not in_range(value):
             self._error("E106", tok, {"found": clip(str(tok), 40), "limit": f"{MAX_MAGNITUDE:,.0f}".replace(",", ".")})
             return Decimal(0)

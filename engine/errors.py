@@ -29,6 +29,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "E106": ("Angka {found} di luar rentang yang dihitung tepat oleh kinerja (besaran di bawah {limit}).",
              "Number {found} is outside the range kinerja computes exactly (magnitude below {limit})."),
     "E107": ("Digit pembulatan {found} di luar rentang 0 … {limit}.", "Rounding digits {found} outside 0 … {limit}."),
+    "E108": ("Angka {found} bisa berarti {thousands} (titik ribuan, seperti di dokumen PK) atau {decimal} (titik "
+             "desimal bahasa aturan).",
+             "Number {found} may mean {thousands} (a thousands dot, as in the PK document) or {decimal} (the rule "
+             "language's decimal point)."),
     # names and files
     "E201": ("Nama tidak dikenal: {name}.", "Unknown name: {name}."),
     "E202": ("Nama {name} sudah dideklarasikan di {other}.", "Name {name} is already declared at {other}."),
@@ -127,6 +131,9 @@ HINTS: dict[str, tuple[str, str]] = {
     "declare_input": ("deklarasikan dengan: masukan {name}: cacah \"keterangan\"",
                       "declare it with: masukan {name}: cacah \"description\""),
     "decimal_point": ("tulis {suggestion}", "write {suggestion}"),
+    "thousands_or_decimal": ("tulis {thousands} bila maksudnya {thousands}, atau {decimal_text} bila maksudnya "
+                             "{decimal}", "write {thousands} if {thousands} is meant, or {decimal_text} if {decimal} "
+                             "is meant"),
     "add_target": ("tambahkan di blok target: {name} = …", "add to the target block: {name} = …"),
     "weights": ("periksa bobot: {detail}", "check the weights: {detail}"),
     "excel_name": ("pakai nama yang lebih panjang dengan garis bawah, mis. {suggestion}",

@@ -7,6 +7,7 @@ floats get wrong.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, InvalidOperation, Overflow
 from typing import Any, Union
@@ -32,6 +33,10 @@ MAX_MAGNITUDE = Decimal("1E15")
 CALC = Context(prec=34, rounding=ROUND_HALF_EVEN, Emax=14, traps=[InvalidOperation, Overflow])
 #: What CALC raises for a value outside the range (``DivisionByZero`` is not one: divisions test their divisor).
 OUT_OF_RANGE = (Overflow, InvalidOperation)
+#: A number whose dot may be a thousands separator: one to three digits (not starting with 0), a dot, exactly three
+#: digits ("1.000", "100.000", "-1.234"). A thousand in an Indonesian document, one in YAML and the rule language;
+#: every reader that meets it asks (rule literal E108, data file B201), never picks a reading.
+THOUSANDS_OR_DECIMAL = re.compile(r"^[-+]?[1-9]\d{0,2}\.\d{3}$")
 #: Rounding digits a rule may ask for (``bulat x 2``); more is never meaningful for a printed figure.
 MAX_ROUND_DIGITS = 10
 

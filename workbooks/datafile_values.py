@@ -17,7 +17,7 @@ from ..engine.batasan import check_inputs
 from ..engine.errors import InputError
 from ..engine.interface import CellKey, InputProblem, Inputs, InputSpec
 from ..engine.limits import MAX_DATA_FILE_BYTES, FileRefused, clip, read_regular, shown
-from ..engine.values import MAX_MAGNITUDE, in_range
+from ..engine.values import MAX_MAGNITUDE, THOUSANDS_OR_DECIMAL, in_range
 from .datafile_keys import unknown_keys
 from .errors import DATA_REFUSED as REFUSED
 from .errors import OUT_OF_EXACT_RANGE
@@ -30,7 +30,6 @@ from .errors import OUT_OF_EXACT_RANGE
 # (yes/no/on/off) are not read as numbers: they are text, which a number input reports.
 _YAML_NUMBER = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$")
 _ID_NUMBER = re.compile(r"^[-+]?[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?$|^[-+]?\d+,\d+$")
-THOUSANDS_OR_DECIMAL = re.compile(r"^[-+]?[1-9]\d{0,2}\.\d{3}$")
 
 
 class WrittenInt(int):
