@@ -411,21 +411,31 @@ class Package(OpcPackage):
     def set_defined_names(self, names: dict[str, str]) -> None:
         """Add or replace workbook-level defined names (name → reference text such as ``Hasil!$B$2``)."""
         text, p = self.editable(self.workbook_part, NS)
+        # One walk over the existing names (a template sets hundreds: one splice per name was quadratic). As
+        # name by name: the first workbook-level name of the same (case-insensitive) name is replaced in place,
+        # the others are appended in order; a name given twice in other cases keeps the first place, last text.
+        new: dict[str, str] = {}
         for name, ref_text in names.items():
-            new = f'<{p}definedName name="{X.escape(name, attr=True)}">{X.escape(ref_text)}</{p}definedName>'
+            new[name.casefold()] = (f'<{p}definedName name="{X.escape(name, attr=True)}">{X.escape(ref_text)}'
+                                    f"</{p}definedName>")
+        if new:
             block = X.find(text, p + "definedNames")
             if block is None:
                 wb = X.find(text, p + "workbook")
-                text = X.insert_child(text, wb, f"<{p}definedNames>{new}</{p}definedNames>", _AFTER_DEFINED_NAMES, p)
-                continue
-            lo, hi = block.inner
-            for el in X.children(text, p + "definedName", lo, hi):
-                a = X.attrs(text[el.start:el.tag_end])
-                if a.get("name", "").casefold() == name.casefold() and "localSheetId" not in a:
-                    text = X.splice(text, el, new)
-                    break
+                text = X.insert_child(text, wb, f"<{p}definedNames>{''.join(new.values())}</{p}definedNames>",
+                                      _AFTER_DEFINED_NAMES, p)
             else:
-                text = X.insert_child(text, block, new, (), p)
+                lo, hi = block.inner
+                out, pos = [], lo
+                for el in X.children(text, p + "definedName", lo, hi):
+                    tag = text[el.start:el.tag_end]
+                    key = (X.attr(tag, "name") or "").casefold()
+                    if key in new and X.attr(tag, "localSheetId") is None:
+                        out.append(text[pos:el.start] + new.pop(key))
+                        pos = el.end
+                text = text[:lo] + "".join(out) + text[pos:]
+                if new:
+                    text = X.insert_child(text, X.find(text, p + "definedNames"), "".join(new.values()), (), p)
         self.write(self.workbook_part, text)
 
     def set_full_calc_on_load(self) -> None:
