@@ -1,107 +1,25 @@
 """The ``kinerja`` command. Thin: parses options, calls the engine and the adapters, prints, exits.
 
-Exit codes (one place): 0 ok · 1 findings, input problems or rule check failures · 2 usage, file or syntax
-errors. Errors go to stderr as messages (Indonesian; ``--bahasa en`` or ``KINERJA_BAHASA=en`` for English),
-never as a traceback; JSON goes to stdout.
+Exit codes and the one place errors become messages: :mod:`kinerja.cli_edge` (each command is ``@guarded``).
+JSON goes to stdout; the words of each report come from the layer that owns it (views, workbooks, batch).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import sys
-from enum import IntEnum
-from functools import wraps
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .engine import KinerjaError, RuleError, Tracer, check_rules, evaluate, input_specs, load_rules
+from .cli_edge import SYNTAX_CODES, Exit, guarded, say_error
+from .engine import check_rules, input_specs, load_rules
 from .engine.errors import language, set_language
-from .engine.findings import find
-from .engine.report import summary_text, to_json
-from .engine.trace import tree
-from .workbooks.errors import OUT_OF_MEMORY
+from .engine.jelaskan import explain_json, explain_text, object_for
+from .engine.report import changes_json, check_text, errors_count, summary_text, to_json
 
 DEFAULT_RULES = "pk2024-sumsel"
-SYNTAX_CODES = ("E101", "E102", "E103", "E104", "E105", "E206", "E207", "E212", "E214", "E215", "E216")
-
-
-class Exit(IntEnum):
-    OK = 0
-    FINDINGS = 1
-    USAGE = 2
-
-
-def _lang() -> str:
-    return language()
-
-
-# A little memory set aside at start: freed when the process runs out, so the message can still be written.
-_RESERVE = [bytearray(4 * 2**20)]
-
-
-def _say_error(text: str) -> None:
-    click.echo(text, err=True)
-
-
-def _quiet_pipe() -> None:
-    """The reader of stdout went away (`kinerja jelaskan … | head`): end quietly, once, here. Python would
-    otherwise report the pipe again when it flushes stdout at exit."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
-
-
-def guarded(fn):
-    """The one place where errors become messages and exit codes."""
-
-    @wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            code = fn(*args, **kwargs)
-            sys.stdout.flush()  # a closed pipe (`| head`) shows here, not at interpreter exit
-        except BrokenPipeError:
-            _quiet_pipe()
-            sys.exit(Exit.FINDINGS)
-        except RuleError as err:
-            _say_error(err.format(_lang()))
-            syntax = any(d.code in SYNTAX_CODES for d in err.diagnostics)
-            sys.exit(Exit.USAGE if syntax else Exit.FINDINGS)
-        except KinerjaError as err:
-            _say_error(err.format(_lang()))
-            sys.exit(Exit.USAGE)
-        except click.exceptions.Exit:
-            raise
-        except click.ClickException:
-            raise
-        except KeyboardInterrupt:
-            _say_error("dibatalkan" if _lang() == "id" else "cancelled")
-            sys.exit(Exit.USAGE)
-        except MemoryError:
-            _RESERVE.clear()  # the frames that held the data are gone; this frees room to say so
-            _say_error(f"{OUT_OF_MEMORY} memori tidak cukup untuk masukan ini; tidak ada berkas yang ditulis. "
-                       "Perkecil tabel masukan (bagi per satker/bulan) atau jalankan di komputer dengan memori lebih "
-                       "besar. Batas yang diketahui: docs/batas.md." if _lang() == "id" else
-                       f"{OUT_OF_MEMORY} not enough memory for this input; no file was written. Split the input "
-                       "tables (per unit/month) or run on a machine with more memory. Known limits: docs/batas.md.")
-            sys.exit(Exit.USAGE)
-        except Exception as exc:  # a bug in kinerja: say so plainly, no traceback unless asked
-            if os.environ.get("KINERJA_DEBUG"):
-                raise
-            what = f"{type(exc).__name__}: {exc}"
-            _say_error(f"galat internal kinerja ({what}). Laporkan ke pengembang; jalankan ulang dengan "
-                       f"KINERJA_DEBUG=1 untuk rinciannya." if _lang() == "id" else
-                       f"internal kinerja error ({what}). Please report it; rerun with KINERJA_DEBUG=1 for details.")
-            sys.exit(Exit.USAGE)
-        sys.exit(int(code or 0))
-
-    return wrapper
-
-
 ALIASES = {"check": "periksa", "calc": "hitung", "explain": "jelaskan", "demo": "contoh", "template": "templat",
            "schema": "skema", "consolidate": "rekap", "test": "uji", "compare": "banding",
            "migrasi": "pindah", "migrate": "pindah", "export": "ekspor"}
@@ -162,37 +80,20 @@ def periksa(aturan, as_json, perubahan):
     checked, diags = check_rules(ref)
     changes = checked.rules.changes if (perubahan and checked is not None) else []
     if as_json:
-        payload = {"aturan": ref, "diagnosis": [d.to_dict(_lang()) for d in diags]}
+        payload = {"aturan": ref, "diagnosis": [d.to_dict(language()) for d in diags]}
         if perubahan:
-            payload["perubahan"] = [{"aksi": c.action, "jenis": c.kind, "id": c.id, "rincian": c.detail,
-                                     "lokasi": f"{c.span.file}:{c.span.line}"} for c in changes]
+            payload["perubahan"] = changes_json(changes)
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         for d in diags:
-            click.echo(d.format(_lang()), err=True)
+            click.echo(d.format(language()), err=True)
     errors = [d for d in diags if d.is_error]
     if errors:
         if not as_json:
-            n = len(errors)
-            click.echo((f"{n} galat" if _lang() == "id" else f"{n} error(s)") +
-                       (f", {len(diags) - n} peringatan" if _lang() == "id" else f", {len(diags) - n} warning(s)"),
-                       err=True)
+            click.echo(errors_count(diags, language()), err=True)
         return Exit.USAGE if any(d.code in SYNTAX_CODES for d in errors) else Exit.FINDINGS
     if not as_json:
-        rs = checked.rules
-        msg = (f"{rs.name}: baik — {len(rs.indicators)} indikator, {len(rs.sasaran)} sasaran, "
-               f"{len(rs.indices)} indeks, {len(rs.inputs) + len(rs.tables)} masukan, versi {rs.version}")
-        if _lang() == "en":
-            msg = (f"{rs.name}: ok — {len(rs.indicators)} indicators, {len(rs.sasaran)} sasaran, "
-                   f"{len(rs.indices)} indices, {len(rs.inputs) + len(rs.tables)} inputs, version {rs.version}")
-        click.echo(msg)
-        if perubahan:
-            parents = ", ".join(rs.parents) or "-"
-            click.echo((f"perubahan atas {parents}: {len(changes)}" if _lang() == "id" else
-                        f"changes to {parents}: {len(changes)}"))
-            for c in changes:
-                detail = f" — {c.detail}" if c.detail else ""
-                click.echo(f"  {c.span.file}:{c.span.line}: {c.action} {c.kind} {c.id}{detail}")
+        click.echo(check_text(checked.rules, changes if perubahan else None, language()))
     return Exit.OK
 
 
@@ -207,29 +108,16 @@ def uji(aturan, as_json):
     Keluar 0 bila semua lulus, 1 bila ada yang gagal (temuan data tidak memengaruhi), 2 bila berkas uji atau
     aturan tidak dapat dipakai.
     """
-    from .perencana.uji import run
+    from .perencana.uji import outcomes_text, run
 
     ref = aturan or DEFAULT_RULES
     checked, outcomes = run(ref)
-    failed = [o for o in outcomes if not o.ok]
     if as_json:
         click.echo(json.dumps({"aturan": ref, "kasus": [o.to_dict() for o in outcomes]}, ensure_ascii=False,
                               indent=2))
     else:
-        for o in outcomes:
-            mark = "lulus" if o.ok else "GAGAL"
-            click.echo(f"{mark}  {o.file} › {o.case}")
-            for f in o.failures:
-                click.echo(f"        {f}")
-        n = sum(o.checked for o in outcomes)
-        if not outcomes:
-            click.echo(f"{checked.rules.name}: tidak ada uji (uji/*.yaml)")
-        else:
-            click.echo(f"{checked.rules.name}: {len(outcomes)} kasus, {n} harapan — "
-                       + (f"{len(failed)} kasus gagal" if failed else "semua lulus"))
-    if failed:
-        return Exit.FINDINGS
-    return Exit.OK
+        click.echo(outcomes_text(checked.rules.name, outcomes))
+    return Exit.FINDINGS if any(not o.ok for o in outcomes) else Exit.OK
 
 
 @main.command("banding")
@@ -247,7 +135,7 @@ def banding(aturan_a, aturan_b, buku, data, as_json):
     from .perencana.banding import compare
 
     if buku and data:
-        raise click.UsageError("berikan --data DATA atau BUKU.xlsx, tidak keduanya" if _lang() == "id" else
+        raise click.UsageError("berikan --data DATA atau BUKU.xlsx, tidak keduanya" if language() == "id" else
                                "give --data DATA or BOOK.xlsx, not both")
     result = compare(aturan_a, aturan_b, list(data), buku)
     if as_json:
@@ -255,16 +143,6 @@ def banding(aturan_a, aturan_b, buku, data, as_json):
     else:
         click.echo(result.text())
     return Exit.OK
-
-
-def _evaluate(aturan, data, trace: bool):
-    from .workbooks.datafile import read_data
-
-    checked = load_rules(aturan or DEFAULT_RULES)
-    inputs = read_data(list(data), input_specs(checked), checked)
-    result = evaluate(checked, inputs, Tracer(trace))
-    findings = find(result)
-    return checked, result, findings
 
 
 @main.command("hitung")
@@ -292,13 +170,15 @@ def hitung(buku, aturan, data, as_json, jejak, keluaran):
             click.echo(outcome.summary)
         return Exit.FINDINGS if (outcome.findings or outcome.problems) else Exit.OK
     if not data:
-        raise click.UsageError("berikan BUKU.xlsx atau --data DATA" if _lang() == "id" else
+        raise click.UsageError("berikan BUKU.xlsx atau --data DATA" if language() == "id" else
                                "give BOOK.xlsx or --data DATA")
-    checked, result, findings = _evaluate(aturan, data, True)
+    from .workbooks.datafile import evaluate_data
+
+    checked, result, findings = evaluate_data(aturan or DEFAULT_RULES, data)
     if as_json:
         click.echo(json.dumps(to_json(result, findings, trace=jejak), ensure_ascii=False, indent=2))
     else:
-        click.echo(summary_text(result, findings, _lang()))
+        click.echo(summary_text(result, findings, language()))
     return Exit.FINDINGS if (findings or result.inputs.problems) else Exit.OK
 
 
@@ -311,41 +191,11 @@ def hitung(buku, aturan, data, as_json, jejak, keluaran):
 @guarded
 def jelaskan(ident, aturan, data, as_json):
     """Pohon derivasi satu indikator, indeks, sasaran atau nilai (ID)."""
-    from .engine.trace import to_dict
+    from .workbooks.datafile import evaluate_data
 
-    data = data or _bundled_data()
-    checked, result, _ = _evaluate(aturan, data, True)
-    obj = result.get(ident)
-    if obj is None:
-        import difflib
-
-        gone = checked.rules.removed.get(ident)
-        if gone is not None:  # removed on purpose by the rule set: say where, never "did you mean"
-            cause = f" ({gone.cause})" if gone.cause else ""
-            where = f"{gone.span.file}:{gone.span.line}"
-            raise KinerjaError(f"{gone.kind} {ident} dihapus oleh set aturan ini di {where}{cause}.",
-                               message_en=f"{gone.kind} {ident} was removed by this rule set at {where}{cause}.",
-                               code="E220", location=where,
-                               hint="jelaskan dengan set aturan induknya, mis. --aturan pk2024-sumsel",
-                               hint_en="explain it with the parent rule set, e.g. --aturan pk2024-sumsel")
-        names = [o.id for o in result.all_objects()]
-        close = difflib.get_close_matches(ident, names, n=1)
-        hint = f"maksud Anda {close[0]}?" if close else "lihat daftar id dengan: kinerja hitung --json"
-        raise KinerjaError(f"ID tidak dikenal: {ident}", message_en=f"Unknown id: {ident}", code="E201",
-                           hint=hint, hint_en=hint.replace("maksud Anda", "did you mean"))
-    if as_json:
-        payload = {"id": obj.id, "jenis": obj.jenis, "nama": obj.nama, "status": obj.status,
-                   "jejak": to_dict(obj.step) if obj.step else None,
-                   "jejak_capaian": to_dict(obj.capaian_step) if obj.capaian_step else None}
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
-        return Exit.OK
-    click.echo(f"{obj.jenis} {obj.id} — {obj.nama}")
-    if obj.step is not None:
-        click.echo(tree(obj.step))
-    if obj.capaian_step is not None:
-        click.echo(f"capaian: {obj.capaian_step.line()}")
-    if obj.pesan:
-        click.echo(f"status: {obj.status} — {obj.pesan}")
+    checked, result, _ = evaluate_data(aturan or DEFAULT_RULES, data or _bundled_data())
+    obj = object_for(checked, result, ident)
+    click.echo(json.dumps(explain_json(obj), ensure_ascii=False, indent=2) if as_json else explain_text(obj))
     return Exit.OK
 
 
@@ -372,7 +222,7 @@ def templat(aturan, keluaran, isi, timpa):
     inputs = read_data(list(isi), specs, checked) if isi else None
     if inputs is not None and inputs.problems:
         for p in inputs.problems:
-            _say_error(f"{p.code} {p.message if _lang() == 'id' else (p.message_en or p.message)}")
+            say_error(f"{p.code} {p.message if language() == 'id' else (p.message_en or p.message)}")
         return Exit.FINDINGS
     if Path(keluaran).suffix.lower() == ".xlsm":
         from .workbooks.tombol import build_macro_template
@@ -381,13 +231,7 @@ def templat(aturan, keluaran, isi, timpa):
     else:
         done = build_template_summary(checked, keluaran, rules_ref=ref, overwrite=timpa, inputs=inputs,
                                       specs=specs)
-    filled = (" terisi" if _lang() == "id" else " filled") if inputs is not None else ""
-    if _lang() == "id":
-        click.echo(f"templat{filled} {checked.rules.name} ditulis ke {done.path}: {len(done.sheets)} sheet, "
-                   f"{len(done.input_names)} masukan, {len(done.output_names)} sel keluaran")
-    else:
-        click.echo(f"{filled.strip() + ' ' if filled else ''}template {checked.rules.name} written to {done.path}: "
-                   f"{len(done.sheets)} sheets, {len(done.input_names)} inputs, {len(done.output_names)} output cells")
+    click.echo(done.text(checked.rules.name, inputs is not None, language()))
     return Exit.OK
 
 
@@ -407,7 +251,7 @@ def pasang_tombol_cmd(buku, keluaran, sheets, timpa):
     dest = Path(keluaran) if keluaran else Path(buku).with_suffix(".xlsm")
     placed = pasang_tombol(buku, dest, sheets=list(sheets) or None, overwrite=timpa)
     cells = ", ".join(p.status_cell for p in placed)
-    if _lang() == "id":
+    if language() == "id":
         click.echo(f"tombol Hitung dipasang pada {len(placed)} sheet, ditulis ke {dest} (sel status: {cells})")
     else:
         click.echo(f"Hitung button installed on {len(placed)} sheets, written to {dest} (status cells: {cells})")
@@ -430,18 +274,10 @@ def server_cmd(host, port, aturan, token_file, batas_mb):
     """Layani tombol Hitung lewat jaringan (xlwings RunRemotePython / add-in Office.js): POST /hitung."""
     import uvicorn
 
-    from .engine.errors import InputError
-    from .server import TOKEN_ENV, create_app, load_rule_sets, load_token
-    from .workbooks.live import open_payload
+    from .server import check_license, create_app, load_rule_sets, require_token
 
-    token = load_token(token_file, os.environ)
-    if not token or len(token) < 16:
-        raise InputError(f"token server belum diatur atau kurang dari 16 karakter: setel {TOKEN_ENV} atau beri "
-                         "--token-file.", message_en=f"no server token (or shorter than 16 characters): set "
-                         f"{TOKEN_ENV} or give --token-file.", code="S102",
-                         hint="mis. python -c \"import secrets; print(secrets.token_urlsafe(32))\"")
-    open_payload({"version": "0", "book": {"name": "cek.xlsx", "active_sheet_index": 0},
-                  "sheets": [{"name": "Sheet1", "values": [[None]]}], "names": []})  # license key present?
+    token = require_token(token_file, os.environ)
+    check_license()
     rules = load_rule_sets(list(aturan) or [DEFAULT_RULES])
     app = create_app(token, rules, max_bytes=int(batas_mb * 1024 * 1024))
     click.echo(f"kinerja server di http://{host}:{port}/hitung (aturan: {', '.join(rules)})", err=True)
@@ -476,14 +312,16 @@ def batch(paths, aturan, jobs, keluaran, as_json, ringkasan, klaster):
 
     if ringkasan:
         if Path(ringkasan).suffix.lower() != ".xlsx":
-            raise click.BadParameter("RINGKASAN harus berakhiran .xlsx" if _lang() == "id" else
+            raise click.BadParameter("RINGKASAN harus berakhiran .xlsx" if language() == "id" else
                                      "SUMMARY must end in .xlsx", param_hint="--ringkasan")
         check_writable(Path(ringkasan).resolve())
     job_list = b.plan(paths, keluaran=keluaran, aturan=aturan)
     if aturan:
         load_rules(aturan)  # a broken --aturan is a usage error for the whole run, before any file is touched
     run = b.Run(job_list, workers=jobs, klaster=klaster)
-    view = _BatchView(len(job_list), as_json)
+    from .terminal import BatchView
+
+    view = BatchView(len(job_list), as_json)
     with view:
         for rec in run.records():
             view.done(rec)
@@ -497,85 +335,6 @@ def batch(paths, aturan, jobs, keluaran, as_json, ringkasan, klaster):
         write_summary(records, ringkasan)
     view.summary(records, ringkasan, run.interrupted)
     return Exit.OK if all(r["status"] == "ok" for r in records) else Exit.FINDINGS
-
-
-class _BatchView:
-    """Progress (rich bar on a terminal, plain lines otherwise) on stderr, JSON lines on stdout, summary table."""
-
-    LABEL = {"id": {"ok": "ok", "temuan": "temuan", "gagal": "GAGAL", "dibatalkan": "dibatalkan"},
-             "en": {"ok": "ok", "temuan": "findings", "gagal": "FAILED", "dibatalkan": "cancelled"}}
-
-    def __init__(self, total: int, as_json: bool):
-        self.total, self.as_json, self.count = total, as_json, 0
-        self.tty = sys.stderr.isatty()
-        self.progress = None
-
-    def __enter__(self):
-        if self.tty:
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-            self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                     TimeRemainingColumn(), console=Console(stderr=True), transient=True)
-            self.progress.start()
-            self.task = self.progress.add_task("kinerja batch", total=self.total)
-        return self
-
-    def __exit__(self, *exc):
-        if self.progress is not None:
-            self.progress.stop()
-        return False
-
-    def done(self, rec, progress: bool = True) -> None:
-        if self.as_json:
-            click.echo(json.dumps(rec, ensure_ascii=False))
-        if not progress:
-            return
-        self.count += 1
-        label = self.LABEL[_lang()][rec["status"]]
-        if self.progress is not None:
-            self.progress.update(self.task, advance=1, description=f"{label} {Path(rec['berkas']).name}")
-        else:
-            click.echo(f"[{self.count}/{self.total}] {label} {rec['berkas']}", err=True)
-
-    def summary(self, records, ringkasan, interrupted: bool) -> None:
-        from .workbooks.batch_ringkasan import first_problem
-
-        en = _lang() == "en"
-        counts = {s: sum(1 for r in records if r["status"] == s) for s in ("ok", "temuan", "gagal", "dibatalkan")}
-        out_err = self.as_json  # the summary must not mix with JSON on stdout
-        rows = [(str(i), r["berkas"], self.LABEL[_lang()][r["status"]], str(r["jumlah_temuan"]),
-                 str(r["jumlah_masalah_masukan"]), first_problem(r)) for i, r in enumerate(records, 1)]
-        head = ("No", "Berkas" if not en else "File", "Status", "Temuan" if not en else "Findings",
-                "Masalah" if not en else "Problems", "Galat/temuan pertama" if not en else "First error/finding")
-        tty = (sys.stderr if out_err else sys.stdout).isatty()
-        if tty:
-            from rich.console import Console
-            from rich.table import Table
-
-            table = Table(*head)
-            for row in rows:
-                table.add_row(*row[:5], row[5][:120])
-            Console(stderr=out_err).print(table)
-        else:
-            for row in rows:
-                click.echo("  ".join((row[0].rjust(3), row[2].ljust(10), row[3].rjust(3), row[4].rjust(3), row[1],
-                                      ("— " + row[5][:200]) if row[5] else "")), err=out_err)
-        total = len(records)
-        if en:
-            line = (f"{total} workbook(s): {counts['ok']} ok, {counts['temuan']} with findings, "
-                    f"{counts['gagal']} failed" + (f", {counts['dibatalkan']} cancelled" if counts["dibatalkan"]
-                                                   else ""))
-        else:
-            line = (f"{total} buku kerja: {counts['ok']} ok, {counts['temuan']} dengan temuan, "
-                    f"{counts['gagal']} gagal" + (f", {counts['dibatalkan']} dibatalkan" if counts["dibatalkan"]
-                                                  else ""))
-        if interrupted:
-            line += (" — dihentikan (Ctrl-C); buku kerja yang sudah selesai tetap tersimpan utuh" if not en else
-                     " — stopped (Ctrl-C); workbooks already done are saved whole")
-        if ringkasan:
-            line += (f"; ringkasan ditulis ke {ringkasan}" if not en else f"; summary written to {ringkasan}")
-        click.echo(line, err=out_err)
 
 
 @main.command("rekap")
@@ -594,27 +353,9 @@ def rekap(buku_unit, aturan, keluaran, as_json):
     """
     from .workbooks.rekap import rekap_workbooks
 
-    checked = load_rules(aturan)
-    if not checked.rules.rekap:
-        raise KinerjaError(f"Set aturan {checked.rules.name} tidak punya blok rekap.",
-                           message_en=f"The rule set {checked.rules.name} has no rekap block.", code="B135",
-                           location=aturan,
-                           hint="tambahkan `rekap { masukan = jumlah … }`; lihat docs/bahasa-aturan.md",
-                           hint_en="add `rekap { input = jumlah … }`; see docs/bahasa-aturan.md")
-    done = rekap_workbooks(list(buku_unit), checked, keluaran, rules_ref=aturan)
-    c, out = done.consolidated, done.outcome
-    if as_json:
-        click.echo(json.dumps(done.json, ensure_ascii=False, indent=2))
-    else:
-        en = _lang() == "en"
-        click.echo(out.summary)
-        click.echo("")
-        click.echo(("CONSOLIDATION" if en else "REKAP") + f" ({len(c.units)} unit): " + ", ".join(c.units))
-        for name, text in c.derivations.items():
-            click.echo(f"  · {name}: {text}")
-        for t in done.findings:
-            click.echo(f"  - {t.kode} [{t.tingkat}] {t.message(_lang())}")
-        click.echo((f"Written to {out.path}" if en else f"Ditulis ke {out.path}") + " (Rekap, Audit).")
+    done = rekap_workbooks(list(buku_unit), load_rules(aturan), keluaran, rules_ref=aturan)
+    out = done.outcome
+    click.echo(json.dumps(done.json, ensure_ascii=False, indent=2) if as_json else "\n".join(done.lines(language())))
     return Exit.FINDINGS if (done.findings or out.findings or out.problems) else Exit.OK
 
 
@@ -648,31 +389,7 @@ def pindah(buku, aturan, keluaran, timpa):
 
     checked = load_rules(aturan)
     done = migrate_workbook(buku, checked, keluaran, rules_ref=aturan, overwrite=timpa)
-    fresh = [n for n in done.empty if n not in {p.input for p in done.bad}]
-    if _lang() == "id":
-        click.echo(f"ditulis ke {done.path}: templat {checked.rules.name}, {len(done.kept)} masukan dipindahkan, "
-                   f"{len(done.empty)} masukan baru/kosong.")
-        if done.dropped:
-            click.echo("masukan lama yang tidak dipakai aturan baru (tidak dipindahkan): " + ", ".join(done.dropped))
-        if fresh:
-            click.echo("masukan yang perlu diisi (baru, atau kosong di buku lama): " + ", ".join(fresh))
-        for p in done.bad:
-            click.echo(f"tidak dipindahkan, sel buku lama bermasalah — {p.message}")
-        for p in done.check:
-            click.echo(f"dipindahkan apa adanya, periksa di buku baru — {p.message}")
-        click.echo(f"lalu: kinerja hitung \"{done.path}\"")
-    else:
-        click.echo(f"written to {done.path}: template {checked.rules.name}, {len(done.kept)} inputs moved, "
-                   f"{len(done.empty)} new/empty inputs.")
-        if done.dropped:
-            click.echo("old inputs the new rules do not use (not moved): " + ", ".join(done.dropped))
-        if fresh:
-            click.echo("inputs to fill (new, or empty in the old workbook): " + ", ".join(fresh))
-        for p in done.bad:
-            click.echo(f"not moved, the old workbook's cell is wrong — {p.message_en or p.message}")
-        for p in done.check:
-            click.echo(f"moved as it is, check it in the new workbook — {p.message_en or p.message}")
-        click.echo(f"then: kinerja hitung \"{done.path}\"")
+    click.echo("\n".join(done.lines(language())))
     return Exit.FINDINGS if done.bad else Exit.OK
 
 
@@ -695,22 +412,9 @@ def ekspor(buku, keluaran, aturan, timpa):
     from .workbooks.ekspor import export_workbook
 
     done = export_workbook(buku, keluaran, aturan=aturan, overwrite=timpa)
-    en = _lang() == "en"
-    if done.problems:
-        for p in done.problems:
-            _say_error((p.message_en or p.message) if en else p.message)
-        _say_error(f"{len(done.problems)} cells cannot be read exactly; nothing was written. Fix them in the "
-                   "workbook and run again." if en else
-                   f"{len(done.problems)} sel tidak terbaca tepat; tidak ada yang ditulis. Perbaiki di buku kerja "
-                   "lalu jalankan lagi.")
-        return Exit.FINDINGS
-    if en:
-        click.echo(f"written to {done.path}: {done.values} single inputs and {done.rows} table rows of {buku}.")
-        click.echo(f"then: kinerja hitung --aturan {done.rules} --data \"{done.path}\"")
-    else:
-        click.echo(f"ditulis ke {done.path}: {done.values} masukan tunggal dan {done.rows} baris tabel dari {buku}.")
-        click.echo(f"lalu: kinerja hitung --aturan {done.rules} --data \"{done.path}\"")
-    return Exit.OK
+    for line in done.lines(buku, language()):
+        click.echo(line, err=bool(done.problems))
+    return Exit.FINDINGS if done.problems else Exit.OK
 
 
 def _bundled_data() -> tuple[str, ...]:
@@ -726,11 +430,13 @@ def _bundled_data() -> tuple[str, ...]:
 @guarded
 def contoh(as_json):
     """Jalankan PK 2024 Kanwil Sumsel pada data LKjIP 2024 bawaan: ringkasan per sasaran dan temuan."""
-    checked, result, findings = _evaluate(DEFAULT_RULES, _bundled_data(), True)
+    from .workbooks.datafile import evaluate_data
+
+    checked, result, findings = evaluate_data(DEFAULT_RULES, _bundled_data())
     if as_json:
         click.echo(json.dumps(to_json(result, findings), ensure_ascii=False, indent=2))
     else:
-        click.echo(summary_text(result, findings, _lang()))
+        click.echo(summary_text(result, findings, language()))
     return Exit.OK
 
 

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .engine import load_rules
 from .engine.checker import CheckedRules
+from .engine.errors import InputError
 from .workbooks.live import RemoteLicenseError, hitung, open_payload
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -161,8 +162,25 @@ def load_token(token_file: str | None, environ: Mapping[str, str]) -> str | None
     return environ.get(TOKEN_ENV) or None
 
 
+def require_token(token_file: str | None, environ: Mapping[str, str]) -> str:
+    """The server's token (``--token-file`` or :data:`TOKEN_ENV`), refused (S102) when unset or shorter than 16."""
+    token = load_token(token_file, environ)
+    if not token or len(token) < 16:
+        raise InputError(f"token server belum diatur atau kurang dari 16 karakter: setel {TOKEN_ENV} atau beri "
+                         "--token-file.", message_en=f"no server token (or shorter than 16 characters): set "
+                         f"{TOKEN_ENV} or give --token-file.", code="S102",
+                         hint="mis. python -c \"import secrets; print(secrets.token_urlsafe(32))\"")
+    return token
+
+
+def check_license() -> None:
+    """Open a one-cell book through xlwings' remote engine: its license key is present, before serving."""
+    open_payload({"version": "0", "book": {"name": "cek.xlsx", "active_sheet_index": 0},
+                  "sheets": [{"name": "Sheet1", "values": [[None]]}], "names": []})
+
+
 def load_rule_sets(names: list[str]) -> dict[str, CheckedRules]:
     return {n: load_rules(n) for n in names}
 
 
-__all__ = ["Actions", "Payload", "create_app", "load_rule_sets", "load_token"]
+__all__ = ["Actions", "Payload", "check_license", "create_app", "load_rule_sets", "load_token", "require_token"]

@@ -1,4 +1,5 @@
-"""Views of a result: the JSON structure of ``kinerja hitung --json`` and the Tabel 4 style text summary.
+"""Views of a result: the JSON structure of ``kinerja hitung --json`` and the Tabel 4 style text summary; and of
+a rule set's check (``kinerja periksa``): the count of errors, the set's size, its changes to its parents.
 
 Readers only: nothing here computes a figure. Numbers go to JSON as numbers (rounded as the rules say),
 ``null`` where there is no value.
@@ -176,3 +177,34 @@ def summary_text(result: Result, findings: list[Temuan], lang: str = "id", width
             text = p.message if lang == "id" else (p.message_en or p.message)
             lines.append(f"  - {text}" if text.startswith(p.location) else f"  - {p.location}: {text}")
     return "\n".join(lines)
+
+
+def errors_count(diags: list, lang: str = "id") -> str:
+    """``3 galat, 1 peringatan``: the last line of a check that failed."""
+    n = len([d for d in diags if d.is_error])
+    return ((f"{n} galat" if lang == "id" else f"{n} error(s)") +
+            (f", {len(diags) - n} peringatan" if lang == "id" else f", {len(diags) - n} warning(s)"))
+
+
+def changes_json(changes: list[m.Change]) -> list[dict[str, Any]]:
+    return [{"aksi": c.action, "jenis": c.kind, "id": c.id, "rincian": c.detail,
+             "lokasi": f"{c.span.file}:{c.span.line}"} for c in changes]
+
+
+def check_text(rs: m.RuleSet, changes: list[m.Change] | None, lang: str = "id") -> str:
+    """A rule set that checks: its size and version; with ``changes``, every change to its parents."""
+    msg = (f"{rs.name}: baik — {len(rs.indicators)} indikator, {len(rs.sasaran)} sasaran, "
+           f"{len(rs.indices)} indeks, {len(rs.inputs) + len(rs.tables)} masukan, versi {rs.version}")
+    if lang == "en":
+        msg = (f"{rs.name}: ok — {len(rs.indicators)} indicators, {len(rs.sasaran)} sasaran, "
+               f"{len(rs.indices)} indices, {len(rs.inputs) + len(rs.tables)} inputs, version {rs.version}")
+    lines = [msg]
+    if changes is not None:
+        parents = ", ".join(rs.parents) or "-"
+        lines.append(f"perubahan atas {parents}: {len(changes)}" if lang == "id" else
+                     f"changes to {parents}: {len(changes)}")
+        for c in changes:
+            detail = f" — {c.detail}" if c.detail else ""
+            lines.append(f"  {c.span.file}:{c.span.line}: {c.action} {c.kind} {c.id}{detail}")
+    return "\n".join(lines)
+

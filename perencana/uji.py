@@ -191,3 +191,19 @@ def run(ref: str) -> tuple[CheckedRules, list[Outcome]]:
     for f in uji_files(folder):
         outcomes.extend(run_file(checked, f, f"uji/{f.name}"))
     return checked, outcomes
+
+
+def outcomes_text(name: str, outcomes: list[Outcome]) -> str:
+    """What ``kinerja uji`` prints: each case passed or failed with its failures, then the count."""
+    lines = []
+    for o in outcomes:
+        lines.append(f"{'lulus' if o.ok else 'GAGAL'}  {o.file} › {o.case}")
+        lines += [f"        {f}" for f in o.failures]
+    failed = [o for o in outcomes if not o.ok]
+    if not outcomes:
+        lines.append(f"{name}: tidak ada uji (uji/*.yaml)")
+    else:
+        lines.append(f"{name}: {len(outcomes)} kasus, {sum(o.checked for o in outcomes)} harapan — "
+                     + (f"{len(failed)} kasus gagal" if failed else "semua lulus"))
+    return "\n".join(lines)
+

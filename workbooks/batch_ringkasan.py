@@ -8,6 +8,9 @@ A new file kinerja owns entirely, so it is written with openpyxl (then atomicall
 * ``Temuan`` — every finding, input problem and failure of the run, each with the file it came from.
 
 Values are the numbers of the records (``null`` → empty cell); nothing is recomputed here.
+
+Also the words of the summary ``kinerja batch`` prints at the end (:func:`summary_rows`, :func:`summary_line`):
+the same records, as text; the CLI only prints them.
 """
 
 from __future__ import annotations
@@ -34,6 +37,44 @@ def first_problem(rec: dict[str, Any]) -> str:
     for t in hasil.get("temuan") or []:
         return f"{t['kode']} {t['objek']}: {t['pesan']}"
     return ""
+
+
+# a record's status in the operator's words
+LABEL = {"id": {"ok": "ok", "temuan": "temuan", "gagal": "GAGAL", "dibatalkan": "dibatalkan"},
+         "en": {"ok": "ok", "temuan": "findings", "gagal": "FAILED", "dibatalkan": "cancelled"}}
+
+
+def summary_head(lang: str) -> tuple[str, ...]:
+    en = lang == "en"
+    return ("No", "Berkas" if not en else "File", "Status", "Temuan" if not en else "Findings",
+            "Masalah" if not en else "Problems", "Galat/temuan pertama" if not en else "First error/finding")
+
+
+def summary_rows(records: list[dict[str, Any]], lang: str) -> list[tuple[str, ...]]:
+    """One row per record under :func:`summary_head`: number, file, status, findings, problems, first problem."""
+    return [(str(i), r["berkas"], LABEL[lang][r["status"]], str(r["jumlah_temuan"]),
+             str(r["jumlah_masalah_masukan"]), first_problem(r)) for i, r in enumerate(records, 1)]
+
+
+def summary_line(records: list[dict[str, Any]], ringkasan: str | None, interrupted: bool, lang: str) -> str:
+    """The last line of a run: how many workbooks in each status, a stop by Ctrl-C, where the summary went."""
+    en = lang == "en"
+    counts = {s: sum(1 for r in records if r["status"] == s) for s in ("ok", "temuan", "gagal", "dibatalkan")}
+    total = len(records)
+    if en:
+        line = (f"{total} workbook(s): {counts['ok']} ok, {counts['temuan']} with findings, "
+                f"{counts['gagal']} failed" + (f", {counts['dibatalkan']} cancelled" if counts["dibatalkan"]
+                                               else ""))
+    else:
+        line = (f"{total} buku kerja: {counts['ok']} ok, {counts['temuan']} dengan temuan, "
+                f"{counts['gagal']} gagal" + (f", {counts['dibatalkan']} dibatalkan" if counts["dibatalkan"]
+                                              else ""))
+    if interrupted:
+        line += (" — dihentikan (Ctrl-C); buku kerja yang sudah selesai tetap tersimpan utuh" if not en else
+                 " — stopped (Ctrl-C); workbooks already done are saved whole")
+    if ringkasan:
+        line += (f"; ringkasan ditulis ke {ringkasan}" if not en else f"; summary written to {ringkasan}")
+    return line
 
 
 def _columns(records: list[dict[str, Any]]) -> list[tuple[str, str, str]]:

@@ -10,7 +10,8 @@ YAML layout (see the bundled ``rules/pk2024-sumsel/data-lkjip-2024.yaml``)::
         - {unit: September, responden: 8, nilai: 2.54}
     dilaporkan: {...}   # figures a report printed, compared with the computed ones (findings)
 
-Here: which reader a set of files takes (:func:`read_data`) and the data bundled with a rule set. The pieces:
+Here: which reader a set of files takes (:func:`read_data`), the data bundled with a rule set, and a rule set
+evaluated on data files (:func:`evaluate_data`). The pieces:
 ``datafile_yaml`` (YAML read within limits, its layout, and written back), ``datafile_csv``, ``datafile_values``
 (the one reading rule for a number, kinds, building :class:`Inputs`) and ``datafile_keys`` (unknown keys with
 suggestions, the data's period against the rules' year).
@@ -25,14 +26,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..engine import CheckedRules, Result, Tracer, evaluate, input_specs, load_rules
 from ..engine.errors import InputError
+from ..engine.findings import find
 from ..engine.interface import Inputs, InputSpec
 from ..engine.loader import bundled_dir
+from ..engine.temuan import Temuan
 from .datafile_csv import read_csv
 from .datafile_yaml import read_yaml
 from .errors import DATA_FILE_KIND
 
-__all__ = ["bundled_data", "read_csv", "read_data", "read_yaml"]
+__all__ = ["bundled_data", "evaluate_data", "read_csv", "read_data", "read_yaml"]
 
 
 def bundled_data(rules: str = "pk2024-sumsel") -> list[Path]:
@@ -53,3 +57,12 @@ def read_data(paths: list[str | Path], specs: list[InputSpec], rules: Any = None
     raise InputError("Berkas data harus .yaml/.yml atau .csv (satu atau lebih, tidak dicampur).",
                      message_en="Data files must be .yaml/.yml or .csv files (one or more, not mixed).",
                      location=", ".join(str(p) for p in ps), code=DATA_FILE_KIND)
+
+
+def evaluate_data(rules: str, paths: list[str | Path]) -> tuple[CheckedRules, Result, list[Temuan]]:
+    """``kinerja hitung --data``: the rule set ``rules`` loaded, the data files read for it, evaluated with the
+    trace recorded (findings and JSON show derivations), and the findings."""
+    checked = load_rules(rules)
+    inputs = read_data(list(paths), input_specs(checked), checked)
+    result = evaluate(checked, inputs, Tracer(True))
+    return checked, result, find(result)

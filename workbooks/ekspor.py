@@ -37,6 +37,22 @@ class Export:
     rows: int = 0  # table rows written
     problems: list[InputProblem] = field(default_factory=list)  # cells not exported (nothing was written)
 
+    def lines(self, src: str | Path, lang: str = "id") -> list[str]:
+        """What ``kinerja ekspor`` tells the operator: with problems, every cell not read exactly and that nothing
+        was written (for stderr); else what was written from ``src`` and the command that reads it back."""
+        en = lang == "en"
+        if self.problems:
+            return [(p.message_en or p.message) if en else p.message for p in self.problems] + [
+                f"{len(self.problems)} cells cannot be read exactly; nothing was written. Fix them in the "
+                "workbook and run again." if en else
+                f"{len(self.problems)} sel tidak terbaca tepat; tidak ada yang ditulis. Perbaiki di buku kerja "
+                "lalu jalankan lagi."]
+        if en:
+            return [f"written to {self.path}: {self.values} single inputs and {self.rows} table rows of {src}.",
+                    f"then: kinerja hitung --aturan {self.rules} --data \"{self.path}\""]
+        return [f"ditulis ke {self.path}: {self.values} masukan tunggal dan {self.rows} baris tabel dari {src}.",
+                f"lalu: kinerja hitung --aturan {self.rules} --data \"{self.path}\""]
+
 
 def _check_destination(dest: Path, overwrite: bool) -> None:
     if dest.suffix.lower() not in (".yaml", ".yml"):

@@ -30,6 +30,33 @@ class Migration:
     dropped: list[str] = field(default_factory=list)  # the old workbook's inputs the new rules do not have
     bad: list[InputProblem] = field(default_factory=list)  # old cells not carried: they cannot be read exactly
     check: list[InputProblem] = field(default_factory=list)  # carried as read, but wrong for the new rules
+    rules: str = ""  # the new rule set's name
+
+    def lines(self, lang: str = "id") -> list[str]:
+        """What ``kinerja pindah`` tells the operator: what moved, what was dropped, what to fill or check."""
+        fresh = [n for n in self.empty if n not in {p.input for p in self.bad}]
+        if lang != "en":
+            out = [f"ditulis ke {self.path}: templat {self.rules}, {len(self.kept)} masukan dipindahkan, "
+                   f"{len(self.empty)} masukan baru/kosong."]
+            if self.dropped:
+                out.append("masukan lama yang tidak dipakai aturan baru (tidak dipindahkan): "
+                           + ", ".join(self.dropped))
+            if fresh:
+                out.append("masukan yang perlu diisi (baru, atau kosong di buku lama): " + ", ".join(fresh))
+            out += [f"tidak dipindahkan, sel buku lama bermasalah — {p.message}" for p in self.bad]
+            out += [f"dipindahkan apa adanya, periksa di buku baru — {p.message}" for p in self.check]
+            out.append(f"lalu: kinerja hitung \"{self.path}\"")
+            return out
+        out = [f"written to {self.path}: template {self.rules}, {len(self.kept)} inputs moved, "
+               f"{len(self.empty)} new/empty inputs."]
+        if self.dropped:
+            out.append("old inputs the new rules do not use (not moved): " + ", ".join(self.dropped))
+        if fresh:
+            out.append("inputs to fill (new, or empty in the old workbook): " + ", ".join(fresh))
+        out += [f"not moved, the old workbook's cell is wrong — {p.message_en or p.message}" for p in self.bad]
+        out += [f"moved as it is, check it in the new workbook — {p.message_en or p.message}" for p in self.check]
+        out.append(f"then: kinerja hitung \"{self.path}\"")
+        return out
 
 
 def migrate_workbook(src: str | Path, checked: CheckedRules, dest: str | Path, *, rules_ref: str,
@@ -39,7 +66,7 @@ def migrate_workbook(src: str | Path, checked: CheckedRules, dest: str | Path, *
     specs = input_specs(checked)
     read = read_inputs_from(pkg, specs)
     names = pkg.workbook_names()
-    out = Migration(dest)
+    out = Migration(dest, rules=checked.rules.name)
     carried = Inputs()
     for s in specs:
         if s.name.casefold() not in names:

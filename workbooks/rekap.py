@@ -32,6 +32,7 @@ from ..engine.temuan import Temuan
 from . import layout
 from .atomic import check_writable
 from .batch import expand
+from .errors import NO_REKAP
 from .fill import fill_workbook
 from .ooxml import Package
 from .plan import SheetPlan, WritePlan
@@ -50,6 +51,15 @@ class RekapOutcome:
     consolidated: Consolidated
     findings: list[Temuan] = field(default_factory=list)  # of the consolidation (T4xx)
     json: dict[str, Any] = field(default_factory=dict)
+
+    def lines(self, lang: str = "id") -> list[str]:
+        """What ``kinerja rekap`` shows: the Kanwil workbook's summary, each combined input's derivation, the
+        consolidation's findings, and where it was written."""
+        c, out, en = self.consolidated, self.outcome, lang == "en"
+        return [out.summary, "", ("CONSOLIDATION" if en else "REKAP") + f" ({len(c.units)} unit): "
+                + ", ".join(c.units), *(f"  · {name}: {text}" for name, text in c.derivations.items()),
+                *(f"  - {t.kode} [{t.tingkat}] {t.message(lang)}" for t in self.findings),
+                (f"Written to {out.path}" if en else f"Ditulis ke {out.path}") + " (Rekap, Audit)."]
 
 
 def read_units(paths: list[str], checked: CheckedRules, exclude: Path | None = None
@@ -104,6 +114,12 @@ def _cell(v: Any) -> CellWrite | None:
 
 def rekap_workbooks(paths: list[str], checked: CheckedRules, dest: str | Path, *, rules_ref: str,
                     now: datetime | None = None) -> RekapOutcome:
+    if not checked.rules.rekap:
+        raise KinerjaError(f"Set aturan {checked.rules.name} tidak punya blok rekap.",
+                           message_en=f"The rule set {checked.rules.name} has no rekap block.", code=NO_REKAP,
+                           location=rules_ref,
+                           hint="tambahkan `rekap { masukan = jumlah … }`; lihat docs/bahasa-aturan.md",
+                           hint_en="add `rekap { input = jumlah … }`; see docs/bahasa-aturan.md")
     dest = Path(dest)
     check_writable(dest)
     units, failed = read_units(paths, checked, exclude=dest)

@@ -78,6 +78,15 @@ class Summary:
     output_names: list[str]
     validations: int
 
+    def text(self, rules_name: str, filled: bool, lang: str = "id") -> str:
+        """The command's one line: which template (filled or not) went where, with its size."""
+        if lang != "en":
+            return (f"templat{' terisi' if filled else ''} {rules_name} ditulis ke {self.path}: "
+                    f"{len(self.sheets)} sheet, {len(self.input_names)} masukan, {len(self.output_names)} sel "
+                    "keluaran")
+        return (f"{'filled ' if filled else ''}template {rules_name} written to {self.path}: {len(self.sheets)} "
+                f"sheets, {len(self.input_names)} inputs, {len(self.output_names)} output cells")
+
 
 @dataclass
 class _SheetPlan:
