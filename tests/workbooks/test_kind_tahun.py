@@ -229,3 +229,24 @@ def test_a_year_in_a_derivation_reads_as_a_year(tmp_path):
     res = evaluate(load_rules(p), Inputs(values={"tahun_data": Decimal(2023)}), Tracer())
     line = res.values["umur"].step.line()
     assert "2023" in line and "2.023" not in line, line
+
+
+@pytest.mark.parametrize("year, code", [("2023.5", "B220"), ("203", "B214"), ("'2023'", None)])
+def test_a_data_file_year_is_read_by_the_same_rule(tmp_path, year, code):
+    """The same bounds for a YAML data file (tabel.anggaran_belanja[1].tahun)."""
+    import json
+
+    import yaml
+
+    data = yaml.safe_load((ROOT / "rules" / "pk2024-sumsel" / "data-lkjip-2024.yaml").read_text(encoding="utf-8"))
+    data["tabel"]["anggaran_belanja"][0]["tahun"] = "@@"
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False).replace("'@@'", year)
+    p = tmp_path / "data.yaml"
+    p.write_text(text, encoding="utf-8")
+    r = CliRunner().invoke(main, ["hitung", "--data", str(p), "--json"], catch_exceptions=False)
+    problems = [x for x in json.loads(r.stdout)["masalah_masukan"] if "anggaran_belanja" in x["pesan"]]
+    if code is None:  # a data file is text: a quoted whole year reads as that year (docs/berkas-data.md)
+        assert problems == [] and json.loads(r.stdout)["anggaran"]["pagu_belanja_tahun_lalu"] == 332577857000
+        return
+    assert [x["kode"] for x in problems] == [code], problems
+    assert "tahun" in problems[0]["pesan"] and "1900–9999" in problems[0]["pesan"]
