@@ -121,6 +121,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "W501": ("Masukan {name} tidak dipakai oleh aturan mana pun.", "Input {name} is not used by any rule."),
     "W503": ("Nama {name} tidak dapat menjadi nama (defined name) di Excel: {reason}.",
              "{name} cannot be an Excel defined name: {reason}."),
+    "W504": ("Target {name} = {value}% di atas 100% untuk rasio bagian dari keseluruhan ({formula}): capaian "
+             "paling tinggi {best}%.",
+             "Target {name} = {value}% is above 100% for a part-of-whole ratio ({formula}): capaian can be at most "
+             "{best}%."),
+    "W505": ("Target {name} = {value} berpecahan, padahal satuannya {unit} (bilangan utuh).",
+             "Target {name} = {value} has a fraction, but its unit is {unit} (a whole number)."),
 }
 
 # Root codes of the error classes, never a diagnostic of their own (RuleError shows its first diagnostic's code).
@@ -131,6 +137,8 @@ HINTS: dict[str, tuple[str, str]] = {
     "declare_input": ("deklarasikan dengan: masukan {name}: cacah \"keterangan\"",
                       "declare it with: masukan {name}: cacah \"description\""),
     "decimal_point": ("tulis {suggestion}", "write {suggestion}"),
+    "target_typo": ("periksa angka target di dokumen PK (salah ketik?)",
+                    "check the target in the PK document (a typo?)"),
     "thousands_or_decimal": ("tulis {thousands} bila maksudnya {thousands}, atau {decimal_text} bila maksudnya "
                              "{decimal}", "write {thousands} if {thousands} is meant, or {decimal_text} if {decimal} "
                              "is meant"),

@@ -167,9 +167,21 @@ class StructureChecks:
         rs = self.rs
         lit = self.percent_literal(t.expr)
         if t.id in rs.indicators:
-            kind = UNITS.get(rs.indicators[t.id].unit)
+            ind = rs.indicators[t.id]
+            kind = UNITS.get(ind.unit)
             if lit is not None and kind == "persen":
                 self.report_percent(t.expr, lit, _target_what(t.id), "persen", HUNDRED)
+                return
+            v = self.const(t.expr)
+            if v is None:
+                return
+            # A planner's typo the engine would otherwise compute with silently: 1000 for 100, 2.5 people.
+            if kind == "persen" and isinstance(ind.formula, m.Ratio) and v > HUNDRED:
+                self.report("W504", t.expr.span, "target_typo", {}, name=t.id, value=rule_number(v),
+                            formula=ind.formula.span.text.strip(),
+                            best=rule_number(CTX.multiply(CTX.divide(HUNDRED, v), HUNDRED).quantize(Decimal("0.01"))))
+            elif kind == "cacah" and v != v.to_integral_value():
+                self.report("W505", t.expr.span, "target_typo", {}, name=t.id, value=rule_number(v), unit=ind.unit)
             return
         if t.id not in rs.indices:
             return
