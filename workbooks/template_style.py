@@ -9,7 +9,10 @@ Indonesian-locale Excel shows with dot thousands and comma decimals (``26.943``,
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from copy import copy
 from decimal import Decimal
+from typing import Any
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -75,29 +78,55 @@ UNLOCKED = Protection(locked=False)
 LOCKED = Protection(locked=True)
 
 
-def header_cell(ws: Worksheet, row: int, col: int, text: str) -> None:
-    cell = ws.cell(row, col, text)
+def _styled(cell, key: tuple, setup: Callable[[Any], None], keep: tuple = ()) -> None:
+    """``setup(cell)`` — assignments of font, fill, border, alignment, protection, number format — or, when a
+    cell of the same workbook with the same style as this one got the same ``key``\'s setup before, the style
+    that cell ended with (openpyxl hashes every style object on every assignment: most of a template's build
+    time). ``keep``: the style objects ``key`` names by ``id``, kept alive with the entry so no id is reused."""
+    memo = cell.parent.parent.__dict__.setdefault("_kinerja_styles", {})
+    k = (key, None if cell._style is None else tuple(cell._style))
+    hit = memo.get(k)
+    if hit is None:
+        setup(cell)
+        memo[k] = (copy(cell._style), keep)
+    else:
+        cell._style = copy(hit[0])
+
+
+def _header(cell) -> None:
     cell.font, cell.fill, cell.alignment, cell.border = HEADER_FONT, HEADER_FILL, HEADER_ALIGN, BORDER
+
+
+def header_cell(ws: Worksheet, row: int, col: int, text: str) -> None:
+    _styled(ws.cell(row, col, text), ("header",), _header)
 
 
 def body_cell(ws: Worksheet, row: int, col: int, value=None, *, font: Font | None = None,
               align: Alignment = WRAP, fill: PatternFill | None = None):
     cell = ws.cell(row, col, value)
-    cell.border, cell.alignment = BORDER, align
-    cell.font = font if font is not None else PLAIN_FONT
-    if fill is not None:
-        cell.fill = fill
+
+    def setup(cell) -> None:
+        cell.border, cell.alignment = BORDER, align
+        cell.font = font if font is not None else PLAIN_FONT
+        if fill is not None:
+            cell.fill = fill
+
+    _styled(cell, ("body", id(font), id(align), id(fill)), setup, (font, align, fill))
     return cell
 
 
 def input_cell(ws: Worksheet, row: int, col: int, kind: str, required: bool):
     """An empty cell the operator types into: yellow, unlocked, formatted for its kind."""
+
+    def setup(cell) -> None:
+        cell.font = PLAIN_FONT
+        cell.fill = INPUT_FILL if required else OPTIONAL_FILL
+        cell.border, cell.protection = BORDER, UNLOCKED
+        cell.number_format = NUMBER_FORMAT.get(kind, "General")
+        cell.alignment = Alignment(vertical="top")
+
     cell = ws.cell(row, col)
-    cell.font = PLAIN_FONT
-    cell.fill = INPUT_FILL if required else OPTIONAL_FILL
-    cell.border, cell.protection = BORDER, UNLOCKED
-    cell.number_format = NUMBER_FORMAT.get(kind, "General")
-    cell.alignment = Alignment(vertical="top")
+    _styled(cell, ("input", kind, required), setup)
     return cell
 
 
@@ -106,11 +135,15 @@ def output_cell(ws: Worksheet, row: int, col: int, *, text: bool = False, wrap: 
     """An empty cell kinerja fills on Hitung: green, locked. ``shrink``: a text whose length is only known at
     Hitung (a derivation) is shrunk to the cell — row heights are set now, so wrapped text would print over
     the next row."""
+
+    def setup(cell) -> None:
+        cell.fill, cell.border, cell.protection = OUTPUT_FILL, BORDER, LOCKED
+        cell.number_format = "@" if text else OUTPUT_FORMAT
+        cell.alignment = (Alignment(vertical="top", shrink_to_fit=True) if shrink else WRAP if wrap
+                          else Alignment(vertical="top"))
+
     cell = ws.cell(row, col)
-    cell.fill, cell.border, cell.protection = OUTPUT_FILL, BORDER, LOCKED
-    cell.number_format = "@" if text else OUTPUT_FORMAT
-    cell.alignment = (Alignment(vertical="top", shrink_to_fit=True) if shrink else WRAP if wrap
-                      else Alignment(vertical="top"))
+    _styled(cell, ("output", text, wrap, shrink), setup)
     return cell
 
 
