@@ -1,5 +1,6 @@
-"""The package's import graph, read from the source with ``ast``: no import cycles among kinerja modules, and the
-engine imports no adapter library (docs/arsitektur.md).
+"""The package's structure, read from the source with ``ast``: no import cycles among kinerja modules, the
+engine imports no adapter library and nothing above it, and every module opens by saying what it owns
+(docs/arsitektur.md).
 
 Every import counts, wherever it stands: at the top, inside a function, or under ``if TYPE_CHECKING`` — a cycle
 hidden in a function is still a cycle.
@@ -152,3 +153,11 @@ def test_the_engine_imports_nothing_above_it():
     up = sorted((n, t) for n, ts in inside.items() if n.startswith("kinerja.engine")
                 for t in ts if not t.startswith("kinerja.engine"))
     assert up == []
+
+
+def test_every_module_says_what_it_owns():
+    # a module with code opens with a docstring naming what it owns (an empty package marker needs none)
+    silent = sorted(name for name, path in modules().items()
+                    if path.read_text(encoding="utf-8").strip()
+                    and not ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))))
+    assert silent == []

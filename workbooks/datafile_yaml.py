@@ -16,9 +16,9 @@ from ..engine.errors import InputError
 from ..engine.interface import InputProblem, Inputs, InputSpec
 from ..engine.limits import MAX_YAML_DEPTH, MAX_YAML_NODES, clip, shown
 from ..engine.tercetak import printed_cell
-from ..engine.values import in_range
+from ..engine.values import THOUSANDS_OR_DECIMAL, in_range
 from .datafile_keys import removed_inputs, top_level
-from .datafile_values import THOUSANDS_OR_DECIMAL, build_inputs, one_reading, read_text
+from .datafile_values import build_inputs, one_reading, read_text
 from .errors import DATA_BAD_SHAPE as BAD_SHAPE
 from .errors import DATA_GIVEN_TWICE, DATA_NOT_A_MAPPING, DATA_SHAPES_DIFFER
 from .errors import DATA_REFUSED as REFUSED
