@@ -23,16 +23,16 @@ A value is compared **exactly as written**: ``"108"`` does not pass for 108,38 (
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from ..engine import CheckedRules, InputError, Tracer, evaluate, input_specs, load_rules
 from ..engine.loader import resolve
 from ..engine.values import TANPA_DATA, Galat, format_id
 from ..workbooks.datafile import read_yaml
+from ..workbooks.datafile_values import number as data_number
+from ..workbooks.datafile_yaml import load_yaml
 
 NO_DATA_WORDS = ("tanpa_data", "-", "tanpa data")
 
@@ -63,34 +63,22 @@ def uji_files(rules_dir: Path) -> list[Path]:
     return sorted((rules_dir / "uji").glob("*.yaml")) if (rules_dir / "uji").is_dir() else []
 
 
-def _number(text: str) -> Decimal | None:
-    t = text.strip().replace(" ", "")
-    if "," in t:
-        t = t.replace(".", "").replace(",", ".")
-    try:
-        return Decimal(t)
-    except InvalidOperation:
-        return None
-
-
 def _expected(raw: Any, where: str) -> tuple[Any, str]:
     """(Decimal | TANPA_DATA | "galat", as written)."""
     if isinstance(raw, bool) or raw is None:
         raise UjiError(f"{where}: harapan harus angka, tanpa_data atau galat.",
                        message_en=f"{where}: an expected value must be a number, tanpa_data or galat.",
                        location=where, code="U102")
-    if isinstance(raw, (int, float)):
-        text = repr(raw) if isinstance(raw, float) else str(raw)
-        return Decimal(text), text
-    text = str(raw).strip()
+    text = (getattr(raw, "text", None) or str(raw)).strip()  # as written in the file ("108,38", 108.38)
     if text.lower() in NO_DATA_WORDS:
         return TANPA_DATA, text
     if text.lower() == "galat":
         return "galat", text
-    num = _number(text)
+    num = data_number(raw)  # the data files' one reading rule: "1.000" is asked about, never taken as 1
     if num is None:
-        raise UjiError(f"{where}: harapan {text!r} bukan angka.", message_en=f"{where}: {text!r} is not a number.",
-                       location=where, code="U102", hint='tulis mis. "108,38", 108.38, tanpa_data atau galat')
+        raise UjiError(f"{where}: harapan {text!r} bukan angka yang terbaca satu arti.",
+                       message_en=f"{where}: {text!r} is not a number with one reading.", location=where,
+                       code="U102", hint='tulis mis. "108,38", 108.38, 1000 (bukan 1.000), tanpa_data atau galat')
     return num, text
 
 
@@ -118,10 +106,11 @@ def _show(v: Any) -> str:
 
 def _load(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise UjiError(f"Berkas uji tidak dapat dibaca: {exc}", message_en=f"Cannot read test file: {exc}",
-                       location=str(path), code="U101") from None
+        data = load_yaml(path) or {}
+    except InputError as exc:
+        raise UjiError(f"Berkas uji tidak dapat dibaca: {exc.message_id}",
+                       message_en=f"Cannot read test file: {exc.message_en}", location=exc.location or str(path),
+                       code="U101", hint=exc.hint_id) from None
     if not isinstance(data, dict) or not isinstance(data.get("kasus"), list):
         raise UjiError("Berkas uji harus berisi 'kasus:' (daftar kasus dengan nama dan harapan).",
                        message_en="A test file must contain 'kasus:' (a list of cases with nama and harapan).",
@@ -160,6 +149,12 @@ def run_file(checked: CheckedRules, path: Path, shown: str) -> list[Outcome]:
             if isinstance(raw, dict):
                 tol, raw = raw.get("toleransi", tol), raw.get("nilai")
             want, written = _expected(raw, f"{shown} › {name} › {key}")
+            if tol is not None:
+                tol, _ = _expected(tol, f"{shown} › {name} › {key} › toleransi")
+                if not isinstance(tol, Decimal):
+                    raise UjiError(f"{shown} › {name} › {key}: toleransi harus angka.",
+                                   message_en=f"{shown} › {name} › {key}: toleransi must be a number.",
+                                   location=f"{shown} › {name}", code="U102")
             got, found = _got(result, str(key))
             out.checked += 1
             if not found:
@@ -172,7 +167,7 @@ def run_file(checked: CheckedRules, path: Path, shown: str) -> list[Outcome]:
             elif not isinstance(got, Decimal):
                 ok = False
             elif tol is not None:
-                ok = abs(got - want) <= Decimal(str(tol))
+                ok = abs(got - want) <= tol
             else:
                 ok = got == want
             if not ok:

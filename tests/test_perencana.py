@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from kinerja.cli import Exit, main
-from kinerja.engine import check_rules
+from kinerja.engine import check_rules, load_rules
 from kinerja.engine.loader import bundled_dir
-from kinerja.perencana.uji import run, run_file, uji_files
+from kinerja.perencana.uji import UjiError, run, run_file, uji_files
 
 BUNDLED = bundled_dir()
 CASES = []
@@ -208,3 +208,26 @@ def test_banding_with_a_workbook_reads_it_as_hitung_does():
     assert "MASALAH MASUKAN pk2025-contoh" in text and "imi_paspor_pembilang" in text
     r = invoke(["banding", "pk2024-sumsel", "pk2025-contoh", str(sample), "--data", args[-1]])
     assert r.exit_code == Exit.USAGE
+
+
+def test_a_planner_test_reads_numbers_by_the_data_files_one_rule(tmp_path):
+    """uji files are read like data files: 012 is 12 (not YAML 1.1's octal 10), an expected "1.000" — a thousand
+    or one? — is U102, never compared as 1; a YAML alias bomb is refused within the data-file limits."""
+
+    checked = load_rules("pk2024-sumsel")
+    uji = tmp_path / "uji.yaml"
+    uji.write_text("kasus:\n  - nama: oktal\n    masukan: {pp_perancang_jumlah: 012}\n"
+                   "    harapan: {pp_perancang: 12}\n", encoding="utf-8")
+    (outcome,) = run_file(checked, uji, "uji.yaml")
+    assert outcome.ok, outcome.failures
+    uji.write_text("kasus:\n  - nama: ribuan\n    masukan: {pp_perancang_jumlah: 1000}\n"
+                   "    harapan: {pp_perancang: 1.000}\n", encoding="utf-8")
+    with pytest.raises(UjiError) as exc:
+        run_file(checked, uji, "uji.yaml")
+    assert exc.value.code == "U102" and "1.000" in exc.value.message_id
+    uji.write_text("a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n" + "".join(
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi")) + "kasus: []\n", encoding="utf-8")
+    with pytest.raises(UjiError) as exc:
+        run_file(checked, uji, "uji.yaml")
+    assert exc.value.code == "U101"

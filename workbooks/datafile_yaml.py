@@ -123,9 +123,11 @@ def _compose(text: str) -> object:
         loader.dispose()
 
 
-def _load_yaml(p: Path) -> dict:
+def load_yaml(p: Path) -> object:
+    """A kinerja YAML file — a data file or a planner's test file — within the data-file limits, every number read by
+    the one reading rule (:func:`.datafile_values.one_reading`); an :class:`InputError` naming the file and line."""
     try:
-        data = _compose(read_text(p)) or {}
+        return _compose(read_text(p))
     except _TooBig as exc:
         loc = f"{p}:{exc.mark.line + 1}:{exc.mark.column + 1}" if exc.mark else str(p)
         raise InputError(f"Berkas YAML tidak dibaca: {exc.reason}.", message_en=f"YAML file not read: "
@@ -139,6 +141,10 @@ def _load_yaml(p: Path) -> dict:
         raise InputError(f"Berkas YAML tidak dapat dibaca: {problem}",
                          message_en=f"Cannot read YAML file: {problem}", location=loc,
                          code="B102", hint="periksa indentasi dan tanda titik dua di baris itu") from None
+
+
+def _load_yaml(p: Path) -> dict:
+    data = load_yaml(p) or {}
     if not isinstance(data, dict):
         raise InputError("Berkas data harus berisi pemetaan (masukan:, tabel:, dilaporkan:).",
                          message_en="A data file must contain a mapping (masukan:, tabel:, dilaporkan:).",
