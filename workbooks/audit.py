@@ -12,6 +12,7 @@ import os
 import re
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from .. import __version__
@@ -78,9 +79,11 @@ def audit_value_cell(v: Any) -> CellWrite | None:
     return CellWrite(v, style="atas")
 
 
-def natural_key(text: str) -> list:
+@lru_cache(maxsize=65536)  # pure: the same input names are sorted for many Audit rows
+def natural_key(text: str) -> tuple:
     """``x[2]`` before ``x[10]``: digit runs compare as numbers."""
-    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text) if part]
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text)
+                 if part)
 
 
 def heading_rows(title: str, subtitle: str, note: str, header: list[str]) -> list[list[CellWrite | None]]:

@@ -193,6 +193,7 @@ class _Reader:
                       if header_row else ref.location)
         columns = self.match_columns(spec, headers, header_loc)
         rows = self.inputs.tables[spec.name]
+        sheet_ref = quote_sheet(ref.sheet)
         for r in range(first_data, last + 1):
             if all(_is_empty(cells.get(r, c)) for c in range(ref.col1, ref.col2 + 1)):
                 continue
@@ -207,12 +208,11 @@ class _Reader:
                 if c is None:
                     row[col_spec.name] = None
                     continue
-                loc = f"{quote_sheet(ref.sheet)}!{cell_name(r, c)}"
+                loc = f"{sheet_ref}!{cell_name(r, c)}"
                 key = CellKey(spec.name, i, col_spec.name)
                 self.inputs.sources[key] = loc
-                label, label_en = cell_label(spec, i, col_spec.name, shown)
                 row[col_spec.name] = self.convert(cells.get(r, c), col_spec.kind, col_spec.required, spec.name, loc,
-                                                  label=label, key=key, label_en=label_en)
+                                                  key=key, labels=(spec, i, col_spec.name, shown))
             rows.append(row)
         if not rows and spec.required:
             self.problem(E.TABLE_EMPTY, spec.name, self.inputs.sources[spec.name],
@@ -245,12 +245,14 @@ class _Reader:
     # -- values -----------------------------------------------------------------------------------------------
 
     def convert(self, cell: Cell, kind: str, required: bool, name: str, loc: str, label: str | None = None,
-                key: CellKey | None = None, label_en: str | None = None) -> Value:
-        """The cell's value for ``kind``, or None after recording a problem."""
+                key: CellKey | None = None, label_en: str | None = None, labels: tuple | None = None) -> Value:
+        """The cell's value for ``kind``, or None after recording a problem. ``labels``: the arguments of
+        :func:`~kinerja.engine.batasan.cell_label` for a table cell, whose words are made only for a problem."""
         exp, exp_en, example = _EXPECTED.get(kind, _EXPECTED["angka"])
 
         def bad(code: str, what: str, what_en: str, hint: str, hint_en: str = "") -> None:
-            self.problem(code, name, loc, what, what_en, hint, hint_en, label, key, label_en)
+            words, words_en = cell_label(*labels) if labels is not None else (label, label_en)
+            self.problem(code, name, loc, what, what_en, hint, hint_en, words, key, words_en)
 
         if _is_empty(cell):
             if required:

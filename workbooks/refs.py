@@ -155,6 +155,7 @@ def split_sheet(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+@lru_cache(maxsize=65536)  # pure, and a Ref is frozen: the Audit and the writer resolve the same sources again
 def parse_ref(text: str) -> Ref:
     """Parse the text of a ``<definedName>`` (or a ``Sheet!A1`` key). Raises :class:`RefProblem`."""
     t = text.strip()
