@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from kinerja.engine.findings import find
 from kinerja.engine.values import Galat
@@ -263,6 +263,14 @@ def reference(f, env):
     return ("galat", "G008") if abs(r) >= LIMIT else r
 
 
+def steps(f):
+    """``f`` and every formula inside it: the values the engine computes on the way to ``f``."""
+    yield f
+    if not isinstance(f, str):
+        for x in f[1:]:
+            yield from steps(x)
+
+
 def _round2(x: Fraction) -> Fraction:
     """Half away from zero to 2 decimals (``setengah_naik``)."""
     scaled = abs(x) * 100
@@ -275,6 +283,8 @@ def _round2(x: Fraction) -> Fraction:
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                   HealthCheck.function_scoped_fixture])
 @given(formula=formulas(), values=st.fixed_dictionaries({n: magnitudes for n in NAMES}))
+@example(formula=("-", ("rasio", "c", "d"), ("bulat", ("rasio", "c", "d"))),
+         values={"a": Decimal(1), "b": Decimal(1), "c": Decimal(1), "d": Decimal("0.000003")})
 def test_engine_gives_the_exact_value_or_g008_never_an_exception(tmp_path, formula, values):
     text = "".join(f"masukan {n}: angka\n" for n in NAMES) + f"nilai x = {text_of(formula)}\n"
     env = {n: Fraction(Decimal(str(v))) for n, v in values.items()}
@@ -290,7 +300,23 @@ def test_engine_gives_the_exact_value_or_g008_never_an_exception(tmp_path, formu
         assert got.code == "G008" and abs(abs(want) - LIMIT) <= LIMIT / 10 ** 25, where
     else:
         assert isinstance(got, Decimal), where
-        assert abs(Fraction(got) - want) <= max(abs(want), 1) / 10 ** 28, where
+        # Each step is exact to 34 significant digits of ITS value, so the error is bounded by the largest value on
+        # the way, not by the result: (rasio 1 / 0,000003) − bulat(rasio 1 / 0,000003, 2) subtracts two 33.333.333,…
+        # and is 0,00333…3 with 27 decimals, 3×10^-28 from the exact 1/300 (a bound of |result| × 10^-28 was wrong).
+        on_the_way = [abs(v) for v in (reference(x, env) for x in steps(formula)) if isinstance(v, Fraction)]
+        assert abs(Fraction(got) - want) <= max([*on_the_way, 1]) / 10 ** 28, where
+
+
+def test_cancellation_stays_within_the_precision_of_the_largest_step(tmp_path):
+    """The example hypothesis found: the result is 1/300 to 34 significant digits of 33.333.333,33 — far beyond any
+    printed decimal — and never an exception or a Galat."""
+    formula = ("-", ("rasio", "c", "d"), ("bulat", ("rasio", "c", "d")))
+    values = {"a": "1", "b": "1", "c": "1", "d": "0.000003"}
+    values = {n: values.get(n, "1") for n in NAMES}
+    text = "".join(f"masukan {n}: angka\n" for n in NAMES) + f"nilai x = {text_of(formula)}\n"
+    got = run(tmp_path, text, values, trace=False).values["x"].nilai
+    assert isinstance(got, Decimal) and abs(Fraction(got) - Fraction(1, 300)) < Fraction(1, 10 ** 26)
+    assert format(got.quantize(Decimal("0.0001")), "f") == "0.0033"
 
 
 def test_a_target_folded_out_of_range_is_reported_by_periksa(tmp_path):
