@@ -148,3 +148,23 @@ def test_live_hitung_refused_for_a_bad_pasted_cell_still_shows_its_row(pasted, t
     grid.apply(book.json()["actions"])
     assert len(grid.alerts) == 1 and "Anggaran!C356" in grid.alerts[0]
     assert 356 in grid.shown_rows["Anggaran"] and 355 not in grid.shown_rows["Anggaran"]
+
+
+@pytest.mark.parametrize("before, rows, after, shown", [
+    # Excel writes hidden="1"; LibreOffice hidden="true"; a row may be self-closing or have no r (implied)
+    ('<sheetData><row r="2" hidden="1" outlineLevel="1"><c r="A2"><v>1</v></c></row></sheetData>', {2},
+     '<sheetData><row r="2" outlineLevel="1"><c r="A2"><v>1</v></c></row></sheetData>', [2]),
+    ('<sheetData><row r="3" hidden="true" ht="12"/><row r="4" hidden="true"/></sheetData>', {4},
+     '<sheetData><row r="3" hidden="true" ht="12"/><row r="4"/></sheetData>', [4]),
+    ('<sheetData><row hidden="1"><c><v>1</v></c></row><row hidden="1"/></sheetData>', {2},
+     '<sheetData><row hidden="1"><c><v>1</v></c></row><row/></sheetData>', [2]),
+    ('<x:sheetData><x:row r="7" spans="1:3" hidden="1"></x:row></x:sheetData>', {7},
+     '<x:sheetData><x:row r="7" spans="1:3"></x:row></x:sheetData>', [7]),
+    ('<sheetData><row r="5" hidden="0"/><row r="6"/></sheetData>', {5, 6},
+     '<sheetData><row r="5" hidden="0"/><row r="6"/></sheetData>', []),
+])
+def test_show_rows_removes_only_the_hidden_attribute(before, rows, after, shown):
+    from kinerja.workbooks.xmltext import show_rows
+
+    prefix = "x:" if before.startswith("<x:") else ""
+    assert show_rows(before, rows, prefix) == (after, shown)
