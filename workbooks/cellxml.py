@@ -82,10 +82,21 @@ def rich_text(el: ET.Element) -> str:
 _F, _V, _IS = qname("f"), qname("v"), qname("is")
 
 
+_BLANK: dict[tuple[bool, int | None], Cell] = {}  # (inline string?, style) → the cell of a <c> with no children
+
+
 def read_cell(c: ET.Element, sst: list[str]) -> Cell:
-    t = c.get("t", "n")
     s = c.get("s")
     style = int(s) if s and s.isdigit() else None
+    if not len(c):  # no <f>, <v> or <is>: a formatted blank (most cells of a template's spare table rows)
+        key = (c.get("t") == "inlineStr", style)
+        cell = _BLANK.get(key)
+        if cell is None:
+            if len(_BLANK) >= 4096:  # any s="…" a file writes: kept bounded
+                _BLANK.clear()
+            cell = _BLANK[key] = Cell("text" if key[0] else "empty", "", None, style)
+        return cell
+    t = c.get("t", "n")
     f = v = is_ = None
     for child in c:  # the first of each, as Element.find would give
         tag = child.tag
