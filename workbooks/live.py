@@ -19,7 +19,11 @@ nothing but the status cells is written.
 
 What the Book API cannot reach: the workbook's custom document properties, so the rule set comes from the
 status cell (written by ``pasang-tombol``/``templat``) unless given, and the stored meta is not updated live;
-cell styles and page layout of the owned sheets (values and formulas are written; a file Hitung formats them).
+cell styles and page layout of the owned sheets (values and formulas are written; a file Hitung formats them);
+and the input cells' number formats: "85%" typed in a persen cell arrives as 0.85, which cannot be told from a
+typed 0,85 (a real value: Rutan Kelas I Palembang's capaian RO 0,59). The file adapter reads formats (85, or
+B217); live, this is a known gap, told to the operator in docs/operator.md — closing it needs the formats (COM's
+``Range.number_format``; the remote payload has none) or a template validation on ``CELL("format", …)``.
 """
 
 from __future__ import annotations
