@@ -101,11 +101,8 @@ def wb_input_moved_into_audit(t: Path) -> Case:
 def wb_comment_and_cdata_in_output_sheet(t: Path) -> Case:
     _rules(t)
     book = W.build_book(t / "komentar.xlsx")
-    fake = '<!-- <row r="5"><c r="E5"><v>1</v></c></row> <c r="E6"/> -->'
-    cdata = '<c r="F5" t="inlineStr"><is><t><![CDATA[<row r="6"><c r="E6"><v>2</v></c></row>]]></t></is></c>'
-    W._with_sheet(book, lambda xml: re.sub(r'(<row r="5"[^>]*>.*?)(</row>)', lambda m: m.group(1) + cdata +
-                                           m.group(2), xml, count=1, flags=re.S)
-                  .replace("<sheetData>", "<sheetData>" + fake, 1))
+    fake, cdata = W.FAKE_ROW_COMMENT, W.CDATA_CELL
+    W._with_sheet(book, W.with_comment_and_cdata)
 
     def check() -> str:
         after = W.members(book)["xl/worksheets/sheet1.xml"].decode()
@@ -118,14 +115,7 @@ def wb_comment_and_cdata_in_output_sheet(t: Path) -> Case:
 def wb_mixed_namespace_prefixes(t: Path) -> Case:
     _rules(t)
     book = W.build_book(t / "campur.xlsx")
-    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-
-    def edit(xml: str) -> str:
-        body = xml[xml.index("<sheetData>"):xml.index("</sheetData>") + len("</sheetData>")]
-        new = re.sub(r"<(/?)([A-Za-z]+[\s/>])", r"<\1s:\2", body).replace("<s:sheetData>",
-                                                                       f'<s:sheetData xmlns:s="{main}">', 1)
-        return xml.replace(body, new)
-    W._with_sheet(book, edit)
+    W._with_sheet(book, W.mixed_prefixes)
     return _hitung(book, t, 2, "B151")
 
 

@@ -217,6 +217,33 @@ def test_encrypted_or_damaged_member_is_a_corrupt_package(tmp_path, rules, damag
     assert book.read_bytes() == bytes(data)
 
 
+# Legal OOXML an ordinary writer never produces (also used by benchmarks/serangan.py): edits of sheet1.xml.
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+FAKE_ROW_COMMENT = '<!-- <row r="5"><c r="E5"><v>1</v></c></row> <c r="E6"/> -->'
+CDATA_CELL = '<c r="F5" t="inlineStr"><is><t><![CDATA[<row r="6"><c r="E6"><v>2</v></c></row>]]></t></is></c>'
+
+
+def with_comment_and_cdata(xml: str) -> str:
+    """A comment holding a fake row 5 with the output cell, and a CDATA section holding markup in row 5."""
+    xml = re.sub(r'(<row r="5"[^>]*>.*?)(</row>)', lambda m: m.group(1) + CDATA_CELL + m.group(2), xml, count=1,
+                 flags=re.S)
+    return xml.replace("<sheetData>", "<sheetData>" + FAKE_ROW_COMMENT, 1)
+
+
+def all_prefixed(xml: str) -> str:
+    """The whole sheet under an ``x:`` prefix for the main namespace."""
+    xml = re.sub(r"<(/?)(?!\?)([A-Za-z]+[\s/>])", r"<\1x:\2", xml)
+    return xml.replace(f'xmlns="{MAIN_NS}"', f'xmlns:x="{MAIN_NS}"')
+
+
+def mixed_prefixes(xml: str) -> str:
+    """``<sheetData>`` re-declaring the main namespace under another prefix (``s:``)."""
+    body = xml[xml.index("<sheetData>"):xml.index("</sheetData>") + len("</sheetData>")]
+    new = re.sub(r"<(/?)([A-Za-z]+[\s/>])", r"<\1s:\2", body).replace("<s:sheetData>",
+                                                                   f'<s:sheetData xmlns:s="{MAIN_NS}">', 1)
+    return xml.replace(body, new)
+
+
 def _with_sheet(book: Path, edit) -> bytes:
     xml = members(book)["xl/worksheets/sheet1.xml"].decode()
     new = edit(xml)
@@ -229,15 +256,8 @@ def test_comment_and_cdata_in_the_output_sheet(tmp_path, rules):
     """Legal OOXML an ordinary writer never produces: a comment holding a fake row with the output cell and a
     CDATA section holding markup. The results go into the real cells; comment and CDATA survive unchanged."""
     book = build_book(tmp_path / "komentar.xlsx")
-    fake = '<!-- <row r="5"><c r="E5"><v>1</v></c></row> <c r="E6"/> -->'
-    cdata = '<c r="F5" t="inlineStr"><is><t><![CDATA[<row r="6"><c r="E6"><v>2</v></c></row>]]></t></is></c>'
-
-    def edit(xml: str) -> str:
-        xml = re.sub(r'(<row r="5"[^>]*>.*?)(</row>)', lambda m: m.group(1) + cdata + m.group(2), xml, count=1,
-                     flags=re.S)
-        return xml.replace("<sheetData>", "<sheetData>" + fake, 1)
-
-    _with_sheet(book, edit)
+    fake, cdata = FAKE_ROW_COMMENT, CDATA_CELL
+    _with_sheet(book, with_comment_and_cdata)
     proc = run_kinerja("hitung", str(book), "--aturan", str(rules), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     after = members(book)["xl/worksheets/sheet1.xml"].decode()
@@ -251,13 +271,7 @@ def test_comment_and_cdata_in_the_output_sheet(tmp_path, rules):
 def test_prefixed_namespace_is_followed(tmp_path, rules):
     """The whole sheet written with an ``x:`` prefix (legal; some generators do it): written correctly."""
     book = build_book(tmp_path / "prefiks.xlsx")
-    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-
-    def edit(xml: str) -> str:
-        xml = re.sub(r"<(/?)(?!\?)([A-Za-z]+[\s/>])", r"<\1x:\2", xml)
-        return xml.replace(f'xmlns="{main}"', f'xmlns:x="{main}"')
-
-    _with_sheet(book, edit)
+    _with_sheet(book, all_prefixed)
     proc = run_kinerja("hitung", str(book), "--aturan", str(rules), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "<x:c" in members(book)["xl/worksheets/sheet1.xml"].decode()
@@ -267,15 +281,7 @@ def test_prefixed_namespace_is_followed(tmp_path, rules):
 def test_mixed_prefixes_are_refused(tmp_path, rules):
     """``<sheetData>`` re-declaring the main namespace under another prefix: refused (B151), not guessed."""
     book = build_book(tmp_path / "campur.xlsx")
-    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-
-    def edit(xml: str) -> str:
-        body = xml[xml.index("<sheetData>"):xml.index("</sheetData>") + len("</sheetData>")]
-        new = re.sub(r"<(/?)([A-Za-z]+[\s/>])", r"<\1s:\2", body).replace("<s:sheetData>",
-                                                                       f'<s:sheetData xmlns:s="{main}">', 1)
-        return xml.replace(body, new)
-
-    _with_sheet(book, edit)
+    _with_sheet(book, mixed_prefixes)
     before = book.read_bytes()
     proc = run_kinerja("hitung", str(book), "--aturan", str(rules), cwd=tmp_path)
     assert proc.returncode == 2
