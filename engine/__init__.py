@@ -12,14 +12,14 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from . import batasan
+from . import batasan, cache
 from .cache import checked_once
 from .checker import CheckedRules, check, has_errors
 from .errors import Diagnostic, InputError, KinerjaError, RuleError
 from .evaluator import Result, evaluate
 from .interface import ColumnSpec, InputProblem, Inputs, InputSpec
 from .limits import ensure_recursion_headroom
-from .loader import load, no_rules
+from .loader import load, no_rules, recording, same_answers
 from .trace import NO_TRACE, Step, Tracer
 
 # Expressions up to limits.MAX_EXPR_DEPTH are walked recursively (also in a process that only receives
@@ -38,7 +38,20 @@ def check_rules(ref: str | Path, *,
     """Load and check a rule set; return (checked rules or None when there are syntax/load errors, diagnostics).
 
     ``confine_to``: ``ref`` was read from an untrusted workbook in that folder — only a bundled set or a place
-    inside the folder is used (:func:`kinerja.engine.loader.resolve`)."""
+    inside the folder is used (:func:`kinerja.engine.loader.resolve`). A second call for unchanged files is a
+    cache hit (:func:`kinerja.engine.cache.loaded`)."""
+    key = cache.load_key(ref, confine_to)
+    hit = cache.loaded(key, same_answers)
+    if hit is not None:
+        return hit
+    with recording() as probes:
+        checked, diags = _check_rules(ref, confine_to)
+    if checked is not None:
+        cache.remember_loaded(key, probes, checked, diags)
+    return checked, diags
+
+
+def _check_rules(ref: str | Path, confine_to: Path | None) -> tuple[CheckedRules | None, list["Diagnostic"]]:
     rs, diags = load(ref, confine_to=confine_to)
     if has_errors(diags):
         return None, diags

@@ -5,12 +5,15 @@ a server, a batch run or a second ``load_rules`` of unchanged files gets the par
 the path as shown in messages and the SHA-256 of the text, so an edited file is parsed again. Callers get
 their own copy of the file's lists (the declarations in them are frozen and shared). A checked rule set is
 kept by its version (the hash over all its files), its name and the places of its files: the same files at the
-same places give the same ``CheckedRules`` (read-only by convention; its core form is lowered once).
+same places give the same ``CheckedRules`` (read-only by convention; its core form is lowered once). In front
+of both, a ``check_rules`` of the same reference is answered from :func:`loaded` when every question its load
+asked the file system (paths, folder listings, each file's stat signature) still gets the same answer.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import OrderedDict
 from dataclasses import fields
 from functools import wraps
@@ -76,7 +79,55 @@ def checked_once(check, rs):
     return checked
 
 
+_loaded: OrderedDict = OrderedDict()
+
+
+def load_key(ref, confine_to) -> tuple | None:
+    """The key of a ``check_rules`` call: the reference as given, the folder it is confined to and the working
+    folder (relative references and the names messages give rule files depend on it); None without one."""
+    try:
+        cwd = os.getcwd()
+    except OSError:
+        return None
+    return str(ref), None if confine_to is None else str(confine_to), cwd
+
+
+def loaded(key, still_same):
+    """``(checked, diagnostics)`` of an earlier successful ``check_rules`` with ``key`` when ``still_same(probes)``
+    says the file system still gives every answer that load got (see ``loader.recording``); None otherwise.
+    A hit costs a stat per file and folder instead of reading, hashing and merging every file again."""
+    if key is None:
+        return None
+    with _lock:
+        hit = _loaded.get(key)
+    if hit is None:
+        return None
+    probes, checked, own, diags = hit
+    if not still_same(probes):
+        with _lock:
+            if _loaded.get(key) is hit:
+                del _loaded[key]
+        return None
+    with _lock:
+        if key in _loaded:
+            _loaded.move_to_end(key)
+        stats["loaded_hits"] = stats.get("loaded_hits", 0) + 1
+        stats["checked_hits"] = stats.get("checked_hits", 0) + 1  # a hit of the checked rules, as checked_once
+        checked.diagnostics = list(own)  # load_rules adds the load diagnostics to it each time
+    return checked, list(diags)
+
+
+def remember_loaded(key, probes, checked, diags) -> None:
+    if key is None or not probes.usable:
+        return
+    with _lock:
+        _loaded[key] = (probes, checked, tuple(checked.diagnostics), tuple(diags))
+        while len(_loaded) > MAX_RULE_SETS:
+            _loaded.popitem(last=False)
+
+
 def clear() -> None:
     with _lock:
         _cache.clear()
         _checked.clear()
+        _loaded.clear()

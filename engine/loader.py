@@ -20,7 +20,11 @@ read; anything else is refused before it is opened for reading, so nothing of it
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import threading
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import fields as dc_fields
 from pathlib import Path
@@ -67,6 +71,85 @@ _KEYED = {
 _OVERRIDE_SILENTLY = {"settings", "params", "targets"}
 
 
+# --- what a load asked the file system (so that a later load can tell cheaply whether anything changed) -------
+#
+# A rule set is a deterministic function of the answers the file system gave while loading it: which paths exist
+# and where they really are, which .kin files a folder holds, and the bytes of every file read. While a load is
+# recorded (:func:`recording`) every such question and its answer is noted; :func:`same_answers` asks them all
+# again. A file is compared by its stat signature (device, inode, size, mtime and ctime in ns); one modified less
+# than :data:`RACY_NS` before it was read could change again within the same timestamp tick, so its bytes are
+# hashed and compared as well (git's "racy" rule).
+
+RACY_NS = 3 * 10**9
+_recorder = threading.local()
+
+
+class _Probes:
+    def __init__(self) -> None:
+        self.answers: dict[tuple[str, object], object] = {}
+        self.usable = True  # False when the same question got two answers during the load (a file changing)
+
+    def note(self, kind: str, arg: object, answer: object) -> None:
+        key = (kind, arg)
+        old = self.answers.setdefault(key, answer)
+        if old != answer:
+            self.usable = False
+
+
+def _note(kind: str, arg: object, answer):
+    probes = getattr(_recorder, "probes", None)
+    if probes is not None:
+        probes.note(kind, arg, answer)
+    return answer
+
+
+@contextmanager
+def recording():
+    """Note every file system question the loads inside ask; yields the :class:`_Probes`."""
+    before = getattr(_recorder, "probes", None)
+    _recorder.probes = probes = _Probes()
+    try:
+        yield probes
+    finally:
+        _recorder.probes = before
+
+
+def _stat(path: Path) -> tuple[tuple[int, ...], bool] | None:
+    """(device, inode, size, mtime ns, ctime ns) of ``path`` and whether it changed too recently to be trusted."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    racy = time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) < RACY_NS
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns), racy
+
+
+def _same_file(path: Path, answer) -> bool:
+    sig, digest = answer
+    now = _stat(path)
+    if now is None or now[0] != sig:
+        return False
+    if digest is None:
+        return True
+    try:
+        return hashlib.sha256(read_regular(path, MAX_RULE_FILE_BYTES)).digest() == digest
+    except (FileRefused, OSError):
+        return False
+
+
+def same_answers(probes: _Probes) -> bool:
+    """Does the file system still give every answer it gave while ``probes`` were recorded?"""
+    ask = {"exists": _exists_now, "real": _real_now, "isdir": _is_dir_now, "list": _rule_files_now,
+           "bundled": _is_bundled_now}
+    for (kind, arg), answer in probes.answers.items():
+        if kind == "file":
+            if not _same_file(arg, answer):
+                return False
+        elif ask[kind](arg) != answer:
+            return False
+    return True
+
+
 def bundled_names() -> list[str]:
     base = bundled_dir()
     return sorted(p.name for p in base.iterdir() if p.is_dir() and any(p.glob(f"*{RULE_SUFFIX}")))
@@ -77,10 +160,18 @@ _BUNDLED_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 def is_bundled_name(ref: str) -> bool:
     """Is ``ref`` the plain name of a bundled rule set (no path: ``pk2024-sumsel``)?"""
+    return _note("bundled", ref, _is_bundled_now(ref))
+
+
+def _is_bundled_now(ref: str) -> bool:
     return bool(_BUNDLED_NAME.match(ref)) and ".." not in ref and ref in bundled_names()
 
 
 def _exists(p: Path) -> bool:
+    return _note("exists", p, _exists_now(p))
+
+
+def _exists_now(p: Path) -> bool:
     try:
         return p.exists()
     except (OSError, ValueError):  # a name too long, a NUL byte, no permission: not a usable rule set
@@ -88,10 +179,25 @@ def _exists(p: Path) -> bool:
 
 
 def _real(p: Path) -> Path:
+    return _note("real", p, _real_now(p))
+
+
+def _real_now(p: Path) -> Path:
     try:
         return p.resolve()
     except (OSError, RuntimeError, ValueError):  # symlink loop, NUL byte
         return Path(p).absolute()
+
+
+def _is_dir(p: Path) -> bool:
+    return _note("isdir", p, _is_dir_now(p))
+
+
+def _is_dir_now(p: Path) -> bool:
+    try:
+        return p.is_dir()
+    except (OSError, ValueError):
+        return False
 
 
 def _inside(p: Path, root: Path) -> bool:
@@ -151,12 +257,16 @@ def resolve(ref: str, relative_to: Path | None = None, *, confine_to: Path | Non
 
 
 def _rule_files(path: Path) -> list[Path]:
-    if path.is_dir():
+    return list(_note("list", path, _rule_files_now(path)))
+
+
+def _rule_files_now(path: Path) -> tuple[Path, ...]:
+    if _is_dir_now(path):
         try:
-            return sorted(path.glob(f"*{RULE_SUFFIX}"))
+            return tuple(sorted(path.glob(f"*{RULE_SUFFIX}")))
         except OSError:
-            return []
-    return [path]
+            return ()
+    return (path,)
 
 
 @dataclass
@@ -187,7 +297,10 @@ class _Loading:
         try:
             if path.suffix.lower() != RULE_SUFFIX:
                 raise FileRefused("bukan berkas .kin", "not a .kin file")
+            before = _stat(path) if getattr(_recorder, "probes", None) is not None else None
             data = read_regular(path, MAX_RULE_FILE_BYTES)
+            if before is not None:  # stat first: a change after it changes the signature the next load sees
+                _note("file", path, (before[0], hashlib.sha256(data).digest() if before[1] else None))
             text = data.decode("utf-8")
         except FileRefused as exc:
             reason = _limit(exc.reason, exc.reason_en)
@@ -310,7 +423,7 @@ def load(ref: str | Path, *, confine_to: Path | None = None, _stack: tuple[Path,
     A rule set without rules (no ``.kin`` files; nothing to compute) is an error (E215), never an empty result.
     """
     path = _real(Path(ref)) if _stack else resolve(str(ref), confine_to=confine_to)
-    is_dir = path.is_dir()
+    is_dir = _is_dir(path)
     setdir = path if is_dir else path.parent
     bundled = _real(bundled_dir())
     if _inside(path, bundled):
@@ -372,7 +485,7 @@ def load(ref: str | Path, *, confine_to: Path | None = None, _stack: tuple[Path,
     rs.unit = own_unit or rs.unit
     for rf in files:
         if rf.header:
-            rs.name = rf.header[0].replace("_", "-") if not path.is_dir() else rs.name
+            rs.name = rf.header[0].replace("_", "-") if not _is_dir(path) else rs.name
     rs.files = texts
     if not _stack:  # the rule set asked for (not a parent being loaded for it): resolve what is left
         finish(rs, diagnostics)
