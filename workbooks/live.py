@@ -393,8 +393,28 @@ def open_payload(payload: dict) -> Any:
             "untuk instansi pemerintah, lisensi PolyForm Noncommercial; selain itu lisensi komersial xlwings).",
             message_en="xlwings' remote engine needs a license key: set XLWINGS_LICENSE_KEY (`noncommercial` "
             "under the PolyForm Noncommercial license, else a commercial xlwings key).", code="S101") from exc
+    _uncached_reads(_xlremote)
     app = _xlremote.App(apps=None, add_book=False)
     return xw.Book(impl=app.books.open(json=payload))
+
+
+def _uncached_reads(xlremote: Any) -> None:
+    """xlwings' remote engine caches range reads in one process-wide, unbounded ``lru_cache`` keyed by the sheet's
+    values, compared with ``==`` — under which TRUE is 1 and FALSE is 0. A book opened after an almost equal one
+    was read with the other's cells (an operator's TRUE as the count 1, or a 1 as TRUE), and the server kept every
+    payload it ever served. Range reads here are plain slices of the book's own values (kinerja reads each sheet
+    once); xlwings' own ``cache_clear`` calls keep working."""
+    cached = xlremote.get_range_api
+    plain = getattr(cached, "__wrapped__", None)
+    if plain is None:  # already replaced, or an xlwings without the cache
+        return
+
+    def get_range_api(api_values: Any, arg1: Any, arg2: Any = None) -> Any:
+        return plain(api_values, arg1, arg2)
+
+    get_range_api.cache_clear = lambda: None  # type: ignore[attr-defined]
+    cached.cache_clear()
+    xlremote.get_range_api = get_range_api
 
 
 def hitung_caller() -> LiveOutcome:

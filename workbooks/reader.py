@@ -12,7 +12,7 @@ once. Only an unusable file raises :class:`~.errors.WorkbookError`.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from pathlib import Path
 
 from kinerja.engine.batasan import PERCENT_FORMAT, cell_label, check_inputs
@@ -20,12 +20,13 @@ from kinerja.engine.interface import CellKey, InputProblem, Inputs, InputSpec
 from kinerja.engine.values import MAX_MAGNITUDE, in_range
 
 from . import errors as E
-from .cellxml import excel_number
+from .cellxml import EXCEL_DIGITS, excel_number
 from .formatsel import date_styles, percent_styles
 from .ooxml import Cell, Package
 from .refs import MAX_ROW, Ref, RefProblem, cell_name, quote_sheet
 
 Value = Decimal | str | None
+_FIFTEEN = Context(prec=EXCEL_DIGITS)  # every number read has at most Excel's 15 significant digits
 
 _EXPECTED = {  # kind → (Indonesian, English, example)
     "cacah": ("bilangan cacah (bulat, ≥ 0)", "a whole number ≥ 0", "55"),
@@ -308,8 +309,9 @@ class _Reader:
         if not in_range(number) or (cell.style is not None and cell.style in self.percent
                                     and not in_range(number.scaleb(2))):
             limit = f"{MAX_MAGNITUDE:,.0f}".replace(",", ".")
-            bad(E.OUT_OF_EXACT_RANGE, f"berisi {_clip(cell.text)}, di luar rentang yang dihitung tepat oleh kinerja "
-                f"(besaran di bawah {limit}), seharusnya {exp}", f"holds {_clip(cell.text)}, outside the range "
+            big = _big_number(number, cell.text)
+            bad(E.OUT_OF_EXACT_RANGE, f"berisi {big}, di luar rentang yang dihitung tepat oleh kinerja "
+                f"(besaran di bawah {limit}), seharusnya {exp}", f"holds {big}, outside the range "
                 f"kinerja computes exactly (magnitude below {limit}); expected {exp_en}",
                 f"Periksa angkanya (satuan, jumlah digit), mis. {example}.",
                 f"Check the number (unit, number of digits), e.g. {example}.")
@@ -341,6 +343,15 @@ class _Reader:
 
 def _id_number(d: Decimal) -> str:
     return format(d, "f").replace(".", ",")
+
+
+def _big_number(number: Decimal, text: str) -> str:
+    """An out-of-range number quoted the same whoever saved it: a file's ``1E+308`` or ``1.23456789012345E+16``
+    and a live book's ``1e+308`` or ``12345678901234500`` are the number Excel holds, in scientific notation
+    (Excel's 15 significant digits, as :func:`~.cellxml.excel_number` reads them). NaN/∞ as stored."""
+    if not number.is_finite():
+        return _clip(text)
+    return format(number.normalize(_FIFTEEN), "E")
 
 
 def _as_percent(number: Decimal) -> Decimal:
