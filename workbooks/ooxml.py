@@ -371,6 +371,8 @@ class Package(OpcPackage):
             raise KeyError(sheet_name)
         if not rows or b"hidden" not in self.read(sh.part):
             return []  # no hidden row (nor any hidden attribute) in the part: nothing to read or change
+        if not self._any_hidden(sh.part, rows):
+            return []  # none of them is hidden (the parsed sheet the reader used says so): the part stays as it is
         text, prefix = self.editable(sh.part, NS)
         try:
             new, shown = X.show_rows(text, rows, prefix)
@@ -379,6 +381,30 @@ class Package(OpcPackage):
         if shown:
             self.write(sh.part, new)
         return shown
+
+    def _any_hidden(self, part: str, rows: set[int] | frozenset[int]) -> bool:
+        """Is one of ``rows`` a hidden ``<row>`` of ``part``'s sheetData, as :func:`.xmltext.show_rows` numbers
+        and tests them? Read from the parsed part (already parsed when its cells were read) instead of a walk
+        over the text; only a yes goes on to the splice, which decides again on the text."""
+        root = self._xml(part)
+        data = root.find(qname("sheetData")) if root is not None else None
+        if data is None:
+            return False
+        tag_row = qname("row")
+        implied = 0
+        for row in data:
+            if row.tag != tag_row:
+                continue
+            r = row.get("r")
+            if r is None:
+                implied += 1
+            elif r.isdigit():
+                implied = int(r)
+            else:
+                return True  # not a row number: let the splice report it
+            if implied in rows and row.get("hidden", "").strip() in ("1", "true"):
+                return True
+        return False
 
     def put_sheet(self, name: str, xml: str) -> str:
         """Create a worksheet named ``name`` at the end of the workbook, or replace the part of the existing one.
