@@ -78,6 +78,14 @@ def batas(kind: str, scale: Decimal | None = None) -> Batas:
     return Batas()
 
 
+def text_value(text: str) -> str:
+    """A text input as the operator sees it — the one reading rule of a ``teks`` value, for every reader: spaces at
+    either end (a no-break space pasted from a web page included) are invisible, so not part of it. Kept, ``"pas_s1 "``
+    passed the allowed-values check (which compares the stripped text) yet matched no ``untuk sasaran = "pas_s1"``:
+    the row's budget was dropped from the sasaran's sum without a word."""
+    return text.strip()
+
+
 def index_scale(rules: Any) -> Decimal | None:
     """The one ``skala`` the rule set's indices declare (None when none or several)."""
     scales = {i.scale for i in rules.indices.values() if getattr(i, "scale", None) is not None}

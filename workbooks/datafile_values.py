@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from ..engine.batasan import check_inputs
+from ..engine.batasan import check_inputs, text_value
 from ..engine.errors import InputError
 from ..engine.interface import CellKey, InputProblem, Inputs, InputSpec
 from ..engine.limits import MAX_DATA_FILE_BYTES, FileRefused, clip, read_regular, shown
@@ -120,7 +120,7 @@ def _convert(name: str, kind: str, value: Any, where: str, problems: list[InputP
             problems.append(_problem("B201", name, where, f"berisi {shown(value)}, seharusnya teks.",
                                      f"contains {shown(value)}, a text is expected.", "isi dengan teks", cell))
             return None
-        return getattr(value, "text", None) or str(value)
+        return text_value(getattr(value, "text", None) or str(value))
     d = number(value)
     if d is None and isinstance(value, str) and THOUSANDS_OR_DECIMAL.match(value.strip()):
         t = value.strip()

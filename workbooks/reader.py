@@ -15,7 +15,7 @@ from __future__ import annotations
 from decimal import Context, Decimal, InvalidOperation
 from pathlib import Path
 
-from kinerja.engine.batasan import PERCENT_FORMAT, cell_label, check_inputs
+from kinerja.engine.batasan import PERCENT_FORMAT, cell_label, check_inputs, text_value
 from kinerja.engine.interface import CellKey, InputProblem, Inputs, InputSpec
 from kinerja.engine.values import MAX_MAGNITUDE, in_range
 
@@ -287,7 +287,7 @@ class _Reader:
                 f"General and enter the value again, e.g. {example}.")
             return None
         if kind == "teks":
-            return cell.text if cell.kind == "text" else _plain_number(cell.text)
+            return text_value(cell.text) if cell.kind == "text" else _plain_number(cell.text)
         if cell.kind == "text":
             if _looks_numeric(cell.text):
                 bad(E.WRONG_TYPE, f"berisi angka yang tersimpan sebagai teks \"{cell.text.strip()}\", "

@@ -75,6 +75,10 @@ SLOTS = {
     "pegawai-cacah": ("Anggaran!C327", "cacah"),  # pegawai_satker.laki_laki
 }
 NUMERIC = ("cacah", "rupiah", "persen", "indeks", "angka", "tahun")
+# allowed values of the choice slots that the cases below type (the rules' sasaran ids, the months, jenis belanja)
+KNOWN = {"sasaran-id": {"setjen_s1", "pas_s1", "pas_s2"}, "survei-bulan": {"September", "Oktober"},
+         "belanja-jenis": {"Belanja Pegawai", "Belanja Barang", "Belanja Modal"}}
+INTERNAL_IDS = {"setjen_s1", "pas_s1"}  # ids of the rules among the cases: refused in a free-text cell (B216)
 
 # case → (what the file holds, what Excel sends in the payload). A str is text (typed into a Text-formatted cell,
 # pasted, or not a number to Excel); ("v", text) a number as saved; ("err", formula, value) a formula's error;
@@ -95,6 +99,9 @@ CASES = {
     "Pas_S1": ("Pas_S1", "Pas_S1"),
     "pas_s9": ("pas_s9", "pas_s9"),
     "id internal": ("setjen_s1", "setjen_s1"),
+    # pasted from a web page or another workbook: invisible spaces around an id (a no-break space, U+00A0)
+    "id spasi di ujung": ("pas_s1 ", "pas_s1 "),
+    "id spasi tak putus": ("\u00a0pas_s1\u00a0", "\u00a0pas_s1\u00a0"),
     # 12345678901234567 typed: Excel keeps 15 significant digits and saves 1.23456789012345E+16
     "17 digit": (("v", "1.23456789012345E+16"), 1.23456789012345e16),
     "17 digit teks": ("12345678901234567", "12345678901234567"),
@@ -115,12 +122,13 @@ def expected(case: str, slot: str) -> str | object:
         return "B201"  # a logical value is neither a number nor text
     if isinstance(stored, tuple) and stored[0] == "date":
         return "B219"  # a date- or time-formatted cell: Excel changed what was typed
-    if isinstance(stored, str):  # text
+    if isinstance(stored, str):  # text, read as seen: spaces at either end are not part of it
+        text = stored.strip()
         if kind in NUMERIC:
             return "B201"
         if kind == "teks":
-            return "B216" if stored.casefold() == "setjen_s1" or stored.casefold() == "pas_s1" else stored
-        return stored if (slot, stored) == ("sasaran-id", "setjen_s1") else "B215"
+            return "B216" if text.casefold() in INTERNAL_IDS else text
+        return text if text in KNOWN[slot] else "B215"
     number = excel_number(stored[1])
     if kind == "pilihan":
         return "B215"
@@ -357,6 +365,15 @@ def test_accepted_typing_computes_the_same_figures_through_file_and_live(case, r
     differ = {k: (v, _norm(grid.sheet(k[0]).get(k[1:]))) for k, v in written.items()
               if v != _norm(grid.sheet(k[0]).get(k[1:]))}
     assert not differ, differ
+    if all(expected(case, s) == _norm(_sent_at(base_payload, SLOTS[s][0])) for s in ACCEPTED[case]):
+        # read as the value the sample holds ("pas_s1 " is pas_s1): the sample's own figures, none dropped
+        assert written == clean_run[1]
+
+
+def _sent_at(payload: dict, where: str) -> object:
+    ref = parse_ref(where)
+    grid = next(s["values"] for s in payload["sheets"] if s["name"] == ref.sheet)
+    return grid[ref.row1 - 1][ref.col1 - 1]
 
 
 def test_the_payload_of_each_case_is_what_the_file_displays_and_libreoffice_opens_it(tmp_path):
@@ -395,3 +412,18 @@ def test_each_book_is_read_as_its_own_even_after_an_almost_equal_one(first, then
         assert problems == ["B201"] and inputs.values["ham_produk_hukum_pembilang"] is None
     else:
         assert problems == [] and inputs.values["ham_produk_hukum_pembilang"] == then
+
+
+@pytest.mark.parametrize("typed", ["pas_s1 ", "\u00a0pas_s1\u00a0"])
+def test_a_data_file_reads_text_by_the_same_rule(typed, tmp_path):
+    """The one reading rule of a text value holds for data files too: ``"pas_s1 "`` in the bundled LKjIP data's
+    budget table is pas_s1, and the Pemasyarakatan pagu stays 305.496.521.000 (not 139.952.958.000)."""
+    src = Path(__file__).resolve().parents[2] / "rules" / "pk2024-sumsel" / "data-lkjip-2024.yaml"
+    text = src.read_text(encoding="utf-8")
+    old = '- {sasaran: "pas_s1", pagu_awal: 165543563000'
+    assert text.count(old) == 1
+    data = tmp_path / "data.yaml"
+    data.write_text(text.replace(old, f'- {{sasaran: "{typed}", pagu_awal: 165543563000'), encoding="utf-8")
+    r = CliRunner().invoke(main, ["hitung", "--aturan", RULES, "--data", str(data), "--json"], catch_exceptions=False)
+    out = json.loads(r.stdout)
+    assert out["masalah_masukan"] == [] and out["anggaran"]["pagu_awal_pas"] == 305496521000
