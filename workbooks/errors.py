@@ -82,6 +82,7 @@ PERCENT_FORMAT = _batasan.PERCENT_FORMAT  # B217: a percent-formatted cell in an
 OUT_OF_EXACT_RANGE = "B218"  # a number outside the range kinerja computes exactly (values.MAX_MAGNITUDE), NaN, ∞
 DATE_FORMAT = "B219"  # a date- or time-formatted cell (Excel turned 15/3 or 1-2 into a day number)
 NOT_WHOLE = _batasan.NOT_WHOLE  # B220: a fraction in a kind that is whole by definition (tahun)
+FORMAT_UNKNOWN = "B221"  # live Hitung: a number whose cell format (85% or 0,85?) kinerja cannot see yet (.formatlive)
 
 CODES: dict[str, str] = {
     UNREADABLE_SOURCE: "sumber data tidak dapat dibaca",

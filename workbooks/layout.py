@@ -19,7 +19,8 @@ in Excel names but not in every spreadsheet application, and underscores read th
 
 Sheets kinerja owns and recreates on every Hitung: ``Audit`` (one row per computed value), ``Temuan`` (every
 input problem and finding of the last Hitung, linked to its cell or Audit row) and, when the workbook has no
-output names, ``Hasil``. The output name ``jumlah_temuan`` (top of Ringkasan) receives the count of findings
+output names, ``Hasil``; hidden, ``FormatIsian`` (which input cells Excel shows as percentages, read by a live
+Hitung: :mod:`.formatlive`). The output name ``jumlah_temuan`` (top of Ringkasan) receives the count of findings
 and input problems. Status cells show the operator's words (:data:`STATUS_WORDS`), not the engine's codes.
 Meta stored with the workbook (custom document properties
 ``kinerja.meta.*``): the rule set's name (``aturan``), its hash (``versi``), the engine version and the time.
@@ -40,6 +41,7 @@ AUDIT_SHEET = "Audit"
 RESULT_SHEET = "Hasil"
 SUMMARY_SHEET = "Ringkasan"
 TEMUAN_SHEET = "Temuan"
+FORMAT_SHEET = "FormatIsian"  # hidden: which input cells Excel shows as percentages, for a live Hitung (.formatlive)
 TEMUAN_COUNT = "jumlah_temuan"  # output name: "15 temuan (3 tinggi, …) dan 0 masalah masukan — …"
 
 # status cells of Ringkasan/Hasil: the operator's words (conditional formats key on the first word)

@@ -20,10 +20,10 @@ nothing but the status cells is written.
 What the Book API cannot reach: the workbook's custom document properties, so the rule set comes from the
 status cell (written by ``pasang-tombol``/``templat``) unless given, and the stored meta is not updated live;
 cell styles and page layout of the owned sheets (values and formulas are written; a file Hitung formats them);
-and the input cells' number formats: "85%" typed in a persen cell arrives as 0.85, which cannot be told from a
-typed 0,85 (a real value: Rutan Kelas I Palembang's capaian RO 0,59). The file adapter reads formats (85, or
-B217); live, this is a known gap, told to the operator in docs/operator.md — closing it needs the formats (COM's
-``Range.number_format``; the remote payload has none) or a template validation on ``CELL("format", …)``.
+and number formats (the remote payload has none). Which input cells Excel shows as percentages ("85%" typed is
+0.85 shown as 85%) comes from the hidden sheet ``FormatIsian``, whose ``CELL("format", …)`` formulas Excel keeps
+current (:mod:`.formatlive`), so a live Hitung reads every cell as the file adapter does (85, or B217). A number
+no formula covers is refused (B221) and the sheet is rewritten: the next click reads it.
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ from ..engine.checker import CheckedRules
 from ..engine.errors import language
 from ..engine.interface import InputProblem
 from . import layout
+from .errors import FORMAT_UNKNOWN
+from .formatlive import format_sheet, percent_cells
 from .ooxml import EMPTY, Cell, DefinedName, Sheet, SheetCells, Table
 from .plan import WritePlan, data_rows
 from .reader import _Reader
@@ -55,6 +57,8 @@ _ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "
            "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#PYTHON!"}
 _EPOCH = datetime(1899, 12, 30)
 _MAX_ALERT = 12  # problems listed in one alert; the rest are counted
+# Cell.style of a live number cell: shown as a percentage, or format unknown (no FormatIsian formula covers it)
+_PERCENT, _UNKNOWN = -1, -2
 
 
 @dataclass
@@ -105,11 +109,15 @@ class BookView:
     """What :class:`~.reader._Reader` asks of a package, answered from an ``xw.Book`` (values read once per
     sheet, as Excel shows them). Merged areas are not visible through the Book API."""
 
+    percent_styles = frozenset({_PERCENT})
+    unknown_format_styles = frozenset({_UNKNOWN})
+
     def __init__(self, book: Any):
         self.book = book
         self.path = PurePath(book.name)
         self._sheets = list(book.sheets)
         self._cells: dict[str, SheetCells] = {}
+        self._formats: dict[str, dict[tuple[int, int], bool]] | None = None
         self._names: dict[str, DefinedName] | None = None
         self._scoped: list[DefinedName] = []
 
@@ -168,19 +176,36 @@ class BookView:
     def _xw_sheet(self, name: str) -> Any:
         return next(s for s in self._sheets if s.name.casefold() == name.casefold())
 
+    def _values(self, sheet_name: str) -> dict[tuple[int, int], Cell]:
+        ws = self._xw_sheet(sheet_name)
+        used = ws.used_range
+        values = used.options(ndim=2, err_to_str=True).value or []
+        r0, c0 = used.row, used.column
+        cells = {}
+        for i, row in enumerate(values):
+            for j, v in enumerate(row):
+                c = _cell(v)
+                if c is not EMPTY:
+                    cells[(r0 + i, c0 + j)] = c
+        return cells
+
+    def formats(self) -> dict[str, dict[tuple[int, int], bool]]:
+        """Sheet (casefolded) → cell → shown as a percentage, from the FormatIsian sheet (empty without one)."""
+        if self._formats is None:
+            own = self.sheet(layout.FORMAT_SHEET)
+            self._formats = (percent_cells(self._values(own.name), (s.name for s in self._sheets))
+                             if own is not None else {})
+        return self._formats
+
     def cells(self, sheet_name: str) -> SheetCells:
         key = sheet_name.casefold()
         if key not in self._cells:
-            ws = self._xw_sheet(sheet_name)
-            used = ws.used_range
-            values = used.options(ndim=2, err_to_str=True).value or []
-            r0, c0 = used.row, used.column
-            cells = {}
-            for i, row in enumerate(values):
-                for j, v in enumerate(row):
-                    c = _cell(v)
-                    if c is not EMPTY:
-                        cells[(r0 + i, c0 + j)] = c
+            cells = self._values(sheet_name)
+            shown = self.formats().get(key, {})
+            for rc, c in cells.items():
+                if c.kind == "number":
+                    pct = shown.get(rc)
+                    cells[rc] = Cell("number", c.text, style=_UNKNOWN if pct is None else _PERCENT if pct else None)
             self._cells[key] = SheetCells(cells, ())
         return self._cells[key]
 
@@ -278,6 +303,8 @@ def apply_to_book(book: Any, plan: WritePlan, view: BookView | None = None) -> i
             ws.clear_contents()
         else:
             ws = book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
+            if sheet_plan.layout.hidden:
+                ws.visible = False
         if matrix and width:
             ws.range("A1").value = matrix
             hr = sheet_plan.layout.header_row  # title rows may sit above the table header
@@ -344,6 +371,9 @@ def hitung(book: Any, *, aturan: str | None = None, now: datetime | None = None,
         if inputs.problems:
             # nothing is computed, but a bad cell pasted into a hidden row must be visible where the alert points
             _show_rows(book, view, data_rows(inputs))
+            if any(p.code == FORMAT_UNKNOWN for p in inputs.problems):  # the check the next click reads
+                sheet = format_sheet(input_specs(checked), view.names_text(), inputs)
+                apply_to_book(book, WritePlan({}, {layout.FORMAT_SHEET: sheet}, {}), view)
             n = len(inputs.problems)
             msg = (f"Hitung dibatalkan: {n} sel isian bermasalah; tidak ada hasil yang ditulis.\n\n"
                    + _problems_text(inputs.problems))

@@ -406,9 +406,9 @@ class Package(OpcPackage):
                 return True
         return False
 
-    def put_sheet(self, name: str, xml: str) -> str:
-        """Create a worksheet named ``name`` at the end of the workbook, or replace the part of the existing one.
-        Returns the part name."""
+    def put_sheet(self, name: str, xml: str, hidden: bool = False) -> str:
+        """Create a worksheet named ``name`` at the end of the workbook (``hidden``: with state hidden), or replace
+        the part of the existing one. Returns the part name."""
         existing = self.sheet(name)
         if existing is not None:
             if not existing.part or not existing.is_worksheet:
@@ -429,7 +429,8 @@ class Package(OpcPackage):
         r = X.ns_prefix(text, NS_R)
         rattr = f'{r}:id="{rid}"' if r else f'r:id="{rid}" xmlns:r="{NS_R}"'
         sheet_id = max((s.sheet_id for s in self.sheets()), default=0) + 1
-        new = f'<{p}sheet name="{X.escape(name, attr=True)}" sheetId="{sheet_id}" {rattr}/>'
+        state = ' state="hidden"' if hidden else ""
+        new = f'<{p}sheet name="{X.escape(name, attr=True)}" sheetId="{sheet_id}"{state} {rattr}/>'
         sheets = X.find(text, p + "sheets")
         self.write(self.workbook_part, X.insert_child(text, sheets, new, (), p))
         return part

@@ -47,6 +47,7 @@ class SheetLayout:
     links: tuple[Link, ...] = ()
     footer: str = ""  # centred footer text ("&P / &N" etc. are Excel page codes)
     tab_rgb: str | None = None
+    hidden: bool = False  # created hidden (a sheet only kinerja reads)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from kinerja.engine.values import MAX_MAGNITUDE, in_range
 from . import errors as E
 from .cellxml import EXCEL_DIGITS, excel_number
 from .formatsel import date_styles, percent_styles
+from .layout import FORMAT_SHEET
 from .ooxml import Cell, Package
 from .refs import MAX_ROW, Ref, RefProblem, cell_name, quote_sheet
 
@@ -78,9 +79,12 @@ class _Reader:
         self.file = pkg.path.name
         self.names = pkg.workbook_names()
         self.tables = pkg.tables()
-        # live books have no styles.xml: xlwings hands over a date-formatted cell as a datetime (Cell kind "date")
-        self.percent = percent_styles(pkg) if isinstance(pkg, Package) else frozenset()
-        self.dates = date_styles(pkg) if isinstance(pkg, Package) else frozenset()
+        # live books have no styles.xml: xlwings hands over a date-formatted cell as a datetime (Cell kind "date"),
+        # and the live view marks the cells its FormatIsian sheet shows as percentages, or cannot see (.formatlive)
+        live = not isinstance(pkg, Package)
+        self.percent = pkg.percent_styles if live else percent_styles(pkg)
+        self.unknown = pkg.unknown_format_styles if live else frozenset()
+        self.dates = frozenset() if live else date_styles(pkg)
         self.inputs = Inputs()
 
     # -- problems ---------------------------------------------------------------------------------------------
@@ -305,6 +309,17 @@ class _Reader:
             bad(E.WRONG_TYPE, f"berisi nilai yang tidak terbaca \"{_clip(cell.text)}\", seharusnya {exp}",
                 f"holds an unreadable value \"{_clip(cell.text)}\"; expected {exp_en}",
                 f"Ketik ulang angkanya, mis. {example}.")
+            return None
+        if number and cell.style is not None and cell.style in self.unknown:
+            shown = _id_number(_as_percent(number))
+            bad(E.FORMAT_UNKNOWN, f"berisi {_id_number(number)}, dan kinerja belum dapat melihat format selnya "
+                f"(tampil {_id_number(number)} atau {shown}%?)", f"holds {_plain_number(cell.text)} and kinerja "
+                f"cannot see its cell format yet (shown as {_plain_number(cell.text)} or as a percentage?)",
+                f"kinerja baru saja memasang pemeriksa format (sheet tersembunyi {FORMAT_SHEET}) untuk sel ini; "
+                "klik Hitung sekali lagi. Jika pesan ini tetap muncul, setel Excel ke perhitungan otomatis "
+                "(Formulas › Calculation Options › Automatic).",
+                f"kinerja has just added a format check (hidden sheet {FORMAT_SHEET}) for this cell; click Hitung "
+                "once more. If this message stays, set Excel to automatic calculation.")
             return None
         if not in_range(number) or (cell.style is not None and cell.style in self.percent
                                     and not in_range(number.scaleb(2))):

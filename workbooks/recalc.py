@@ -42,6 +42,7 @@ from . import layout
 from .atomic import check_writable
 from .audit import Audit, local_time, value_cell
 from .errors import INTERNAL, NO_RULES, OTHER_RULES, WorkbookError
+from .formatlive import format_sheet
 from .ooxml import Package
 from .plan import SheetPlan, WritePlan, data_rows
 from .reader import read_inputs_from, workbook_names_from
@@ -202,6 +203,8 @@ def plan_recalc(checked: CheckedRules, inputs: Inputs, names: dict[str, str], me
     cells = _output_cells(result, names, findings, problems)
     if not cells:
         sheets[layout.RESULT_SHEET] = SheetPlan(tuple(tuple(r) for r in _result_sheet(result)))
+    specs = input_specs(checked)
+    sheets[layout.FORMAT_SHEET] = format_sheet(specs, names, inputs)  # for the next live Hitung
     new_meta = dict(meta)
     new_meta.update({layout.META_RULES: aturan or meta.get(layout.META_RULES) or rs.name,
                      layout.META_LAYOUT: layout.layout_key(checked),
@@ -210,7 +213,7 @@ def plan_recalc(checked: CheckedRules, inputs: Inputs, names: dict[str, str], me
     if meta.get(layout.META_VERSION) and meta.get(layout.META_VERSION) != rs.version:
         note = (f"Catatan: aturan berubah sejak buku kerja ini dibuat (versi {meta.get(layout.META_VERSION)} → "
                 f"{rs.version}).")
-    protect = tuple(s.name for s in input_specs(checked))
+    protect = tuple(s.name for s in specs)
     return Recalc(result, findings, problems, WritePlan(cells, sheets, new_meta, protect, data_rows(inputs)), note)
 
 

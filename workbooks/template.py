@@ -33,6 +33,8 @@ from . import layout
 from . import template_style as S
 from .atomic import atomic_write, refuse_existing, terminated_as_exit
 from .errors import BAD_TARGET, WRONG_EXTENSION, WorkbookError
+from .formatlive import format_sheet
+from .reader import workbook_names
 from .refs import Ref, col_letters
 from .template_ringkasan import write_ringkasan
 from .writer import CellWrite, write_back
@@ -133,7 +135,9 @@ def build_template_summary(checked: CheckedRules, dest: str | Path, *, rules_ref
     with terminated_as_exit(), tempfile.TemporaryDirectory(prefix="kinerja-templat-") as tmp:
         work = Path(tmp) / dest.name
         wb.save(work)
-        write_back(work, owned_names=outputs, owned_sheets={layout.AUDIT_SHEET: _audit_rows()},
+        owned = {layout.AUDIT_SHEET: _audit_rows(),
+                 layout.FORMAT_SHEET: format_sheet(specs, workbook_names(work), Inputs())}
+        write_back(work, owned_names=outputs, owned_sheets=owned,
                    meta={layout.META_RULES: recorded, layout.META_VERSION: rs.version,
                          layout.META_LAYOUT: layout.layout_key(checked),
                          layout.META_ENGINE: __version__})

@@ -136,7 +136,7 @@ def write_back(
     targets = _resolve_cells(pkg, cells, names_text, plans, keys)
     _refuse_overwriting_inputs(pkg, protect, targets, keys, plans)
     for name, sp in plans.items():
-        pkg.put_sheet(name, owned_sheet_xml(list(sp.rows), style_ids, f"{src}: {name}", sp.layout))
+        pkg.put_sheet(name, owned_sheet_xml(list(sp.rows), style_ids, f"{src}: {name}", sp.layout), sp.layout.hidden)
     for sheet, writes in targets.items():
         pkg.set_cells(sheet, {rc: (w.value, w.formula, style_ids.get(w.style) if w.style else None)
                               for rc, w in writes.items()})

@@ -4,13 +4,35 @@ applies xlwings' answer (its actions) as Excel would. Shared by test_live.py and
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import tempfile
 from pathlib import Path
 
 import openpyxl
+from kinerja.workbooks.layout import FORMAT_SHEET
+from libreoffice import roundtrip_xlsx
+
+_computed: dict[str, list[list[object]]] = {}  # workbook bytes' hash → FormatIsian values as LibreOffice computes
+
+
+def computed_format_sheet(path: Path) -> list[list[object]]:
+    """The values of the FormatIsian sheet (``CELL("format", …)`` formulas) as a real spreadsheet application
+    computes them for this file: Excel computes them in the operator's workbook; kinerja writes the formulas
+    without results, so LibreOffice stands in for Excel here."""
+    key = hashlib.sha256(path.read_bytes()).hexdigest()
+    if key not in _computed:
+        with tempfile.TemporaryDirectory(prefix="kinerja-payload-") as tmp:
+            work = Path(tmp) / f"buku{path.suffix}"
+            work.write_bytes(path.read_bytes())
+            ws = openpyxl.load_workbook(roundtrip_xlsx(work, Path(tmp)), data_only=True)[FORMAT_SHEET]
+            _computed[key] = [[c.value for c in row] for row in ws.iter_rows(
+                min_row=1, min_col=1, max_row=ws.max_row, max_col=ws.max_column)]
+    return _computed[key]
 
 
 def payload_of(path: Path, edit: dict[tuple[str, str], object] | None = None) -> dict:
-    """The remote-interpreter payload Excel would send for the workbook at ``path`` (values as displayed)."""
+    """The remote-interpreter payload Excel would send for the workbook at ``path`` (values as displayed; the
+    FormatIsian sheet's formulas computed, :func:`computed_format_sheet`)."""
     import xlwings as xw
 
     wb = openpyxl.load_workbook(path, data_only=True)
@@ -19,12 +41,15 @@ def payload_of(path: Path, edit: dict[tuple[str, str], object] | None = None) ->
     for ws in wb.worksheets:
         grid = [[c.value for c in row] for row in ws.iter_rows(min_row=1, min_col=1,
                                                                 max_row=ws.max_row, max_col=ws.max_column)]
+        if ws.title == FORMAT_SHEET:
+            grid = computed_format_sheet(path)
         for (sheet, coord), value in edit.items():
             if sheet == ws.title:
                 cell = ws[coord]
                 grid[cell.row - 1][cell.column - 1] = value
         grid = [[v.isoformat() if isinstance(v, (dt.datetime, dt.date)) else v for v in row] for row in grid]
-        sheets.append({"name": ws.title, "values": grid or [[None]], "pictures": [], "tables": []})
+        sheets.append({"name": ws.title, "values": grid or [[None]], "pictures": [], "tables": [],
+                       "visibility": "Visible" if ws.sheet_state == "visible" else "Hidden"})
     index = {ws.title: i for i, ws in enumerate(wb.worksheets)}
     names = []
     for name, dn in wb.defined_names.items():
@@ -46,6 +71,7 @@ class Grid:
                      if v not in (None, "")}
             self.sheets.append([s["name"], cells])
         self.alerts: list[str] = []
+        self.hidden_sheets: set[str] = set()
         self.writes: list[tuple[str, int, int]] = []
         self.shown_rows: dict[str, set[int]] = {}  # sheet → rows (1-based) set visible (setRowHidden false)
 
@@ -73,6 +99,8 @@ class Grid:
                 self.alerts.append(a["args"][0])
             elif f == "setFontProperty":
                 continue
+            elif f == "setSheetVisibility":
+                self.hidden_sheets.add(self.sheets[a["sheet_position"]][0])
             elif f == "setRowHidden":
                 assert a["args"] == [False], a  # kinerja only ever shows rows
                 name = self.sheets[a["sheet_position"]][0]
