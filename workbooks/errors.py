@@ -140,6 +140,7 @@ CODES: dict[str, str] = {
     OUT_OF_EXACT_RANGE: "angka di luar rentang hitung tepat",
     DATE_FORMAT: "sel berformat tanggal/waktu",
     NOT_WHOLE: "tahun bukan bilangan bulat",
+    FORMAT_UNKNOWN: "format sel belum terlihat (Hitung di Excel)",
 }
 
 

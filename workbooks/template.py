@@ -148,7 +148,7 @@ def build_template_summary(checked: CheckedRules, dest: str | Path, *, rules_ref
         data = work.read_bytes()
     _check_destination(dest, overwrite)  # again: the file may have appeared meanwhile
     atomic_write(dest, lambda f: f.write(data))
-    sheets = [p.title for p in plans] + [layout.SUMMARY_SHEET, layout.AUDIT_SHEET]
+    sheets = [p.title for p in plans] + [layout.SUMMARY_SHEET, layout.AUDIT_SHEET, layout.FORMAT_SHEET]
     return Summary(dest, sheets, input_names, list(outputs), validations)
 
 

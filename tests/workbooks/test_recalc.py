@@ -155,7 +155,9 @@ def test_recalc_writes_audit_and_keeps_every_other_part(tmp_path, rules, macro):
     assert out.result.indicators["rb"].value == Decimal("100.00")
     assert out.result.indices["tahanan"].value == Decimal("4.17")  # (46,94 + 57,29) / 100 × 4
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames[-3:] == [layout.AUDIT_SHEET, layout.TEMUAN_SHEET, layout.RESULT_SHEET]
+    assert [s for s in wb.sheetnames if s != layout.FORMAT_SHEET][-3:] == [layout.AUDIT_SHEET, layout.TEMUAN_SHEET,
+                                                                           layout.RESULT_SHEET]
+    assert wb[layout.FORMAT_SHEET].sheet_state == "hidden"
     ws = wb[layout.AUDIT_SHEET]
     head = [c.value for c in ws[HEADER_ROW]]
     col = {h: i for i, h in enumerate(head)}

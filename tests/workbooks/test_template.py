@@ -113,7 +113,7 @@ def test_table_ranges_start_with_the_column_names(built, specs):
 def test_one_input_sheet_per_eselon_in_rule_order(built, checked):
     eselon_sheets = built.sheets[:len(checked.rules.eselons)]
     assert eselon_sheets[:3] == ["Setjen", "Ditjen Pemasyarakatan", "Ditjen Imigrasi"]
-    assert built.sheets[-3:] == ["Anggaran", layout.SUMMARY_SHEET, layout.AUDIT_SHEET]
+    assert built.sheets[-4:] == ["Anggaran", layout.SUMMARY_SHEET, layout.AUDIT_SHEET, layout.FORMAT_SHEET]
     assert openpyxl.load_workbook(built.path).sheetnames == built.sheets
     assert all(len(s) <= 31 for s in built.sheets) and len({s.casefold() for s in built.sheets}) == len(built.sheets)
 
@@ -192,6 +192,9 @@ def test_required_inputs_are_marked(built, specs):
 def test_every_sheet_freezes_its_header_and_prints_on_a4(built):
     wb = openpyxl.load_workbook(built.path)
     for ws in wb.worksheets:
+        if ws.sheet_state != "visible":  # the format checks a live Hitung reads: never shown nor printed
+            assert ws.title == layout.FORMAT_SHEET and ws.sheet_state == "hidden"
+            continue
         assert ws.freeze_panes, ws.title
         if ws.title == layout.AUDIT_SHEET:  # recreated by every Hitung; the writer lays it out
             continue
@@ -227,7 +230,7 @@ def test_meta_and_ownership_let_hitung_run_without_aturan(built, checked):
     assert read_meta(built.path) == {layout.META_RULES: RULES, layout.META_VERSION: checked.rules.version,
                                      layout.META_ENGINE: __version__, layout.META_LAYOUT: layout.layout_key(checked)}
     owned = read_ownership(built.path)
-    assert owned.sheets == (layout.AUDIT_SHEET,)
+    assert owned.sheets == (layout.AUDIT_SHEET, layout.FORMAT_SHEET)
     assert set(owned.names) == set(built.output_names)
 
 
@@ -376,7 +379,7 @@ def test_ungrouped_inputs_and_wide_tables_get_their_own_sheets(tmp_path):
     (tmp_path / "aturan.kin").write_text(SMALL, encoding="utf-8")
     checked = load_rules(tmp_path / "aturan.kin")
     done = build_template_summary(checked, tmp_path / "kecil.xlsx", rules_ref=str(tmp_path / "aturan.kin"))
-    assert done.sheets == ["Eselon Satu", "t", "Masukan lain", "Anggaran", "Ringkasan", "Audit"]
+    assert done.sheets == ["Eselon Satu", "t", "Masukan lain", "Anggaran", "Ringkasan", "Audit", layout.FORMAT_SHEET]
     names = Package(done.path).workbook_names()
     assert names["lepas"].ref().sheet == "Masukan lain" and names["lebar"].ref().sheet == "Anggaran"
     assert names["t"].ref().sheet == "t" and names["x"].ref().sheet == "Eselon Satu"
@@ -408,7 +411,7 @@ def test_shipped_sample_is_the_filled_template(data, specs, checked):
 def test_input_sheets_are_protected_without_password_inputs_unlocked(built):
     wb = openpyxl.load_workbook(built.path)
     for title in built.sheets:
-        if title in (layout.SUMMARY_SHEET, layout.AUDIT_SHEET):
+        if title in (layout.SUMMARY_SHEET, layout.AUDIT_SHEET, layout.FORMAT_SHEET):
             continue
         ws = wb[title]
         assert ws.protection.sheet and not ws.protection.password, title

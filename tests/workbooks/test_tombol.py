@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from kinerja.cli import main
-from kinerja.workbooks import vba
+from kinerja.workbooks import layout, vba
 from kinerja.workbooks.errors import EXISTS, WRONG_EXTENSION, WorkbookError
 from kinerja.workbooks.tombol import STATUS_PREFIX, VBA_EXISTS, pasang_tombol, rules_from_status
 from kinerja.workbooks.writer import read_meta
@@ -114,7 +114,7 @@ def test_templat_xlsm_has_a_hitung_button_on_each_input_sheet_and_ringkasan(tmp_
     code = macros(dest)
     assert f'RunPython "{vba.ENTRY}"' in code["Module1.bas"]
     wb = openpyxl.load_workbook(dest)
-    want = [s for s in wb.sheetnames if s != "Audit"]
+    want = [s for s in wb.sheetnames if s not in ("Audit", layout.FORMAT_SHEET)]
     assert "Ringkasan" in want and len(want) >= 3
     assert buttons(dest) == {s: ["[0]!Hitung"] for s in want}
     # status cells next to the buttons, recording the rule set
@@ -186,7 +186,7 @@ def test_pasang_tombol_sample_is_lossless(tmp_path):
         assert {k: v for k, v in new_vals.items() if k in old_vals} == old_vals
         assert all(v.startswith(STATUS_PREFIX) for v in extra.values()) and len(extra) <= 1
     assert read_meta(dest) == read_meta(src)
-    assert set(buttons(dest)) == {s for s in wb_old.sheetnames if s not in ("Audit", "Temuan")}
+    assert set(buttons(dest)) == {s for s in wb_old.sheetnames if s not in ("Audit", "Temuan", layout.FORMAT_SHEET)}
     roundtrip_xlsx(dest, tmp_path)
 
 
