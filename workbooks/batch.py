@@ -16,6 +16,7 @@ Ctrl-C: workers ignore SIGINT; the parent stops handing out work, lets the workb
 
 from __future__ import annotations
 
+import gc
 import glob
 import hashlib
 import os
@@ -245,6 +246,18 @@ def _init_worker(payload: bytes, lang: str) -> None:
 
     set_language(lang)
     _CACHE = RuleCache.loads_from(payload)
+    freeze_long_lived()
+
+
+def freeze_long_lived() -> None:
+    """Move every object alive now (the modules, the Lark grammar, the checked rules: a few hundred thousand
+    objects that live as long as the process) out of the garbage collector's sight. Each workbook allocates tens
+    of thousands of objects, which trigger collections; a full one walked all of those long-lived objects again,
+    in about every second workbook (≈ 20 ms CPU a workbook on average, measured with ``gc.callbacks`` on the
+    PK 2024 sample; ≈ 10 ms once they are frozen). Only workbooks' own garbage is collected from then on.
+    Freezing is a constant-time move of the collector's lists (no collection first: the little garbage frozen
+    with them stays until :func:`gc.unfreeze` or the end of the process)."""
+    gc.freeze()
 
 
 def _pool_task(job: Job) -> dict[str, Any]:
@@ -338,10 +351,14 @@ class Run:
                 self.done[i] = cancelled(job)
 
     def _serial(self) -> Iterator[dict[str, Any]]:
-        for i, job in enumerate(self.jobs):
-            if self.interrupted:
-                return
-            yield self._put(i, recalc_one(job, self.cache.get))
+        freeze_long_lived()  # as a pool worker does; for this run only (the process may go on, e.g. a server)
+        try:
+            for i, job in enumerate(self.jobs):
+                if self.interrupted:
+                    return
+                yield self._put(i, recalc_one(job, self.cache.get))
+        finally:
+            gc.unfreeze()
 
     def _put(self, i: int, rec: dict[str, Any]) -> dict[str, Any]:
         self.done[i] = rec
