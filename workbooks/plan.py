@@ -81,18 +81,19 @@ class WritePlan:
 
 
 def data_rows(inputs: Inputs) -> dict[str, frozenset[int]]:
-    """Sheet → rows that hold a table input's data, from where the reader found each table cell (``sources``:
-    a :class:`~kinerja.engine.interface.CellKey` → ``'Sheet'!C12``). Rows the reader skipped (empty) are not
-    among them; a row holding only a bad cell is (the operator must see it)."""
+    """Sheet → rows that hold input data, from where the reader found each table cell (``sources``: a
+    :class:`~kinerja.engine.interface.CellKey` → ``'Sheet'!C12``) and each single value (its name → ``'Sheet'!C9``,
+    e.g. in a row the operator hid). Rows the reader skipped (empty) are not among them; a row holding only a bad
+    cell is (the operator must see it). A whole table's place (``'Sheet'!B15:D65``) is not a row."""
     from .refs import RefProblem, parse_ref
 
     out: dict[str, set[int]] = {}
     for key, where in inputs.sources.items():
-        if not isinstance(key, CellKey):
-            continue
         try:
             ref = parse_ref(where)
         except RefProblem:  # a data file's place ("data.yaml: …"): no sheet row
+            continue
+        if not isinstance(key, CellKey) and (not ref.is_single or key in inputs.tables):
             continue
         out.setdefault(ref.sheet, set()).add(ref.row1)
     return {sheet: frozenset(rows) for sheet, rows in out.items()}

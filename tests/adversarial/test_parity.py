@@ -165,6 +165,8 @@ def _date_style(pkg: Package) -> int:
 def _cell_xml(ref: str, stored: object, style: str | None, date_style: int) -> str:
     """The ``<c>`` Excel saves for ``stored`` (the cell keeps its style; a date gets a date format)."""
     a = f'r="{ref}"' + (f' s="{style}"' if style else "")
+    if stored is None:
+        return f"<c {a}/>"
     if isinstance(stored, bool):
         return f'<c {a} t="b"><v>{int(stored)}</v></c>'
     if isinstance(stored, str):
@@ -427,3 +429,113 @@ def test_a_data_file_reads_text_by_the_same_rule(typed, tmp_path):
     r = CliRunner().invoke(main, ["hitung", "--aturan", RULES, "--data", str(data), "--json"], catch_exceptions=False)
     out = json.loads(r.stdout)
     assert out["masalah_masukan"] == [] and out["anggaran"]["pagu_awal_pas"] == 305496521000
+
+
+# --- the shape of the sheet: an empty row in the middle of a table, hidden rows, merged cells ----------------------
+
+
+def edit_sheet_xml(book: Path, sheet: str, hide: tuple[int, ...] = (), merge: tuple[str, ...] = ()) -> None:
+    """Rows hidden (``hidden="1"``, as Excel writes it) and cells merged (``<mergeCell>``) in ``book``."""
+    pkg = Package(book)
+    part = pkg.sheet(sheet).part
+    text, _ = pkg.editable(part, NS)
+    for r in hide:
+        tag = re.search(rf'<row r="{r}"[^>]*>', text).group(0)
+        assert "hidden" not in tag
+        text = text.replace(tag, tag[:-1] + ' hidden="1">', 1)
+    for ref in merge:
+        m = re.search(r'<mergeCells count="(\d+)">', text)
+        text = text.replace(m.group(0), f'<mergeCells count="{int(m.group(1)) + 1}"><mergeCell ref="{ref}" />', 1)
+    pkg.write(part, text)
+    pkg.save()
+
+
+def _row_hidden(book: Path, sheet: str, r: int) -> bool:
+    text = Package(book).text(Package(book).sheet(sheet).part)
+    return 'hidden="1"' in re.search(rf'<row r="{r}"[^>]*>', text).group(0)
+
+
+def _both(book: Path, payload: dict, rules) -> tuple[int, dict, object, Grid]:
+    code, out = file_hitung(book)
+    live, _actions, grid = live_hitung(payload, rules)
+    return code, out, live, grid
+
+
+def _same_figures(book: Path, grid: Grid) -> dict:
+    written = output_cells(book)
+    differ = {k: (v, _norm(grid.sheet(k[0]).get(k[1:]))) for k, v in written.items()
+              if v != _norm(grid.sheet(k[0]).get(k[1:]))}
+    assert not differ, differ
+    return written
+
+
+def test_empty_row_in_the_middle_and_rows_moved_into_hidden_rows(rules, base_payload, clean_run, tmp_path):
+    """Setjen's survey: Oktober moved from row 17 to the hidden row 18 (row 17 left empty); the satker table: row
+    230 (Bapas Kelas II OKU Induk) moved to the hidden row 258 (row 230 left empty). Empty rows are skipped, hidden
+    rows read: both adapters give the sample's own figures and show the two rows that now hold data."""
+    moves = {("Setjen", 17, 18): "BCD", ("Anggaran", 230, 258): "BCDEF"}
+    stored, sent = {}, {}
+    for (sheet, old, new), cols in moves.items():
+        for col in cols:
+            value = _sent_at(base_payload, f"{sheet}!{col}{old}")
+            stored[f"{sheet}!{col}{new}"] = value if isinstance(value, str) else ("v", str(value))
+            stored[f"{sheet}!{col}{old}"] = None
+            sent[f"{sheet}!{col}{new}"], sent[f"{sheet}!{col}{old}"] = value, None
+    book = edit_file(tmp_path / "buku.xlsx", stored)
+    assert _row_hidden(book, "Setjen", 18) and _row_hidden(book, "Anggaran", 258)
+    code, out, live, grid = _both(book, edit_payload(base_payload, sent), rules)
+    assert out["masalah_masukan"] == [] and live.ok, live.message
+    figures = _same_figures(book, grid)
+    numbers = {k: v for k, v in clean_run[1].items() if isinstance(v, Decimal)}
+    assert numbers and {k: figures[k] for k in numbers} == numbers  # derivation texts list the moved row last
+    assert len(out["anggaran"]["satker"]) == 37  # the empty row is no satker; the moved one is still counted
+    assert not _row_hidden(book, "Setjen", 18) and not _row_hidden(book, "Anggaran", 258)
+    assert 18 in grid.shown_rows["Setjen"] and 258 in grid.shown_rows["Anggaran"]
+    assert 17 not in grid.shown_rows["Setjen"] and 230 not in grid.shown_rows["Anggaran"]
+
+
+def test_value_in_a_hidden_row_is_read_and_shown(rules, base_payload, clean_run, tmp_path):
+    """A single input (Setjen!C9, 55) and a table row (satker row 230) in rows the operator hid: both adapters read
+    them (the sample's figures), and both show the rows again — a value that went into the figures is printed."""
+    book = edit_file(tmp_path / "buku.xlsx", {})
+    edit_sheet_xml(book, "Setjen", hide=(9,))
+    edit_sheet_xml(book, "Anggaran", hide=(230,))
+    code, out, live, grid = _both(book, edit_payload(base_payload, {}), rules)
+    assert out["masalah_masukan"] == [] and live.ok, live.message
+    assert _same_figures(book, grid) == clean_run[1]
+    assert not _row_hidden(book, "Setjen", 9) and not _row_hidden(book, "Anggaran", 230)
+    assert 9 in grid.shown_rows["Setjen"] and 230 in grid.shown_rows["Anggaran"]
+
+
+def test_merged_cell_with_the_input_at_its_top_left_reads_the_input(rules, base_payload, clean_run, tmp_path):
+    """C9:D9 merged on Setjen (Excel keeps the top-left C9, 55, and clears D9): the input is the value shown."""
+    book = edit_file(tmp_path / "buku.xlsx", {"Setjen!D9": None})
+    edit_sheet_xml(book, "Setjen", merge=("C9:D9",))
+    code, out, live, grid = _both(book, edit_payload(base_payload, {"Setjen!D9": None}), rules)
+    assert out["masalah_masukan"] == [] and live.ok, live.message
+    assert _same_figures(book, grid) == clean_run[1]
+
+
+@pytest.mark.parametrize("where, name", [("Setjen!C9", "setjen_rb_kanwil_pembilang"),
+                                         ("'Ditjen HAM'!C22", "ham_produk_hukum_pembilang")])
+def test_merged_cell_over_an_input_gives_no_number_through_either(where, name, rules, base_payload, tmp_path):
+    """The label merged over the input (B9:C9: Excel keeps the label in B9 and clears C9). The file adapter sees
+    the merge: B211 naming the cell. A live book cannot — xlwings' remote engine does not expose merged areas — and
+    reads the cleared C9: B205 (required) or no value (optional). KNOWN DIFFERENCE, never a number: neither adapter
+    computes the indicator from the label or from the old value. (The template protects its input sheets, so
+    merging needs the operator to unprotect the sheet first.)"""
+    ref = parse_ref(where)
+    label = f"{ref.sheet}!B{ref.row1}"
+    book = edit_file(tmp_path / "buku.xlsx", {where: None})
+    edit_sheet_xml(book, ref.sheet, merge=(f"B{ref.row1}:C{ref.row1}",))
+    code, out, live, grid = _both(book, edit_payload(base_payload, {where: None}), rules)
+    (problem,) = [p for p in out["masalah_masukan"] if p["lokasi"] == where]
+    assert problem["kode"] == "B211" and f"B{ref.row1}:C{ref.row1}" in problem["pesan"]
+    live_codes = [p.code for p in live.problems if p.location == where]
+    if name == "setjen_rb_kanwil_pembilang":
+        assert live_codes == ["B205"] and not live.ok
+    else:
+        assert live_codes == [] and live.ok
+        inputs = read_inputs_live(BookView(open_payload(edit_payload(base_payload, {where: None}))), rules[1])
+        assert inputs.values[name] is None
+    assert label  # the label cell itself is never read as the input
