@@ -6,8 +6,13 @@ the workbook — which fails for names such as ``contoh-pk2024-sumsel``. kinerja
 only ``Module1``'s source so that its macro calls a fixed entry point::
 
     Sub Hitung()
+    Application.CalculateFull
     RunPython "import kinerja.workbooks.live as l;l.hitung_caller()"
     End Sub
+
+``Application.CalculateFull`` first: the hidden sheet FormatIsian tells Python which input cells show
+percentages through ``CELL("format", …)`` formulas, and Excel recalculates those when a cell's value changes but
+not when only its format does (nor at all in manual calculation mode). A full recalculation makes them current.
 
 How, without a VBA editor: the project's ``_VBA_PROJECT`` stream has version 0xFFFF, so Excel ignores the
 compiled p-code and compiles the *source* (MS-OVBA 2.3.4.1). The source is the compressed container at the
@@ -56,7 +61,8 @@ def xlwings_template() -> Path:
 
 
 def module_source(macro: str = MACRO, entry: str = ENTRY) -> str:
-    return f'Attribute VB_Name = "{MODULE}"\r\nSub {macro}()\r\nRunPython "{entry}"\r\nEnd Sub\r\n'
+    return (f'Attribute VB_Name = "{MODULE}"\r\nSub {macro}()\r\nApplication.CalculateFull\r\n'
+            f'RunPython "{entry}"\r\nEnd Sub\r\n')
 
 
 @lru_cache(maxsize=4)

@@ -74,7 +74,7 @@ def test_vba_project_has_the_hitung_macro_calling_the_fixed_entry_point(tmp_path
     path = tmp_path / "vbaProject.bin"
     path.write_bytes(vba.vba_project())
     code = macros(path)
-    assert "Sub Hitung()" in code["Module1.bas"]
+    assert "Sub Hitung()\r\nApplication.CalculateFull\r\nRunPython" in code["Module1.bas"]  # format checks current
     assert f'RunPython "{vba.ENTRY}"' in code["Module1.bas"]
     assert "SampleCall" not in code["Module1.bas"]
     assert "Function RunPython" in code["xlwings.bas"] or "Sub RunPython" in code["xlwings.bas"]
