@@ -429,8 +429,9 @@ class _InputSheet:
         shown = self.visible_rows(spec)
         first, last = URAIAN, URAIAN + len(cols) - 1
         ws.cell(row, first, f"Tabel: {spec.label or spec.name}").font = S.SUBTITLE_FONT
-        # one unwrapped line that must fit the printed width (the hidden rows are told here)
-        more = f" ({shown + 1}–{n_rows} tersembunyi: klik + di kiri)" if shown < n_rows else ""
+        # one unwrapped line that must fit the printed width (the hidden rows are told here, in words that stay
+        # true when Hitung shows the hidden rows that hold data: no row numbers)
+        more = " (baris kosong tersembunyi: klik + di kiri)" if shown < n_rows else ""
         ws.cell(row + 1, first, f"Tabel {spec.name}: satu baris per data, baris kosong dilewati, kolom * wajib. "
                 f"{n_rows} baris{more}.").font = S.NOTE_FONT
         captions, names, data = row + 2, row + 3, row + 4
