@@ -111,14 +111,26 @@ def _remember(text: str, out: str) -> None:
     _mask_cache[text] = out
 
 
+_WELL_FORMED: dict[bytes, None] = {}  # the last few parts found well-formed (the same bytes are again)
+
+
 def check_well_formed(data: bytes) -> None:
-    """Raise :class:`UnsafeXml` unless ``data`` is one well-formed XML document (expat)."""
+    """Raise :class:`UnsafeXml` unless ``data`` is one well-formed XML document (expat). Bytes found well-formed
+    a moment ago (a sheet that is the same in every workbook of a batch) are not parsed again: the answer depends
+    on the bytes alone, and only equal bytes find it."""
+    if data in _WELL_FORMED:
+        _WELL_FORMED[data] = _WELL_FORMED.pop(data)  # kept longest: the least recently used go first
+        return
     parser = xml.parsers.expat.ParserCreate()
     try:
         parser.Parse(data, True)
     except xml.parsers.expat.ExpatError as exc:
         raise UnsafeXml(f"hasil penyuntingan bukan XML yang sah ({exc})",
                         f"the edited part is not well-formed XML ({exc})") from None
+    if len(data) >= 4096:  # small parts parse faster than they hash
+        if len(_WELL_FORMED) >= 16:
+            _WELL_FORMED.pop(next(iter(_WELL_FORMED)))
+        _WELL_FORMED[bytes(data)] = None
 
 
 def uniform_prefix(text: str, uri: str) -> str:
