@@ -291,7 +291,23 @@ class _Reader:
                 f"General and enter the value again, e.g. {example}.")
             return None
         if kind == "teks":
-            return text_value(cell.text) if cell.kind == "text" else _plain_number(cell.text)
+            if cell.kind == "text":
+                return text_value(cell.text)
+            if labels is not None and _choices(labels[0], labels[2]):
+                return _plain_number(cell.text)  # not one of the column's allowed values: B215 lists them
+            try:
+                whole = cell.number == cell.number.to_integral_value() and in_range(cell.number)
+            except InvalidOperation:
+                whole = False
+            if whole:  # a code or year typed as a number (2024): its digits
+                return _plain_number(cell.text)
+            # a fraction or a huge number shows as the cell format and the locale make it (2,5 or 2.5; 85%;
+            # 1,23457E+16): the text the operator sees is not known exactly, so it is asked for, never guessed
+            bad(E.WRONG_TYPE, f"berisi angka {_plain_number(cell.text)}, seharusnya {exp}",
+                f"holds the number {_plain_number(cell.text)}; expected {exp_en}",
+                "Bila itu memang teks (mis. kode atau nama), ketik ulang dengan tanda petik di depan ('2024) "
+                "agar terbaca persis seperti tampil.", "If it is text, type it again with a leading apostrophe.")
+            return None
         if cell.kind == "text":
             if _looks_numeric(cell.text):
                 bad(E.WRONG_TYPE, f"berisi angka yang tersimpan sebagai teks \"{cell.text.strip()}\", "
@@ -354,6 +370,10 @@ class _Reader:
                 "Isi dengan jumlah utuh (tanpa desimal), mis. 55.", "Enter a whole count, e.g. 55.")
             return None
         return number
+
+
+def _choices(spec: InputSpec, column: str) -> tuple[str, ...] | None:
+    return next((c.choices for c in spec.columns or () if c.name == column), None)
 
 
 def _id_number(d: Decimal) -> str:

@@ -145,8 +145,10 @@ def expected(case: str, slot: str) -> str | object:
     number = excel_number(stored[1])
     if kind == "pilihan":
         return "B215"
-    if kind == "teks":
-        return format(number, "f")  # a number in a free-text cell is its digits
+    if kind == "teks":  # a whole number in a free-text cell is its digits (a code, a year); a fraction or a huge
+        # number shows as its format and the locale make it (2,5 or 2.5; 1,23457E+16): asked for, never guessed
+        whole = number == number.to_integral_value() and abs(number) < Decimal("1E15") and stored[0] != "pct"
+        return format(number, "f") if whole else "B201"
     if stored[0] == "pct":  # read as the percentage shown, and only in a percentage input
         return number.scaleb(2) if kind == "persen" else "B217"
     if abs(number) >= Decimal("1E15"):
@@ -556,3 +558,49 @@ def test_merged_cell_over_an_input_gives_no_number_through_either(where, name, r
         inputs = read_inputs_live(BookView(open_payload(edit_payload(base_payload, {where: None}))), rules[1])
         assert inputs.values[name] is None
     assert label  # the label cell itself is never read as the input
+
+
+# --- the table as documented ---------------------------------------------------------------------------------
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "buku-kerja.md"
+DOC_COLUMNS = {"cacah": "tunggal-cacah", "rupiah": "sasaran-pagu", "persen": "satker-persen",
+               "indeks 0–4": "survei-nilai", "angka": "satker-angka", "tahun": "belanja-tahun",
+               "teks bebas": "satker-nama", "id sasaran": "sasaran-id", "bulan": "survei-bulan"}
+
+
+def _shown_case(case: str) -> str:
+    stored = CASES[case][0]
+    if isinstance(stored, str):
+        text = stored.replace("\u00a0", "⍽").replace("\u2212", "−")
+        return f'teks `"{text}"`'
+    if stored is True:
+        return "`TRUE`"
+    kind, value = stored[0], stored[-1]
+    return {"err": f"`=1/0` → `{value}`", "date": f"tanggal (nomor hari {value})", "pct": "`85%` (0,85 format 0%)",
+            "v": f"angka `{value}`"}[kind]
+
+
+def _shown_outcome(v: object) -> str:
+    if isinstance(v, str) and re.fullmatch(r"B\d{3}", v):
+        return v
+    if isinstance(v, Decimal):
+        return format(v, "f").replace(".", ",")
+    text = str(v)
+    return f'"{text[:12]}…"' if len(text) > 14 else f'"{text}"'
+
+
+def outcome_table() -> list[str]:
+    """The parity table as markdown rows: each case, and what every kind of input gives for it (a problem code,
+    or the value read) — the same through ``kinerja hitung BUKU.xlsx`` and the live Hitung."""
+    head = "| ketikan operator | " + " | ".join(DOC_COLUMNS) + " |"
+    rows = [head, "|" + "---|" * (len(DOC_COLUMNS) + 1)]
+    for case in CASES:
+        rows.append(f"| {_shown_case(case)} | "
+                    + " | ".join(_shown_outcome(expected(case, slot)) for slot in DOC_COLUMNS.values()) + " |")
+    return rows
+
+
+def test_the_documented_table_is_the_tested_one():
+    text = DOC.read_text(encoding="utf-8")
+    missing = [row for row in outcome_table() if row not in text]
+    assert not missing, "docs/buku-kerja.md: tabel paritas usang; baris yang benar:\n" + "\n".join(outcome_table())
