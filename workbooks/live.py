@@ -343,6 +343,16 @@ def _problems_text(problems: list[InputProblem]) -> str:
     return "\n".join(lines)
 
 
+def _first_run_text(n: int) -> str:
+    if language() == "en":
+        return (f"Hitung has not run yet: this workbook had no format check (hidden sheet {layout.FORMAT_SHEET}), "
+                f"so kinerja could not see whether its {n} numbers are shown as percentages. The check has just been "
+                "added; click Hitung once more.")
+    return (f"Hitung belum dijalankan: buku kerja ini belum punya pemeriksa format (sheet tersembunyi "
+            f"{layout.FORMAT_SHEET}), sehingga kinerja belum dapat melihat apakah {n} angka isiannya tampil sebagai "
+            "persen. Pemeriksa itu baru saja dipasang; klik Hitung sekali lagi.")
+
+
 # --- the entry points ---------------------------------------------------------------------------------------
 
 
@@ -371,13 +381,20 @@ def hitung(book: Any, *, aturan: str | None = None, now: datetime | None = None,
         if inputs.problems:
             # nothing is computed, but a bad cell pasted into a hidden row must be visible where the alert points
             _show_rows(book, view, data_rows(inputs))
-            if any(p.code == FORMAT_UNKNOWN for p in inputs.problems):  # the check the next click reads
+            unseen = [p for p in inputs.problems if p.code == FORMAT_UNKNOWN]
+            if unseen:  # the check the next click reads
                 sheet = format_sheet(input_specs(checked), view.names_text(), inputs)
+                had_checks = view.sheet(layout.FORMAT_SHEET) is not None
                 apply_to_book(book, WritePlan({}, {layout.FORMAT_SHEET: sheet}, {}), view)
             n = len(inputs.problems)
-            msg = (f"Hitung dibatalkan: {n} sel isian bermasalah; tidak ada hasil yang ditulis.\n\n"
-                   + _problems_text(inputs.problems))
-            out = _fail(book, view, ref, stamp, msg, f"{n} masalah isian, hasil tidak ditulis")
+            if unseen and n == len(unseen) and not had_checks:  # a workbook from before FormatIsian: one line
+                msg = _first_run_text(n)
+                short = "pemeriksa format baru dipasang; klik Hitung sekali lagi"
+            else:
+                msg = (f"Hitung dibatalkan: {n} sel isian bermasalah; tidak ada hasil yang ditulis.\n\n"
+                       + _problems_text(inputs.problems))
+                short = f"{n} masalah isian, hasil tidak ditulis"
+            out = _fail(book, view, ref, stamp, msg, short)
             out.problems = list(inputs.problems)
             return out
         rc = plan_recalc(checked, inputs, view.names_text(), {layout.META_RULES: ref}, aturan=ref, now=when)

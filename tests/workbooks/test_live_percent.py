@@ -113,7 +113,9 @@ def test_without_the_format_sheet_numbers_are_refused_and_the_sheet_is_written(t
     assert all("klik Hitung sekali lagi" in p.message for p in out.problems)
     grid = Grid(payload)
     grid.apply(remote.json()["actions"])
-    assert "klik Hitung sekali lagi" in grid.alerts[0]
+    assert grid.alerts == [f"Hitung belum dijalankan: buku kerja ini belum punya pemeriksa format (sheet tersembunyi "
+                           f"FormatIsian), sehingga kinerja belum dapat melihat apakah {nonzero} angka isiannya "
+                           "tampil sebagai persen. Pemeriksa itu baru saja dipasang; klik Hitung sekali lagi."]
     assert grid.hidden_sheets == {layout.FORMAT_SHEET}
     plan = format_sheet(input_specs(checked), workbook_names(SAMPLE), by_file)
     want = {(i + 1, j + 1): ("=" + w.formula if w.formula else w.value)
@@ -138,3 +140,11 @@ def test_a_cell_the_check_does_not_cover_yet_is_refused_alone(tmp_path, checked)
     assert dropped == 2
     problems = live_inputs(payload, checked).problems
     assert [(p.code, p.location) for p in problems] == [("B221", SATKER)]
+    remote = open_payload(payload)
+    out = hitung(remote, aturan=RULES, now=NOW)
+    grid = Grid(payload)
+    grid.apply(remote.json()["actions"])
+    assert not out.ok and len(grid.alerts) == 1
+    assert grid.alerts[0].startswith("Hitung dibatalkan: 1 sel isian bermasalah")
+    assert SATKER in grid.alerts[0] and "Rupbasan Kelas II Baturaja" in grid.alerts[0]
+    assert "klik Hitung sekali lagi" in grid.alerts[0]
