@@ -348,6 +348,13 @@ def test_worst_typing_gives_the_same_outcome_through_file_and_live(case, rules, 
             assert codes == [], (slot, where, [p.message for p in by_file.problems if p.location == where])
             assert _value_at(by_file, where) == want == _value_at(by_live, where), slot
     assert {p.location for p in by_file.problems} <= cells  # nothing else in the sample is wrong
+    kinds = {where: kind for where, kind in SLOTS.values()}
+    for p in by_file.problems:  # each message names its cell first, and a table cell's row by number and label
+        assert p.message.startswith(p.location + " (") and p.message_en.startswith(p.location + " ("), p.message
+        if p.cell is not None:
+            assert f", baris {p.cell.row + 1}" in p.message and f", row {p.cell.row + 1}" in p.message_en, p
+            if kinds[p.location] not in ("teks", "pilihan"):  # (a bad label cell is the row's label itself)
+                assert f", baris {p.cell.row + 1} «" in p.message, p.message
 
     # the whole run: `kinerja hitung BUKU.xlsx` and the live Hitung
     before = members(book)
