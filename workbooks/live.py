@@ -46,15 +46,14 @@ from .errors import FORMAT_UNKNOWN
 from .formatlive import format_sheet, percent_cells
 from .ooxml import EMPTY, Cell, DefinedName, Sheet, SheetCells, Table
 from .plan import WritePlan, data_rows
-from .reader import _Reader
+from .reader import EXCEL_ERRORS, _Reader
 from .recalc import plan_recalc
 from .refs import RefProblem, cell_name, parse_ref, quote_sheet
 from .tombol import STATUS_PREFIX, rules_from_status, status_text
 from .writer import CellWrite, _refuse_overwriting_inputs
 
 TITLE = "kinerja — Hitung"
-_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!",
-           "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#PYTHON!"}
+_ERRORS = EXCEL_ERRORS  # the reader's list: a text showing an error is the error
 _EPOCH = datetime(1899, 12, 30)
 _MAX_ALERT = 12  # problems listed in one alert; the rest are counted
 # Cell.style of a live number cell: shown as a percentage, or format unknown (no FormatIsian formula covers it)

@@ -27,6 +27,10 @@ from .ooxml import Cell, Package
 from .refs import MAX_ROW, Ref, RefProblem, cell_name, quote_sheet
 
 Value = Decimal | str | None
+#: Excel's error values as a cell shows them. A text cell showing one ("#N/A" typed after an apostrophe, pasted as
+#: text) looks exactly like the error, and a live book's values carry both as that text: both are the error value.
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                          "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#PYTHON!"})
 _FIFTEEN = Context(prec=EXCEL_DIGITS)  # every number read has at most Excel's 15 significant digits
 
 _EXPECTED = {  # kind → (Indonesian, English, example)
@@ -207,7 +211,7 @@ class _Reader:
             shown = " · ".join(cells.get(r, columns[c.name]).text.strip() for c in spec.columns or ()
                                if c.kind == "teks" and c.name in columns
                                and cells.get(r, columns[c.name]).kind == "text"
-                               and cells.get(r, columns[c.name]).text.strip())
+                               and cells.get(r, columns[c.name]).text.strip() not in EXCEL_ERRORS | {""})
             for col_spec in spec.columns or ():
                 c = columns.get(col_spec.name)
                 if c is None:
@@ -270,6 +274,8 @@ class _Reader:
                 "Buka dan simpan ulang di Excel agar nilainya tersimpan, lalu jalankan lagi.",
                 "Open and save the workbook in Excel so the value is stored, then run again.")
             return None
+        if cell.kind == "text" and cell.text.strip() in EXCEL_ERRORS:
+            cell = Cell("error", cell.text.strip(), cell.formula, cell.style)
         if cell.kind == "error":
             bad(E.ERROR_VALUE, f"berisi nilai galat {cell.text}, seharusnya {exp}",
                 f"holds the error value {cell.text}; expected {exp_en}",

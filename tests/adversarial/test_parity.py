@@ -101,6 +101,9 @@ CASES = {
     "12-": ("12-", "12-"),
     "minus unicode": ("\u22125", "\u22125"),
     "abc": ("abc", "abc"),
+    # the text "#N/A" (typed after an apostrophe, or pasted as text) looks exactly like the error value, and Excel
+    # sends both as "#N/A": read as the error the operator sees, whatever the cell stores
+    "#N/A teks": ("#N/A", "#N/A"),
     "=1/0": (("err", "1/0", "#DIV/0!"), "#DIV/0!"),
     "TRUE": (True, True),
     "tanggal": (("date", 45366), "2024-03-15T00:00:00.000Z"),
@@ -129,8 +132,8 @@ def expected(case: str, slot: str) -> str | object:
     """The code the kind's one reading rule gives for ``case`` in ``slot``, or the value it reads."""
     kind = SLOTS[slot][1]
     stored = CASES[case][0]
-    if isinstance(stored, tuple) and stored[0] == "err":
-        return "B206"  # an error value, whatever the kind
+    if (isinstance(stored, tuple) and stored[0] == "err") or stored == "#N/A":
+        return "B206"  # an error value (or a text showing as one), whatever the kind
     if stored is True:
         return "B201"  # a logical value is neither a number nor text
     if isinstance(stored, tuple) and stored[0] == "date":
