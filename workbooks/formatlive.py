@@ -21,10 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from ..engine.interface import Inputs, InputSpec
+from ..engine.interface import CellKey, Inputs, InputSpec
 from . import layout
 from .cellxml import Cell
-from .plan import SheetLayout, SheetPlan, data_rows
+from .plan import SheetLayout, SheetPlan
 from .refs import MAX_ROW, RefProblem, cell_name, parse_ref, quote_sheet
 from .writer import CellWrite
 
@@ -39,7 +39,6 @@ def input_cells(specs: Iterable[InputSpec], names: Mapping[str, str], inputs: In
     """Sheet → (row, column) of every cell an operator may type a number into: single inputs that are not text,
     and every data cell of a table input's range (a whole-column range: down to its last row holding data)."""
     by_name = {k.casefold(): v for k, v in names.items()}
-    with_data = data_rows(inputs)
     out: Cells = {}
     for spec in specs:
         text = by_name.get(spec.name.casefold())
@@ -55,10 +54,22 @@ def input_cells(specs: Iterable[InputSpec], names: Mapping[str, str], inputs: In
             continue
         last = ref.row2
         if last == MAX_ROW:
-            last = max((r for r in with_data.get(ref.sheet, ()) if r > ref.row1), default=ref.row1)
+            last = max((r for r in _table_rows(inputs, spec.name) if r > ref.row1), default=ref.row1)
         out.setdefault(ref.sheet, []).extend((r, c) for r in range(ref.row1 + 1, last + 1)
                                              for c in range(ref.col1, ref.col2 + 1))
     return {sheet: sorted(set(cells)) for sheet, cells in out.items()}
+
+
+def _table_rows(inputs: Inputs, table: str) -> list[int]:
+    """Sheet rows where the reader found the data of ``table`` (its cells' places in ``inputs.sources``)."""
+    rows = []
+    for key, where in inputs.sources.items():
+        if isinstance(key, CellKey) and key.table == table:
+            try:
+                rows.append(parse_ref(where).row1)
+            except RefProblem:
+                continue
+    return rows
 
 
 def format_sheet(specs: Iterable[InputSpec], names: Mapping[str, str], inputs: Inputs) -> SheetPlan:

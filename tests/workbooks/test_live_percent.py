@@ -148,3 +148,16 @@ def test_a_cell_the_check_does_not_cover_yet_is_refused_alone(tmp_path, checked)
     assert grid.alerts[0].startswith("Hitung dibatalkan: 1 sel isian bermasalah")
     assert SATKER in grid.alerts[0] and "Rupbasan Kelas II Baturaja" in grid.alerts[0]
     assert "klik Hitung sekali lagi" in grid.alerts[0]
+
+
+def test_a_whole_column_table_is_checked_down_to_its_own_last_data_row():
+    """A table named over whole columns (S!$A:$B) is covered down to the last row holding its data — not down to
+    a single input further below on the same sheet, nor the million rows of the columns."""
+    from kinerja.engine.interface import CellKey, ColumnSpec, Inputs, InputSpec
+    from kinerja.workbooks.formatlive import input_cells
+
+    specs = [InputSpec("t", "tabel", columns=(ColumnSpec("a", "cacah"), ColumnSpec("b", "persen"))),
+             InputSpec("x", "cacah"), InputSpec("catatan", "teks")]
+    inputs = Inputs(sources={CellKey("t", 0, "a"): "S!A2", CellKey("t", 2, "b"): "S!B4", "x": "S!D50"})
+    names = {"t": "S!$A:$B", "x": "S!$D$50", "catatan": "S!$D$51"}
+    assert input_cells(specs, names, inputs) == {"S": [(2, 1), (2, 2), (3, 1), (3, 2), (4, 1), (4, 2), (50, 4)]}
