@@ -133,7 +133,26 @@ def check_well_formed(data: bytes) -> None:
         _WELL_FORMED[bytes(data)] = None
 
 
+_PREFIXES: dict[tuple[str, str], str] = {}  # (text, uri) → prefix, for the last few parts asked about
+
+
 def uniform_prefix(text: str, uri: str) -> str:
+    """:func:`_uniform_prefix`, remembered for the very same text (a batch's workbooks made from one template
+    share their workbook, styles and relationship parts); a refused text is never remembered."""
+    key = (text, uri)
+    hit = _PREFIXES.get(key)
+    if hit is not None:
+        _PREFIXES[key] = _PREFIXES.pop(key)  # most recently used last
+        return hit
+    prefix = _uniform_prefix(text, uri)
+    if len(text) >= 4096:  # small parts parse faster than they hash
+        if len(_PREFIXES) >= 16:
+            _PREFIXES.pop(next(iter(_PREFIXES)))
+        _PREFIXES[key] = prefix
+    return prefix
+
+
+def _uniform_prefix(text: str, uri: str) -> str:
     """The prefix (``"x:"`` or ``""``) with which every element of namespace ``uri`` is written in ``text``.
 
     Parsed with expat, so prefixes declared anywhere, default-namespace redeclarations, comments, CDATA and

@@ -58,3 +58,17 @@ def test_well_formed_answer_only_for_the_same_bytes():
         with pytest.raises(X.UnsafeXml):
             X.check_well_formed(bad)
     X.check_well_formed(good)
+
+
+def test_prefix_answer_only_for_the_same_text():
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    good = written(formulas("Isian", 200))
+    assert len(good) > 4096
+    assert X.uniform_prefix(good, ns) == "" == X.uniform_prefix(good, ns)
+    prefixed = good.replace("<worksheet ", '<x:worksheet xmlns:x="' + ns + '" ', 1).replace(
+        "</worksheet>", "</x:worksheet>")
+    mixed = prefixed.replace("<sheetData>", "<x:sheetData>").replace("</sheetData>", "</x:sheetData>")
+    for _ in range(2):  # refused, and not remembered
+        with pytest.raises(X.UnsafeXml):
+            X.uniform_prefix(mixed, ns)
+    assert X.uniform_prefix(good, ns) == ""
