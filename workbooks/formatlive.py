@@ -20,16 +20,17 @@ writes the sheet, and the operator clicks Hitung once more.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from ..engine.interface import CellKey, Inputs, InputSpec
+from ..engine.vocabulary import NUMERIC
 from . import layout
 from .cellxml import Cell
-from .plan import SheetLayout, SheetPlan
+from .plan import SheetLayout, SheetPlan, sheet_places
 from .refs import MAX_ROW, RefProblem, cell_name, parse_ref, quote_sheet
 from .writer import CellWrite
 
 SHEET = layout.FORMAT_SHEET
-_NUMBER_KINDS_SKIPPED = ("teks",)
 
 
 Cells = dict[str, list[tuple[int, int]]]
@@ -49,36 +50,32 @@ def input_cells(specs: Iterable[InputSpec], names: Mapping[str, str], inputs: In
         except RefProblem:
             continue
         if not spec.is_table:
-            if ref.is_single and spec.kind not in _NUMBER_KINDS_SKIPPED:
+            if ref.is_single and spec.kind in NUMERIC:
                 out.setdefault(ref.sheet, []).append((ref.row1, ref.col1))
             continue
         last = ref.row2
         if last == MAX_ROW:
-            last = max((r for r in _table_rows(inputs, spec.name) if r > ref.row1), default=ref.row1)
+            rows = (at.row1 for key, at in sheet_places(inputs) if isinstance(key, CellKey) and key.table == spec.name)
+            last = max((r for r in rows if r > ref.row1), default=ref.row1)
         out.setdefault(ref.sheet, []).extend((r, c) for r in range(ref.row1 + 1, last + 1)
                                              for c in range(ref.col1, ref.col2 + 1))
     return {sheet: sorted(set(cells)) for sheet, cells in out.items()}
 
 
-def _table_rows(inputs: Inputs, table: str) -> list[int]:
-    """Sheet rows where the reader found the data of ``table`` (its cells' places in ``inputs.sources``)."""
-    rows = []
-    for key, where in inputs.sources.items():
-        if isinstance(key, CellKey) and key.table == table:
-            try:
-                rows.append(parse_ref(where).row1)
-            except RefProblem:
-                continue
-    return rows
-
-
 def format_sheet(specs: Iterable[InputSpec], names: Mapping[str, str], inputs: Inputs) -> SheetPlan:
     """The ``FormatIsian`` sheet for the input ranges ``names`` points at (hidden, kinerja-owned)."""
+    cells = input_cells(specs, names, inputs)
+    return _sheet(tuple((sheet, tuple(at)) for sheet, at in cells.items()))
+
+
+@lru_cache(maxsize=8)
+def _sheet(cells: tuple[tuple[str, tuple[tuple[int, int], ...]], ...]) -> SheetPlan:
+    """Built once per set of input cells (the same in every workbook of a template; the plan is immutable)."""
     columns = []
-    for sheet, cells in input_cells(specs, names, inputs).items():
+    for sheet, at_cells in cells:
         q = quote_sheet(sheet)
         column = [CellWrite(sheet)]
-        for r, c in cells:
+        for r, c in at_cells:
             at = f"{q}!{cell_name(r, c)}"
             column.append(CellWrite(formula=f'ROW({at})&","&COLUMN({at})&","&CELL("format",{at})'))
         columns.append(column)

@@ -376,17 +376,18 @@ def hitung(book: Any, *, aturan: str | None = None, now: datetime | None = None,
             return _fail(book, view, ref, stamp, f"set aturan {ref} tidak tersedia di server ini (tersedia: "
                          f"{', '.join(sorted(allowed)) or '-'}). Hubungi admin TI.")
         checked = allowed[ref] if allowed is not None else load_rules(_near_book(book, ref))
-        inputs = read_inputs_live(view, input_specs(checked))
+        specs = input_specs(checked)
+        inputs = read_inputs_live(view, specs)
         if inputs.problems:
             # nothing is computed, but a bad cell pasted into a hidden row must be visible where the alert points
             _show_rows(book, view, data_rows(inputs))
             unseen = [p for p in inputs.problems if p.code == FORMAT_UNKNOWN]
+            first_run = view.sheet(layout.FORMAT_SHEET) is None  # a workbook from before FormatIsian
             if unseen:  # the check the next click reads
-                sheet = format_sheet(input_specs(checked), view.names_text(), inputs)
-                had_checks = view.sheet(layout.FORMAT_SHEET) is not None
+                sheet = format_sheet(specs, view.names_text(), inputs)
                 apply_to_book(book, WritePlan({}, {layout.FORMAT_SHEET: sheet}, {}), view)
             n = len(inputs.problems)
-            if unseen and n == len(unseen) and not had_checks:  # a workbook from before FormatIsian: one line
+            if unseen and n == len(unseen) and first_run:  # one line, not every number
                 msg = _first_run_text(n)
                 short = "pemeriksa format baru dipasang; klik Hitung sekali lagi"
             else:

@@ -11,11 +11,12 @@ Cells are :class:`kinerja.workbooks.writer.CellWrite` (a value, or a live formul
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..engine.interface import CellKey, Inputs
+from .refs import Ref, RefProblem, parse_ref
 
 if TYPE_CHECKING:  # CellWrite is only named in annotations; the writer imports this module
     from .writer import CellWrite
@@ -85,18 +86,22 @@ def data_rows(inputs: Inputs) -> dict[str, frozenset[int]]:
     :class:`~kinerja.engine.interface.CellKey` → ``'Sheet'!C12``) and each single value (its name → ``'Sheet'!C9``,
     e.g. in a row the operator hid). Rows the reader skipped (empty) are not among them; a row holding only a bad
     cell is (the operator must see it). A whole table's place (``'Sheet'!B15:D65``) is not a row."""
-    from .refs import RefProblem, parse_ref
-
     out: dict[str, set[int]] = {}
-    for key, where in inputs.sources.items():
-        try:
-            ref = parse_ref(where)
-        except RefProblem:  # a data file's place ("data.yaml: …"): no sheet row
-            continue
+    for key, ref in sheet_places(inputs):
         if not isinstance(key, CellKey) and (not ref.is_single or key in inputs.tables):
             continue
         out.setdefault(ref.sheet, set()).add(ref.row1)
     return {sheet: frozenset(rows) for sheet, rows in out.items()}
 
 
-__all__ = ["Link", "SheetLayout", "SheetPlan", "WritePlan", "data_rows"]
+def sheet_places(inputs: Inputs) -> Iterator[tuple[str | CellKey, Ref]]:
+    """(input name or table cell, where the reader found it) for every source on a sheet; a data file's place
+    (``data.yaml: …``) is none."""
+    for key, where in inputs.sources.items():
+        try:
+            yield key, parse_ref(where)
+        except RefProblem:
+            continue
+
+
+__all__ = ["Link", "SheetLayout", "SheetPlan", "WritePlan", "data_rows", "sheet_places"]

@@ -241,10 +241,7 @@ def edit_payload(base: dict, sent: dict[str, object]) -> dict:
     return p
 
 
-@pytest.fixture(autouse=True)
-def _license(monkeypatch):
-    # xlwings' remote engine needs a key; "noncommercial" is the PolyForm Noncommercial one (government use).
-    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
+pytestmark = pytest.mark.usefixtures("remote_engine")  # tests/conftest.py: xlwings' remote engine licence
 
 
 @pytest.fixture(scope="module")

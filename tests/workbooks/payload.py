@@ -22,9 +22,7 @@ def computed_format_sheet(path: Path) -> list[list[object]]:
     key = hashlib.sha256(path.read_bytes()).hexdigest()
     if key not in _computed:
         with tempfile.TemporaryDirectory(prefix="kinerja-payload-") as tmp:
-            work = Path(tmp) / f"buku{path.suffix}"
-            work.write_bytes(path.read_bytes())
-            ws = openpyxl.load_workbook(roundtrip_xlsx(work, Path(tmp)), data_only=True)[FORMAT_SHEET]
+            ws = openpyxl.load_workbook(roundtrip_xlsx(path, Path(tmp)), data_only=True)[FORMAT_SHEET]
             _computed[key] = [[c.value for c in row] for row in ws.iter_rows(
                 min_row=1, min_col=1, max_row=ws.max_row, max_col=ws.max_column)]
     return _computed[key]

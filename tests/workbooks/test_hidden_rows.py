@@ -107,14 +107,13 @@ def test_the_pasted_rows_went_into_the_figures_and_print(pasted, tmp_path):
     assert SATKER in texts["after"] and re.search(r"4[.,]321", texts["after"])
 
 
-def test_live_hitung_shows_the_same_rows(pasted, tmp_path, monkeypatch):
+def test_live_hitung_shows_the_same_rows(pasted, tmp_path, remote_engine):
     """The live adapter applies the same plan: every table row with data is shown (Excel: EntireRow.Hidden =
     False), in one action per run of consecutive rows; nothing else about rows is touched."""
     from kinerja.workbooks.live import hitung, open_payload
     from kinerja.workbooks.tombol import pasang_tombol
     from payload import Grid, payload_of
 
-    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")  # xlwings' remote engine (Excel is not on Linux)
     xlsm = tmp_path / "sebelum.xlsm"
     pasang_tombol(pasted[0], xlsm)
     payload = payload_of(xlsm)
@@ -130,14 +129,13 @@ def test_live_hitung_shows_the_same_rows(pasted, tmp_path, monkeypatch):
     assert "Ringkasan" not in shown and "Audit" not in shown
 
 
-def test_live_hitung_refused_for_a_bad_pasted_cell_still_shows_its_row(pasted, tmp_path, monkeypatch):
+def test_live_hitung_refused_for_a_bad_pasted_cell_still_shows_its_row(pasted, tmp_path, remote_engine):
     """A bad cell makes the live Hitung write no result, and its alert names the cell: that cell's row (pasted
     into the hidden rows) is shown, so the operator finds what the alert points at."""
     from kinerja.workbooks.live import hitung, open_payload
     from kinerja.workbooks.tombol import pasang_tombol
     from payload import Grid, payload_of
 
-    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")  # xlwings' remote engine (Excel is not on Linux)
     xlsm = tmp_path / "sebelum.xlsm"
     pasang_tombol(pasted[0], xlsm)
     payload = payload_of(xlsm, {("Anggaran", "C356"): "tujuh"})

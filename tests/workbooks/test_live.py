@@ -22,10 +22,7 @@ SAMPLE = Path(__file__).resolve().parents[2] / "workbooks" / "contoh-pk2024-sums
 NOW = dt.datetime(2026, 12, 6, 11, 0, tzinfo=dt.timezone.utc)
 
 
-@pytest.fixture(autouse=True)
-def _license(monkeypatch):
-    # xlwings' remote engine needs a key; "noncommercial" is the PolyForm Noncommercial one (government use).
-    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
+pytestmark = pytest.mark.usefixtures("remote_engine")  # tests/conftest.py: xlwings' remote engine licence
 
 
 def file_cells(path: Path, sheet: str) -> dict:

@@ -30,9 +30,7 @@ NOW = dt.datetime(2026, 12, 6, 11, 0, tzinfo=dt.timezone.utc)
 RULES = "pk2024-sumsel"
 
 
-@pytest.fixture(autouse=True)
-def _license(monkeypatch):
-    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")  # PolyForm Noncommercial (government use)
+pytestmark = pytest.mark.usefixtures("remote_engine")  # tests/conftest.py: xlwings' remote engine licence
 
 
 @pytest.fixture(scope="module")

@@ -29,9 +29,7 @@ SAMPLE = Path(__file__).resolve().parents[2] / "workbooks" / "contoh-pk2024-sums
 TOKEN = "rahasia-kantor-wilayah-sumsel-2024"
 
 
-@pytest.fixture(autouse=True)
-def _license(monkeypatch):
-    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")  # PolyForm Noncommercial (government use)
+pytestmark = pytest.mark.usefixtures("remote_engine")  # tests/conftest.py: xlwings' remote engine licence
 
 
 @pytest.fixture(scope="module")
