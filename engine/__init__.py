@@ -72,9 +72,25 @@ def load_rules(ref: str | Path, *, confine_to: Path | None = None) -> CheckedRul
     return checked
 
 
+_specs_made: dict[int, tuple[object, tuple[InputSpec, ...]]] = {}  # id(rule set) → (rule set, its specs)
+
+
 def input_specs(checked: CheckedRules) -> list[InputSpec]:
-    """The inputs a rule set needs, for adapters (workbook reader, template generator)."""
+    """The inputs a rule set needs, for adapters (workbook reader, template generator). Computed once per
+    (read-only, frozen) rule set object — a recalculation asks several times, a batch once per workbook — and
+    handed out as a new list of the same frozen specs."""
     rs = checked.rules
+    hit = _specs_made.get(id(rs))
+    if hit is not None and hit[0] is rs:
+        return list(hit[1])
+    specs = _input_specs(rs)
+    if len(_specs_made) >= 16:
+        _specs_made.clear()
+    _specs_made[id(rs)] = (rs, tuple(specs))
+    return specs
+
+
+def _input_specs(rs) -> list[InputSpec]:
     labels = {e.id: e.name for e in rs.eselons.values()}
     ids = frozenset(batasan.internal_ids(rs))
     scale = batasan.index_scale(rs)

@@ -112,12 +112,21 @@ def row_filter(where: c.Node, fallback):
         if isinstance(n, c.Member) and isinstance(n.operand, c.Cell) and not n.operand.computed and \
                 all(isinstance(i, c.Const) and not is_missing(i.value) for i in n.items):
             col, allowed = n.operand.column, [i.value for i in n.items]
+            try:  # numbers, texts and truth values hash as they compare (Decimal("1.0") == 1): one lookup
+                among = frozenset(allowed)
+            except TypeError:
+                among = None
 
             def member(cells):
                 v = cells.get(col, TANPA_DATA)
                 if isinstance(v, Galat):  # a bad cell: the row's group is unknown, the error is kept
                     return v
-                return None if v is TANPA_DATA else any(v == x for x in allowed)
+                if v is TANPA_DATA:
+                    return None
+                try:
+                    return v in among
+                except TypeError:  # no set (or an unhashable value): compared one by one
+                    return any(v == x for x in allowed)
             return member
         if isinstance(n, c.Logic):
             a, b = simple(n.left), simple(n.right)
