@@ -16,6 +16,8 @@ the same records, as text; the CLI only prints them.
 from __future__ import annotations
 
 import io
+import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -111,16 +113,20 @@ def _append(ws, values) -> None:
 
 
 def write_summary(records: list[dict[str, Any]], dest: str | Path) -> Path:
+    """Write the summary workbook (atomically). Row 1 of each sheet is its header (filter buttons, frozen);
+    printed on A4 landscape: Temuan one page wide, the wide Ringkasan at full size over pages across, the file
+    name column and the header repeated on each page."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     dest = Path(dest)
+    folder, name = _folder(records)
+    berkas = HEAD[0] + (f"\n(dalam {folder})" if folder else "")
     wb = Workbook()
     ws = wb.active
     ws.title = "Ringkasan"
     cols = _columns(records)
-    ws.append(HEAD + [f"{ident} · {field}" for _, ident, field in cols])
+    ws.append([berkas, *HEAD[1:]] + [f"{ident} · {field}" for _, ident, field in cols])
     for rec in records:
         hasil = rec.get("hasil") or {}
         by_key: dict[tuple[str, str], dict[str, Any]] = {}
@@ -128,42 +134,87 @@ def write_summary(records: list[dict[str, Any]], dest: str | Path) -> Path:
             for o in hasil.get(section) or []:
                 by_key[(section, o["id"])] = o
         aturan = hasil.get("aturan") or {}
-        row = [rec["berkas"], rec["status"], hasil.get("unit"), aturan.get("nama"), aturan.get("versi"),
-               rec.get("jumlah_temuan", 0), rec.get("jumlah_masalah_masukan", 0), first_problem(rec) or None]
+        row = [name(rec), rec["status"], hasil.get("unit"), aturan.get("nama"), aturan.get("versi"),
+               rec.get("jumlah_temuan", 0), rec.get("jumlah_masalah_masukan", 0),
+               _first_sentence(first_problem(rec)) or None]
         row += [_cell((by_key.get((section, ident)) or {}).get(field)) for section, ident, field in cols]
         _append(ws, row)
-    for c in ws[1]:
-        c.font = Font(bold=True)
-        c.alignment = Alignment(wrap_text=True, vertical="top")
+    name_width = min(max((len(name(r)) for r in records), default=10) + 2, 40)
+    _dress(ws, [name_width, 10, 34, 16, 12, 9, 9, 50] + [14] * len(cols), wrap={1, 3, 8}, fit_width=False)
     ws.freeze_panes = "B2"
-    ws.column_dimensions["A"].width = 40
-    ws.column_dimensions["H"].width = 60
-    for i in range(len(HEAD) + 1, len(HEAD) + len(cols) + 1):
-        ws.column_dimensions[get_column_letter(i)].width = 14
 
     wt = wb.create_sheet("Temuan")
-    wt.append(FINDING_HEAD)
+    wt.append([berkas, *FINDING_HEAD[1:]])
     for rec in records:
         if rec.get("galat"):
             g = rec["galat"]
-            _append(wt, (rec["berkas"], rec["status"], g["kode"], None, None, g.get("lokasi"),
-                                          g["pesan"], None, None, None))
+            _append(wt, (name(rec), rec["status"], g["kode"], None, None, g.get("lokasi"),
+                         g["pesan"], None, None, None))
             continue
         hasil = rec.get("hasil") or {}
         for p in hasil.get("masalah_masukan") or []:
-            _append(wt, (rec["berkas"], "masalah masukan", p["kode"], None, p["masukan"],
-                                          p["lokasi"], p["pesan"], None, None, None))
+            _append(wt, (name(rec), "masalah masukan", p["kode"], None, p["masukan"],
+                         p["lokasi"], p["pesan"], None, None, None))
         for t in hasil.get("temuan") or []:
-            _append(wt, (rec["berkas"], "temuan", t["kode"], t["tingkat"], t["objek"],
-                                          t.get("aturan"), t["pesan"], t.get("dihitung"), t.get("dilaporkan"),
-                                          t.get("sumber")))
-    for c in wt[1]:
-        c.font = Font(bold=True)
+            _append(wt, (name(rec), "temuan", t["kode"], t["tingkat"], t["objek"],
+                         t.get("aturan"), t["pesan"], t.get("dihitung"), t.get("dilaporkan"),
+                         t.get("sumber")))
+    _dress(wt, [min(name_width, 30), 14, 7, 9, 22, 24, 70, 12, 12, 20], wrap={1, 5, 6, 7, 10}, fit_width=True)
     wt.freeze_panes = "A2"
-    for letter, width in zip("ABCDEFGHIJ", (40, 16, 8, 10, 24, 30, 80, 12, 12, 24)):
-        wt.column_dimensions[letter].width = width
+    for sheet in (ws, wt):
+        sheet.oddHeader.center.text = "&B" + ("Ringkasan batch kinerja" if sheet is ws else "Temuan batch kinerja")
+        sheet.auto_filter.ref = f"A1:{get_column_letter(sheet.max_column)}{sheet.max_row}"
 
     buf = io.BytesIO()
     wb.save(buf)
     atomic_write(dest, lambda f: f.write(buf.getvalue()))
     return dest
+
+
+def _folder(records: list[dict[str, Any]]) -> tuple[str, Callable[[dict[str, Any]], str]]:
+    """The folder all the run's files share (said once, in the heading of the file column) and each record's file
+    as it is shown: relative to that folder. No common folder (or a single file): paths as given."""
+    paths = [Path(r["berkas"]) for r in records]
+    try:
+        common = Path(os.path.commonpath([p.parent for p in paths])) if len(paths) > 1 else None
+    except ValueError:  # relative and absolute paths mixed, or different drives
+        common = None
+    if common is None or common == Path(common.anchor or "."):
+        return "", lambda rec: str(rec["berkas"])
+    return str(common), lambda rec: Path(rec["berkas"]).relative_to(common).as_posix()
+
+
+def _first_sentence(text: str, limit: int = 160) -> str:
+    """The start of a long message for a summary cell (the whole message is in the Temuan sheet): up to the end of
+    its first sentence, at most ``limit`` characters, ``…`` where it was cut."""
+    end = text.find(". ")
+    cut = end + 1 if 0 < end < limit else limit
+    return text if len(text) <= cut else text[:cut].rstrip() + " …"
+
+
+def _dress(ws, widths: list[float], *, wrap: set[int], fit_width: bool) -> None:
+    """Header row styled, column widths, long text wrapped (row heights estimated, as LibreOffice and openpyxl
+    fit none), numbers with two decimals and thousands separators, A4 landscape print setup."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    from . import template_style as S
+
+    top = Alignment(vertical="top")
+    for i, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    for c in ws[1]:
+        S.header_cell(ws, 1, c.column, c.value)
+    for row in ws.iter_rows(min_row=2):
+        for c in row:
+            if isinstance(c.value, (int, float)):
+                c.number_format = "#,##0" if isinstance(c.value, int) else S.OUTPUT_FORMAT
+                c.alignment = top
+            elif c.column in wrap:
+                c.alignment = S.WRAP
+            else:
+                c.alignment = S.CENTER_TOP if c.column == 2 else top
+    S.fit_rows(ws)
+    S.print_setup(ws, last_col=get_column_letter(max(ws.max_column, 1)), last_row=ws.max_row, header_rows="1:1",
+                  landscape=True, fit_width=fit_width, header_cols=None if fit_width else "A:A")
+    ws.page_margins.top = 0.9  # room for the page header (the sheet's title) above the repeated header row

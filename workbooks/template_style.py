@@ -248,14 +248,20 @@ class Validations:
 # --- print setup ---------------------------------------------------------------------------------------------
 
 
-def print_setup(ws: Worksheet, *, last_col: str, last_row: int, header_rows: str | None, landscape: bool) -> None:
-    """A4, fit to one page wide (any number of pages tall), repeated header rows, print area = used part."""
+def print_setup(ws: Worksheet, *, last_col: str, last_row: int, header_rows: str | None, landscape: bool,
+                fit_width: bool = True, header_cols: str | None = None) -> None:
+    """A4, fit to one page wide (any number of pages tall), repeated header rows, print area = used part.
+    ``fit_width=False`` (a table too wide to be read on one page): printed at full size over several pages
+    across, with ``header_cols`` (e.g. ``"A:A"``) repeated on each of them."""
     ws.print_area = f"A1:{last_col}{max(last_row, 1)}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if fit_width:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if header_cols:
+        ws.print_title_cols = header_cols
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.6

@@ -7,6 +7,7 @@ tests fail (never skip) when ``soffice`` is missing: CI installs LibreOffice (De
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 import subprocess
 import tempfile
@@ -59,3 +60,13 @@ def roundtrip_xlsx(path: Path, workdir: Path) -> Path:
     """Open in LibreOffice and save again as .xlsx; proves the file loads as a whole workbook."""
     files = convert(path, "xlsx:Calc MS Excel 2007 XML", workdir / f"xlsx-{path.stem}")
     return files[0]
+
+
+def pdf_pages(pdf: Path) -> list[tuple[str, float, float]]:
+    """(text as laid out, width, height in points) of every page of ``pdf``, read with poppler."""
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "9999", str(pdf)], capture_output=True, text=True,
+                          check=True).stdout
+    sizes = [(float(w), float(h)) for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info)]
+    return [(subprocess.run(["pdftotext", "-layout", "-f", str(i), "-l", str(i), str(pdf), "-"],
+                            capture_output=True, text=True, check=True).stdout, w, h)
+            for i, (w, h) in enumerate(sizes, start=1)]

@@ -27,7 +27,7 @@ from kinerja.cli import Exit, main
 from kinerja.engine import load_rules
 from kinerja.workbooks import batch as b
 from kinerja.workbooks.variasi import build_varied
-from libreoffice import sheets_as_csv
+from libreoffice import convert, pdf_pages, sheets_as_csv
 
 GOOD = 27
 DISTINCT = 5  # data sets; the other workbooks are copies (building a filled workbook is the slow part)
@@ -164,9 +164,12 @@ def test_hitung_json_validates_against_skema_hasil(tmp_path):
 def test_summary_workbook_opens_in_libreoffice(batch_run, tmp_path):
     _, _, ring, proc = batch_run
     recs = {r["berkas"]: r for r in records_of(proc.stdout)}
+    folder = Path(os.path.commonpath([Path(k).parent for k in recs]))  # said once, in the file column's heading
+    recs = {Path(k).relative_to(folder).as_posix(): r for k, r in recs.items()}
     sheets = sheets_as_csv(ring, tmp_path)
     rows = sheets["Ringkasan"]
     head = rows[0]
+    assert str(folder) in head[0] and str(folder) in sheets["Temuan"][0][0]
     assert len(rows) == 31 and {row[0] for row in rows[1:]} == set(recs)
     col = head.index("setjen_rb_kanwil · realisasi")
     for row in rows[1:]:
@@ -181,6 +184,30 @@ def test_summary_workbook_opens_in_libreoffice(batch_run, tmp_path):
     n_findings = sum(len(r["hasil"]["temuan"]) for r in recs.values() if r["hasil"])
     assert len(findings) == 1 + n_findings + len(BAD)
     assert {f[0] for f in findings[1:]} == set(recs)
+
+
+def test_summary_workbook_prints_readable_with_its_headings_on_every_page(batch_run, tmp_path):
+    """A Kanwil planner prints the summary: A4 landscape; the wide Ringkasan at full size over several pages across
+    with the header row and the file column on every page (not one unreadable page, not pages of numbers
+    without their file or indicator); the findings one page wide with the message column wrapped; numbers that
+    fit their columns (no ``###``)."""
+    _, _, ring, proc = batch_run
+    wb = openpyxl.load_workbook(ring)
+    for sheet in wb:
+        assert sheet.print_title_rows == "$1:$1" and sheet.auto_filter.ref, sheet.title
+    assert wb["Ringkasan"].print_title_cols == "$A:$A"
+    assert wb["Temuan"]["G2"].alignment.wrap_text
+    pages = pdf_pages(convert(ring, "pdf", tmp_path / "pdf")[0])
+    names = {Path(r["berkas"]).name for r in records_of(proc.stdout)}
+    summary = [t for t, _, _ in pages if "Ringkasan —" in t]
+    assert len(summary) > 1 and len(pages) > len(summary)
+    for i, (text, width, height) in enumerate(pages, start=1):
+        assert width > height, f"page {i} is not landscape"
+        assert "Berkas" in text and "###" not in text, f"page {i}:\n{text}"
+    for text in summary:  # every page of the wide sheet names the files its numbers belong to
+        assert any(n in text for n in names), text
+    printed = " ".join(" ".join(summary).split())
+    assert "setjen_rb_kanw" in printed and all(n in printed for n in names)
 
 
 def test_dask_local_cluster_gives_the_same_records(batch_run, pile_source, tmp_path):

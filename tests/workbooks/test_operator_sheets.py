@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from kinerja.workbooks.audit import AUDIT_HEADER, HEADER_ROW, natural_key
 from kinerja.workbooks.recalc import recalculate_workbook
 from kinerja.workbooks.temuan import HEADER as TEMUAN_HEADER
 from kinerja.workbooks.temuan import HEADER_ROW as TEMUAN_ROW
-from libreoffice import convert
+from libreoffice import convert, pdf_pages
 from openpyxl.utils import get_column_letter
 
 SAMPLE = Path(__file__).parents[2] / "workbooks" / "contoh-pk2024-sumsel.xlsx"
@@ -156,22 +155,10 @@ def test_time_zone_is_configurable(tmp_path, monkeypatch):
     assert "31-01-2025 17:00 WIT" in wb[layout.AUDIT_SHEET]["A2"].value
 
 
-def _pages(pdf: Path) -> list[tuple[str, float, float]]:
-    """(text, width, height) of every page."""
-    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "9999", str(pdf)], capture_output=True, text=True).stdout
-    sizes = [(float(w), float(h)) for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info)]
-    out = []
-    for i, (w, h) in enumerate(sizes, start=1):
-        text = subprocess.run(["pdftotext", "-layout", "-f", str(i), "-l", str(i), str(pdf), "-"],
-                              capture_output=True, text=True).stdout
-        out.append((text, w, h))
-    return out
-
-
 def test_printed_through_libreoffice_audit_is_landscape_full_width_and_short(sample, tmp_path):
     path, outcome = sample
     pdf = convert(path, "pdf", tmp_path / "pdf")[0]
-    pages = _pages(pdf)
+    pages = pdf_pages(pdf)
     version = outcome.result.rules.rules.version
     audit = [p for p in pages if f"Audit pk2024-sumsel · versi {version}" in p[0]]
     assert audit, "no Audit page found by its footer"

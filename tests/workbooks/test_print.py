@@ -21,17 +21,14 @@ from kinerja.workbooks import layout
 from kinerja.workbooks.reader import read_inputs, workbook_names
 from kinerja.workbooks.refs import parse_ref
 from kinerja.workbooks.template import BUDGET_TABLE_ROWS, TABLE_ROWS, VISIBLE_ROWS
-from libreoffice import convert
+from libreoffice import convert, pdf_pages
 
 SAMPLE = Path(__file__).parents[2] / "workbooks" / "contoh-pk2024-sumsel.xlsx"
 FOOTER = re.compile(r"halaman \d+ dari \d+")
 
 
 def page_texts(pdf: Path) -> list[str]:
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-    n = int(re.search(r"Pages:\s+(\d+)", info).group(1))
-    return [subprocess.run(["pdftotext", "-layout", "-f", str(i), "-l", str(i), str(pdf), "-"],
-                           capture_output=True, text=True, check=True).stdout for i in range(1, n + 1)]
+    return [text for text, _, _ in pdf_pages(pdf)]
 
 
 def blank_pages(pages: list[str]) -> list[int]:
