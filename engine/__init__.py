@@ -17,9 +17,10 @@ from .cache import checked_once
 from .checker import CheckedRules, check, has_errors
 from .errors import Diagnostic, InputError, KinerjaError, RuleError
 from .evaluator import Result, evaluate
+from .fsprobe import recording, same_answers
 from .interface import ColumnSpec, InputProblem, Inputs, InputSpec
 from .limits import ensure_recursion_headroom
-from .loader import load, no_rules, recording, same_answers
+from .loader import load, no_rules
 from .trace import NO_TRACE, Step, Tracer
 
 # Expressions up to limits.MAX_EXPR_DEPTH are walked recursively (also in a process that only receives

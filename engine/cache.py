@@ -94,7 +94,7 @@ def load_key(ref, confine_to) -> tuple | None:
 
 def loaded(key, still_same):
     """``(checked, diagnostics)`` of an earlier successful ``check_rules`` with ``key`` when ``still_same(probes)``
-    says the file system still gives every answer that load got (see ``loader.recording``); None otherwise.
+    says the file system still gives every answer that load got (see ``fsprobe.recording``); None otherwise.
     A hit costs a stat per file and folder instead of reading, hashing and merging every file again."""
     if key is None:
         return None

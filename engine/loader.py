@@ -8,6 +8,7 @@ checker and the lowering see the model (:mod:`kinerja.engine.inherit`): ``hapus`
 merges into the inherited one, ``ganti`` replaces it whole, and every change is listed in ``RuleSet.changes``.
 Within one set a name declared twice is an error.
 The version of a rule set is a hash over every file that makes it up, parents included.
+Every question to the file system goes through :mod:`kinerja.engine.fsprobe`, which records it for the cache.
 
 Where rules may come from (README, "Trust model"): a rule set named explicitly (``--aturan``, ``periksa``) may
 be any folder, ``.kin`` file or bundled name; one named by a workbook (untrusted) only a bundled name or a
@@ -20,34 +21,27 @@ read; anything else is refused before it is opened for reading, so nothing of it
 from __future__ import annotations
 
 import hashlib
-import os
-import re
-import threading
-import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import fields as dc_fields
 from pathlib import Path
 
+from . import fsprobe as fs
 from . import model as m
 from .errors import Diagnostic, KinerjaError
+from .fsprobe import RULE_SUFFIX
 from .inherit import finish, inherit
 from .limits import (
     MAX_EXTENDS_DEPTH,
     MAX_INCLUDE_DEPTH,
-    MAX_RULE_FILE_BYTES,
     MAX_RULE_FILE_TOKENS,
     MAX_RULE_FILES,
     MAX_RULE_SET_TOKENS,
     FileRefused,
     clip,
     count_tokens,
-    read_regular,
 )
 from .parser import parse_text
 from .ruletext import bundled_dir, line_of, shown_name
-
-RULE_SUFFIX = ".kin"
 
 # RuleFile list attribute → (RuleSet dict attribute, key attribute of the item)
 _KEYED = {
@@ -71,141 +65,8 @@ _KEYED = {
 _OVERRIDE_SILENTLY = {"settings", "params", "targets"}
 
 
-# --- what a load asked the file system (so that a later load can tell cheaply whether anything changed) -------
-#
-# A rule set is a deterministic function of the answers the file system gave while loading it: which paths exist
-# and where they really are, which .kin files a folder holds, and the bytes of every file read. While a load is
-# recorded (:func:`recording`) every such question and its answer is noted; :func:`same_answers` asks them all
-# again. A file is compared by its stat signature (device, inode, size, mtime and ctime in ns); one modified less
-# than :data:`RACY_NS` before it was read could change again within the same timestamp tick, so its bytes are
-# hashed and compared as well (git's "racy" rule).
-
-RACY_NS = 3 * 10**9
-_recorder = threading.local()
-
-
-class _Probes:
-    def __init__(self) -> None:
-        self.answers: dict[tuple[str, object], object] = {}
-        self.usable = True  # False when the same question got two answers during the load (a file changing)
-
-    def note(self, kind: str, arg: object, answer: object) -> None:
-        key = (kind, arg)
-        old = self.answers.setdefault(key, answer)
-        if old != answer:
-            self.usable = False
-
-
-def _note(kind: str, arg: object, answer):
-    probes = getattr(_recorder, "probes", None)
-    if probes is not None:
-        probes.note(kind, arg, answer)
-    return answer
-
-
-@contextmanager
-def recording():
-    """Note every file system question the loads inside ask; yields the :class:`_Probes`."""
-    before = getattr(_recorder, "probes", None)
-    _recorder.probes = probes = _Probes()
-    try:
-        yield probes
-    finally:
-        _recorder.probes = before
-
-
-def _stat(path: Path) -> tuple[tuple[int, ...], bool] | None:
-    """(device, inode, size, mtime ns, ctime ns) of ``path`` and whether it changed too recently to be trusted."""
-    try:
-        st = os.stat(path)
-    except (OSError, ValueError):
-        return None
-    racy = time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) < RACY_NS
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns), racy
-
-
-def _same_file(path: Path, answer) -> bool:
-    sig, digest = answer
-    now = _stat(path)
-    if now is None or now[0] != sig:
-        return False
-    if digest is None:
-        return True
-    try:
-        return hashlib.sha256(read_regular(path, MAX_RULE_FILE_BYTES)).digest() == digest
-    except (FileRefused, OSError):
-        return False
-
-
-def same_answers(probes: _Probes) -> bool:
-    """Does the file system still give every answer it gave while ``probes`` were recorded?"""
-    ask = {"exists": _exists_now, "real": _real_now, "isdir": _is_dir_now, "list": _rule_files_now,
-           "bundled": _is_bundled_now}
-    for (kind, arg), answer in probes.answers.items():
-        if kind == "file":
-            if not _same_file(arg, answer):
-                return False
-        elif ask[kind](arg) != answer:
-            return False
-    return True
-
-
-def bundled_names() -> list[str]:
-    base = bundled_dir()
-    return sorted(p.name for p in base.iterdir() if p.is_dir() and any(p.glob(f"*{RULE_SUFFIX}")))
-
-
-_BUNDLED_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-
-
-def is_bundled_name(ref: str) -> bool:
-    """Is ``ref`` the plain name of a bundled rule set (no path: ``pk2024-sumsel``)?"""
-    return _note("bundled", ref, _is_bundled_now(ref))
-
-
-def _is_bundled_now(ref: str) -> bool:
-    return bool(_BUNDLED_NAME.match(ref)) and ".." not in ref and ref in bundled_names()
-
-
-def _exists(p: Path) -> bool:
-    return _note("exists", p, _exists_now(p))
-
-
-def _exists_now(p: Path) -> bool:
-    try:
-        return p.exists()
-    except (OSError, ValueError):  # a name too long, a NUL byte, no permission: not a usable rule set
-        return False
-
-
-def _real(p: Path) -> Path:
-    return _note("real", p, _real_now(p))
-
-
-def _real_now(p: Path) -> Path:
-    try:
-        return p.resolve()
-    except (OSError, RuntimeError, ValueError):  # symlink loop, NUL byte
-        return Path(p).absolute()
-
-
-def _is_dir(p: Path) -> bool:
-    return _note("isdir", p, _is_dir_now(p))
-
-
-def _is_dir_now(p: Path) -> bool:
-    try:
-        return p.is_dir()
-    except (OSError, ValueError):
-        return False
-
-
-def _inside(p: Path, root: Path) -> bool:
-    return p == root or root in p.parents
-
-
 def _not_found(ref: str) -> KinerjaError:
-    names = ", ".join(bundled_names()) or "-"
+    names = ", ".join(fs.bundled_names()) or "-"
     shown = clip(ref)
     return KinerjaError(
         f"Set aturan tidak ditemukan: {shown}.",
@@ -225,12 +86,12 @@ def resolve(ref: str, relative_to: Path | None = None, *, confine_to: Path | Non
     """
     ref = str(ref)
     if confine_to is not None:
-        base = _real(Path(confine_to))
-        cand = _real(base / ref) if "\0" not in ref else None
-        if cand is not None and _inside(cand, base):
-            if _exists(cand):
+        base = fs.real(Path(confine_to))
+        cand = fs.real(base / ref) if "\0" not in ref else None
+        if cand is not None and fs.inside(cand, base):
+            if fs.exists(cand):
                 return cand
-        elif not is_bundled_name(ref):
+        elif not fs.is_bundled_name(ref):
             shown = clip(ref)
             raise KinerjaError(
                 f"Set aturan yang disimpan buku kerja ({shown}) berada di luar folder buku kerja; kinerja hanya "
@@ -240,33 +101,20 @@ def resolve(ref: str, relative_to: Path | None = None, *, confine_to: Path | Non
                 location=shown, code="E214",
                 hint="bila Anda mempercayai set aturan itu, berikan secara eksplisit: --aturan FOLDER",
                 hint_en="if you trust that rule set, name it explicitly: --aturan FOLDER")
-        if is_bundled_name(ref):
-            return _real(bundled_dir() / ref)
+        if fs.is_bundled_name(ref):
+            return fs.real(bundled_dir() / ref)
         raise _not_found(ref)
     candidates = []
     p = Path(ref)
     if relative_to is not None and not p.is_absolute():
         candidates.append(relative_to / p)
     candidates.append(p)
-    if is_bundled_name(ref):
+    if fs.is_bundled_name(ref):
         candidates.append(bundled_dir() / ref)
     for c in candidates:
-        if _exists(c):
-            return _real(c)
+        if fs.exists(c):
+            return fs.real(c)
     raise _not_found(ref)
-
-
-def _rule_files(path: Path) -> list[Path]:
-    return list(_note("list", path, _rule_files_now(path)))
-
-
-def _rule_files_now(path: Path) -> tuple[Path, ...]:
-    if _is_dir_now(path):
-        try:
-            return tuple(sorted(path.glob(f"*{RULE_SUFFIX}")))
-        except OSError:
-            return ()
-    return (path,)
 
 
 @dataclass
@@ -297,11 +145,7 @@ class _Loading:
         try:
             if path.suffix.lower() != RULE_SUFFIX:
                 raise FileRefused("bukan berkas .kin", "not a .kin file")
-            before = _stat(path) if getattr(_recorder, "probes", None) is not None else None
-            data = read_regular(path, MAX_RULE_FILE_BYTES)
-            if before is not None:  # stat first: a change after it changes the signature the next load sees
-                _note("file", path, (before[0], hashlib.sha256(data).digest() if before[1] else None))
-            text = data.decode("utf-8")
+            text = fs.read_rule_file(path).decode("utf-8")
         except FileRefused as exc:
             reason = _limit(exc.reason, exc.reason_en)
         except UnicodeDecodeError:
@@ -320,7 +164,7 @@ class _Loading:
         return out
 
     def _parse_one(self, path: Path, span: m.Span | None, stack: tuple[Path, ...]) -> list[m.RuleFile]:
-        path = _real(path)
+        path = fs.real(path)
         file, line, col = self._where(path, span)
         if path in stack:
             cycle = " → ".join(shown_name(p) for p in (*stack, path))
@@ -328,7 +172,7 @@ class _Loading:
             return []
         if str(path) in self.files:  # already included elsewhere: once is enough
             return []
-        if not (_inside(path, self.tree) or _inside(path, _real(bundled_dir()))):
+        if not (fs.inside(path, self.tree) or fs.inside(path, fs.real(bundled_dir()))):
             self.diagnostics.append(Diagnostic("E214", file, line, col, {"name": shown_name(path)}))
             return []
         if len(stack) > MAX_INCLUDE_DEPTH:
@@ -361,14 +205,14 @@ class _Loading:
         self.diagnostics.extend(diags)
         out = [rf]
         for inc, inc_span in rf.includes:
-            target = _real(path.parent / inc)
-            if not _exists(target) and _exists(_real(bundled_dir() / inc)):
-                target = _real(bundled_dir() / inc)  # the same bundled paths `perluas` accepts
-            if not (_inside(target, self.tree) or _inside(target, _real(bundled_dir()))):
+            target = fs.real(path.parent / inc)
+            if not fs.exists(target) and fs.exists(fs.real(bundled_dir() / inc)):
+                target = fs.real(bundled_dir() / inc)  # the same bundled paths `perluas` accepts
+            if not (fs.inside(target, self.tree) or fs.inside(target, fs.real(bundled_dir()))):
                 self.diagnostics.append(Diagnostic("E214", inc_span.file, inc_span.line, inc_span.column,
                                                    {"name": clip(inc)}, source_line=line_of(text, inc_span.line)))
                 continue
-            if not _exists(target):
+            if not fs.exists(target):
                 self.diagnostics.append(Diagnostic("E206", inc_span.file, inc_span.line, inc_span.column,
                                                    {"name": clip(inc)}, source_line=line_of(text, inc_span.line)))
                 continue
@@ -406,13 +250,13 @@ def _merge(rs: m.RuleSet, files: list[m.RuleFile], diagnostics: list[Diagnostic]
 def _parent_path(ref: str, setdir: Path, family: Path) -> Path | str:
     """Where ``perluas ref`` points: a folder/file next to the set (inside ``family``) or a bundled set;
     otherwise the diagnostic code (E214 outside, E206 not found)."""
-    cand = _real(setdir / ref) if "\0" not in ref else None
-    bundled = _real(bundled_dir())
-    if cand is not None and (_inside(cand, family) or _inside(cand, bundled)):
-        if _exists(cand):
+    cand = fs.real(setdir / ref) if "\0" not in ref else None
+    bundled = fs.real(bundled_dir())
+    if cand is not None and (fs.inside(cand, family) or fs.inside(cand, bundled)):
+        if fs.exists(cand):
             return cand
-        return _real(bundled_dir() / ref) if is_bundled_name(ref) else "E206"
-    return _real(bundled_dir() / ref) if is_bundled_name(ref) else "E214"
+        return fs.real(bundled_dir() / ref) if fs.is_bundled_name(ref) else "E206"
+    return fs.real(bundled_dir() / ref) if fs.is_bundled_name(ref) else "E214"
 
 
 def load(ref: str | Path, *, confine_to: Path | None = None, _stack: tuple[Path, ...] = (),
@@ -422,21 +266,21 @@ def load(ref: str | Path, *, confine_to: Path | None = None, _stack: tuple[Path,
     ``confine_to``: the reference comes from an untrusted place (a workbook in that folder); see :func:`resolve`.
     A rule set without rules (no ``.kin`` files; nothing to compute) is an error (E215), never an empty result.
     """
-    path = _real(Path(ref)) if _stack else resolve(str(ref), confine_to=confine_to)
-    is_dir = _is_dir(path)
+    path = fs.real(Path(ref)) if _stack else resolve(str(ref), confine_to=confine_to)
+    is_dir = fs.is_dir(path)
     setdir = path if is_dir else path.parent
-    bundled = _real(bundled_dir())
-    if _inside(path, bundled):
+    bundled = fs.real(bundled_dir())
+    if fs.inside(path, bundled):
         family = bundled
     elif _family is not None:
         family = _family
     elif confine_to is not None:
-        family = _real(Path(confine_to))
+        family = fs.real(Path(confine_to))
     else:
         family = setdir.parent
     budget = _budget or _Budget()
-    loading = _Loading(setdir if not _inside(path, bundled) else bundled, budget)
-    paths = _rule_files(path)
+    loading = _Loading(setdir if not fs.inside(path, bundled) else bundled, budget)
+    paths = fs.rule_files(path)
     files = loading.parse_files(paths)
     name = path.stem if not is_dir else path.name
     rs = m.RuleSet(name=name)
@@ -485,7 +329,7 @@ def load(ref: str | Path, *, confine_to: Path | None = None, _stack: tuple[Path,
     rs.unit = own_unit or rs.unit
     for rf in files:
         if rf.header:
-            rs.name = rf.header[0].replace("_", "-") if not _is_dir(path) else rs.name
+            rs.name = rf.header[0].replace("_", "-") if not fs.is_dir(path) else rs.name
     rs.files = texts
     if not _stack:  # the rule set asked for (not a parent being loaded for it): resolve what is left
         finish(rs, diagnostics)

@@ -31,7 +31,8 @@ from typing import Any
 
 from ..engine import CheckedRules, KinerjaError, load_rules
 from ..engine.errors import language
-from ..engine.loader import RULE_SUFFIX, resolve
+from ..engine.fsprobe import RULE_SUFFIX
+from ..engine.loader import resolve
 from .errors import CANCELLED, INTERNAL, NO_CLUSTER, NO_WORKBOOKS, SAME_OUTPUT, WorkbookError
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")

@@ -35,7 +35,8 @@ from pathlib import Path
 
 from ..engine import CheckedRules, Inputs, evaluate, input_specs
 from ..engine.errors import KinerjaError
-from ..engine.loader import bundled_dir, is_bundled_name, resolve
+from ..engine.fsprobe import is_bundled_name
+from ..engine.loader import bundled_dir, resolve
 
 AUDIT_SHEET = "Audit"
 RESULT_SHEET = "Hasil"

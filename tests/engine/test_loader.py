@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 from kinerja.engine import Inputs, KinerjaError, check_rules, evaluate, load_rules
-from kinerja.engine.loader import bundled_names, load
+from kinerja.engine.fsprobe import bundled_names
+from kinerja.engine.loader import load
 
 PARENT = """
 aturan induk "PK 2024"
