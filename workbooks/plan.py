@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 from ..engine.interface import CellKey, Inputs
 from .refs import Ref, RefProblem, parse_ref
 
-if TYPE_CHECKING:  # CellWrite is only named in annotations; the writer imports this module
-    from .writer import CellWrite
+if TYPE_CHECKING:  # CellWrite is only named in annotations
+    from .cellwrite import CellWrite
 
 Row = tuple["CellWrite | None", ...]
 

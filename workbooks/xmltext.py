@@ -12,17 +12,22 @@ into a comment or a CDATA section. Before a part is edited, :func:`uniform_prefi
 namespace-aware XML parser) and tells which prefix the part writes the namespace with; a part that writes one
 namespace with several prefixes, gives another namespace the same written names, or carries a DOCTYPE is refused
 (:class:`UnsafeXml`) instead of guessed at. Every edited part is parsed again (:func:`check_well_formed`) before it
-is stored, so a part kinerja writes is well-formed or not written at all.
+is stored, so a part kinerja writes is well-formed or not written at all. Those two expat questions are
+:mod:`.xmlcheck`'s (re-exported here).
 """
 
 from __future__ import annotations
 
 import re
-import xml.parsers.expat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from .refs import MAX_ROW, cell_name, parse_area, parse_cell
+from .xmlcheck import UnsafeXml as UnsafeXml
+from .xmlcheck import _skip_prolog
+from .xmlcheck import check_well_formed as check_well_formed
+from .xmlcheck import root_prefix as root_prefix
+from .xmlcheck import uniform_prefix as uniform_prefix
 
 _ATTR = re.compile(r"""([^\s=/>]+)\s*=\s*("[^"]*"|'[^']*')""")
 _START_TAG = r"""<{q}(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(/?)>"""
@@ -69,14 +74,6 @@ def _col_number(text: str) -> int:
         raise BadPosition(f'<c r="{text}"> bukan alamat sel', f'<c r="{text}"> is not a cell address') from None
 
 
-class UnsafeXml(ValueError):
-    """A part kinerja must not edit by splicing (the adapter turns it into a coded message)."""
-
-    def __init__(self, reason: str, reason_en: str):
-        super().__init__(reason)
-        self.reason, self.reason_en = reason, reason_en
-
-
 _SPECIAL = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>", re.S)
 _mask_cache: dict[str, str] = {}
 
@@ -109,96 +106,6 @@ def _remember(text: str, out: str) -> None:
     if len(_mask_cache) > 8:
         _mask_cache.clear()
     _mask_cache[text] = out
-
-
-_WELL_FORMED: dict[bytes, None] = {}  # the last few parts found well-formed (the same bytes are again)
-
-
-def check_well_formed(data: bytes) -> None:
-    """Raise :class:`UnsafeXml` unless ``data`` is one well-formed XML document (expat). Bytes found well-formed
-    a moment ago (a sheet that is the same in every workbook of a batch) are not parsed again: the answer depends
-    on the bytes alone, and only equal bytes find it."""
-    if data in _WELL_FORMED:
-        _WELL_FORMED[data] = _WELL_FORMED.pop(data)  # kept longest: the least recently used go first
-        return
-    parser = xml.parsers.expat.ParserCreate()
-    try:
-        parser.Parse(data, True)
-    except xml.parsers.expat.ExpatError as exc:
-        raise UnsafeXml(f"hasil penyuntingan bukan XML yang sah ({exc})",
-                        f"the edited part is not well-formed XML ({exc})") from None
-    if len(data) >= 4096:  # small parts parse faster than they hash
-        if len(_WELL_FORMED) >= 16:
-            _WELL_FORMED.pop(next(iter(_WELL_FORMED)))
-        _WELL_FORMED[bytes(data)] = None
-
-
-_PREFIXES: dict[tuple[str, str], str] = {}  # (text, uri) → prefix, for the last few parts asked about
-
-
-def uniform_prefix(text: str, uri: str) -> str:
-    """:func:`_uniform_prefix`, remembered for the very same text (a batch's workbooks made from one template
-    share their workbook, styles and relationship parts); a refused text is never remembered."""
-    key = (text, uri)
-    hit = _PREFIXES.get(key)
-    if hit is not None:
-        _PREFIXES[key] = _PREFIXES.pop(key)  # most recently used last
-        return hit
-    prefix = _uniform_prefix(text, uri)
-    if len(text) >= 4096:  # small parts parse faster than they hash
-        if len(_PREFIXES) >= 16:
-            _PREFIXES.pop(next(iter(_PREFIXES)))
-        _PREFIXES[key] = prefix
-    return prefix
-
-
-def _uniform_prefix(text: str, uri: str) -> str:
-    """The prefix (``"x:"`` or ``""``) with which every element of namespace ``uri`` is written in ``text``.
-
-    Parsed with expat, so prefixes declared anywhere, default-namespace redeclarations, comments, CDATA and
-    processing instructions are all understood. Raises :class:`UnsafeXml` when the text-splicing writer could
-    not follow the part: elements of ``uri`` written with more than one prefix, an element of another namespace
-    written with the same name as one of ``uri``, a DOCTYPE, or text that is not well-formed."""
-    sep = "\x01"
-    parser = xml.parsers.expat.ParserCreate(namespace_separator=sep)
-    parser.namespace_prefixes = True
-    written: dict[str, set[str]] = {}  # written qname → namespaces it stands for
-    ours: set[str] = set()  # prefixes used for uri
-    doctype: list[bool] = []
-
-    names: set[str] = set()
-
-    def start(name: str, _attrs) -> None:
-        if name in names:  # the same written name in the same namespace: nothing new to learn
-            return
-        names.add(name)
-        bits = name.split(sep)
-        ns, local, prefix = (bits + ["", ""])[:3] if len(bits) > 1 else ("", bits[0], "")
-        qname = f"{prefix}:{local}" if prefix else local
-        written.setdefault(qname, set()).add(ns)
-        if ns == uri:
-            ours.add(prefix + ":" if prefix else "")
-
-    parser.StartElementHandler = start
-    parser.StartDoctypeDeclHandler = lambda *a: doctype.append(True)
-    try:
-        parser.Parse(text.encode("utf-8"), True)
-    except xml.parsers.expat.ExpatError as exc:
-        raise UnsafeXml(f"bagian ini bukan XML yang sah ({exc})", f"the part is not well-formed XML ({exc})") from None
-    if doctype:
-        raise UnsafeXml("bagian ini memuat DOCTYPE (Excel tidak pernah menulisnya)",
-                        "the part carries a DOCTYPE (Excel never writes one)")
-    if len(ours) > 1:
-        shown = ", ".join(sorted(repr(p[:-1]) if p else "(default)" for p in ours))
-        raise UnsafeXml(f"namespace yang sama ditulis dengan beberapa prefiks ({shown})",
-                        f"the same namespace is written with several prefixes ({shown})")
-    for qname, spaces in written.items():
-        if uri in spaces and len(spaces) > 1:
-            raise UnsafeXml(f"nama elemen <{qname}> dipakai untuk dua namespace",
-                            f"the element name <{qname}> stands for two namespaces")
-    if ours:
-        return next(iter(ours))
-    return root_prefix(text)
 
 
 _pattern_cache: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
@@ -337,12 +244,6 @@ def excel_unescape(text: str) -> str:
     return _XML_ESCAPED.sub(lambda m: chr(int(m.group(1)[1:], 16)), text)
 
 
-def root_prefix(text: str) -> str:
-    """``"x:"`` when the root element is written ``<x:worksheet …>``, else ``""``."""
-    m = re.search(r"<([A-Za-z_][\w.-]*:)?[A-Za-z_][\w.-]*[\s/>]", _skip_prolog(text))
-    return m.group(1) or "" if m else ""
-
-
 def ns_prefix(text: str, uri: str) -> str | None:
     """The prefix (``"r"``) the root element binds to ``uri``; None when it is not declared there."""
     body = _skip_prolog(text)
@@ -353,15 +254,6 @@ def ns_prefix(text: str, uri: str) -> str | None:
         if name.startswith("xmlns:") and value == uri:
             return name[6:]
     return None
-
-
-def _skip_prolog(text: str) -> str:
-    pos = 0
-    while True:
-        m = re.compile(r"\s*(<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)", re.S).match(text, pos)
-        if not m:
-            return text[pos:]
-        pos = m.end()
 
 
 def insert_child(text: str, parent: Element, new: str, before: tuple[str, ...], prefix: str) -> str:
@@ -453,7 +345,24 @@ def _edit_row(xml: str, row: Element, tag: str, rnum: int, cells: dict[int, Cell
         close = xml[hi : row.end]
     out: list[str] = []
     pos, implied = lo, 0
-    for c in list(_cells(xml, prefix, lo, hi)):
+    fast = _plain_cells(xml, prefix, lo, hi)
+    if fast is not None:  # the usual row: cells written one after another, each with its own r
+        for start, end, ref in fast:
+            cnum = _col_number(ref)
+            if pending and pending[0] <= cnum:
+                out.append(xml[pos:start])
+                while pending and pending[0] < cnum:
+                    out.append(cells[pending.pop(0)](None))
+                if pending and pending[0] == cnum:
+                    out.append(cells[pending.pop(0)](xml[start:end]))
+                else:
+                    out.append(xml[start:end])
+                pos = end
+            # else: the cell stays as it is, copied with the text around it
+        if pending and fast:  # new cells go right after the last one, as below
+            out.append(xml[pos:fast[-1][1]])
+            pos = fast[-1][1]
+    for c in ([] if fast is not None else list(_cells(xml, prefix, lo, hi))):
         ctag = xml[c.start : c.tag_end]
         ref = _r_attr(ctag)
         cnum = _col_number(ref) if ref else implied + 1
@@ -477,6 +386,34 @@ def _edit_row(xml: str, row: Element, tag: str, rnum: int, cells: dict[int, Cell
         a, b = min([a, *cells]), max([b, *cells])
         tag = set_attr(tag, "spans", f"{a}:{b}")
     return tag + "".join(out) + close
+
+
+_plain_cache: dict[str, re.Pattern[str]] = {}
+
+
+def _plain_cells(xml: str, prefix: str, lo: int, hi: int) -> list[tuple[int, int, str]] | None:
+    """(start, end, r) of every ``<c>`` of one row in ``xml[lo:hi]``, read by one regular expression: each cell
+    a start tag whose first attribute is ``r="…"`` and either self-closing or closed by the next ``</c>`` with no
+    other ``<c`` tag in it, only whitespace between cells. None for anything else (a cell without ``r`` or with
+    it later in the tag, a nested or stray cell tag, markup between cells): :func:`_flat_children` reads such
+    a row."""
+    pat = _plain_cache.get(prefix)
+    if pat is None:
+        q = re.escape(prefix + "c")
+        pat = _plain_cache[prefix] = re.compile(
+            rf"""\s*(<{q} r="([^"&]+)"(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*"""
+            rf"""(?:/>|>[^<]*(?:<(?!/?{q}[\s/>])[^<]*)*</{q}\s*>))""")
+    text = masked(xml)
+    out = []
+    pos = lo
+    match = pat.match
+    while pos < hi:
+        m = match(text, pos, hi)
+        if m is None:
+            return None if text[pos:hi].strip() else out
+        out.append((m.start(1), m.end(1), m.group(2)))
+        pos = m.end()
+    return out
 
 
 def _cells(xml: str, prefix: str, lo: int, hi: int) -> Iterator[Element]:

@@ -1,0 +1,72 @@
+"""The memo of cell XML in kinerja's own sheets (issue 7: the Audit sheet's labels, formulas and rule lines are the
+same in every workbook of a template) is keyed by everything the XML depends on: the text or formula, the style
+index, and for a wrapped row's height the column width. Every cell written from the memo is the XML
+``cell_xml_at`` writes for it; a text seen before with another style, or in a column of another width, is never
+written as before; a full memo is emptied and still right."""
+
+import re
+
+import pytest
+from kinerja.workbooks import sheetxml
+from kinerja.workbooks.cellxml import cell_xml_at
+from kinerja.workbooks.plan import SheetLayout
+from kinerja.workbooks.writer import CellWrite, owned_sheet_xml
+
+STYLES = {"wrap": 8, "header": 7, "atas": 3}
+TEXTS = ["x", " lead", "trail ", "a&b<c>d", "_x0041_ literal", "bell\x07", "dua\nbaris", "Σ ≥ 0", ""]
+
+
+@pytest.fixture(autouse=True)
+def empty_memo():
+    for memo in (sheetxml._TEXT_XML, sheetxml._FORMULA_XML, sheetxml._LINES):
+        memo.clear()
+    yield
+
+
+def rows_of(texts, style):
+    return [[CellWrite(t, style=style), CellWrite(formula=f'=IF(A{i + 1}="{t}","<",B{i + 1})', style=style)]
+            for i, t in enumerate(texts)]
+
+
+def cells(xml: str) -> dict[str, str]:
+    return {m.group(1): m.group(0) for m in re.finditer(r'<c r="([A-Z]+\d+)".*?(?:/>|</c>)', xml, re.S)}
+
+
+def test_each_cell_is_what_cell_xml_at_writes_cold_and_warm():
+    rows = rows_of(TEXTS, "atas")
+    cold = owned_sheet_xml(rows, STYLES, "t")
+    warm = owned_sheet_xml(rows, STYLES, "t")
+    assert cold == warm
+    got = cells(warm)
+    for i, row in enumerate(rows, start=1):
+        for col, w in zip("AB", row):
+            assert got[f"{col}{i}"] == cell_xml_at("", f"{col}{i}", w.value, w.formula, STYLES["atas"])
+
+
+def test_another_style_is_written_with_its_own_index():
+    first = owned_sheet_xml(rows_of(["sama"], "atas"), STYLES, "t")
+    other = owned_sheet_xml(rows_of(["sama"], "wrap"), STYLES, "t")
+    plain = owned_sheet_xml([[CellWrite("sama"), CellWrite(formula="=1")]], STYLES, "t")
+    assert 's="3"' in first and 's="8"' in other and 's="3"' not in other
+    assert cells(plain)["A1"] == '<c r="A1" t="inlineStr"><is><t>sama</t></is></c>'
+    assert cells(plain)["B1"] == '<c r="B1"><f>1</f></c>'
+
+
+def test_a_wrapped_text_in_another_width_gets_its_own_height():
+    text = " ".join(["kata"] * 40)
+    narrow = owned_sheet_xml([[CellWrite(text, style="wrap")]], STYLES, "t", SheetLayout(widths={1: 20}))
+    wide = owned_sheet_xml([[CellWrite(text, style="wrap")]], STYLES, "t", SheetLayout(widths={1: 60}))
+    height = re.compile(r'<row r="1" ht="([\d.]+)"')
+    assert float(height.search(narrow).group(1)) > float(height.search(wide).group(1))
+    sheetxml._LINES.clear()
+    assert owned_sheet_xml([[CellWrite(text, style="wrap")]], STYLES, "t", SheetLayout(widths={1: 60})) == wide
+
+
+def test_a_full_memo_is_emptied_and_still_right(monkeypatch):
+    monkeypatch.setattr(sheetxml, "_MEMO_KEPT", 3)
+    rows = rows_of(TEXTS, "wrap")
+    first = owned_sheet_xml(rows, STYLES, "t", SheetLayout(widths={1: 10, 2: 10}))
+    assert len(sheetxml._TEXT_XML) <= 3 and len(sheetxml._FORMULA_XML) <= 3
+    for memo in (sheetxml._TEXT_XML, sheetxml._FORMULA_XML, sheetxml._LINES):
+        memo.clear()
+    assert owned_sheet_xml(rows, STYLES, "t", SheetLayout(widths={1: 10, 2: 10})) == first
