@@ -51,11 +51,25 @@ def date_styles(pkg: Package) -> frozenset[int]:
     return _styles(pkg)[1]
 
 
+_KNOWN: dict[bytes, tuple[frozenset[int], frozenset[int]]] = {}  # styles.xml → its answer, for the last few
+
+
 def _styles(pkg: Package) -> tuple[frozenset[int], frozenset[int]]:
+    """(percent, date) cell formats of the package's styles.xml: read once per distinct content (the reader asks
+    twice; a template's workbooks share their styles)."""
     part = next((r.target for r in pkg.rels(pkg.workbook_part) if r.type == REL_STYLES), None)
     data = pkg.read(part) if part else None
     if not data:
         return frozenset(), frozenset()
+    hit = _KNOWN.get(data)
+    if hit is None:
+        if len(_KNOWN) >= 8:
+            _KNOWN.clear()
+        hit = _KNOWN[bytes(data)] = _read_styles(data)
+    return hit
+
+
+def _read_styles(data: bytes) -> tuple[frozenset[int], frozenset[int]]:
     try:
         root = ET.fromstring(data)
     except ET.ParseError:

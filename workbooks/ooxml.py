@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,13 +28,14 @@ from .cellxml import (
     cell_xml_at,
     number_text,
     qname,
-    read_cell,
     refuse_shared_master,
     rich_text,
 )
 from .errors import BAD_TARGET, NOT_A_WORKBOOK, WorkbookError
 from .opc import NS_PKG_REL, NS_R, OpcPackage, Rel, corrupt, not_a_workbook
-from .refs import MAX_ROW, Ref, RefProblem, cell_name, parse_area, parse_cell, parse_ref, quote_sheet
+from .refs import Ref, RefProblem, cell_name, parse_area, parse_ref, quote_sheet
+from .sheetcells import SheetCells, sheet_cells
+from .sheetcells import int_attr as _int
 
 NS_STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 REL_OFFICE_DOCUMENT = NS_R + "/officeDocument"
@@ -93,53 +93,6 @@ class Table:
     columns: tuple[str, ...]
 
 
-
-
-class SheetCells:
-    """The stored cells and merged ranges of one worksheet (the cells of a package state never change: an edit
-    drops them). Built from a parsed sheet, a cell's XML is read into a :class:`Cell` only when its row is first
-    asked for: an input sheet has many label and layout cells that a recalculation never looks at."""
-
-    def __init__(self, cells: dict[tuple[int, int], Cell], merged: tuple[Ref, ...],
-                 rows: dict[int, list[tuple[int, ET.Element]]] | None = None, sst: list[str] | None = None):
-        self._cells = cells
-        self.merged = merged
-        self._rows = rows or {}  # row number → its (column, <c> element)s in document order, not yet read
-        self._sst = sst or []
-        self._all: dict[tuple[int, int], Cell] | None = None if self._rows else cells
-
-    @property
-    def cells(self) -> dict[tuple[int, int], Cell]:
-        """Every stored cell, in document order."""
-        if self._all is None:
-            self._all = dict(self._cells)
-            for r, found in self._rows.items():
-                for c, el in found:
-                    self._all[(r, c)] = read_cell(el, self._sst)
-        return self._all
-
-    def get(self, row: int, col: int) -> Cell:
-        cell = self._cells.get((row, col))
-        if cell is not None:
-            return cell
-        found = self._rows.get(row)
-        if found is None:
-            return EMPTY
-        for c, el in found:  # the whole row once; a later duplicate of a cell wins, as in reading all cells
-            self._cells[(row, c)] = read_cell(el, self._sst)
-        found.clear()
-        return self._cells.get((row, col), EMPTY)
-
-    def merge_at(self, row: int, col: int) -> Ref | None:
-        for m in self.merged:
-            if m.contains(row, col):
-                return m
-        return None
-
-    def last_row(self) -> int:
-        if not hasattr(self, "_last"):
-            self._last = max(max((r for r, _ in self._cells), default=0), max(self._rows, default=0))
-        return self._last
 
 
 @dataclass(frozen=True)
@@ -281,59 +234,10 @@ class Package(OpcPackage):
         key = ("cells", sh.part)
         if key in self._cache:
             return self._cache[key]
-        root = self._xml(sh.part)
-        sst = self.shared_strings()
-        cells: dict[tuple[int, int], Cell] = {}
-        rows: dict[int, list[tuple[int, ET.Element]]] = {}
-        twice = False
-        row_num = 0
-        tag_c = qname("c")
-        for row in root.iter(qname("row")):
-            r = row.get("r")
-            row_num = row_num + 1 if r is None else _int(r, self.path, sh.part, f'<row r="{r}">', 1, MAX_ROW)
-            col_num = 0
-            found = []
-            for c in row:  # the <c> children (every address checked now; the values are read when asked for)
-                if c.tag != tag_c:
-                    continue
-                ref = c.get("r")
-                try:
-                    col_num = parse_cell(ref)[1] if ref else col_num + 1
-                except ValueError:
-                    raise corrupt(self.path, sh.part, f'<c r="{ref}"> bukan alamat sel',
-                                   f'<c r="{ref}"> is not a cell address') from None
-                found.append((col_num, c))
-            if found:
-                twice = twice or row_num in rows
-                rows[row_num] = found
-        if twice:  # a row written twice (not by Excel): every cell read now, in document order, the last one wins
-            rows, cells = {}, self._all_cells(root, sst)
-        merged = []
-        for m in root.iter(qname("mergeCell")):
-            try:
-                r1, c1, r2, c2 = parse_area(m.get("ref", ""))
-            except ValueError:
-                continue
-            merged.append(Ref(sh.name, r1, c1, r2, c2))
-        result = SheetCells(cells, tuple(merged), rows, sst)
+        result = sheet_cells(self._xml(sh.part), self.read(sh.part), self.shared_strings(), sh.name, self.path,
+                             sh.part)
         self._cache[key] = result
         return result
-
-    @staticmethod
-    def _all_cells(root: ET.Element, sst: list[str]) -> dict[tuple[int, int], Cell]:
-        """Every cell of a sheet whose addresses were checked, read in document order."""
-        cells: dict[tuple[int, int], Cell] = {}
-        row_num = 0
-        tag_c = qname("c")
-        for row in root.iter(qname("row")):
-            r = row.get("r")
-            row_num = row_num + 1 if r is None else int(r)
-            col_num = 0
-            for c in row.iterfind(tag_c):
-                ref = c.get("r")
-                col_num = parse_cell(ref)[1] if ref else col_num + 1
-                cells[(row_num, col_num)] = read_cell(c, sst)
-        return cells
 
     # -- edits ----------------------------------------------------------------------------------------------
 
@@ -537,17 +441,6 @@ class Package(OpcPackage):
 # --- helpers ------------------------------------------------------------------------------------------------
 
 
-def _int(text: str, path: Path, part: str, what: str, lo: int | None = None, hi: int | None = None) -> int:
-    """An integer attribute of a part, or B102 naming the part and the attribute."""
-    try:
-        value = int(text)
-    except (TypeError, ValueError):
-        value = None
-    if value is None or (lo is not None and value < lo) or (hi is not None and value > hi):
-        raise corrupt(path, part, f"{what} bukan bilangan yang sah", f"{what} is not a valid number")
-    return value
-
-
 def _check_sheet_name(name: str, path: Path) -> None:
     bad = set("[]:*?/\\")
     if not name or len(name) > 31 or bad & set(name) or name[0] == "'" or name[-1] == "'" \
@@ -580,6 +473,6 @@ def _find_or_append(text: str, p: str, parent: str, child: str, new: str) -> tup
 
 
 __all__ = [
-    "Cell", "DefinedName", "Package", "Ref", "RefProblem", "Rel", "Sheet", "SheetCells", "StyleRecipe", "Table",
-    "cell_xml", "number_text", "MAX_TEXT",
+    "EMPTY", "Cell", "DefinedName", "Package", "Ref", "RefProblem", "Rel", "Sheet", "SheetCells", "StyleRecipe",
+    "Table", "cell_xml", "number_text", "MAX_TEXT",
 ]
