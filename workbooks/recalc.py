@@ -33,6 +33,7 @@ from typing import Any
 from .. import __version__
 from ..engine import InputError, KinerjaError, Tracer, evaluate, input_specs, load_rules
 from ..engine.checker import CheckedRules
+from ..engine.errors import language
 from ..engine.evaluator import ObjectResult, Result
 from ..engine.findings import Temuan, find
 from ..engine.interface import InputProblem, Inputs
@@ -211,8 +212,10 @@ def plan_recalc(checked: CheckedRules, inputs: Inputs, names: dict[str, str], me
                      layout.META_VERSION: rs.version, layout.META_ENGINE: __version__, layout.META_TIME: when})
     note = ""
     if meta.get(layout.META_VERSION) and meta.get(layout.META_VERSION) != rs.version:
-        note = (f"Catatan: aturan berubah sejak buku kerja ini dibuat (versi {meta.get(layout.META_VERSION)} → "
-                f"{rs.version}).")
+        old = meta.get(layout.META_VERSION)
+        note = (f"Catatan: aturan berubah sejak buku kerja ini dibuat (versi {old} → {rs.version})."
+                if language() == "id" else
+                f"Note: the rules changed since this workbook was made (version {old} → {rs.version}).")
     protect = tuple(s.name for s in specs)
     return Recalc(result, findings, problems, WritePlan(cells, sheets, new_meta, protect, data_rows(inputs)), note)
 
@@ -324,6 +327,7 @@ def recalculate_workbook(path: str | Path, *, aturan: str | None = None, keluara
     outcome.json["buku_kerja"] = str(written)
     note = f"\n{rc.note}" if rc.note else ""
     sheets = ", ".join(rc.plan.sheets)
-    outcome.summary = (summary_text(rc.result, rc.findings) + note +
-                       f"\n\nDitulis ke {written}: {rc.plan.cell_count} sel keluaran, sheet {sheets}.")
+    outcome.summary = summary_text(rc.result, rc.findings, language()) + note + (
+        f"\n\nDitulis ke {written}: {rc.plan.cell_count} sel keluaran, sheet {sheets}." if language() == "id" else
+        f"\n\nWritten to {written}: {rc.plan.cell_count} output cells, sheets {sheets}.")
     return outcome
