@@ -408,35 +408,52 @@ class Package(OpcPackage):
         if part is None or self.read(part) is None:
             return {}
         text, p = self.editable(part, NS)
-        out = {}
-        for key, rec in recipes.items():
-            font_id = 0
-            if rec.bold:
-                first = _first_child(text, p, "fonts", "font")
-                if first is not None:
-                    font = first if "<" + p + "b/>" in first else re.sub(r"^(<[^>]*>)", r"\1" + f"<{p}b/>", first)
-                    if first.endswith("/>"):
-                        font = f"<{p}font><{p}b/></{p}font>"
-                    text, font_id = _find_or_append(text, p, "fonts", "font", font)
-            fill_id = 0
-            if rec.fill_rgb:
-                fill = (f'<{p}fill><{p}patternFill patternType="solid"><{p}fgColor rgb="{rec.fill_rgb}"/>'
-                        f'<{p}bgColor indexed="64"/></{p}patternFill></{p}fill>')
-                text, fill_id = _find_or_append(text, p, "fills", "fill", fill)
-            xf = (f'<{p}xf numFmtId="{rec.num_fmt_id}" fontId="{font_id}" fillId="{fill_id}" borderId="0" xfId="0"'
-                  + (' applyNumberFormat="1"' if rec.num_fmt_id else "")
-                  + (' applyFont="1"' if font_id else "") + (' applyFill="1"' if fill_id else ""))
-            if rec.wrap or rec.vertical:
-                align = (' wrapText="1"' if rec.wrap else "") + (f' vertical="{rec.vertical}"' if rec.vertical else "")
-                xf += f' applyAlignment="1"><{p}alignment{align}/></{p}xf>'
-            else:
-                xf += "/>"
-            if X.find(text, p + "cellXfs") is None:
-                return {}
-            text, out[key] = _find_or_append(text, p, "cellXfs", "xf", xf)
-        if text != self.text(part):
-            self.write(part, text)
-        return out
+        key = (text, p, tuple(recipes.items()))
+        done = _STYLED.get(key)
+        if done is None:  # a pure function of the part's text and the recipes: a template's workbooks share both
+            done = _styled(text, p, recipes)
+            if len(_STYLED) >= 8:
+                _STYLED.clear()
+            _STYLED[key] = done
+        new, out = done
+        if new is not None and new != text:
+            self.write(part, new)
+        return dict(out)
+
+
+_STYLED: dict[tuple, tuple[str | None, dict[str, int]]] = {}
+
+
+def _styled(text: str, p: str, recipes: dict[str, StyleRecipe]) -> tuple[str | None, dict[str, int]]:
+    """styles.xml with ``recipes`` reused or appended, and their indices; (None, {}) without ``cellXfs``."""
+    out = {}
+    for key, rec in recipes.items():
+        font_id = 0
+        if rec.bold:
+            first = _first_child(text, p, "fonts", "font")
+            if first is not None:
+                font = first if "<" + p + "b/>" in first else re.sub(r"^(<[^>]*>)", r"\1" + f"<{p}b/>", first)
+                if first.endswith("/>"):
+                    font = f"<{p}font><{p}b/></{p}font>"
+                text, font_id = _find_or_append(text, p, "fonts", "font", font)
+        fill_id = 0
+        if rec.fill_rgb:
+            fill = (f'<{p}fill><{p}patternFill patternType="solid"><{p}fgColor rgb="{rec.fill_rgb}"/>'
+                    f'<{p}bgColor indexed="64"/></{p}patternFill></{p}fill>')
+            text, fill_id = _find_or_append(text, p, "fills", "fill", fill)
+        xf = (f'<{p}xf numFmtId="{rec.num_fmt_id}" fontId="{font_id}" fillId="{fill_id}" borderId="0" xfId="0"'
+              + (' applyNumberFormat="1"' if rec.num_fmt_id else "")
+              + (' applyFont="1"' if font_id else "") + (' applyFill="1"' if fill_id else ""))
+        if rec.wrap or rec.vertical:
+            align = (' wrapText="1"' if rec.wrap else "") + (f' vertical="{rec.vertical}"' if rec.vertical else "")
+            xf += f' applyAlignment="1"><{p}alignment{align}/></{p}xf>'
+        else:
+            xf += "/>"
+        if X.find(text, p + "cellXfs") is None:
+            return None, {}
+        text, out[key] = _find_or_append(text, p, "cellXfs", "xf", xf)
+    return text, out
+
 
 # --- helpers ------------------------------------------------------------------------------------------------
 
