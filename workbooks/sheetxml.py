@@ -25,6 +25,7 @@ from .refs import cell_name, col_letters
 
 _SHEETS_MADE: OrderedDict[tuple, str] = OrderedDict()
 _SHEETS_KEPT = 8
+_SHEETS_BY_ID: dict[int, tuple[SheetPlan, tuple, str]] = {}  # id(plan) → (plan, style indices + layout, XML)
 
 
 def sheet_xml_once(sp: SheetPlan, style_ids: dict[str, int], where: str = "") -> str:
@@ -34,6 +35,10 @@ def sheet_xml_once(sp: SheetPlan, style_ids: dict[str, int], where: str = "") ->
     itself (rows, layout, style indices; ``where`` only names the place in a message, and a plan that raises is
     not kept). A number is never a key — ``Decimal("1.0") == Decimal("1.00") == 1 == True`` are written
     differently — so a sheet holding one is written out every time."""
+    styles = (tuple(sorted(style_ids.items())), _layout_key(sp.layout))
+    same = _SHEETS_BY_ID.get(id(sp))
+    if same is not None and same[0] is sp and same[1] == styles:  # the very plan object (an immutable, cached one)
+        return same[2]
     key = _plan_key(sp, style_ids)
     if key is not None:
         try:
@@ -42,12 +47,21 @@ def sheet_xml_once(sp: SheetPlan, style_ids: dict[str, int], where: str = "") ->
             key = hit = None
         if hit is not None:
             _SHEETS_MADE.move_to_end(key)
-            return hit
+            return _by_id(sp, styles, hit)
     xml = owned_sheet_xml(list(sp.rows), style_ids, where, sp.layout)
     if key is not None:
         _SHEETS_MADE[key] = xml
         while len(_SHEETS_MADE) > _SHEETS_KEPT:
             _SHEETS_MADE.popitem(last=False)
+    return _by_id(sp, styles, xml) if key is not None else xml
+
+
+def _by_id(sp: SheetPlan, styles: tuple, xml: str) -> str:
+    """Remember ``xml`` for the plan object itself (kept alive here, so its id is not reused): a plan built once
+    and cached (FormatIsian's) is answered without hashing its ≈ 2 300 cells again."""
+    if len(_SHEETS_BY_ID) >= _SHEETS_KEPT:
+        _SHEETS_BY_ID.pop(next(iter(_SHEETS_BY_ID)))
+    _SHEETS_BY_ID[id(sp)] = (sp, styles, xml)
     return xml
 
 
@@ -58,8 +72,11 @@ def _plan_key(sp: SheetPlan, style_ids: dict[str, int]) -> tuple | None:
                 return None
             if w is not None and type(w) is not CellWrite:
                 return None
-    lay = tuple((f.name, _frozen(getattr(sp.layout, f.name))) for f in fields(sp.layout))
-    return sp.rows, lay, tuple(sorted(style_ids.items()))
+    return sp.rows, _layout_key(sp.layout), tuple(sorted(style_ids.items()))
+
+
+def _layout_key(layout: SheetLayout) -> tuple:
+    return tuple((f.name, _frozen(getattr(layout, f.name))) for f in fields(layout))
 
 
 def _frozen(value):

@@ -70,3 +70,17 @@ def test_a_full_memo_is_emptied_and_still_right(monkeypatch):
     for memo in (sheetxml._TEXT_XML, sheetxml._FORMULA_XML, sheetxml._LINES):
         memo.clear()
     assert owned_sheet_xml(rows, STYLES, "t", SheetLayout(widths={1: 10, 2: 10})) == first
+
+
+def test_the_same_plan_object_with_other_styles_or_a_changed_layout_is_written_anew():
+    from kinerja.workbooks.plan import SheetPlan
+    from kinerja.workbooks.sheetxml import sheet_xml_once
+
+    sp = SheetPlan(tuple((CellWrite(formula=f"=A{i}", style="atas"),) for i in range(1, 30)), SheetLayout(hidden=True))
+    first = sheet_xml_once(sp, STYLES)
+    assert sheet_xml_once(sp, STYLES) is first
+    other = sheet_xml_once(sp, {**STYLES, "atas": 9})
+    assert 's="9"' in other and 's="3"' not in other
+    sp.layout.widths[1] = 33.0  # a mutable field of a frozen layout, changed after the first write
+    assert 'width="33.00"' in sheet_xml_once(sp, STYLES)
+    assert sheet_xml_once(sp, STYLES) == owned_sheet_xml(list(sp.rows), STYLES, "", sp.layout)
