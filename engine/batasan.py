@@ -169,15 +169,16 @@ def check_inputs(specs: list[InputSpec], inputs: Inputs) -> None:
                     f"{where} ({spec.name}): {what_en}.", hint))
             continue
         for i, row in enumerate(inputs.tables.get(spec.name, [])):
-            text = row_label(spec, row)
             for col in spec.columns or ():
                 key = CellKey(spec.name, i, col.name)
                 if (spec.name, key) in have:
                     continue
+                faults = value_faults(row.get(col.name), col.kind, col.choices, spec.known_ids, col.maximum)
+                if not faults:
+                    continue  # the words naming the cell are made only for a problem
                 where = inputs.sources.get(key, str(key))
-                label, label_en = cell_label(spec, i, col.name, text)
-                for what, what_en, hint, code in value_faults(row.get(col.name), col.kind, col.choices,
-                                                              spec.known_ids, col.maximum):
+                label, label_en = cell_label(spec, i, col.name, row_label(spec, row))
+                for what, what_en, hint, code in faults:
                     inputs.problems.append(InputProblem(
                         code, spec.name, where, f"{where} ({label}): {what}. {hint}",
                         f"{where} ({label_en}): {what_en}.", hint, key))
