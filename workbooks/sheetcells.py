@@ -21,14 +21,14 @@ _TAG_ROW, _TAG_C = qname("row"), qname("c")
 
 class SheetCells:
     """The stored cells and merged ranges of one worksheet (the cells of a package state never change: an edit
-    drops them). ``rows``: row number → its ``<row>`` element, whose cells are read when the row is first asked
-    for (their addresses were checked already)."""
+    drops them). ``rows``: row number → its ``<row>`` element (addresses checked already); when the row is first
+    asked for, its cells by column; a cell's content is read when it is first asked for."""
 
     def __init__(self, cells: dict[tuple[int, int], Cell], merged: tuple[Ref, ...],
                  rows: dict[int, ET.Element] | None = None, sst: list[str] | None = None):
         self._cells = cells
         self.merged = merged
-        self._rows = rows or {}  # row number → its <row> element, cells not yet read
+        self._rows: dict[int, ET.Element | dict[int, ET.Element]] = rows or {}  # row → <row>, or its <c>s by column
         self._sst = sst or []
         self._all: dict[tuple[int, int], Cell] | None = None if self._rows else cells
         self._merges: dict[int, list[Ref]] | None = None
@@ -39,20 +39,25 @@ class SheetCells:
         if self._all is None:
             self._all = dict(self._cells)
             for r, row in self._rows.items():
-                for c, el in _row_cells(row):
-                    self._all[(r, c)] = read_cell(el, self._sst)
+                for c, el in (row if type(row) is dict else dict(_row_cells(row))).items():  # a later duplicate wins
+                    if (r, c) not in self._all:
+                        self._all[(r, c)] = read_cell(el, self._sst)
         return self._all
 
     def get(self, row: int, col: int) -> Cell:
         cell = self._cells.get((row, col))
         if cell is not None:
             return cell
-        found = self._rows.pop(row, None)
+        found = self._rows.get(row)
         if found is None:
             return EMPTY
-        for c, el in _row_cells(found):  # the whole row once; a later duplicate of a cell wins, as in reading all
-            self._cells[(row, c)] = read_cell(el, self._sst)
-        return self._cells.get((row, col), EMPTY)
+        if type(found) is not dict:  # the row first asked for: its cells by column (a later duplicate wins)
+            found = self._rows[row] = dict(_row_cells(found))
+        el = found.get(col)
+        if el is None:
+            return EMPTY
+        cell = self._cells[(row, col)] = read_cell(el, self._sst)
+        return cell
 
     def merge_at(self, row: int, col: int) -> Ref | None:
         """The first merged range (in the sheet's order) holding the cell."""
@@ -70,10 +75,13 @@ class SheetCells:
     def last_row(self) -> int:
         """The last row holding a cell."""
         if not hasattr(self, "_last"):
-            unread = next((r for r in sorted(self._rows, reverse=True)
-                           if any(el.tag == _TAG_C for el in self._rows[r])), 0)
+            unread = next((r for r in sorted(self._rows, reverse=True) if _has_cells(self._rows[r])), 0)
             self._last = max(max((r for r, _ in self._cells), default=0), unread)
         return self._last
+
+
+def _has_cells(row: ET.Element | dict) -> bool:
+    return bool(row) if type(row) is dict else any(el.tag == _TAG_C for el in row)
 
 
 def _row_cells(row: ET.Element) -> list[tuple[int, ET.Element]]:

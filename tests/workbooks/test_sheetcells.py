@@ -73,3 +73,11 @@ def test_merged_ranges_first_in_the_sheets_order():
     assert cells.merge_at(3, 2) == Ref("S", 2, 1, 3, 2)
     assert cells.merge_at(4, 3) == Ref("S", 3, 2, 4, 3)
     assert cells.merge_at(5, 2) is None and cells.merge_at(8999, 1) == Ref("S", 1, 1, 9000, 1)
+
+
+def test_a_cell_written_twice_in_a_row_reads_as_its_last_copy():
+    data = sheet('<row r="2"><c r="A2"><v>1</v></c><c r="B2"><v>2</v></c><c r="A2"><v>3</v></c></row>')
+    assert read(data).get(2, 1).text == "3" and read(data).cells[(2, 1)].text == "3"
+    half = read(data)
+    assert half.get(2, 2).text == "2" and half.cells == {(2, 1): half.get(2, 1), (2, 2): half.get(2, 2)}
+    assert half.get(2, 1).text == "3"
