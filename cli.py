@@ -113,10 +113,10 @@ def uji(aturan, as_json):
     ref = aturan or DEFAULT_RULES
     checked, outcomes = run(ref)
     if as_json:
-        click.echo(json.dumps({"aturan": ref, "kasus": [o.to_dict() for o in outcomes]}, ensure_ascii=False,
+        click.echo(json.dumps({"aturan": ref, "kasus": [o.to_dict(language()) for o in outcomes]}, ensure_ascii=False,
                               indent=2))
     else:
-        click.echo(outcomes_text(checked.rules.name, outcomes))
+        click.echo(outcomes_text(checked.rules.name, outcomes, language()))
     return Exit.FINDINGS if any(not o.ok for o in outcomes) else Exit.OK
 
 
@@ -141,7 +141,7 @@ def banding(aturan_a, aturan_b, buku, data, as_json):
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
-        click.echo(result.text())
+        click.echo(result.text(language()))
     return Exit.OK
 
 

@@ -162,35 +162,49 @@ class Comparison:
                 "masalah_masukan": {"a": [p.to_dict() for p in self.problems_a],
                                     "b": [p.to_dict() for p in self.problems_b]}}
 
-    def text(self) -> str:
-        out = [f"Banding {self.a} → {self.b}", "", f"PERUBAHAN ATURAN ({len(self.items)})"]
-        out += [f"  {i.text()}" for i in self.items] or ["  (tidak ada)"]
+    def text(self, lang: str = "id") -> str:
+        w = _WORDS[lang]
+        out = [f"{w['title']} {self.a} → {self.b}", "", f"{w['changes']} ({len(self.items)})"]
+        out += [f"  {i.text()}" for i in self.items] or [f"  ({w['none']})"]
         if self.data:
             changed = [e for e in self.effects if e.changed]
-            out += ["", f"AKIBAT PADA CAPAIAN (data: {self.data})",
-                    f"  {'objek':<34} {'sebelum':>12} {'sesudah':>12} {'selisih':>10}"]
+            out += ["", f"{w['effects']} (data: {self.data})",
+                    f"  {w['object']:<34} {w['before']:>12} {w['after']:>12} {w['diff']:>10}"]
             for e in changed:
                 diff = e.diff
                 d = "-" if diff is None else ("+" if diff > 0 else "") + format_id(diff, 2)
-                out.append(f"  {e.jenis + ' ' + e.id:<34} {_show(e.before):>12} {_show(e.after):>12} {d:>10}")
+                out.append(f"  {e.jenis + ' ' + e.id:<34} {_show(e.before, lang):>12} {_show(e.after, lang):>12} "
+                           f"{d:>10}")
             rest = len(self.effects) - len(changed)
-            out.append(f"  ({rest} capaian lain tidak berubah)")
+            out.append(f"  ({rest} {w['unchanged']})")
             for name, problems in ((self.a, self.problems_a), (self.b, self.problems_b)):
                 if problems:
-                    out += ["", f"MASALAH MASUKAN {name} ({len(problems)})"]
-                    out += [f"  - {p.message}" for p in problems[:12]]
+                    out += ["", f"{w['problems']} {name} ({len(problems)})"]
+                    out += [f"  - {p.message if lang == 'id' else (p.message_en or p.message)}" for p in problems[:12]]
                     if len(problems) > 12:
-                        out.append(f"  … dan {len(problems) - 12} lagi (lihat --json)")
+                        out.append(f"  … {w['more'].format(n=len(problems) - 12)}")
         return "\n".join(out)
 
 
-def _show(v: Any) -> str:
+_WORDS = {
+    "id": {"title": "Banding", "changes": "PERUBAHAN ATURAN", "none": "tidak ada", "effects": "AKIBAT PADA CAPAIAN",
+           "object": "objek", "before": "sebelum", "after": "sesudah", "diff": "selisih",
+           "unchanged": "capaian lain tidak berubah", "problems": "MASALAH MASUKAN",
+           "more": "dan {n} lagi (lihat --json)", "no_data": "tanpa data", "error": "galat"},
+    "en": {"title": "Compare", "changes": "RULE CHANGES", "none": "none", "effects": "EFFECT ON CAPAIAN",
+           "object": "object", "before": "before", "after": "after", "diff": "difference",
+           "unchanged": "other capaian unchanged", "problems": "INPUT PROBLEMS",
+           "more": "and {n} more (see --json)", "no_data": "no data", "error": "error"},
+}
+
+
+def _show(v: Any, lang: str = "id") -> str:
     if v is None:
-        return "(tidak ada)"
+        return f"({_WORDS[lang]['none']})"
     if v is TANPA_DATA:
-        return "tanpa data"
+        return _WORDS[lang]["no_data"]
     if isinstance(v, Galat):
-        return "galat"
+        return _WORDS[lang]["error"]
     if isinstance(v, Decimal):
         return format_id(v, 2)
     return str(v)

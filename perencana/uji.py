@@ -41,16 +41,39 @@ NO_DATA_WORDS = ("tanpa_data", "-", "tanpa data")
 class Outcome:
     file: str  # shown name, e.g. "uji/laporan.yaml"
     case: str
-    failures: list[str] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
     checked: int = 0  # expectations compared
 
     @property
     def ok(self) -> bool:
         return not self.failures
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: str = "id") -> dict[str, Any]:
         return {"berkas": self.file, "kasus": self.case, "lulus": self.ok, "harapan": self.checked,
-                "gagal": self.failures}
+                "gagal": [f.text(lang) for f in self.failures]}
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One expectation of a case that did not hold (or could not be asked), shown in either language."""
+
+    key: str  # the expected object (``ki_memahami.capaian``) or the unknown input
+    expected: str = ""  # as the planner wrote it
+    got: str = ""  # the engine's value, shown
+    tolerance: str = ""
+    reason: str = "beda"  # beda (values differ) | tak_ada (no such object) | masukan (unknown input)
+
+    def text(self, lang: str = "id") -> str:
+        en = lang == "en"
+        if self.reason == "masukan":
+            return f"input {self.key} is unknown to this rule set" if en else \
+                f"masukan {self.key} tidak dikenal set aturan ini"
+        if self.reason == "tak_ada":
+            return f"{self.key}: no indicator, index, sasaran or value has this name" if en else \
+                f"{self.key}: tidak ada indikator, indeks, sasaran atau nilai bernama demikian"
+        tol = (f" (tolerance {self.tolerance})" if en else f" (toleransi {self.tolerance})") if self.tolerance else ""
+        return f"{self.key}: expected {self.expected}{tol}, got {self.got}" if en else \
+            f"{self.key}: harapan {self.expected}{tol}, hasil {self.got}"
 
 
 class UjiError(InputError):
@@ -140,7 +163,7 @@ def run_file(checked: CheckedRules, path: Path, shown: str) -> list[Outcome]:
                    if k not in {s.name for s in specs}]
         out = Outcome(shown, name)
         for k in unknown:
-            out.failures.append(f"masukan {k} tidak dikenal set aturan ini")
+            out.failures.append(Failure(k, reason="masukan"))
         inputs = read_yaml(base_paths or [], specs, changes=changes, changes_origin=f"{shown} › {name}", rules=checked)
         result = evaluate(checked, inputs, Tracer(False))
         case_tol = case.get("toleransi")
@@ -158,7 +181,7 @@ def run_file(checked: CheckedRules, path: Path, shown: str) -> list[Outcome]:
             got, found = _got(result, str(key))
             out.checked += 1
             if not found:
-                out.failures.append(f"{key}: tidak ada indikator, indeks, sasaran atau nilai bernama demikian")
+                out.failures.append(Failure(str(key), reason="tak_ada"))
                 continue
             if want is TANPA_DATA:
                 ok = got is TANPA_DATA
@@ -171,8 +194,7 @@ def run_file(checked: CheckedRules, path: Path, shown: str) -> list[Outcome]:
             else:
                 ok = got == want
             if not ok:
-                extra = f" (toleransi {tol})" if tol is not None else ""
-                out.failures.append(f"{key}: harapan {written}{extra}, hasil {_show(got)}")
+                out.failures.append(Failure(str(key), written, _show(got), "" if tol is None else str(tol)))
         outcomes.append(out)
     return outcomes
 
@@ -188,17 +210,22 @@ def run(ref: str) -> tuple[CheckedRules, list[Outcome]]:
     return checked, outcomes
 
 
-def outcomes_text(name: str, outcomes: list[Outcome]) -> str:
+def outcomes_text(name: str, outcomes: list[Outcome], lang: str = "id") -> str:
     """What ``kinerja uji`` prints: each case passed or failed with its failures, then the count."""
+    en = lang == "en"
     lines = []
     for o in outcomes:
-        lines.append(f"{'lulus' if o.ok else 'GAGAL'}  {o.file} › {o.case}")
-        lines += [f"        {f}" for f in o.failures]
+        status = ("passed" if en else "lulus") if o.ok else ("FAILED" if en else "GAGAL")
+        lines.append(f"{status}  {o.file} › {o.case}")
+        lines += [f"        {f.text(lang)}" for f in o.failures]
     failed = [o for o in outcomes if not o.ok]
+    expectations = sum(o.checked for o in outcomes)
     if not outcomes:
-        lines.append(f"{name}: tidak ada uji (uji/*.yaml)")
+        lines.append(f"{name}: no tests (uji/*.yaml)" if en else f"{name}: tidak ada uji (uji/*.yaml)")
+    elif en:
+        lines.append(f"{name}: {len(outcomes)} cases, {expectations} expectations — "
+                     + (f"{len(failed)} cases failed" if failed else "all passed"))
     else:
-        lines.append(f"{name}: {len(outcomes)} kasus, {sum(o.checked for o in outcomes)} harapan — "
+        lines.append(f"{name}: {len(outcomes)} kasus, {expectations} harapan — "
                      + (f"{len(failed)} kasus gagal" if failed else "semua lulus"))
     return "\n".join(lines)
-

@@ -34,7 +34,7 @@ def test_bundled_planner_tests_pass(ref, path):
 
     outcomes = run_file(load_rules(ref), path, f"uji/{path.name}")
     assert outcomes
-    failed = [f"{o.file} › {o.case}: {f}" for o in outcomes for f in o.failures]
+    failed = [f"{o.file} › {o.case}: {f.text()}" for o in outcomes for f in o.failures]
     assert not failed, "\n".join(failed)
 
 
@@ -76,6 +76,11 @@ def test_uji_passes_and_fails_visibly_when_one_expected_value_changes(tmp_path):
     assert r.exit_code == Exit.FINDINGS
     assert "GAGAL  uji/laporan.yaml › angka laporan 2024" in r.output
     assert "iphp: harapan 4,02, hasil 4,01" in r.output
+    r = invoke(["--bahasa", "en", "uji", str(copy)])  # the same report in English
+    assert r.exit_code == Exit.FINDINGS
+    assert "FAILED  uji/laporan.yaml › angka laporan 2024" in r.output
+    assert "iphp: expected 4,02, got 4,01" in r.output and "cases failed" in r.output
+    assert "harapan" not in r.output and "GAGAL" not in r.output and "lulus" not in r.output, r.output
 
 
 def test_uji_is_exact_as_written_unless_a_tolerance_is_given(tmp_path):
@@ -89,7 +94,8 @@ def test_uji_is_exact_as_written_unless_a_tolerance_is_given(tmp_path):
         "  - nama: tanpa desimal\n    harapan: {iphp.pelayanan_tahanan.capaian: \"108\"}\n", encoding="utf-8")
     _, outcomes = run(str(folder))
     assert [o.ok for o in outcomes] == [False, True, False]
-    assert outcomes[0].failures == ["bphn_bankum_litigasi: harapan 96,18, hasil 96,19"]
+    assert [f.text() for f in outcomes[0].failures] == ["bphn_bankum_litigasi: harapan 96,18, hasil 96,19"]
+    assert outcomes[1].failures == []
 
 
 def test_uji_exit_code_ignores_data_findings():
@@ -141,6 +147,12 @@ def test_banding_lists_each_planted_change_and_its_effect():
     assert "sasaran imi_s2                           111,11       104,72      -6,39" in out
     assert "indikator ki_memahami                    120,90       112,84      -8,06" in out
     assert "indeks iphp.pelayanan_tahanan            107,78       108,61      +0,83" in out
+    en = invoke(["--bahasa", "en"] + args).output  # the same comparison in English: the words, not the figures
+    assert en.startswith("Compare pk2024-sumsel → pk2025-contoh") and "RULE CHANGES (17)" in en, en
+    assert "EFFECT ON CAPAIAN" in en and "other capaian unchanged" in en, en
+    assert "sasaran imi_s2                           111,11       104,72      -6,39" in en
+    assert f"  {'indikator imi_paspor':<34} {'(none)':>12} {'104,17':>12}" in en, en
+    assert not any(w in en for w in ("PERUBAHAN", "AKIBAT", "sebelum", "tidak ada", "tidak berubah")), en
     r = invoke(args + ["--json"])
     payload = json.loads(r.output)
     eff = {e["id"]: e for e in payload["akibat"]}
