@@ -59,6 +59,37 @@ def uniform_prefix(text: str, uri: str) -> str:
     return prefix
 
 
+def _declared_prefix(text: str, uri: str) -> str | None:
+    """:func:`_uniform_prefix` from the namespace declarations alone, when they settle it: ``uri`` bound to one
+    prefix only (or only as the default namespace), that prefix never bound to another namespace, the root element
+    in ``uri``, no DOCTYPE — then every element written with the prefix is in ``uri`` and every element of ``uri``
+    is written with it. None (ask element by element) for anything else, including text expat refuses."""
+    sep = "\x01"
+    parser = xml.parsers.expat.ParserCreate(namespace_separator=sep)
+    decls: list[tuple[str, str]] = []
+    root: list[str] = []
+    doctype: list[bool] = []
+
+    def first(name: str, _attrs) -> None:
+        root.append(name)
+        parser.StartElementHandler = None  # only the root element is looked at
+
+    parser.StartNamespaceDeclHandler = lambda prefix, ns: decls.append((prefix or "", ns or ""))
+    parser.StartElementHandler = first
+    parser.StartDoctypeDeclHandler = lambda *a: doctype.append(True)
+    try:
+        parser.Parse(text.encode("utf-8"), True)
+    except xml.parsers.expat.ExpatError:
+        return None
+    ours = {p for p, ns in decls if ns == uri}
+    if doctype or len(ours) != 1 or not root or not root[0].startswith(uri + sep):
+        return None
+    prefix = next(iter(ours))
+    if any(p == prefix and ns != uri for p, ns in decls):
+        return None
+    return prefix + ":" if prefix else ""
+
+
 def _uniform_prefix(text: str, uri: str) -> str:
     """The prefix (``"x:"`` or ``""``) with which every element of namespace ``uri`` is written in ``text``.
 
@@ -66,6 +97,9 @@ def _uniform_prefix(text: str, uri: str) -> str:
     processing instructions are all understood. Raises :class:`UnsafeXml` when the text-splicing writer could
     not follow the part: elements of ``uri`` written with more than one prefix, an element of another namespace
     written with the same name as one of ``uri``, a DOCTYPE, or text that is not well-formed."""
+    quick = _declared_prefix(text, uri)
+    if quick is not None:
+        return quick
     sep = "\x01"
     parser = xml.parsers.expat.ParserCreate(namespace_separator=sep)
     parser.namespace_prefixes = True
