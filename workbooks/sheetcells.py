@@ -1,7 +1,8 @@
 """The stored cells of one worksheet, read from its parsed XML: which ``<row>``/``<c>`` sits where (every address
 checked when the sheet is first read: a bad one is a damaged package, ``B102``), the merged ranges, and each cell's
-content, read into a :class:`~.cellxml.Cell` only when its row is first asked for — an input sheet holds many
-label and layout rows that a recalculation never looks at.
+content, read into a :class:`~.cellxml.Cell` only when the cell is first asked for (a row's cells are found by
+column when the row is first asked for) — an input sheet holds many label and layout cells that a recalculation
+never looks at.
 
 :meth:`kinerja.workbooks.ooxml.Package.cells` builds one per sheet and package state.
 """
