@@ -45,7 +45,7 @@ from . import layout
 from .errors import FORMAT_UNKNOWN
 from .formatlive import format_sheet, percent_cells
 from .ooxml import EMPTY, Cell, DefinedName, Sheet, SheetCells, Table
-from .plan import WritePlan, data_rows
+from .plan import WritePlan, data_places
 from .reader import EXCEL_ERRORS, _Reader
 from .recalc import plan_recalc
 from .refs import RefProblem, cell_name, parse_ref, quote_sheet
@@ -287,7 +287,7 @@ def apply_to_book(book: Any, plan: WritePlan, view: BookView | None = None) -> i
     # the file adapter's own check, before anything is written: no output over an input (B152)
     _refuse_overwriting_inputs(view, plan.inputs, targets, keys, dict(plan.sheets))
     written = 0
-    _show_rows(book, view, plan.show_rows, skip=plan.sheets)
+    _show(book, view, plan.show_rows, plan.show_cols, skip=plan.sheets)
     for sheet, writes in targets.items():
         for (r, c), w in writes.items():
             book.sheets[sheet].range(cell_name(r, c)).value = _xl(w)
@@ -313,20 +313,24 @@ def apply_to_book(book: Any, plan: WritePlan, view: BookView | None = None) -> i
     return written
 
 
-def _show_rows(book: Any, view: BookView, show: Mapping[str, frozenset[int]], skip: Any = ()) -> None:
-    """Table rows holding data are shown (``EntireRow.Hidden = False``), one call per run of consecutive rows.
-    The Book API cannot read whether a row is hidden on every engine; showing a shown row changes nothing."""
-    for sheet, rows in show.items():
-        existing = view.sheet(sheet)
-        if existing is None or sheet in skip:
-            continue
-        ws = book.sheets[existing.name]
-        run: list[int] = []
-        for r in sorted(rows) + [0]:
-            if run and r != run[-1] + 1:
-                ws.range((run[0], 1), (run[-1], 1)).rows.hidden = False
-                run = []
-            run.append(r)
+def _show(book: Any, view: BookView, rows: Mapping[str, frozenset[int]], cols: Mapping[str, frozenset[int]],
+          skip: Any = ()) -> None:
+    """Rows and columns holding input data are shown (``EntireRow/EntireColumn.Hidden = False``), one call per run
+    of consecutive ones. The Book API cannot read whether a row is hidden on every engine; showing a shown row
+    changes nothing."""
+    for show, axis in ((rows, "rows"), (cols, "columns")):
+        for sheet, places in show.items():
+            existing = view.sheet(sheet)
+            if existing is None or sheet in skip:
+                continue
+            ws = book.sheets[existing.name]
+            run: list[int] = []
+            for n in sorted(places) + [0]:
+                if run and n != run[-1] + 1:
+                    first, last = ((run[0], 1), (run[-1], 1)) if axis == "rows" else ((1, run[0]), (1, run[-1]))
+                    getattr(ws.range(first, last), axis).hidden = False
+                    run = []
+                run.append(n)
 
 
 def _status(view: BookView, book: Any, text: str) -> None:
@@ -380,7 +384,7 @@ def hitung(book: Any, *, aturan: str | None = None, now: datetime | None = None,
         inputs = read_inputs_live(view, specs)
         if inputs.problems:
             # nothing is computed, but a bad cell pasted into a hidden row must be visible where the alert points
-            _show_rows(book, view, data_rows(inputs))
+            _show(book, view, *data_places(inputs))
             unseen = [p for p in inputs.problems if p.code == FORMAT_UNKNOWN]
             first_run = view.sheet(layout.FORMAT_SHEET) is None  # a workbook from before FormatIsian
             if unseen:  # the check the next click reads

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import unhide as U
 from . import xmltext as X
 from .cellxml import (
     EMPTY,
@@ -267,27 +268,29 @@ class Package(OpcPackage):
         except X.BadPosition as exc:
             raise corrupt(self.path, sh.part, str(exc), exc.en) from None
 
-    def show_rows(self, sheet_name: str, rows: set[int] | frozenset[int]) -> list[int]:
-        """Unhide the hidden ``rows`` of an existing worksheet (only their ``hidden`` attribute is removed; the
-        part is not rewritten when none of them is hidden). Returns the rows shown."""
+    def show(self, sheet_name: str, rows: frozenset[int] = frozenset(), cols: frozenset[int] = frozenset()) -> None:
+        """Unhide the hidden ``rows`` and ``cols`` of an existing worksheet (:mod:`.unhide`: only their ``hidden``
+        attribute changes; a hidden column range is split). The part is not rewritten when none of them is hidden."""
         sh = self.sheet(sheet_name)
         if sh is None or not sh.part or not sh.is_worksheet:
             raise KeyError(sheet_name)
-        if not rows or b"hidden" not in self.read(sh.part):
-            return []  # no hidden row (nor any hidden attribute) in the part: nothing to read or change
-        if not self._any_hidden(sh.part, rows):
-            return []  # none of them is hidden (the parsed sheet the reader used says so): the part stays as it is
+        if not (rows or cols) or b"hidden" not in self.read(sh.part):
+            return  # no hidden row or column (nor any hidden attribute) in the part: nothing to read or change
+        if rows and not self._any_hidden(sh.part, rows):
+            rows = frozenset()  # none of them is hidden (the parsed sheet the reader used says so)
+        if not (rows or cols):
+            return
         text, prefix = self.editable(sh.part, NS)
         try:
-            new, shown = X.show_rows(text, rows, prefix)
+            new, shown = U.show_rows(text, rows, prefix)
         except X.BadPosition as exc:
             raise corrupt(self.path, sh.part, str(exc), exc.en) from None
-        if shown:
+        new, shown_cols = U.show_cols(new, cols, prefix)
+        if shown or shown_cols:
             self.write(sh.part, new)
-        return shown
 
     def _any_hidden(self, part: str, rows: set[int] | frozenset[int]) -> bool:
-        """Is one of ``rows`` a hidden ``<row>`` of ``part``'s sheetData, as :func:`.xmltext.show_rows` numbers
+        """Is one of ``rows`` a hidden ``<row>`` of ``part``'s sheetData, as :func:`.unhide.show_rows` numbers
         and tests them? Read from the parsed part (already parsed when its cells were read) instead of a walk
         over the text; only a yes goes on to the splice, which decides again on the text."""
         root = self._xml(part)

@@ -66,8 +66,9 @@ class WritePlan:
     ``meta``: the workbook's ``kinerja.meta.*`` after the run (replaces what was stored).
     ``inputs``: names of the rule set's inputs; an adapter refuses a plan whose output cells (or owned sheets)
     hold one of them.
-    ``show_rows``: sheet → rows (1-based) of table inputs that hold data (:func:`data_rows`); an adapter unhides
-    those that are hidden — a row whose data went into the figures is printed — and changes nothing else of them.
+    ``show_rows``, ``show_cols``: sheet → rows, columns (1-based) that hold input data (:func:`data_places`); an
+    adapter unhides those that are hidden — data that went into the figures is printed — and changes nothing else
+    of them.
     """
 
     cells: Mapping[str, CellWrite]
@@ -75,23 +76,27 @@ class WritePlan:
     meta: Mapping[str, str]
     inputs: tuple[str, ...] = ()  # the rule set's input names: no output may be written over one
     show_rows: Mapping[str, frozenset[int]] = field(default_factory=dict)
+    show_cols: Mapping[str, frozenset[int]] = field(default_factory=dict)
 
     @property
     def cell_count(self) -> int:
         return len(self.cells)
 
 
-def data_rows(inputs: Inputs) -> dict[str, frozenset[int]]:
-    """Sheet → rows that hold input data, from where the reader found each table cell (``sources``: a
-    :class:`~kinerja.engine.interface.CellKey` → ``'Sheet'!C12``) and each single value (its name → ``'Sheet'!C9``,
-    e.g. in a row the operator hid). Rows the reader skipped (empty) are not among them; a row holding only a bad
-    cell is (the operator must see it). A whole table's place (``'Sheet'!B15:D65``) is not a row."""
-    out: dict[str, set[int]] = {}
+def data_places(inputs: Inputs) -> tuple[dict[str, frozenset[int]], dict[str, frozenset[int]]]:
+    """(sheet → rows, sheet → columns) that hold input data, from where the reader found each table cell
+    (``sources``: a :class:`~kinerja.engine.interface.CellKey` → ``'Sheet'!C12``) and each single value (its name →
+    ``'Sheet'!C9``, e.g. in a row the operator hid). Rows the reader skipped (empty) are not among them; a row
+    holding only a bad cell is (the operator must see it). A whole table's place (``'Sheet'!B15:D65``) is not a
+    row."""
+    rows: dict[str, set[int]] = {}
+    cols: dict[str, set[int]] = {}
     for key, ref in sheet_places(inputs):
         if not isinstance(key, CellKey) and (not ref.is_single or key in inputs.tables):
             continue
-        out.setdefault(ref.sheet, set()).add(ref.row1)
-    return {sheet: frozenset(rows) for sheet, rows in out.items()}
+        rows.setdefault(ref.sheet, set()).add(ref.row1)
+        cols.setdefault(ref.sheet, set()).add(ref.col1)
+    return ({sheet: frozenset(r) for sheet, r in rows.items()}, {sheet: frozenset(c) for sheet, c in cols.items()})
 
 
 def sheet_places(inputs: Inputs) -> Iterator[tuple[str | CellKey, Ref]]:
@@ -104,4 +109,4 @@ def sheet_places(inputs: Inputs) -> Iterator[tuple[str | CellKey, Ref]]:
             continue
 
 
-__all__ = ["Link", "SheetLayout", "SheetPlan", "WritePlan", "data_rows", "sheet_places"]
+__all__ = ["Link", "SheetLayout", "SheetPlan", "WritePlan", "data_places", "sheet_places"]

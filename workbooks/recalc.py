@@ -45,7 +45,7 @@ from .audit import Audit, local_time, value_cell
 from .errors import INTERNAL, NO_RULES, OTHER_RULES, WorkbookError
 from .formatlive import format_sheet
 from .ooxml import Package
-from .plan import SheetPlan, WritePlan, data_rows
+from .plan import SheetPlan, WritePlan, data_places
 from .reader import read_inputs_from, workbook_names_from
 from .temuan import count_text, temuan_sheet
 from .writer import CellWrite, read_meta, read_meta_from, write_back
@@ -217,7 +217,8 @@ def plan_recalc(checked: CheckedRules, inputs: Inputs, names: dict[str, str], me
                 if language() == "id" else
                 f"Note: the rules changed since this workbook was made (version {old} → {rs.version}).")
     protect = tuple(s.name for s in specs)
-    return Recalc(result, findings, problems, WritePlan(cells, sheets, new_meta, protect, data_rows(inputs)), note)
+    rows, cols = data_places(inputs)
+    return Recalc(result, findings, problems, WritePlan(cells, sheets, new_meta, protect, rows, cols), note)
 
 
 def apply_to_file(src: str | Path, plan: WritePlan, dest: str | Path | None = None,
@@ -225,7 +226,8 @@ def apply_to_file(src: str | Path, plan: WritePlan, dest: str | Path | None = No
     """APPLY step for a file: write ``plan`` into ``src`` (or into the copy ``dest``); returns the written path.
     ``pkg``: ``src`` as already opened for reading (read and parsed once)."""
     return write_back(src, out_path=dest, cells=dict(plan.cells), owned_sheets=dict(plan.sheets),
-                      meta=dict(plan.meta), protect=plan.inputs, pkg=pkg, show_rows=plan.show_rows)
+                      meta=dict(plan.meta), protect=plan.inputs, pkg=pkg, show_rows=plan.show_rows,
+                      show_cols=plan.show_cols)
 
 
 def check_same_layout(src: Path, pkg: Package, checked: CheckedRules, meta: dict[str, str]) -> None:

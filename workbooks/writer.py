@@ -65,6 +65,7 @@ def write_back(
     protect: Iterable[str] = (),
     pkg: Package | None = None,
     show_rows: Mapping[str, Iterable[int]] | None = None,
+    show_cols: Mapping[str, Iterable[int]] | None = None,
 ) -> Path:
     """Write into ``path`` (in place) or into a copy at ``out_path``; returns the written path.
 
@@ -76,7 +77,8 @@ def write_back(
     writing there would replace the operator's input with a result. All-or-nothing: on any error nothing at the
     destination changed. Identical arguments on an identical file give identical bytes. ``pkg``: ``path``
     already opened (and not yet edited) by the caller, so that it is read and parsed once. ``show_rows``: sheet →
-    rows to unhide when hidden (table rows holding data); only their ``hidden`` attribute changes.
+    rows to unhide when hidden (table rows holding data); only their ``hidden`` attribute changes; ``show_cols``
+    likewise for columns (:mod:`.unhide`).
     """
     src = Path(path)
     dest = Path(out_path) if out_path is not None else src
@@ -116,9 +118,11 @@ def write_back(
     for sheet, writes in targets.items():
         pkg.set_cells(sheet, {rc: (w.value, w.formula, style_ids.get(w.style) if w.style else None)
                               for rc, w in writes.items()})
-    for sheet, rows in (show_rows or {}).items():
-        if pkg.sheet(sheet) is not None and sheet.casefold() not in {p.casefold() for p in plans}:
-            pkg.show_rows(sheet, frozenset(rows))
+    planned = {p.casefold() for p in plans}
+    show_rows, show_cols = show_rows or {}, show_cols or {}
+    for sheet in dict.fromkeys([*show_rows, *show_cols]):
+        if pkg.sheet(sheet) is not None and sheet.casefold() not in planned:
+            pkg.show(sheet, frozenset(show_rows.get(sheet, ())), frozenset(show_cols.get(sheet, ())))
     if names_text:
         pkg.set_defined_names(names_text)
     pkg.set_full_calc_on_load()

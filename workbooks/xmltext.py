@@ -465,27 +465,3 @@ def _widen_dimension(xml: str, cells: list[tuple[int, int]], prefix: str) -> str
         return xml
     new = cell_name(n1, m1) + ("" if (n1, m1) == (n2, m2) else ":" + cell_name(n2, m2))
     return xml[: dim.start] + set_attr(tag, "ref", new) + xml[dim.tag_end :]
-
-
-def show_rows(xml: str, rows: set[int] | frozenset[int], prefix: str = "") -> tuple[str, list[int]]:
-    """Remove the ``hidden`` attribute from the ``<row>`` start tags of ``rows`` that are hidden; every other
-    byte of the part stays as it was (outline level, height, cells). Returns the text and the rows shown."""
-    sd = find(xml, prefix + "sheetData") if rows else None
-    if sd is None or sd.self_closing:
-        return xml, []
-    lo, hi = sd.inner
-    out: list[str] = []
-    shown: list[int] = []
-    pos, implied = lo, 0
-    for row in list(_flat_children(xml, prefix + "row", lo, hi)):
-        tag = xml[row.start : row.tag_end]
-        r_attr = _r_attr(tag)
-        implied = _row_number(r_attr) if r_attr else implied + 1
-        if implied in rows and attrs(tag).get("hidden", "").strip() in ("1", "true"):
-            out.append(xml[pos : row.start] + del_attr(tag, "hidden"))
-            pos = row.tag_end
-            shown.append(implied)
-    if not shown:
-        return xml, []
-    out.append(xml[pos:])
-    return xml[:lo] + "".join(out), shown

@@ -72,6 +72,7 @@ class Grid:
         self.hidden_sheets: set[str] = set()
         self.writes: list[tuple[str, int, int]] = []
         self.shown_rows: dict[str, set[int]] = {}  # sheet → rows (1-based) set visible (setRowHidden false)
+        self.shown_cols: dict[str, set[int]] = {}  # sheet → columns (1-based) set visible (setColumnHidden false)
 
     def sheet(self, name: str) -> dict:
         return next(cells for n, cells in self.sheets if n == name)
@@ -104,5 +105,10 @@ class Grid:
                 name = self.sheets[a["sheet_position"]][0]
                 first = a["start_row"] + 1
                 self.shown_rows.setdefault(name, set()).update(range(first, first + a["row_count"]))
+            elif f == "setColumnHidden":
+                assert a["args"] == [False], a  # kinerja only ever shows columns
+                name = self.sheets[a["sheet_position"]][0]
+                first = a["start_column"] + 1
+                self.shown_cols.setdefault(name, set()).update(range(first, first + a["column_count"]))
             else:
                 raise AssertionError(f"unexpected action {f}")
