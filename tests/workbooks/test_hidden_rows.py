@@ -162,7 +162,7 @@ def test_live_hitung_refused_for_a_bad_pasted_cell_still_shows_its_row(pasted, t
      '<sheetData><row r="5" hidden="0"/><row r="6"/></sheetData>', []),
 ])
 def test_show_rows_removes_only_the_hidden_attribute(before, rows, after, shown):
-    from kinerja.workbooks.xmltext import show_rows
+    from kinerja.workbooks.unhide import show_rows
 
     prefix = "x:" if before.startswith("<x:") else ""
     assert show_rows(before, rows, prefix) == (after, shown)
