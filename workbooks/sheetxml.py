@@ -143,26 +143,33 @@ def owned_sheet_xml(rows: list[list[CellWrite | None]], style_ids: dict[str, int
                     widths[c] = n
     widths.update(fixed)
     spans = {(r1, c1): sum(widths.get(c, 8.43) for c in range(c1, c2 + 1)) for r1, c1, _, c2 in lay.merges}
-    letters: dict[int, str] = {}
     text_xml, formula_xml, lines_of = _TEXT_XML, _FORMULA_XML, _LINES
+    merged_rows = {r1 for r1, _ in spans}
+    columns: dict[int, tuple[str, float, int]] = {}  # column → (letters, width, characters on one line)
+    wrapping = layout is not None
     for r, row in enumerate(rows, start=1):
         cells = []
         lines = 1
         rn = str(r)
+        spanned = r in merged_rows
         for c, w in enumerate(row, start=1):
             if w is None:
                 continue
-            col = letters.get(c)
-            if col is None:
-                col = letters[c] = col_letters(c)
+            info = columns.get(c)
+            if info is None:
+                cw = widths.get(c, 8.43)
+                info = columns[c] = (col_letters(c), cw, max(int(cw * 1.1) - 1, 4))
+            col, width, per = info
             v, st = w.value, w.style
             sid = style_ids.get(st) if st else None
             if type(v) is str and w.formula is None and len(v) <= MAX_TEXT:  # most cells: cell_xml_at inlined
                 tail = text_xml.get((v, sid))
                 cells.append(f'<c r="{col}{rn}"{tail or _text_tail(v, sid)}')
-                if layout is not None and st in ("wrap", "header"):
-                    width = spans.get((r, c), widths.get(c, 8.43))
-                    if len(v) > max(int(width * 1.1) - 1, 4) or "\n" in v:  # else one line (see _lines)
+                if wrapping and (st == "wrap" or st == "header"):
+                    if spanned and (r, c) in spans:
+                        width = spans[(r, c)]
+                        per = max(int(width * 1.1) - 1, 4)
+                    if len(v) > per or "\n" in v:  # else one line (see _lines)
                         n = lines_of.get((v, width)) or _lines_once(v, width)
                         if n > lines:
                             lines = n
@@ -172,8 +179,8 @@ def owned_sheet_xml(rows: list[list[CellWrite | None]], style_ids: dict[str, int
                 cells.append(f'<c r="{col}{rn}"{tail or _formula_tail(w.formula, sid)}')
                 continue
             cells.append(cell_xml_at("", col + rn, v, w.formula, sid, where))
-            if layout is not None and st in ("wrap", "header") and isinstance(v, str):
-                lines = max(lines, _lines(v, spans.get((r, c), widths.get(c, 8.43))))
+            if wrapping and st in ("wrap", "header") and isinstance(v, str):
+                lines = max(lines, _lines(v, spans.get((r, c), width)))
         if cells:
             # wrapped cells: neither Excel nor LibreOffice fits row heights on load, so kinerja sets them
             ht = f' ht="{min(12.75 * lines + 2, 409):.2f}" customHeight="1"' if lines > 1 else ""
@@ -302,16 +309,34 @@ def _lines(text: str, width: float) -> int:
         return 1  # the words and spaces of the one paragraph fit: the loop below would give 1
     total = 0
     for para in text.split("\n"):
-        n, used = 1, 0
-        for word in para.split(" "):
-            size = len(word) + (1 if used else 0)
-            if used and used + size > per:
-                n, used = n + 1, len(word)
-                n += (len(word) - 1) // per
-            else:
-                used += size
-        total += n
+        total += _para_lines(para, per)
     return total
+
+
+def _para_lines(para: str, per: int) -> int:
+    """Lines of one paragraph: each line ends at the last space that keeps it within ``per`` characters (one
+    search per line). A paragraph with a leading, trailing or double space, or a word longer than a line, is
+    counted word by word (the rule those cases follow)."""
+    if len(para) <= per:
+        return 1
+    if "  " not in para and para[0] != " " and para[-1] != " ":
+        n, pos, end = 1, 0, len(para)
+        while end - pos > per:
+            cut = para.rfind(" ", pos, pos + per + 1)
+            if cut <= pos:
+                break  # a word longer than the line: word by word
+            n, pos = n + 1, cut + 1
+        else:
+            return n
+    n, used = 1, 0
+    for word in para.split(" "):
+        size = len(word) + (1 if used else 0)
+        if used and used + size > per:
+            n, used = n + 1, len(word)
+            n += (len(word) - 1) // per
+        else:
+            used += size
+    return n
 
 
 def _display_width(w: CellWrite) -> float:

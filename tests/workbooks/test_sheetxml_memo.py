@@ -7,6 +7,8 @@ written as before; a full memo is emptied and still right."""
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from kinerja.workbooks import sheetxml
 from kinerja.workbooks.cellxml import cell_xml_at
 from kinerja.workbooks.plan import SheetLayout
@@ -84,3 +86,31 @@ def test_the_same_plan_object_with_other_styles_or_a_changed_layout_is_written_a
     sp.layout.widths[1] = 33.0  # a mutable field of a frozen layout, changed after the first write
     assert 'width="33.00"' in sheet_xml_once(sp, STYLES)
     assert sheet_xml_once(sp, STYLES) == owned_sheet_xml(list(sp.rows), STYLES, "", sp.layout)
+
+
+def _word_by_word(text: str, width: float) -> int:
+    """The line count as the writer counted it before (every word), the reference for the faster count."""
+    per = max(int(width * 1.1) - 1, 4)
+    if len(text) <= per and "\n" not in text:
+        return 1
+    total = 0
+    for para in text.split("\n"):
+        n, used = 1, 0
+        for word in para.split(" "):
+            size = len(word) + (1 if used else 0)
+            if used and used + size > per:
+                n, used = n + 1, len(word)
+                n += (len(word) - 1) // per
+            else:
+                used += size
+        total += n
+    return total
+
+
+@settings(max_examples=3000, deadline=None, derandomize=True)
+@given(st.lists(st.tuples(st.text("ab", max_size=30), st.sampled_from([" ", " ", "  ", "\n", " \n", "\n "])),
+                max_size=30), st.sampled_from([5.0, 8.43, 10.0, 22.0, 30.0, 44.0, 70.0]))
+def test_lines_counted_by_last_space_as_word_by_word(parts, width):
+    text = "".join(w + sep for w, sep in parts)
+    assert sheetxml._lines(text, width) == _word_by_word(text, width)
+    assert sheetxml._lines(text.strip(), width) == _word_by_word(text.strip(), width)
