@@ -53,12 +53,15 @@ def _wanted(p: Path) -> bool:
     return p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith(_SKIP_PREFIXES)
 
 
-def expand(paths: Iterable[str]) -> list[Path]:
+def expand(paths: Iterable[str], exclude: Iterable[str | Path] = ()) -> list[Path]:
     """Files as given (whatever their extension: a non-workbook is reported, not silently dropped), folders
     (every .xlsx/.xlsm/.xls below them) and glob patterns (``**`` allowed). In order, without duplicates.
+    ``exclude``: the run's own output files (a batch summary, a Kanwil workbook), never taken as input even when
+    they lie in a folder being walked.
 
     Raises :class:`WorkbookError` (B132) for a path that does not exist or a folder/pattern with no workbook.
     """
+    skip = {Path(e).resolve() for e in exclude}
     out: dict[Path, None] = {}
     for raw in paths:
         p = Path(raw)
@@ -75,14 +78,17 @@ def expand(paths: Iterable[str]) -> list[Path]:
             raise WorkbookError(NO_WORKBOOKS, raw, "tidak ada buku kerja .xlsx/.xlsm di sini.",
                                 "no .xlsx/.xlsm workbook here.")
         for q in found:
-            out.setdefault(q, None)
+            if not skip or q.resolve() not in skip:
+                out.setdefault(q, None)
     return list(out)
 
 
-def plan(paths: Iterable[str], *, keluaran: str | Path | None = None, aturan: str | None = None) -> list[Job]:
+def plan(paths: Iterable[str], *, keluaran: str | Path | None = None, aturan: str | None = None,
+         ringkasan: str | Path | None = None) -> list[Job]:
     """The jobs of a run; with ``keluaran`` (a folder, created if missing) each workbook is written there under
-    its own name — two workbooks with the same name are refused (B133) before anything runs."""
-    files = expand(paths)
+    its own name — two workbooks with the same name are refused (B133) before anything runs. ``ringkasan``: the
+    run's summary workbook, not an input (it may sit in the folder being recalculated, from the last run)."""
+    files = expand(paths, exclude=[ringkasan] if ringkasan else ())
     if keluaran is None:
         return [Job(str(f), None, aturan) for f in files]
     out_dir = Path(keluaran)

@@ -67,9 +67,7 @@ def read_units(paths: list[str], checked: CheckedRules, exclude: Path | None = N
     specs = input_specs(checked)
     ident = identity_input(checked)
     units, failed = [], []
-    for p in expand(paths):
-        if exclude is not None and p.resolve() == exclude.resolve():
-            continue
+    for p in expand(paths, exclude=[exclude] if exclude is not None else ()):
         try:
             inputs = read_inputs_from(Package(p), specs)
         except KinerjaError as err:

@@ -332,3 +332,22 @@ def test_rule_set_named_by_a_workbook_outside_its_folder_is_refused(tmp_path, pi
     recs = b.run(b.plan([str(wb)]), workers=1, cache=cache)
     assert recs[0]["status"] == "gagal" and recs[0]["galat"]["kode"] == "E214"
     assert cache.loads == 0
+
+
+def test_the_summary_in_the_folder_is_not_recalculated_the_next_time(pile_source, tmp_path):
+    """Found by running it twice: `kinerja batch kanwil/ --ringkasan kanwil/ringkasan.xlsx` took last run's
+    summary for a unit workbook (B120, status gagal, exit 1 for a clean pile). The run's own summary is an output,
+    never an input — the same rule as `kinerja rekap`'s Kanwil workbook."""
+    folder = tmp_path / "kanwil"
+    folder.mkdir()
+    for src in sorted(pile_source.glob("upt*.xlsx"))[:2]:
+        shutil.copyfile(src, folder / src.name)
+    summary = folder / "ringkasan.xlsx"
+    first = cli("batch", str(folder), "--jobs", "1", "--json", "--ringkasan", str(summary))
+    again = cli("batch", str(folder), "--jobs", "1", "--json", "--ringkasan", str(summary))
+    assert summary.exists()
+    for res in (first, again):
+        recs = records_of(res.stdout)
+        assert sorted(Path(r["berkas"]).name for r in recs) == ["upt01.xlsx", "upt02.xlsx"], res.stdout
+        assert all(r["status"] != "gagal" for r in recs), res.stdout
+    assert again.returncode == first.returncode
