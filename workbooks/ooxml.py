@@ -225,6 +225,7 @@ class Package(OpcPackage):
             part = next((r.target for r in self.rels(self.workbook_part) if r.type == REL_SHARED_STRINGS), None)
             root = self._xml(part) if part else None
             self._cache["sst"] = [] if root is None else [rich_text(si) for si in root.findall(qname("si"))]
+            self._cache["sst_part"] = self.member(part) if part else None  # a write to it drops every sheet's cells
         return self._cache["sst"]
 
     def cells(self, sheet_name: str) -> SheetCells:
@@ -276,8 +277,9 @@ class Package(OpcPackage):
             raise KeyError(sheet_name)
         if not (rows or cols) or b"hidden" not in self.read(sh.part):
             return  # no hidden row or column (nor any hidden attribute) in the part: nothing to read or change
-        if rows and not self._any_hidden(sh.part, rows):
-            rows = frozenset()  # none of them is hidden (the parsed sheet the reader used says so)
+        root = self._xml(sh.part)  # parsed when the reader read its cells: asked first, the text walked only on a yes
+        rows = rows if rows and U.any_hidden_row(root, rows) else frozenset()
+        cols = cols if cols and U.any_hidden_col(root, cols) else frozenset()
         if not (rows or cols):
             return
         text, prefix = self.editable(sh.part, NS)
@@ -288,30 +290,6 @@ class Package(OpcPackage):
         new, shown_cols = U.show_cols(new, cols, prefix)
         if shown or shown_cols:
             self.write(sh.part, new)
-
-    def _any_hidden(self, part: str, rows: set[int] | frozenset[int]) -> bool:
-        """Is one of ``rows`` a hidden ``<row>`` of ``part``'s sheetData, as :func:`.unhide.show_rows` numbers
-        and tests them? Read from the parsed part (already parsed when its cells were read) instead of a walk
-        over the text; only a yes goes on to the splice, which decides again on the text."""
-        root = self._xml(part)
-        data = root.find(qname("sheetData")) if root is not None else None
-        if data is None:
-            return False
-        tag_row = qname("row")
-        implied = 0
-        for row in data:
-            if row.tag != tag_row:
-                continue
-            r = row.get("r")
-            if r is None:
-                implied += 1
-            elif r.isdigit():
-                implied = int(r)
-            else:
-                return True  # not a row number: let the splice report it
-            if implied in rows and row.get("hidden", "").strip() in ("1", "true"):
-                return True
-        return False
 
     def put_sheet(self, name: str, xml: str, hidden: bool = False) -> str:
         """Create a worksheet named ``name`` at the end of the workbook (``hidden``: with state hidden), or replace

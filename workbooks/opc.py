@@ -183,17 +183,18 @@ class OpcPackage:
         self._forget(actual)
 
     def _forget(self, actual: str) -> None:
-        """Drop what was read from ``actual``: replacing an existing worksheet's part changes only that sheet's
-        parsed XML and cells; any other change (workbook, relationships, tables, strings, a new or deleted
-        member) drops the whole index."""
+        """Drop what was read from ``actual`` and every index built from several parts; other parts' parsed XML
+        stays, and other sheets' cells unless ``actual`` says which strings are shared, or holds them."""
         cache = self.__dict__.get("_cache")
         if cache is None:
             return
-        if actual in self._by_name and any(s.part == actual for s in cache.get("sheets", ())):
-            cache.pop(("xml", actual), None)
-            cache.pop(("cells", actual), None)
-        else:
-            self.__dict__.pop("_cache", None)
+        wb = getattr(self, "workbook_part", None)  # its relationships say which part holds the shared strings
+        name = actual.lower()
+        strings = name in (str(cache.get("sst_part")).lower(), self.rels_part(wb).lower() if wb else "")
+        kept = {k: v for k, v in cache.items() if (k in ("sst", "sst_part") and not strings) or (type(k) is tuple
+                and k[0] in ("xml", "cells") and k[1].lstrip("/").lower() != name and (k[0] == "xml" or not strings))}
+        cache.clear()
+        cache.update(kept)
 
     def delete(self, name: str) -> None:
         actual = self.member(name)
@@ -341,7 +342,6 @@ class OpcPackage:
     def _custom_part(self) -> str | None:
         rel = next((r for r in self.rels("") if r.type == REL_CUSTOM and not r.external), None)
         return self.member(rel.target) if rel else None
-
 
     # -- save ------------------------------------------------------------------------------------------------
 

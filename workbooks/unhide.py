@@ -10,9 +10,52 @@ the same rows and columns visible through the Book API.
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+
+from .cellxml import qname
 from .xmltext import _flat_children, _r_attr, _row_number, attrs, del_attr, find, set_attr
 
 _HIDDEN = ("1", "true")
+
+
+def any_hidden_row(root: ET.Element | None, rows: set[int] | frozenset[int]) -> bool:
+    """Is one of ``rows`` a hidden ``<row>`` of the parsed sheet's sheetData, as :func:`show_rows` numbers and tests
+    them? Only a yes goes on to the splice, which decides again on the text."""
+    data = root.find(qname("sheetData")) if root is not None else None
+    if data is None:
+        return False
+    tag_row = qname("row")
+    implied = 0
+    for row in data:
+        if row.tag != tag_row:
+            continue
+        r = row.get("r")
+        if r is None:
+            implied += 1
+        elif r.isdigit():
+            implied = int(r)
+        else:
+            return True  # not a row number: let the splice report it
+        if implied in rows and row.get("hidden", "").strip() in _HIDDEN:
+            return True
+    return False
+
+
+def any_hidden_col(root: ET.Element | None, cols: set[int] | frozenset[int]) -> bool:
+    """Could :func:`show_cols` show one of ``cols``: is any ``<col>`` of the parsed sheet hidden over one of them
+    (or hidden with a range it cannot read, which the splice judges)? Only a yes goes on to the splice."""
+    if root is None:
+        return False
+    for col in root.iter(qname("col")):
+        if col.get("hidden", "").strip() not in _HIDDEN:
+            continue
+        try:
+            first, last = int(col.get("min", "")), int(col.get("max", ""))
+        except ValueError:
+            return True
+        if any(first <= c <= last for c in cols):
+            return True
+    return False
 
 
 def show_rows(xml: str, rows: set[int] | frozenset[int], prefix: str = "") -> tuple[str, list[int]]:
