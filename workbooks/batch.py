@@ -33,6 +33,7 @@ from ..engine import CheckedRules, KinerjaError, load_rules
 from ..engine.errors import language
 from ..engine.fsprobe import RULE_SUFFIX
 from ..engine.loader import resolve
+from .batch_ringkasan import is_summary
 from .errors import CANCELLED, INTERNAL, NO_CLUSTER, NO_WORKBOOKS, SAME_OUTPUT, WorkbookError
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -56,8 +57,9 @@ def _wanted(p: Path) -> bool:
 def expand(paths: Iterable[str], exclude: Iterable[str | Path] = ()) -> list[Path]:
     """Files as given (whatever their extension: a non-workbook is reported, not silently dropped), folders
     (every .xlsx/.xlsm/.xls below them) and glob patterns (``**`` allowed). In order, without duplicates.
-    ``exclude``: the run's own output files (a batch summary, a Kanwil workbook), never taken as input even when
-    they lie in a folder being walked.
+    ``exclude``: the run's own outputs (a batch summary, a Kanwil workbook, the ``--keluaran`` folder and what is
+    in it), never taken as input even when they lie in a folder being walked; a folder or pattern also passes over
+    the summaries of earlier runs (:func:`is_summary`).
 
     Raises :class:`WorkbookError` (B132) for a path that does not exist or a folder/pattern with no workbook.
     """
@@ -66,11 +68,12 @@ def expand(paths: Iterable[str], exclude: Iterable[str | Path] = ()) -> list[Pat
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found = sorted(q for q in p.rglob("*") if q.is_file() and _wanted(q))
+            found = sorted(q for q in p.rglob("*") if q.is_file() and _wanted(q) and not is_summary(q))
         elif p.exists():
             found = [p]
         elif any(ch in raw for ch in "*?["):
-            found = sorted(Path(q) for q in glob.glob(raw, recursive=True) if Path(q).is_file() and _wanted(Path(q)))
+            found = sorted(Path(q) for q in glob.glob(raw, recursive=True)
+                           if Path(q).is_file() and _wanted(Path(q)) and not is_summary(Path(q)))
         else:
             raise WorkbookError(NO_WORKBOOKS, raw, "berkas atau folder tidak ditemukan.",
                                 "file or folder not found.", "Periksa ejaan path-nya.", "Check the path.")
@@ -78,7 +81,7 @@ def expand(paths: Iterable[str], exclude: Iterable[str | Path] = ()) -> list[Pat
             raise WorkbookError(NO_WORKBOOKS, raw, "tidak ada buku kerja .xlsx/.xlsm di sini.",
                                 "no .xlsx/.xlsm workbook here.")
         for q in found:
-            if not skip or q.resolve() not in skip:
+            if not skip or skip.isdisjoint((real := q.resolve(), *real.parents)):
                 out.setdefault(q, None)
     return list(out)
 
@@ -86,9 +89,10 @@ def expand(paths: Iterable[str], exclude: Iterable[str | Path] = ()) -> list[Pat
 def plan(paths: Iterable[str], *, keluaran: str | Path | None = None, aturan: str | None = None,
          ringkasan: str | Path | None = None) -> list[Job]:
     """The jobs of a run; with ``keluaran`` (a folder, created if missing) each workbook is written there under
-    its own name — two workbooks with the same name are refused (B133) before anything runs. ``ringkasan``: the
-    run's summary workbook, not an input (it may sit in the folder being recalculated, from the last run)."""
-    files = expand(paths, exclude=[ringkasan] if ringkasan else ())
+    its own name — two workbooks with the same name are refused (B133) before anything runs. ``ringkasan`` and
+    ``keluaran`` are the run's outputs, not inputs (they may sit in the folder being recalculated, from the last
+    run)."""
+    files = expand(paths, exclude=[e for e in (ringkasan, keluaran) if e])
     if keluaran is None:
         return [Job(str(f), None, aturan) for f in files]
     out_dir = Path(keluaran)

@@ -7,7 +7,8 @@ A new file kinerja owns entirely, so it is written with openpyxl (then atomicall
   the order the rule sets declare them; a workbook without that object leaves the cell empty);
 * ``Temuan`` — every finding, input problem and failure of the run, each with the file it came from.
 
-Values are the numbers of the records (``null`` → empty cell); nothing is recomputed here.
+Values are the numbers of the records (``null`` → empty cell); nothing is recomputed here. The workbook carries the
+custom property :data:`SUMMARY_MARK`, so that a later run over the same folder passes over it (:func:`is_summary`).
 
 Also the words of the summary ``kinerja batch`` prints at the end (:func:`summary_rows`, :func:`summary_line`):
 the same records, as text; the CLI only prints them.
@@ -17,11 +18,26 @@ from __future__ import annotations
 
 import io
 import os
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from .atomic import atomic_write
+
+SUMMARY_MARK = ("kinerja.jenis", "ringkasan-batch")  # custom property: this workbook is a batch summary
+
+
+def is_summary(p: Path) -> bool:
+    """Is ``p`` a summary workbook a batch run wrote (an output found again in a folder, not a unit's workbook)?
+    Read from its custom properties only; anything unreadable is not one (the run reports it)."""
+    try:
+        with zipfile.ZipFile(p) as z:
+            custom = z.read("docProps/custom.xml") if "docProps/custom.xml" in z.NameToInfo else b""
+    except (OSError, zipfile.BadZipFile, RuntimeError, ValueError, KeyError):
+        return False
+    return SUMMARY_MARK[0].encode() in custom and SUMMARY_MARK[1].encode() in custom
+
 
 HEAD = ["Berkas", "Status", "Unit", "Aturan", "Versi aturan", "Temuan", "Masalah masukan", "Galat / temuan pertama"]
 FINDING_HEAD = ["Berkas", "Jenis", "Kode", "Tingkat", "Objek", "Lokasi", "Pesan", "Dihitung", "Dilaporkan",
@@ -165,6 +181,9 @@ def write_summary(records: list[dict[str, Any]], dest: str | Path) -> Path:
         sheet.oddHeader.center.text = "&B" + ("Ringkasan batch kinerja" if sheet is ws else "Temuan batch kinerja")
         sheet.auto_filter.ref = f"A1:{get_column_letter(sheet.max_column)}{sheet.max_row}"
 
+    from openpyxl.packaging.custom import StringProperty
+
+    wb.custom_doc_props.append(StringProperty(name=SUMMARY_MARK[0], value=SUMMARY_MARK[1]))  # an output, not a unit
     buf = io.BytesIO()
     wb.save(buf)
     atomic_write(dest, lambda f: f.write(buf.getvalue()))

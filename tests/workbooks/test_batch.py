@@ -351,3 +351,9 @@ def test_the_summary_in_the_folder_is_not_recalculated_the_next_time(pile_source
         assert sorted(Path(r["berkas"]).name for r in recs) == ["upt01.xlsx", "upt02.xlsx"], res.stdout
         assert all(r["status"] != "gagal" for r in recs), res.stdout
     assert again.returncode == first.returncode
+    out = folder / "hasil"  # likewise the --keluaran folder of the last run (was B133: two upt01.xlsx)
+    for _ in range(2):
+        res = cli("batch", str(folder), "--jobs", "1", "--json", "--keluaran", str(out))
+        recs = records_of(res.stdout)
+        assert sorted(Path(r["berkas"]).name for r in recs) == ["upt01.xlsx", "upt02.xlsx"], res.stdout + res.stderr
+        assert all(Path(r["berkas"]).parent == folder for r in recs), res.stdout
