@@ -114,6 +114,11 @@ def build_macro_template(checked, dest: str | Path, *, rules_ref: str, overwrite
 
 def install(pkg: Package, sheets: Iterable[str] | None = None) -> list[Placed]:
     """Add the VBA project and the buttons to an opened package (see the module docstring for what changes)."""
+    if pkg.read(VBA_PART) == vba_project():
+        raise WorkbookError(VBA_EXISTS, str(pkg.path), "tombol Hitung kinerja sudah terpasang di buku kerja ini.",
+                            "kinerja's Hitung button is already installed in this workbook.",
+                            "Buka buku kerja ini di Excel dan klik Hitung; tidak perlu dipasang lagi.",
+                            "Open this workbook in Excel and click Hitung; nothing to install again.")
     if any(r.type == REL_VBA for r in pkg.rels(pkg.workbook_part)) or pkg.read(VBA_PART) is not None:
         raise WorkbookError(VBA_EXISTS, str(pkg.path), "buku kerja ini sudah berisi proyek VBA (makro); kinerja "
                             "tidak menimpa makro yang ada.", "this workbook already holds a VBA project; kinerja "

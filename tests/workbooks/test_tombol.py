@@ -224,6 +224,17 @@ def test_pasang_tombol_refuses_xlsx_output_and_existing_vba(operator_xlsx, opera
     assert res.exit_code == 2 and VBA_EXISTS in res.output and "Traceback" not in res.output
 
 
+def test_pasang_tombol_twice_says_the_button_is_already_there(tmp_path):
+    """Found by running it twice: the second time named "a VBA project" as if it were the operator's macros and told
+    them to install into a macro-free copy; kinerja's own project is recognised and the message says so."""
+    first = tmp_path / "a.xlsm"
+    pasang_tombol(SAMPLE, first)
+    with pytest.raises(WorkbookError) as e:
+        pasang_tombol(first, tmp_path / "b.xlsm")
+    assert e.value.code == VBA_EXISTS and "sudah terpasang" in e.value.message_id
+    assert "already installed" in e.value.message_en and not (tmp_path / "b.xlsm").exists()
+
+
 def test_kinerja_hitung_on_the_buttoned_workbook_keeps_macro_buttons_and_status(tmp_path):
     """The file route still works on the .xlsm: the VBA project, the drawings and the status cells survive."""
     src = tmp_path / "contoh.xlsx"
