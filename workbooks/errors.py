@@ -7,13 +7,19 @@ Two families, so that callers can tell "the file cannot be used" from "one value
 * ``B2xx`` — codes of :class:`kinerja.engine.interface.InputProblem`, collected (never raised) while reading
   inputs, so that an operator sees every wrong cell at once.
 
+The messages of a damaged, oversized or unsafe package (:func:`corrupt`, :func:`too_large`, :func:`unsafe`,
+:func:`not_a_workbook`) are made here too, for the package layers that raise them (opc, ooxml, sheetcells).
 Codes never change meaning once published; messages may be reworded.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from kinerja.engine import batasan as _batasan
 from kinerja.engine.errors import InputError
+
+from .xmlcheck import UnsafeXml
 
 # --- B1xx: the workbook cannot be read or written (raised as WorkbookError) ---------------------------------
 # B100 is the root code of a data source that cannot be read (engine/errors.py InputError, used when no other code
@@ -157,3 +163,50 @@ class WorkbookError(InputError):
 
     def __str__(self) -> str:
         return f"{self.code} {self.location}: {self.message_id}"
+
+
+# --- faults of a workbook package (opc, ooxml, sheetcells raise these) ---------------------------------------
+
+
+def mib(n: int) -> str:
+    """A byte count as the messages print it: ``1.5 MiB`` from 1 MiB up, else ``812 B``."""
+    return f"{n / 2**20:.1f} MiB" if n >= 2**20 else f"{n} B"
+
+
+def too_large(path: Path, part: str | None, size: int, limit: int) -> WorkbookError:
+    what, what_en = (f"bagian {part}", f"the part {part}") if part else ("berkas", "the file")
+    return WorkbookError(
+        TOO_LARGE, f"{path}: {part}" if part else str(path),
+        f"{what} berukuran {mib(size)} setelah dibuka; batasnya {mib(limit)}. kinerja tidak membukanya.",
+        f"{what_en} is {mib(size)} when inflated; the limit is {mib(limit)}. kinerja does not open it.",
+        "Buka buku kerja di Excel, hapus isi yang tidak perlu (baris kosong berformat, gambar besar), lalu simpan "
+        "ulang.",
+    )
+
+
+def corrupt(path: Path, part: str, why: str, why_en: str) -> WorkbookError:
+    return WorkbookError(
+        NOT_A_WORKBOOK, f"{path}: {part}", f"paket buku kerja rusak: {why}; kinerja tidak mengubah apa pun.",
+        f"the workbook package is damaged: {why_en}; kinerja changed nothing.",
+        "Buka buku kerja di Excel, biarkan Excel memperbaikinya, lalu simpan ulang (tanpa kata sandi).",
+    )
+
+
+def unsafe(path: Path, part: str, exc: UnsafeXml) -> WorkbookError:
+    return WorkbookError(
+        UNSAFE_XML, f"{path}: {part}",
+        f"bagian {part} tidak dapat diubah dengan aman: {exc.reason}; kinerja tidak mengubah apa pun.",
+        f"the part {part} cannot be edited safely: {exc.reason_en}; kinerja changed nothing.",
+        "Buka buku kerja di Excel lalu simpan ulang (Excel menulis bagian itu dalam bentuk baku), lalu jalankan "
+        "lagi.",
+    )
+
+
+def not_a_workbook(path: Path, raw: bytes) -> WorkbookError:
+    if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        hint = ("Berkas ini format lama (.xls) atau dilindungi kata sandi. Di Excel: hapus kata sandi lalu "
+                "File › Save As › Excel Workbook (*.xlsx) / Excel Macro-Enabled Workbook (*.xlsm).")
+    else:
+        hint = "Gunakan buku kerja .xlsx atau .xlsm yang disimpan oleh Excel, atau templat kinerja."
+    return WorkbookError(NOT_A_WORKBOOK, str(path), "bukan buku kerja .xlsx/.xlsm yang valid.",
+                         "not a valid .xlsx/.xlsm workbook.", hint)

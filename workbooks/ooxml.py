@@ -32,8 +32,8 @@ from .cellxml import (
     refuse_shared_master,
     rich_text,
 )
-from .errors import BAD_TARGET, NOT_A_WORKBOOK, WorkbookError
-from .opc import NS_PKG_REL, NS_R, OpcPackage, Rel, corrupt, not_a_workbook
+from .errors import BAD_TARGET, NOT_A_WORKBOOK, WorkbookError, corrupt, not_a_workbook
+from .opc import NS_PKG_REL, NS_R, OpcPackage, Rel
 from .refs import Ref, RefProblem, cell_name, parse_area, parse_ref, quote_sheet
 from .sheetcells import SheetCells, sheet_cells
 from .sheetcells import int_attr as _int

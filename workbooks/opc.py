@@ -20,7 +20,17 @@ from pathlib import Path
 
 from . import xmltext as X
 from .atomic import atomic_write
-from .errors import FILE_NOT_FOUND, NOT_A_WORKBOOK, TOO_LARGE, UNSAFE_XML, WorkbookError
+from .errors import (
+    FILE_NOT_FOUND,
+    NOT_A_WORKBOOK,
+    TOO_LARGE,
+    WorkbookError,
+    corrupt,
+    mib,
+    not_a_workbook,
+    too_large,
+    unsafe,
+)
 
 NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -120,9 +130,9 @@ class OpcPackage:
         if size > RATIO_FROM and size > MAX_RATIO * packed:
             raise WorkbookError(
                 TOO_LARGE, f"{self.path}: {info.filename}",
-                f"bagian {info.filename} mengembang {size // packed}× saat dibuka ({_mib(packed)} → {_mib(size)}); "
+                f"bagian {info.filename} mengembang {size // packed}× saat dibuka ({mib(packed)} → {mib(size)}); "
                 f"batasnya {MAX_RATIO}×. Berkas ini tampak seperti bom zip; kinerja tidak membukanya.",
-                f"the part {info.filename} inflates {size // packed}× ({_mib(packed)} → {_mib(size)}); the limit is "
+                f"the part {info.filename} inflates {size // packed}× ({mib(packed)} → {mib(size)}); the limit is "
                 f"{MAX_RATIO}×. The file looks like a zip bomb; kinerja does not open it.",
                 "Buka buku kerja di Excel, hapus isi yang tidak perlu, lalu simpan ulang.",
             )
@@ -446,49 +456,6 @@ def _write_member(z: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes) -> Non
     z.start_dir = z.fp.tell()
     z.filelist.append(info)
     z.NameToInfo[info.filename] = info
-
-
-def _mib(n: int) -> str:
-    return f"{n / 2**20:.1f} MiB" if n >= 2**20 else f"{n} B"
-
-
-def too_large(path: Path, part: str | None, size: int, limit: int) -> WorkbookError:
-    what, what_en = (f"bagian {part}", f"the part {part}") if part else ("berkas", "the file")
-    return WorkbookError(
-        TOO_LARGE, f"{path}: {part}" if part else str(path),
-        f"{what} berukuran {_mib(size)} setelah dibuka; batasnya {_mib(limit)}. kinerja tidak membukanya.",
-        f"{what_en} is {_mib(size)} when inflated; the limit is {_mib(limit)}. kinerja does not open it.",
-        "Buka buku kerja di Excel, hapus isi yang tidak perlu (baris kosong berformat, gambar besar), lalu simpan "
-        "ulang.",
-    )
-
-
-def corrupt(path: Path, part: str, why: str, why_en: str) -> WorkbookError:
-    return WorkbookError(
-        NOT_A_WORKBOOK, f"{path}: {part}", f"paket buku kerja rusak: {why}; kinerja tidak mengubah apa pun.",
-        f"the workbook package is damaged: {why_en}; kinerja changed nothing.",
-        "Buka buku kerja di Excel, biarkan Excel memperbaikinya, lalu simpan ulang (tanpa kata sandi).",
-    )
-
-
-def unsafe(path: Path, part: str, exc: X.UnsafeXml) -> WorkbookError:
-    return WorkbookError(
-        UNSAFE_XML, f"{path}: {part}",
-        f"bagian {part} tidak dapat diubah dengan aman: {exc.reason}; kinerja tidak mengubah apa pun.",
-        f"the part {part} cannot be edited safely: {exc.reason_en}; kinerja changed nothing.",
-        "Buka buku kerja di Excel lalu simpan ulang (Excel menulis bagian itu dalam bentuk baku), lalu jalankan "
-        "lagi.",
-    )
-
-
-def not_a_workbook(path: Path, raw: bytes) -> WorkbookError:
-    if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        hint = ("Berkas ini format lama (.xls) atau dilindungi kata sandi. Di Excel: hapus kata sandi lalu "
-                "File › Save As › Excel Workbook (*.xlsx) / Excel Macro-Enabled Workbook (*.xlsm).")
-    else:
-        hint = "Gunakan buku kerja .xlsx atau .xlsm yang disimpan oleh Excel, atau templat kinerja."
-    return WorkbookError(NOT_A_WORKBOOK, str(path), "bukan buku kerja .xlsx/.xlsm yang valid.",
-                         "not a valid .xlsx/.xlsm workbook.", hint)
 
 
 def _without_zip64(extra: bytes) -> bytes:

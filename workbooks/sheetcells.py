@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from .cellxml import EMPTY, NS, Cell, qname, read_cell
-from .opc import corrupt
+from .errors import corrupt
 from .refs import MAX_ROW, Ref, parse_area, parse_cell
 
 _TAG_ROW, _TAG_C = qname("row"), qname("c")
