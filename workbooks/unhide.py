@@ -11,9 +11,11 @@ the same rows and columns visible through the Book API.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from itertools import groupby
 
 from .cellxml import qname
-from .xmltext import _flat_children, _r_attr, _row_number, attrs, del_attr, find, set_attr
+from .xmltext import Element, _flat_children, _r_attr, _row_number, attrs, del_attr, find, set_attr
 
 _HIDDEN = ("1", "true")
 
@@ -36,7 +38,7 @@ def any_hidden_row(root: ET.Element | None, rows: set[int] | frozenset[int]) -> 
             implied = int(r)
         else:
             return True  # not a row number: let the splice report it
-        if implied in rows and row.get("hidden", "").strip() in _HIDDEN:
+        if implied in rows and _hidden(row.get("hidden")):
             return True
     return False
 
@@ -47,7 +49,7 @@ def any_hidden_col(root: ET.Element | None, cols: set[int] | frozenset[int]) -> 
     if root is None:
         return False
     for col in root.iter(qname("col")):
-        if col.get("hidden", "").strip() not in _HIDDEN:
+        if not _hidden(col.get("hidden")):
             continue
         try:
             first, last = int(col.get("min", "")), int(col.get("max", ""))
@@ -58,72 +60,72 @@ def any_hidden_col(root: ET.Element | None, cols: set[int] | frozenset[int]) -> 
     return False
 
 
-def show_rows(xml: str, rows: set[int] | frozenset[int], prefix: str = "") -> tuple[str, list[int]]:
-    """Remove the ``hidden`` attribute from the ``<row>`` start tags of ``rows`` that are hidden; every other
-    byte of the part stays as it was (outline level, height, cells). Returns the text and the rows shown."""
-    sd = find(xml, prefix + "sheetData") if rows else None
-    if sd is None or sd.self_closing:
-        return xml, []
-    lo, hi = sd.inner
-    out: list[str] = []
-    shown: list[int] = []
-    pos, implied = lo, 0
-    for row in list(_flat_children(xml, prefix + "row", lo, hi)):
-        tag = xml[row.start : row.tag_end]
-        r_attr = _r_attr(tag)
-        implied = _row_number(r_attr) if r_attr else implied + 1
-        if implied in rows and attrs(tag).get("hidden", "").strip() in ("1", "true"):
-            out.append(xml[pos : row.start] + del_attr(tag, "hidden"))
-            pos = row.tag_end
-            shown.append(implied)
-    if not shown:
-        return xml, []
-    out.append(xml[pos:])
-    return xml[:lo] + "".join(out), shown
+def _hidden(value: str | None) -> bool:
+    """A ``hidden`` attribute that hides (Excel writes ``1``, LibreOffice ``true``)."""
+    return (value or "").strip() in _HIDDEN
 
 
-def show_cols(xml: str, cols: set[int] | frozenset[int], prefix: str = "") -> tuple[str, list[int]]:
-    """Show the hidden columns among ``cols`` (1-based): a ``<col min max … hidden>`` element covering one of them
-    is split into runs — the shown ones without ``hidden``, the others as they were — each a copy of the original
-    tag with its own ``min``/``max`` (width, style, outline level kept). Every other byte of the part stays.
-    Returns the text and the columns shown."""
-    area = find(xml, prefix + "cols") if cols else None
+def _splice(xml: str, container: str, child: str,
+            replace: Callable[[str, Element], tuple[str, list[int]] | None]) -> tuple[str, list[int]]:
+    """Walk the ``child`` elements of the first ``container`` element in order; ``replace(tag, element)`` (its start
+    tag, where it is) gives the text that takes the whole element's place and the rows/columns that shows, or None
+    to keep it. Every other byte stays; returns the text and everything shown (the text unchanged when nothing is)."""
+    area = find(xml, container)
     if area is None or area.self_closing:
         return xml, []
     lo, hi = area.inner
     out: list[str] = []
     shown: list[int] = []
     pos = lo
-    for col in list(_flat_children(xml, prefix + "col", lo, hi)):
-        tag = xml[col.start : col.tag_end]
-        a = attrs(tag)
-        if a.get("hidden", "").strip() not in _HIDDEN:
-            continue
-        try:
-            first, last = int(a["min"]), int(a["max"])
-        except (KeyError, ValueError):
-            continue  # not a column range Excel would write: left as it is
-        if not 1 <= first <= last <= 16_384:
-            continue
-        wanted = sorted(c for c in cols if first <= c <= last)
-        if not wanted:
-            continue
-        runs: list[tuple[int, int, bool]] = []  # (min, max, show)
-        for c in range(first, last + 1):
-            show = c in cols
-            if runs and runs[-1][2] == show and runs[-1][1] == c - 1:
-                runs[-1] = (runs[-1][0], c, show)
-            else:
-                runs.append((c, c, show))
-        rest = xml[col.tag_end : col.end]  # "" for <col …/>, "</col>" for <col …></col>
-        pieces = []
-        for lo_c, hi_c, show in runs:
-            piece = set_attr(set_attr(tag, "min", str(lo_c)), "max", str(hi_c))
-            pieces.append((del_attr(piece, "hidden") if show else piece) + rest)
-        out.append(xml[pos : col.start] + "".join(pieces))
-        pos = col.end
-        shown.extend(wanted)
+    for el in list(_flat_children(xml, child, lo, hi)):
+        done = replace(xml[el.start : el.tag_end], el)
+        if done is not None:
+            out.append(xml[pos : el.start] + done[0])
+            pos = el.end
+            shown.extend(done[1])
     if not shown:
         return xml, []
     out.append(xml[pos:])
     return xml[:lo] + "".join(out), shown
+
+
+def show_rows(xml: str, rows: set[int] | frozenset[int], prefix: str = "") -> tuple[str, list[int]]:
+    """Remove the ``hidden`` attribute from the ``<row>`` start tags of ``rows`` that are hidden; every other
+    byte of the part stays as it was (outline level, height, cells). Returns the text and the rows shown."""
+    implied = 0
+
+    def replace(tag: str, el: Element) -> tuple[str, list[int]] | None:
+        nonlocal implied
+        r_attr = _r_attr(tag)
+        implied = _row_number(r_attr) if r_attr else implied + 1
+        if implied in rows and _hidden(attrs(tag).get("hidden")):
+            return del_attr(tag, "hidden") + xml[el.tag_end : el.end], [implied]
+        return None
+
+    return _splice(xml, prefix + "sheetData", prefix + "row", replace) if rows else (xml, [])
+
+
+def show_cols(xml: str, cols: set[int] | frozenset[int], prefix: str = "") -> tuple[str, list[int]]:
+    """Show the hidden columns among ``cols`` (1-based): a ``<col min max … hidden>`` element covering one of them
+    is split into runs — the shown ones without ``hidden``, the others as they were — each a copy of the original
+    element with its own ``min``/``max`` (width, style, outline level kept). Every other byte of the part stays.
+    Returns the text and the columns shown."""
+
+    def replace(tag: str, el: Element) -> tuple[str, list[int]] | None:
+        a = attrs(tag)
+        try:
+            first, last = int(a["min"]), int(a["max"])
+        except (KeyError, ValueError):
+            return None  # not a column range Excel would write: left as it is
+        wanted = [c for c in range(first, last + 1) if c in cols] if 1 <= first <= last <= 16_384 else []
+        if not wanted or not _hidden(a.get("hidden")):
+            return None
+        rest = xml[el.tag_end : el.end]  # "" for <col …/>, "</col>" for <col …></col>
+        pieces = []
+        for show, run in groupby(range(first, last + 1), key=cols.__contains__):
+            run = list(run)
+            piece = set_attr(set_attr(tag, "min", str(run[0])), "max", str(run[-1]))
+            pieces.append((del_attr(piece, "hidden") if show else piece) + rest)
+        return "".join(pieces), wanted
+
+    return _splice(xml, prefix + "cols", prefix + "col", replace) if cols else (xml, [])
