@@ -29,6 +29,10 @@ class _NotExpressible(Exception):
     pass
 
 
+_MARK = "\x00"  # where a table row's own cell goes in a computed column's formula (rule text hardly holds it)
+_PER_ROW = ([], [])  # a template that cannot be used: a literal of the formula holds the marker
+
+
 def _num(d: Decimal) -> str:
     return format(d.normalize(CTX), "f")
 
@@ -38,6 +42,7 @@ class ExcelTranslator:
         self.c = checked
         self.core = lower(checked)
         self.ref_of = ref_of
+        self._row_templates: dict[tuple[str, str], tuple[list[str], list[str]] | None] = {}  # row_formula
 
     # ---- objects ----
     def indicator(self, ident: str) -> str | None:
@@ -77,10 +82,37 @@ class ExcelTranslator:
         return mean
 
     def row_formula(self, table: str, i: int, column) -> str | None:
-        """A computed column of one table row (``per_baris``), its bare names being that row's cells."""
+        """A computed column of one table row (``per_baris``), its bare names being that row's cells. The column
+        is translated once, with a marker for each of the row's cells, and every row fills in its cells."""
         name = getattr(column, "name", column)
+        key = (table, name)
+        if key not in self._row_templates:
+            self._row_templates[key] = self._row_template(table, name)
+        tpl = self._row_templates[key]
+        if tpl is None:
+            return None
+        if tpl is _PER_ROW:  # the formula's own text holds the marker: each row translated whole
+            cc = next(x for x in self.core.tables[table].computed if x.name == name)
+            return self._wrap(lambda: self.expr(cc.expr, (table, i)))
+        parts, cols = tpl
+        refs = [self.ref_of(CellKey(table, i, col)) for col in cols]
+        if None in refs:
+            return None  # a cell of this row is not in the workbook
+        out = [parts[0]]
+        for ref, text in zip(refs, parts[1:]):
+            out += (ref, text)
+        return "".join(out)
+
+    def _row_template(self, table: str, name: str) -> tuple[list[str], list[str]] | None:
+        """(the text between the row's cells, the columns of those cells) of a computed column's formula, or None
+        when it cannot be written in Excel for any row."""
         cc = next(x for x in self.core.tables[table].computed if x.name == name)
-        return self._wrap(lambda: self.expr(cc.expr, (table, i)))
+        cols: list[str] = []
+        text = self._wrap(lambda: self.expr(cc.expr, (table, cols)))
+        if text is None:
+            return None
+        parts = text.split(_MARK)
+        return (parts, cols) if len(parts) == len(cols) + 1 else _PER_ROW
 
     def _wrap(self, fn) -> str | None:
         try:
@@ -129,6 +161,9 @@ class ExcelTranslator:
     def x_Cell(self, n: c.Cell, row):
         if row is None:
             raise _NotExpressible
+        if isinstance(row[1], list):  # a row template (row_formula): a marker where this row's cell goes
+            row[1].append(n.column)
+            return _MARK
         where = self.ref_of(CellKey(row[0], row[1], n.column))
         if where is None:
             raise _NotExpressible

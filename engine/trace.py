@@ -38,15 +38,33 @@ class Step:
             return result
         return f"{self.text} = {result}"
 
-    def all_inputs(self) -> list[tuple[str, Any, str]]:
+    def all_inputs(self, ordered: bool = True) -> list[tuple[str, Any, str]]:
+        """(name, value, where) of every input under this step, each name once (the first met, depth first);
+        sorted by name unless ``ordered`` is false."""
         seen: dict[str, tuple[str, Any, str]] = {}
         stack = [self]
         while stack:
             s = stack.pop()
-            for name, value, where in s.inputs:
-                seen.setdefault(name, (name, value, where))
-            stack.extend(reversed(s.children))
-        return sorted(seen.values(), key=lambda t: t[0])
+            for t in s.inputs:
+                if t[0] not in seen:
+                    seen[t[0]] = t
+            if s.children:
+                stack.extend(reversed(s.children))
+        return sorted(seen.values(), key=_first) if ordered else list(seen.values())
+
+    def input_names(self) -> set[str]:
+        """The names of every input under this step."""
+        names: set[str] = set()
+        stack = [self]
+        while stack:
+            s = stack.pop()
+            names.update(t[0] for t in s.inputs)
+            stack.extend(s.children)
+        return names
+
+
+def _first(t: tuple) -> Any:
+    return t[0]
 
 
 class Tracer:

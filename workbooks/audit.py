@@ -165,16 +165,15 @@ class Audit:
             message: str, check: tuple[str, Any] | None) -> None:
         n = len(self.rows)  # index in self.rows; the sheet row is n + 1
         self.count += 1
-        inputs = self.inputs_text(step)
-        text = {"Derivasi": step.line() if step else "", "Masukan (sel = nilai)": inputs, "Rumus aturan": formula,
-                "Berkas aturan": rule, "Pesan": message or None, "Uraian": name, "ID": ident}
         row: list[CellWrite | None] = [None] * len(AUDIT_HEADER)
-        row[COL["No"] - 1] = CellWrite(self.count, style="atas")
-        row[COL["Jenis"] - 1] = CellWrite(kind, style="atas")
-        row[COL["Nilai"] - 1] = audit_value_cell(value)
-        row[COL["Status"] - 1] = CellWrite(STATUS_WORD.get(status, status), style="atas")
-        for head, t in text.items():
-            row[COL[head] - 1] = CellWrite(t, style="wrap") if t else None
+        row[_NO] = CellWrite(self.count, style="atas")
+        row[_JENIS] = _top_text(kind)
+        row[_NILAI] = audit_value_cell(value)
+        row[_STATUS] = _top_text(STATUS_WORD.get(status, status))
+        for i, t in ((_DERIVASI, step.line() if step else ""), (_MASUKAN, self.inputs_text(step)),
+                     (_RUMUS, formula), (_BERKAS, rule), (_PESAN, message), (_URAIAN, name), (_ID, ident)):
+            if t:
+                row[i] = CellWrite(t, style="wrap")
         self.rows.append(row)
         self.cell_of[ident] = f"{layout.AUDIT_SHEET}!${VALUE_COL}${n + 1}"
         self.row_of[ident] = n + 1
@@ -191,10 +190,11 @@ class Audit:
         for ch in step.children:
             if ch.label in self.objects_known and ch.label != step.label:
                 via.append(ch.label)
-                hidden |= {name for name, _, _ in ch.all_inputs()}
-        own = [t for t in step.all_inputs() if t[0] not in hidden]
-        out = [f"{name} = {show(v, exact=True)}" + (f" ({src})" if src else "")
-               for name, v, src in sorted(own, key=lambda t: natural_key(t[0]))]
+                hidden.update(ch.input_names())
+        own = [t for t in step.all_inputs(ordered=False) if t[0] not in hidden]
+        own.sort(key=_natural_first)
+        out = [f"{name} = {show(v, exact=True)} ({src})" if src else f"{name} = {show(v, exact=True)}"
+               for name, v, src in own]
         if via:
             out.append("masukan " + ", ".join(via) + ": lihat baris Audit-nya")
         return "; ".join(out)
@@ -277,6 +277,18 @@ class Audit:
 
 
 VALUE_COL = col_letters(COL["Nilai"])
+_NO, _JENIS, _ID, _URAIAN, _NILAI, _STATUS, _DERIVASI, _MASUKAN, _RUMUS, _BERKAS, _PESAN = (
+    COL[h] - 1 for h in ("No", "Jenis", "ID", "Uraian", "Nilai", "Status", "Derivasi", "Masukan (sel = nilai)",
+                         "Rumus aturan", "Berkas aturan", "Pesan"))
+
+
+@lru_cache(maxsize=64)  # the few words of the Jenis and Status columns: one frozen cell each
+def _top_text(word: str) -> CellWrite:
+    return CellWrite(word, style="atas")
+
+
+def _natural_first(t: tuple) -> tuple:
+    return natural_key(t[0]), t[0]  # x[01] and x[1] have one natural key: then by name
 
 
 def row_label(row: dict[str, Any]) -> str:

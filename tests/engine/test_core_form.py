@@ -126,3 +126,41 @@ def test_second_load_of_the_same_files_is_a_cache_hit(tmp_path):
     p.write_text(TURUN.replace("i = 10", "i = 20"), encoding="utf-8")
     edited = load_rules(p)
     assert edited is not first and edited.rules.targets["i"].expr.value == 20
+
+
+ROWS = """
+tabel t "T" { nama: teks  a: angka  b: angka }
+bagian x {
+  per_baris t sebagai t {
+    c: angka = jika nama == "MARK" maka a * 2 lainnya a / b
+    d: angka = c + a
+  }
+}
+"""
+
+
+def test_excel_row_formula_fills_each_rows_cells_into_one_translation(tmp_path):
+    """A computed column is translated once; each row gets its own cells (and a row whose cell is not in the
+    workbook gets no formula) — exactly what translating every row whole gives, also when a literal of the rule
+    holds the marker the template uses."""
+    from kinerja.engine import load_rules
+    from kinerja.engine.interface import CellKey
+
+    def where(key):
+        if isinstance(key, CellKey) and not (key.row == 2 and key.column == "b"):
+            return f"Isian!${'ABCD'['nama a b c'.split().index(key.column)]}${key.row + 5}"
+        return None
+
+    for marker in ("MARK", "\x00"):
+        p = tmp_path / "r.kin"
+        p.write_text(ROWS.replace("MARK", marker), encoding="utf-8")
+        checked = load_rules(p)
+        fast, whole = ExcelTranslator(checked, where), ExcelTranslator(checked, where)
+        for col in ("c", "d"):
+            cc = next(x for x in whole.core.tables["t"].computed if x.name == col)
+            for i in range(4):
+                expected = whole._wrap(lambda w=whole, e=cc.expr, i=i: w.expr(e, ("t", i)))
+                assert fast.row_formula("t", i, col) == expected
+        assert fast.row_formula("t", 0, "c") == (
+            'IF((Isian!$A$5="' + marker + '"),(Isian!$B$5*2),(Isian!$B$5/Isian!$C$5))')
+        assert fast.row_formula("t", 2, "c") is None  # row 3's b is not in the workbook
