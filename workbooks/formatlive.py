@@ -39,8 +39,16 @@ Cells = dict[str, list[tuple[int, int]]]
 def input_cells(specs: Iterable[InputSpec], names: Mapping[str, str], inputs: Inputs) -> Cells:
     """Sheet → (row, column) of every cell an operator may type a number into: single inputs that are not text,
     and every data cell of a table input's range (a whole-column range: down to its last row holding data)."""
+    return _cells(_areas(specs, names, inputs))
+
+
+Area = tuple[str, int, int, int, int]  # sheet, first row, last row, first column, last column
+
+
+def _areas(specs: Iterable[InputSpec], names: Mapping[str, str], inputs: Inputs) -> tuple[Area, ...]:
+    """The input cells of :func:`input_cells` as areas, in the order of ``specs`` (a small key for the memo)."""
     by_name = {k.casefold(): v for k, v in names.items()}
-    out: Cells = {}
+    out: list[Area] = []
     for spec in specs:
         text = by_name.get(spec.name.casefold())
         if text is None:
@@ -51,28 +59,33 @@ def input_cells(specs: Iterable[InputSpec], names: Mapping[str, str], inputs: In
             continue
         if not spec.is_table:
             if ref.is_single and spec.kind in NUMERIC:
-                out.setdefault(ref.sheet, []).append((ref.row1, ref.col1))
+                out.append((ref.sheet, ref.row1, ref.row1, ref.col1, ref.col1))
             continue
         last = ref.row2
         if last == MAX_ROW:
             rows = (at.row1 for key, at in sheet_places(inputs) if isinstance(key, CellKey) and key.table == spec.name)
             last = max((r for r in rows if r > ref.row1), default=ref.row1)
-        out.setdefault(ref.sheet, []).extend((r, c) for r in range(ref.row1 + 1, last + 1)
-                                             for c in range(ref.col1, ref.col2 + 1))
+        out.append((ref.sheet, ref.row1 + 1, last, ref.col1, ref.col2))  # no data row: the sheet still listed
+    return tuple(out)
+
+
+def _cells(areas: tuple[Area, ...]) -> Cells:
+    out: Cells = {}
+    for sheet, r1, r2, c1, c2 in areas:
+        out.setdefault(sheet, []).extend((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
     return {sheet: sorted(set(cells)) for sheet, cells in out.items()}
 
 
 def format_sheet(specs: Iterable[InputSpec], names: Mapping[str, str], inputs: Inputs) -> SheetPlan:
     """The ``FormatIsian`` sheet for the input ranges ``names`` points at (hidden, kinerja-owned)."""
-    cells = input_cells(specs, names, inputs)
-    return _sheet(tuple((sheet, tuple(at)) for sheet, at in cells.items()))
+    return _sheet(_areas(specs, names, inputs))
 
 
 @lru_cache(maxsize=8)
-def _sheet(cells: tuple[tuple[str, tuple[tuple[int, int], ...]], ...]) -> SheetPlan:
-    """Built once per set of input cells (the same in every workbook of a template; the plan is immutable)."""
+def _sheet(areas: tuple[Area, ...]) -> SheetPlan:
+    """Built once per set of input areas (the same in every workbook of a template; the plan is immutable)."""
     columns = []
-    for sheet, at_cells in cells:
+    for sheet, at_cells in _cells(areas).items():
         q = quote_sheet(sheet)
         column = [CellWrite(sheet)]
         for r, c in at_cells:
