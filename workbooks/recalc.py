@@ -57,9 +57,18 @@ class Outcome:
     result: Result
     findings: list[Temuan]
     problems: list[InputProblem]
-    json: dict[str, Any] = field(default_factory=dict)
     summary: str = ""
     written_cells: int = 0
+    _json: dict[str, Any] | None = field(default=None, repr=False)
+
+    @property
+    def json(self) -> dict[str, Any]:
+        """The result in the JSON shape of ``kinerja hitung --json``, with the workbook written (``buku_kerja``);
+        built when first asked (a Hitung that only writes the workbook never needs it)."""
+        if self._json is None:
+            self._json = to_json(self.result, self.findings)
+            self._json["buku_kerja"] = str(self.path)
+        return self._json
 
 
 def rules_of(path: Path, aturan: str | None, pkg: Package | None = None,
@@ -325,8 +334,6 @@ def recalculate_workbook(path: str | Path, *, aturan: str | None = None, keluara
         raise internal_error(src, step.now, exc) from exc
     outcome = Outcome(written, rc.result, rc.findings, rc.problems)
     outcome.written_cells = rc.plan.cell_count
-    outcome.json = to_json(rc.result, rc.findings)
-    outcome.json["buku_kerja"] = str(written)
     note = f"\n{rc.note}" if rc.note else ""
     sheets = ", ".join(rc.plan.sheets)
     outcome.summary = summary_text(rc.result, rc.findings, language()) + note + (

@@ -27,7 +27,7 @@ from typing import Any
 from ..engine import CheckedRules, KinerjaError, input_specs
 from ..engine.interface import Inputs
 from ..engine.rekap import Consolidated, UnitData, consolidate, identity_input
-from ..engine.report import summary_text, to_json
+from ..engine.report import summary_text
 from ..engine.temuan import Temuan
 from . import layout
 from .atomic import check_writable
@@ -148,8 +148,6 @@ def rekap_workbooks(paths: list[str], checked: CheckedRules, dest: str | Path, *
     finally:
         work.unlink(missing_ok=True)
     outcome = Outcome(written, rc.result, rc.findings, rc.problems)
-    outcome.json = to_json(rc.result, rc.findings)
-    outcome.json["buku_kerja"] = str(written)
     outcome.json["rekap"] = {
         "unit": c.units, "unit_diharapkan": c.expected or None,
         "masukan": {name: {"cara": checked.rules.rekap[name].cara, "derivasi": c.derivations.get(name),
