@@ -383,7 +383,7 @@ class _InputSheet:
         S.body_cell(ws, row, URAIAN, text, font=S.HEADING_FONTS[min(level, len(S.HEADING_FONTS)) - 1],
                            fill=S.GROUP_FILL if level == 1 else S.SASARAN_FILL,
                            align=Alignment(wrap_text=True, vertical="top", indent=max(level - 1, 0)))
-        ws.merge_cells(start_row=row, start_column=URAIAN, end_row=row, end_column=KET)
+        S.merge(ws, row, URAIAN, row, KET)
         width = sum(WIDTHS[URAIAN - 1:KET]) * 1.1 - 2 * level
         lines = max(1, -(-len(text) // int(width)))
         ws.row_dimensions[row].height = round(lines * 11 * 1.3 + 3, 1)

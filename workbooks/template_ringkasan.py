@@ -90,7 +90,7 @@ class _Summary:
         label.font = Font(name="Calibri", bold=True, underline="single", color="FF0563C1")
         label.alignment = Alignment(vertical="center")
         cell = S.output_cell(ws, r, URAIAN, text=True)
-        ws.merge_cells(start_row=r, start_column=URAIAN, end_row=r, end_column=len(HEADINGS))
+        S.merge(ws, r, URAIAN, r, len(HEADINGS))
         cell.font = Font(name="Calibri", bold=True, color="FFC00000")
         self.names[layout.TEMUAN_COUNT] = Ref(SUMMARY_SHEET, r, URAIAN, r, URAIAN).formula()
         self.row += 1
@@ -123,7 +123,7 @@ class _Summary:
             S.body_cell(ws, self.row, c, fill=S.GROUP_FILL)
         ws.cell(self.row, NO, text).font = S.BOLD
         ws.cell(self.row, NO).alignment = Alignment(vertical="center")
-        ws.merge_cells(start_row=self.row, start_column=NO, end_row=self.row, end_column=len(HEADINGS))
+        S.merge(ws, self.row, NO, self.row, len(HEADINGS))
         self.row += 1
 
     def object_row(self, kind: str, ident: str, no: str, name: str, *, satuan: str = "",

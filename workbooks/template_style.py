@@ -14,7 +14,10 @@ from copy import copy
 from decimal import Decimal
 from typing import Any
 
+from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -93,6 +96,37 @@ def _styled(cell, key: tuple, setup: Callable[[Any], None], keep: tuple = ()) ->
         cell._style = copy(hit[0])
 
 
+def merge(ws: Worksheet, row1: int, col1: int, row2: int, col2: int) -> None:
+    """``ws.merge_cells(...)`` — or, when a range of the same shape whose first (and last) cell had the same style
+    was merged in this workbook before, the styles openpyxl gave its cells then. openpyxl copies the first cell's
+    borders onto the edges and its protection onto every cell of a merged range by assigning style objects one
+    cell at a time, hashing each (without this, most of a template's build time). What it does depends only on
+    those two cells' styles: the other cells of the range are replaced by new merged cells."""
+    memo = ws.parent.__dict__.setdefault("_kinerja_merges", {})
+    start, end = ws._cells.get((row1, col1)), ws._cells.get((row2, col2))
+    key = (None if start is None else tuple(start._style), None if end is None else tuple(end._style),
+           row2 - row1, col2 - col1)
+    hit = memo.get(key)
+    if hit is None:
+        ws.merge_cells(start_row=row1, start_column=col1, end_row=row2, end_column=col2)
+        first = ws._cells[(row1, col1)]
+        memo[key] = (copy(first._style), {(r - row1, c - col1): copy(ws._cells[(r, c)]._style)
+                                          for r in range(row1, row2 + 1) for c in range(col1, col2 + 1)
+                                          if (r, c) != (row1, col1)})
+        return
+    first_style, others = hit
+    first = start if start is not None else ws.cell(row1, col1)
+    first._style = copy(first_style)
+    mcr = MergedCellRange.__new__(MergedCellRange)  # as MergedCellRange(ws, coord), without re-deriving borders
+    CellRange.__init__(mcr, min_col=col1, min_row=row1, max_col=col2, max_row=row2)
+    mcr.ws, mcr.start_cell = ws, first
+    ws.merged_cells.add(mcr)
+    for (dr, dc), style in others.items():
+        cell = MergedCell(ws, row=row1 + dr, column=col1 + dc)
+        cell._style = copy(style)
+        ws._cells[(row1 + dr, col1 + dc)] = cell
+
+
 def _header(cell) -> None:
     cell.font, cell.fill, cell.alignment, cell.border = HEADER_FONT, HEADER_FILL, HEADER_ALIGN, BORDER
 
@@ -154,7 +188,7 @@ def title_block(ws: Worksheet, lines: list[tuple[str, Font]], width: int) -> int
         cell.font = font
         cell.alignment = Alignment(vertical="center", wrap_text=False)
         if width > 1:
-            ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=width)
+            merge(ws, i, 1, i, width)
     return len(lines) + 2
 
 
