@@ -6,10 +6,9 @@ from __future__ import annotations
 import io
 import zipfile
 
+from kinerja.workbooks import template_style as S
 from openpyxl import Workbook
 from openpyxl.styles import Border, Protection, Side
-
-from kinerja.workbooks import template_style as S
 
 THIN, THICK = Side(style="thin"), Side(style="thick")
 BORDERS = (None, Border(left=THIN, right=THIN, top=THIN, bottom=THIN), Border(top=THICK, bottom=THIN))
