@@ -16,6 +16,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from . import unhide as U
@@ -249,18 +250,18 @@ class Package(OpcPackage):
         if sh is None or not sh.part or not sh.is_worksheet:
             raise KeyError(sheet_name)
         text, prefix = self.editable(sh.part, NS)
-        sheet_ref = quote_sheet(sh.name)  # locations as Ref.location writes them, for messages
+        where = f"{self.path}: {quote_sheet(sh.name)}!"  # locations as Ref.location writes them, for messages
 
         def edit(row: int, col: int, value: object, formula: str | None, style: int | None) -> X.CellEdit:
             def make(old: str | None) -> str:
-                keep = None
                 if old is not None:
                     refuse_shared_master(old, self.path, sh.name, row, col)
-                    s = X.attr(old[: old.index(">") + 1], "s")
-                    keep = int(s) if s and s.isdigit() else None
+                    if style is None:  # the cell keeps its format
+                        ref = cell_name(row, col)
+                        return cell_xml_at(prefix, ref, value, formula, _style_of(old[: old.index(">") + 1]),
+                                           where + ref)
                 ref = cell_name(row, col)
-                return cell_xml_at(prefix, ref, value, formula, style if style is not None else keep,
-                                   f"{self.path}: {sheet_ref}!{ref}")
+                return cell_xml_at(prefix, ref, value, formula, style, where + ref)
             return make
 
         edits = {(r, c): edit(r, c, *spec) for (r, c), spec in cells.items()}
@@ -437,6 +438,14 @@ def _styled(text: str, p: str, recipes: dict[str, StyleRecipe]) -> tuple[str | N
 
 
 # --- helpers ------------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def _style_of(head: str) -> int | None:
+    """The style index of a ``<c>`` start tag (None when it has none or not a number): the output cells of a
+    template have the same start tags in every workbook made from it."""
+    s = X.attr(head, "s")
+    return int(s) if s and s.isdigit() else None
 
 
 def _check_sheet_name(name: str, path: Path) -> None:

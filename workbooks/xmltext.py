@@ -19,7 +19,8 @@ is stored, so a part kinerja writes is well-formed or not written at all. Those 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from .refs import MAX_ROW, cell_name, parse_area, parse_cell
@@ -76,15 +77,19 @@ def _col_number(text: str) -> int:
 
 _SPECIAL = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>", re.S)
 _mask_cache: dict[str, str] = {}
+_last_masked: list = [None, None]  # (text, masked text) of the last part answered from the cache
 
 
 def masked(text: str) -> str:
     """``text`` with every comment, CDATA section and processing instruction replaced by spaces of the same
     length. In a well-formed part ``<`` cannot occur in attribute values or character data, so in the result
     every ``<`` starts a real tag or end tag."""
+    if text is _last_masked[0]:  # the part being walked, asked once per row: not even compared
+        return _last_masked[1]
     small = len(text) < 4096  # one cell's XML: masked directly, so it never evicts a whole part from the cache
-    hit = None if small else _mask_cache.get(text)  # a str caches its hash: after the first call this is O(1)
+    hit = None if small else _mask_cache.get(text)  # a str caches its hash; an equal copy is compared once
     if hit is not None:
+        _last_masked[:] = text, hit
         return hit
     if "<!" not in text and "<?" not in text:
         if not small:
@@ -106,6 +111,7 @@ def _remember(text: str, out: str) -> None:
     if len(_mask_cache) > 8:
         _mask_cache.clear()
     _mask_cache[text] = out
+    _last_masked[:] = text, out
 
 
 _pattern_cache: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
@@ -347,21 +353,42 @@ def _edit_row(xml: str, row: Element, tag: str, rnum: int, cells: dict[int, Cell
     pos, implied = lo, 0
     fast = _plain_cells(xml, prefix, lo, hi)
     if fast is not None:  # the usual row: cells written one after another, each with its own r
-        for start, end, ref in fast:
-            cnum = _col_number(ref)
-            if pending and pending[0] <= cnum:
+        refs = fast.refs if isinstance(fast, _PlainRow) else [ref for _, _, ref in fast]
+        cols = list(map(_COLUMNS.__getitem__, refs))  # every address checked, as below
+        if cols == sorted(set(cols)):  # in column order (the usual row): each edit found by bisection
+            span = fast.span if isinstance(fast, _PlainRow) else lambda i: fast[i][:2]
+            last = span(len(cols) - 1)[1] if cols else lo
+            for n in pending:
+                i = bisect_left(cols, n)
+                if i == len(cols):  # after the last cell, before trailing whitespace
+                    out.append(xml[pos:last])
+                    out.append(cells[n](None))
+                    pos = last
+                    continue
+                start, end = span(i)
                 out.append(xml[pos:start])
-                while pending and pending[0] < cnum:
-                    out.append(cells[pending.pop(0)](None))
-                if pending and pending[0] == cnum:
-                    out.append(cells[pending.pop(0)](xml[start:end]))
+                if cols[i] == n:
+                    out.append(cells[n](xml[start:end]))
+                    pos = end
                 else:
-                    out.append(xml[start:end])
-                pos = end
-            # else: the cell stays as it is, copied with the text around it
-        if pending and fast:  # new cells go right after the last one, as below
-            out.append(xml[pos:fast[-1][1]])
-            pos = fast[-1][1]
+                    out.append(cells[n](None))
+                    pos = start
+            pending = []
+        else:
+            for (start, end, _), cnum in zip(fast, cols):
+                if pending and pending[0] <= cnum:
+                    out.append(xml[pos:start])
+                    while pending and pending[0] < cnum:
+                        out.append(cells[pending.pop(0)](None))
+                    if pending and pending[0] == cnum:
+                        out.append(cells[pending.pop(0)](xml[start:end]))
+                    else:
+                        out.append(xml[start:end])
+                    pos = end
+                # else: the cell stays as it is, copied with the text around it
+            if pending and fast:  # new cells go right after the last one, as below
+                out.append(xml[pos:fast[-1][1]])
+                pos = fast[-1][1]
     for c in ([] if fast is not None else list(_cells(xml, prefix, lo, hi))):
         ctag = xml[c.start : c.tag_end]
         ref = _r_attr(ctag)
@@ -380,7 +407,7 @@ def _edit_row(xml: str, row: Element, tag: str, rnum: int, cells: dict[int, Cell
     for n in pending:  # after the last cell, before a trailing <extLst> or whitespace
         out.append(cells[n](None))
     out.append(xml[pos:hi])
-    spans = attrs(tag).get("spans")
+    spans = attr(tag, "spans")
     if spans and ":" in spans and spans.replace(":", "").isdigit():
         a, b = (int(x) for x in spans.split(":"))
         a, b = min([a, *cells]), max([b, *cells])
@@ -388,32 +415,75 @@ def _edit_row(xml: str, row: Element, tag: str, rnum: int, cells: dict[int, Cell
     return tag + "".join(out) + close
 
 
-_plain_cache: dict[str, re.Pattern[str]] = {}
+_plain_cache: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
 
 
-def _plain_cells(xml: str, prefix: str, lo: int, hi: int) -> list[tuple[int, int, str]] | None:
-    """(start, end, r) of every ``<c>`` of one row in ``xml[lo:hi]``, read by one regular expression: each cell
-    a start tag whose first attribute is ``r="…"`` and either self-closing or closed by the next ``</c>`` with no
-    other ``<c`` tag in it, only whitespace between cells. None for anything else (a cell without ``r`` or with
-    it later in the tag, a nested or stray cell tag, markup between cells): :func:`_flat_children` reads such
-    a row."""
-    pat = _plain_cache.get(prefix)
-    if pat is None:
+def _plain_cells(xml: str, prefix: str, lo: int, hi: int) -> Sequence[tuple[int, int, str]] | None:
+    """(start, end, r) of every ``<c>`` of one row in ``xml[lo:hi]``: each cell a start tag whose first attribute
+    is ``r="…"`` and either self-closing or closed by the next ``</c>`` with no other ``<c`` tag in it, only
+    whitespace between cells. None for anything else (a cell without ``r`` or with it later in the tag, a nested
+    or stray cell tag, markup between cells): :func:`_flat_children` reads such a row. Whether the row is of that
+    form is one match of the whole row (in C); the cells are a :class:`_PlainRow`."""
+    pats = _plain_cache.get(prefix)
+    if pats is None:
         q = re.escape(prefix + "c")
-        pat = _plain_cache[prefix] = re.compile(
-            rf"""\s*(<{q} r="([^"&]+)"(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*"""
-            rf"""(?:/>|>[^<]*(?:<(?!/?{q}[\s/>])[^<]*)*</{q}\s*>))""")
+        one = (rf"""<{q} r="([^"&]+)"(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*"""
+               rf"""(?:/>|>[^<]*(?:<(?!/?{q}[\s/>])[^<]*)*</{q}\s*>)""")
+        pats = _plain_cache[prefix] = (re.compile(rf"\s*({one})"), re.compile(one.replace("([^", "(?:[^", 1)),
+                                       re.compile(rf"(?:\s*{one.replace('([^', '(?:[^', 1)})*\s*"),
+                                       re.compile(rf'<{q} r="([^"&]+)"'), f'<{prefix}c r="')
     text = masked(xml)
-    out = []
-    pos = lo
-    match = pat.match
-    while pos < hi:
-        m = match(text, pos, hi)
-        if m is None:
-            return None if text[pos:hi].strip() else out
-        out.append((m.start(1), m.end(1), m.group(2)))
-        pos = m.end()
-    return out
+    if not pats[2].fullmatch(text, lo, hi):
+        return None
+    return _PlainRow(text, lo, hi, pats)
+
+
+class _PlainRow(Sequence):
+    """The cells of a row :func:`_plain_cells` vouched for, read lazily: their addresses at once (one scan in C),
+    where one cell is (start, end) when asked — a splice needs only the cells it edits. As a sequence: the (start,
+    end, r) of every cell, found by one match each."""
+
+    def __init__(self, text: str, lo: int, hi: int, pats: tuple) -> None:
+        self.text, self.lo, self.hi, self._pats = text, lo, hi, pats
+        self.refs: list[str] = pats[3].findall(text, lo, hi)  # in a plain row each `<c r="` opens a cell
+        self._all: list[tuple[int, int, str]] | None = None
+
+    def span(self, i: int) -> tuple[int, int]:
+        """(start, end) of the ``i``-th cell: its address is unique in the row when the caller asks by index."""
+        start = self.text.find(f'{self._pats[4]}{self.refs[i]}"', self.lo, self.hi)
+        return start, self._pats[1].match(self.text, start, self.hi).end()
+
+    def _cells(self) -> list[tuple[int, int, str]]:
+        if self._all is None:
+            self._all = [(m.start(1), m.end(1), m.group(2)) for m in self._pats[0].finditer(self.text, self.lo,
+                                                                                             self.hi)]
+        return self._all
+
+    def __len__(self) -> int:
+        return len(self.refs)
+
+    def __getitem__(self, i):
+        return self._cells()[i]
+
+    def __eq__(self, other: object) -> bool:
+        return self._cells() == (other._cells() if isinstance(other, _PlainRow) else other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class _Columns(dict):
+    """Cell address → column number (:func:`_col_number`, raising for a bad one), for the addresses of plain
+    rows: a template's addresses repeat in every workbook made from it. Emptied when full."""
+
+    def __missing__(self, ref: str) -> int:
+        col = _col_number(ref)
+        if len(self) >= 100_000:
+            self.clear()
+        self[ref] = col
+        return col
+
+
+_COLUMNS = _Columns()
 
 
 def _cells(xml: str, prefix: str, lo: int, hi: int) -> Iterator[Element]:
