@@ -85,17 +85,26 @@ _F, _V, _IS = qname("f"), qname("v"), qname("is")
 _BLANK: dict[tuple[bool, int | None], Cell] = {}  # (inline string?, style) → the cell of a <c> with no children
 
 
+def style_of(s: str | None) -> int | None:
+    """The cell format index of a ``<c s="…">`` (None when absent or not a plain number)."""
+    return int(s) if s and s.isdigit() else None
+
+
+def blank_cell(inline: bool, style: int | None) -> Cell:
+    """A ``<c>`` with no child element: a formatted blank (most cells of a template's spare table rows)."""
+    key = (inline, style)
+    cell = _BLANK.get(key)
+    if cell is None:
+        if len(_BLANK) >= 4096:  # any s="…" a file writes: kept bounded
+            _BLANK.clear()
+        cell = _BLANK[key] = Cell("text" if inline else "empty", "", None, style)
+    return cell
+
+
 def read_cell(c: ET.Element, sst: list[str]) -> Cell:
-    s = c.get("s")
-    style = int(s) if s and s.isdigit() else None
-    if not len(c):  # no <f>, <v> or <is>: a formatted blank (most cells of a template's spare table rows)
-        key = (c.get("t") == "inlineStr", style)
-        cell = _BLANK.get(key)
-        if cell is None:
-            if len(_BLANK) >= 4096:  # any s="…" a file writes: kept bounded
-                _BLANK.clear()
-            cell = _BLANK[key] = Cell("text" if key[0] else "empty", "", None, style)
-        return cell
+    style = style_of(c.get("s"))
+    if not len(c):  # no <f>, <v> or <is>
+        return blank_cell(c.get("t") == "inlineStr", style)
     t = c.get("t", "n")
     f = v = is_ = None
     for child in c:  # the first of each, as Element.find would give
@@ -106,13 +115,22 @@ def read_cell(c: ET.Element, sst: list[str]) -> Cell:
             f = child if f is None else f
         elif tag == _IS:
             is_ = child if is_ is None else is_
-    formula = None if f is None else (f.text or "")
+    inline = rich_text(is_) if t == "inlineStr" and is_ is not None else None
+    return cell_of(t, style, None if f is None else (f.text or ""), None if v is None else (v.text or ""), inline,
+                   sst)
+
+
+def cell_of(t: str, style: int | None, formula: str | None, text: str | None, inline: str | None,
+            sst: list[str]) -> Cell:
+    """The cell of a ``<c t="…">`` with at least one child element, from what its children hold: the text of its
+    first ``<f>`` (``formula``) and first ``<v>`` (``text``), and the text of its first ``<is>`` (``inline``, read
+    only for ``t="inlineStr"``); None for a child that is not there. The one reading rule of a cell's content,
+    whether the sheet was parsed into a tree (:func:`read_cell`) or read from its text (:mod:`.sheetplain`)."""
     if t == "inlineStr":
-        return Cell("text", rich_text(is_) if is_ is not None else "", formula, style)
-    text = "" if v is None else v.text or ""
-    if formula is not None and (v is None or (not text and t != "str")):
+        return Cell("text", inline if inline is not None else "", formula, style)
+    if formula is not None and (text is None or (not text and t != "str")):
         return Cell("uncached", "", formula, style)  # openpyxl writes <v/>, kinerja writes no <v>
-    if v is None:
+    if text is None:
         return Cell("empty", "", formula, style)
     if t == "s":
         try:

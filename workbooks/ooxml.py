@@ -38,6 +38,7 @@ from .opc import NS_PKG_REL, NS_R, OpcPackage, Rel
 from .refs import Ref, RefProblem, cell_name, parse_area, parse_ref, quote_sheet
 from .sheetcells import SheetCells, sheet_cells
 from .sheetcells import int_attr as _int
+from .sheetplain import PlainSheetCells, plain_sheet_cells
 
 NS_STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 REL_OFFICE_DOCUMENT = NS_R + "/officeDocument"
@@ -237,8 +238,15 @@ class Package(OpcPackage):
         key = ("cells", sh.part)
         if key in self._cache:
             return self._cache[key]
-        result = sheet_cells(self._xml(sh.part), self.read(sh.part), self.shared_strings(), sh.name, self.path,
-                             sh.part)
+        data = self.read(sh.part)
+        sst = self.shared_strings()
+
+        def tree() -> SheetCells:
+            return sheet_cells(self._xml(sh.part), data, sst, sh.name, self.path, sh.part)
+
+        # a part in the plain form is read from its text (no tree built); any other part, or a plain one whose
+        # rows or cells the text reader does not recognise, from the tree: the same cells either way (.sheetplain)
+        result = plain_sheet_cells(data, sst, sh.name, tree) or tree()
         self._cache[key] = result
         return result
 
@@ -278,9 +286,15 @@ class Package(OpcPackage):
             raise KeyError(sheet_name)
         if not (rows or cols) or b"hidden" not in self.read(sh.part):
             return  # no hidden row or column (nor any hidden attribute) in the part: nothing to read or change
-        root = self._xml(sh.part)  # parsed when the reader read its cells: asked first, the text walked only on a yes
-        rows = rows if rows and U.any_hidden_row(root, rows) else frozenset()
-        cols = cols if cols and U.any_hidden_col(root, cols) else frozenset()
+        # asked of the sheet the reader read (from its text or its tree) first; the text walked only on a yes
+        cells = self.cells(sheet_name)
+        if isinstance(cells, PlainSheetCells):
+            rows = rows if rows and cells.any_hidden_row(rows) else frozenset()
+            cols = cols if cols and cells.any_hidden_col(cols) else frozenset()
+        else:
+            root = self._xml(sh.part)
+            rows = rows if rows and U.any_hidden_row(root, rows) else frozenset()
+            cols = cols if cols and U.any_hidden_col(root, cols) else frozenset()
         if not (rows or cols):
             return
         text, prefix = self.editable(sh.part, NS)

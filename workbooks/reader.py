@@ -203,15 +203,19 @@ class _Reader:
         columns = self.match_columns(spec, headers, header_loc)
         rows = self.inputs.tables[spec.name]
         sheet_ref = quote_sheet(ref.sheet)
+        span = range(ref.col1, ref.col2 + 1)
+        labelled = [columns[c.name] for c in spec.columns or () if c.kind == "teks" and c.name in columns]
         for r in range(first_data, last + 1):
-            if all(_is_empty(cells.get(r, c)) for c in range(ref.col1, ref.col2 + 1)):
+            if cells.surely_blank(r, ref.col1, ref.col2):  # nothing in the table's columns: skipped unread
+                continue
+            got = {c: cells.get(r, c) for c in span}  # each cell of the row read once
+            if all(_is_empty(cell) for cell in got.values()):
                 continue
             i = len(rows)
             row: dict[str, Value] = {}
-            shown = " · ".join(cells.get(r, columns[c.name]).text.strip() for c in spec.columns or ()
-                               if c.kind == "teks" and c.name in columns
-                               and cells.get(r, columns[c.name]).kind == "text"
-                               and cells.get(r, columns[c.name]).text.strip() not in EXCEL_ERRORS | {""})
+            at = [got[c] if c in got else cells.get(r, c) for c in labelled]
+            shown = " · ".join(t for t in (cell.text.strip() for cell in at if cell.kind == "text")
+                               if t and t not in EXCEL_ERRORS)
             for col_spec in spec.columns or ():
                 c = columns.get(col_spec.name)
                 if c is None:
@@ -220,8 +224,9 @@ class _Reader:
                 loc = f"{sheet_ref}!{cell_name(r, c)}"
                 key = CellKey(spec.name, i, col_spec.name)
                 self.inputs.sources[key] = loc
-                row[col_spec.name] = self.convert(cells.get(r, c), col_spec.kind, col_spec.required, spec.name, loc,
-                                                  key=key, labels=(spec, i, col_spec.name, shown))
+                row[col_spec.name] = self.convert(got[c] if c in got else cells.get(r, c), col_spec.kind,
+                                                  col_spec.required, spec.name, loc, key=key,
+                                                  labels=(spec, i, col_spec.name, shown))
             rows.append(row)
         if not rows and spec.required:
             self.problem(E.TABLE_EMPTY, spec.name, self.inputs.sources[spec.name],

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from pathlib import Path
 
 from .cellxml import EMPTY, NS, Cell, qname, read_cell
@@ -59,6 +60,11 @@ class SheetCells:
             return EMPTY
         cell = self._cells[(row, col)] = read_cell(el, self._sst)
         return cell
+
+    def surely_blank(self, row: int, first: int = 1, last: int = 702) -> bool:
+        """True only when no stored cell of the row in columns ``first``–``last`` holds anything (a formatted blank
+        at most); False when that is not known without reading the row's cells."""
+        return False
 
     def merge_at(self, row: int, col: int) -> Ref | None:
         """The first merged range (in the sheet's order) holding the cell."""
@@ -150,14 +156,21 @@ def sheet_cells(root: ET.Element, data: bytes | None, sst: list[str], sheet: str
     cells: dict[tuple[int, int], Cell] = {}
     if twice:  # a row written twice (not by Excel): every cell read now, in document order, the last one wins
         rows, cells = {}, _all_cells(root, sst)
+    merged = merged_refs((m.get("ref", "") for m in root.iter(qname("mergeCell"))), sheet)
+    return SheetCells(cells, merged, rows, sst)
+
+
+def merged_refs(refs: Iterable[str], sheet: str) -> tuple[Ref, ...]:
+    """The merged ranges of the ``ref`` attributes of a sheet's ``<mergeCell>``s in order (one not a range is
+    left out)."""
     merged = []
-    for m in root.iter(qname("mergeCell")):
+    for ref in refs:
         try:
-            r1, c1, r2, c2 = parse_area(m.get("ref", ""))
+            r1, c1, r2, c2 = parse_area(ref)
         except ValueError:
             continue
         merged.append(Ref(sheet, r1, c1, r2, c2))
-    return SheetCells(cells, tuple(merged), rows, sst)
+    return tuple(merged)
 
 
 def _all_cells(root: ET.Element, sst: list[str]) -> dict[tuple[int, int], Cell]:

@@ -11,7 +11,7 @@ the same rows and columns visible through the Book API.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from itertools import groupby
 
 from .cellxml import qname
@@ -27,18 +27,21 @@ def any_hidden_row(root: ET.Element | None, rows: set[int] | frozenset[int]) -> 
     if data is None:
         return False
     tag_row = qname("row")
+    return hidden_row_among(((row.get("r"), row.get("hidden")) for row in data if row.tag == tag_row), rows)
+
+
+def hidden_row_among(found: Iterable[tuple[str | None, str | None]], rows: set[int] | frozenset[int]) -> bool:
+    """:func:`any_hidden_row` on the (``r``, ``hidden``) attributes of sheetData's ``<row>`` children in order —
+    from the parsed tree or, for a sheet read without one, from its text (:mod:`.sheetplain`)."""
     implied = 0
-    for row in data:
-        if row.tag != tag_row:
-            continue
-        r = row.get("r")
+    for r, hidden in found:
         if r is None:
             implied += 1
         elif r.isdigit():
             implied = int(r)
         else:
             return True  # not a row number: let the splice report it
-        if implied in rows and _hidden(row.get("hidden")):
+        if implied in rows and _hidden(hidden):
             return True
     return False
 
@@ -48,11 +51,18 @@ def any_hidden_col(root: ET.Element | None, cols: set[int] | frozenset[int]) -> 
     (or hidden with a range it cannot read, which the splice judges)? Only a yes goes on to the splice."""
     if root is None:
         return False
-    for col in root.iter(qname("col")):
-        if not _hidden(col.get("hidden")):
+    return hidden_col_among(((c.get("hidden"), c.get("min", ""), c.get("max", "")) for c in root.iter(qname("col"))),
+                            cols)
+
+
+def hidden_col_among(found: Iterable[tuple[str | None, str, str]], cols: set[int] | frozenset[int]) -> bool:
+    """:func:`any_hidden_col` on the (``hidden``, ``min``, ``max``) attributes of every ``<col>`` in order (``""``
+    for a missing ``min``/``max``)."""
+    for hidden, lo, hi in found:
+        if not _hidden(hidden):
             continue
         try:
-            first, last = int(col.get("min", "")), int(col.get("max", ""))
+            first, last = int(lo), int(hi)
         except ValueError:
             return True
         if any(first <= c <= last for c in cols):
