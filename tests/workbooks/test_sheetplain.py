@@ -307,7 +307,7 @@ def test_the_sample_and_other_writers_sheets_read_the_same(tmp_path):
     from libreoffice import convert
 
     plain = []
-    for name, data, sst in every_sheet(SAMPLE):
+    for _name, data, sst in every_sheet(SAMPLE):
         plain.append(assert_same_sheet(data, sst))
     assert all(plain), "every sheet of the sample (openpyxl + kinerja) is read from its text"
     book = tmp_path / "xw.xlsx"  # xlsxwriter: shared strings, formulas with cached values, numbers, booleans
