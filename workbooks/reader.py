@@ -24,7 +24,7 @@ from .cellxml import EXCEL_DIGITS, excel_number
 from .formatsel import date_styles, percent_styles
 from .layout import FORMAT_SHEET
 from .ooxml import Cell, Package
-from .refs import MAX_ROW, Ref, RefProblem, cell_name, quote_sheet
+from .refs import MAX_ROW, Ref, RefProblem, col_letters, quote_sheet
 
 Value = Decimal | str | None
 #: Excel's error values as a cell shows them. A text cell showing one ("#N/A" typed after an apostrophe, pasted as
@@ -204,11 +204,12 @@ class _Reader:
         rows = self.inputs.tables[spec.name]
         sheet_ref = quote_sheet(ref.sheet)
         span = range(ref.col1, ref.col2 + 1)
+        letters = {c: col_letters(c) for c in columns.values()}
         labelled = [columns[c.name] for c in spec.columns or () if c.kind == "teks" and c.name in columns]
         for r in range(first_data, last + 1):
             if cells.surely_blank(r, ref.col1, ref.col2):  # nothing in the table's columns: skipped unread
                 continue
-            got = {c: cells.get(r, c) for c in span}  # each cell of the row read once
+            got = dict(zip(span, cells.get_row(r, ref.col1, ref.col2)))  # each cell of the row read once
             if all(_is_empty(cell) for cell in got.values()):
                 continue
             i = len(rows)
@@ -221,7 +222,7 @@ class _Reader:
                 if c is None:
                     row[col_spec.name] = None
                     continue
-                loc = f"{sheet_ref}!{cell_name(r, c)}"
+                loc = f"{sheet_ref}!{letters[c]}{r}"
                 key = CellKey(spec.name, i, col_spec.name)
                 self.inputs.sources[key] = loc
                 row[col_spec.name] = self.convert(got[c] if c in got else cells.get(r, c), col_spec.kind,

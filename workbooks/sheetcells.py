@@ -61,6 +61,10 @@ class SheetCells:
         cell = self._cells[(row, col)] = read_cell(el, self._sst)
         return cell
 
+    def get_row(self, row: int, first: int, last: int) -> list[Cell]:
+        """The cells of columns ``first``–``last`` of a row (:meth:`get` of each)."""
+        return [self.get(row, c) for c in range(first, last + 1)]
+
     def surely_blank(self, row: int, first: int = 1, last: int = 702) -> bool:
         """True only when no stored cell of the row in columns ``first``–``last`` holds anything (a formatted blank
         at most); False when that is not known without reading the row's cells."""

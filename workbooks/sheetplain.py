@@ -40,6 +40,7 @@ _NS = NS.encode()
 _SHEET_DATA = re.compile(rb'<sheetData(' + _A + rb')(/?)>')
 _ROW = re.compile(rb'\s*<row r="([1-9][0-9]{0,6})"' + _A + rb'(/?)>')
 _ROW_TAG = re.compile(rb'<row r="([1-9][0-9]{0,6})"(' + _A + rb')/?>')
+_CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,2})[0-9]')
 _ANY_ROW = re.compile(rb'<row[\s/>]')
 _ROW_END = re.compile(rb'</row\s*>')
 _CELL = re.compile(rb'\s*<c r="([A-Z]{1,2})[1-9][0-9]{0,5}"(' + _A
@@ -47,6 +48,9 @@ _CELL = re.compile(rb'\s*<c r="([A-Z]{1,2})[1-9][0-9]{0,5}"(' + _A
 _CHILD = re.compile(rb'\s*(?:<([vf])' + _A + rb'(?:/>|>([^<]*)</\1\s*>)|<is' + _A + rb'>\s*<t' + _A
                     + rb'(?:/>|>([^<]*)</t\s*>)\s*</is\s*>)')
 _MERGE = re.compile(rb'<mergeCell(?=[\s/>])(' + _A + rb')/?>')
+_MERGE_PLAIN = re.compile(rb'<mergeCell ref="([A-Z$]{1,4}[0-9$]{1,8}(?::[A-Z$]{1,4}[0-9$]{1,8})?)" ?/>')
+_MERGE_ANY = re.compile(rb'<mergeCell[\s/>]')
+_MERGED: dict[tuple[str, tuple[bytes, ...]], tuple[Ref, ...]] = {}
 _COL = re.compile(rb'<col(?=[\s/>])(' + _A + rb')/?>')
 _REF = re.compile(r"&(?:#([0-9]+)|#x([0-9a-fA-F]+)|(lt|gt|amp|quot|apos));")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
@@ -134,30 +138,34 @@ def plain_sheet_cells(data: bytes | None, sst: list[str], sheet: str,
 
 def _index_rows(data: bytes, lo: int, hi: int, rows: dict[int, tuple[int, int]]) -> bool:
     """Row number → the span of its content, for sheetData's content ``data[lo:hi]``; False when that content is
-    not rows and whitespace only, a row number is given twice or out of range, or rows are nested."""
-    match, find, seen = _ROW.match, data.find, set()
+    not rows and whitespace only, a row number is given twice or out of range, or rows are nested (a row inside
+    another is never reached from the end of the one before it: fewer rows reached than row tags)."""
+    match, find = _ROW.match, data.find
+    nums: list[int] = []
     pos = lo
     while True:
         m = match(data, pos)
         if m is None:
             break
-        num = int(m.group(1))
-        if num > MAX_ROW or num in seen:
-            return False
-        seen.add(num)
         start = m.end()
+        num = int(m.group(1))
+        nums.append(num)
         if m.group(2):  # <row …/>
             pos = start
             continue
         end = find(b"</row", start, hi)
-        if end < 0 or find(b"<row", start, end) >= 0:
+        if end < 0:
             return False
-        close = _ROW_END.match(data, end)
-        if close is None:
-            return False
+        if data[end + 5:end + 6] == b">":
+            pos = end + 6
+        else:
+            close = _ROW_END.match(data, end)
+            if close is None:
+                return False
+            pos = close.end()
         rows[num] = (start, end)
-        pos = close.end()
-    return not data[pos:hi].strip()
+    return (not data[pos:hi].strip() and len(nums) == data.count(b"<row", lo, hi) and len(set(nums)) == len(nums)
+            and max(nums, default=0) <= MAX_ROW)
 
 
 _LETTERS: dict[int, bytes] = {}
@@ -172,8 +180,17 @@ def _letters(col: int) -> bytes:
     return found
 
 
+_COLUMNS: dict[bytes, int] = {}
+
+
 def _column(letters: bytes) -> int:
-    return parse_cell(letters.decode() + "1")[1]
+    found = _COLUMNS.get(letters)
+    if found is None:
+        found = _COLUMNS[letters] = parse_cell(letters.decode() + "1")[1]
+    return found
+
+
+_UNKNOWN = object()
 
 
 class _NotPlain(Exception):
@@ -194,6 +211,7 @@ class PlainSheetCells(SheetCells):
         self._tree: SheetCells | None = None
         self._rows: dict[int, dict[bytes, re.Match]] = {}  # row → its cells' matches by column letters, once read
         self._cells: dict[tuple[int, int], Cell] = {}
+        self._asked: set[int] = set()  # rows one cell of which was found alone
         self._all: dict[tuple[int, int], Cell] | None = None
         self._merged: tuple[Ref, ...] | None = None
         self._merges = None
@@ -211,8 +229,17 @@ class PlainSheetCells(SheetCells):
     @property
     def merged(self) -> tuple[Ref, ...]:
         if self._merged is None:
-            self._merged = merged_refs((attrs_of(m.group(1)).get("ref", "") for m in _MERGE.finditer(self._data)),
-                                       self._sheet)
+            data = self._data
+            refs = _MERGE_PLAIN.findall(data)  # <mergeCell ref="A1:B2"/>: the value is the text
+            if len(refs) != len(_MERGE_ANY.findall(data)):
+                refs = [attrs_of(m.group(1)).get("ref", "").encode() for m in _MERGE.finditer(data)]
+            key = (self._sheet, tuple(refs))
+            found = _MERGED.get(key)  # a template's workbooks share their merged ranges
+            if found is None:
+                if len(_MERGED) >= 64:
+                    _MERGED.clear()
+                found = _MERGED[key] = merged_refs((r.decode() for r in refs), self._sheet)
+            self._merged = found
         return self._merged
 
     def surely_blank(self, row: int, first: int = 1, last: int = 702) -> bool:
@@ -228,7 +255,7 @@ class PlainSheetCells(SheetCells):
         at = data.find(b'<c r="%s%d"' % (_letters(first), row), start, end)
         if at < 0 or data.count(b"<", at, end) != data.count(b'<c r="', at, end):
             return at < 0 and data.count(b"<", start, end) == data.count(b'<c r="', start, end)
-        return all(data.find(b'<c r="' + _letters(c), start, at) < 0 for c in range(first, last + 1))
+        return not any(first <= _column(letters) <= last for letters in _CELL_COLUMN.findall(data, start, at))
 
     def _row(self, row: int) -> dict[bytes, re.Match] | None:
         """The row's cells by column letters (their matches), None when the row has none stored."""
@@ -257,14 +284,57 @@ class PlainSheetCells(SheetCells):
         if self._tree is not None:
             return self._tree.get(row, col)
         try:
-            found = self._row(row)
-            m = found.get(_letters(col)) if found is not None else None
+            found = self._rows.get(row)
+            if found is not None:
+                m = found.get(_letters(col))
+            elif row not in self._asked:  # the first cell asked of a row: found alone (a single input's cell)
+                self._asked.add(row)
+                m = self._one(row, col)
+            else:  # a second cell of the row: the row read whole (a table's row)
+                m = _UNKNOWN
+            if m is _UNKNOWN:
+                found = self._row(row)
+                m = found.get(_letters(col)) if found is not None else None
             if m is None:
                 return EMPTY
             cell = self._cells[(row, col)] = self._read(m)
         except _NotPlain:
             return self._to_tree().get(row, col)
         return cell
+
+    def get_row(self, row: int, first: int, last: int) -> list[Cell]:
+        """The cells of columns ``first``–``last`` of a row, the row read whole at once."""
+        if self._tree is None and row not in self._rows:
+            try:
+                self._row(row)
+            except _NotPlain:
+                self._to_tree()
+        return [self.get(row, c) for c in range(first, last + 1)]
+
+    def _one(self, row: int, col: int) -> re.Match | None | object:
+        """The one cell of column ``col`` in a row not read yet, found without reading the others: None when the
+        row holds no cell of the column, :data:`_UNKNOWN` when this cannot be settled so (the row is then read
+        whole). Settled when the row's content names the column in one ``<c r="…`` only, and the text before it
+        is whole elements (as many ``<`` as ``>`` — so a ``/>`` ends an empty element — and as many elements
+        opened as closed): then that cell is a child of the row, the only one of its column."""
+        span = self._spans.get(row)
+        if span is None:
+            return None
+        start, end = span
+        data = self._data
+        needle = b'<c r="' + _letters(col)
+        at = data.find(needle, start, end)
+        if at < 0:
+            return None
+        if data.find(needle, at + 1, end) >= 0:
+            return _UNKNOWN
+        if not 48 <= data[at + len(needle)] <= 57:  # <c r="CA… for column C: no cell of column C
+            return None
+        lt = data.count(b"<", start, at)
+        if lt != data.count(b">", start, at) or lt != 2 * data.count(b"</", start, at) + data.count(b"/>", start, at):
+            return _UNKNOWN
+        m = _CELL.match(data, at, end)
+        return _UNKNOWN if m is None else m
 
     def _read(self, m: re.Match) -> Cell:
         raw = m.group(2)
@@ -277,8 +347,20 @@ class PlainSheetCells(SheetCells):
             _CELL_ATTRS[raw] = known
         t, style = known
         body = m.group(3)
-        if body is None or b"<" not in body:
+        if body is None:
             return blank_cell(t == "inlineStr", style)
+        tags = body.count(b"<")
+        if not tags:
+            return blank_cell(t == "inlineStr", style)
+        if tags == 2 and body[:3] == b"<v>" and body[-4:] == b"</v>":  # the usual number: <v>26943</v>
+            text = body[3:-4].decode()
+            if "&" not in text and "\r" not in text:
+                return cell_of(t, style, None, text, None, self._sst)
+        elif tags == 4 and body[:7] == b"<is><t>" and body[-9:] == b"</t></is>":  # the usual inline string
+            text = body[7:-9].decode()
+            if "&" not in text and "\r" not in text:
+                return cell_of(t, style, None, None, X.excel_unescape(text) if t == "inlineStr" else None,
+                               self._sst)
         formula = text = inline = None
         seen_is = False
         pos, end = 0, len(body)

@@ -50,6 +50,8 @@ def assert_same(data: bytes, rows: int, hidden_rows: list[frozenset[int]] = (), 
     assert plain is not None, data
     grid = [(r, c) for r in range(0, rows + 2) for c in range(1, COLS + 2)]
     assert {rc: plain.get(*rc) for rc in grid} == {rc: tree.get(*rc) for rc in grid}
+    for rc in grid:  # each cell the first asked of its row: found without reading the row's other cells
+        assert plain_of(data).get(*rc) == tree.get(*rc), rc
     assert plain.cells == tree.cells
     first = plain_of(data)  # everything asked before any single cell
     assert first.cells == tree.cells and first.last_row() == tree.last_row()
@@ -179,7 +181,12 @@ def sheets(draw) -> tuple[bytes, int, list[frozenset[int]], list[frozenset[int]]
             rows.append(f'<row r="{r}"{attrs}{draw(st.sampled_from(["/>", " />", "></row>"]))}')
             continue
         gap = draw(st.sampled_from(["", "", " ", "\n"]))
-        body = gap.join(draw(cell(r, c))[0] for c in cols)
+        parts = [draw(cell(r, c))[0] for c in cols]
+        if draw(st.integers(0, 5)) == 0:  # a child of the row that is not a cell, holding one (not the row's)
+            inner = f'<c r="{col_letters(draw(st.integers(1, COLS)))}{r}"><v>7</v></c>'
+            nested = f'<extLst><ext uri="x">{inner}</ext></extLst>'
+            parts.insert(draw(st.integers(0, len(parts))), draw(st.sampled_from([nested, "text", "<extLst/>"])))
+        body = gap.join(parts)
         rows.append(f'<row r="{r}"{attrs}>{body}</row>')
     sep = draw(st.sampled_from(["", "\n", "\n  "]))
     cols = draw(st.lists(st.tuples(st.sampled_from(["1", "2", "4", "x", ""]), st.sampled_from(["1", "3", "9"]),
@@ -225,6 +232,18 @@ def test_the_text_reader_reads_the_usual_cells_itself():
     sent = []
     plain = plain_sheet_cells(rich, SST, "S", lambda: sent.append(1) or tree_of(rich))
     assert plain.get(1, 3) == tree_of(rich).get(1, 3) and sent and not plain.plain
+
+
+def test_merged_ranges_remembered_by_content_are_never_stale():
+    """The merged ranges of a sheet are remembered by the sheet's name and the ranges' text (a template's workbooks
+    share them): a sheet with other ranges, or the same ranges under another name, gets its own."""
+    one = sheet(after='<mergeCells><mergeCell ref="A1:B2"/><mergeCell ref="C3:D4"/></mergeCells>')
+    two = sheet(after='<mergeCells><mergeCell ref="A1:B2"/><mergeCell ref="C3:D5"/></mergeCells>')
+    odd = sheet(after='<mergeCells><mergeCell ref="A1:B2"/><mergeCell ref="C3&#58;D5"/></mergeCells>')
+    for data in (one, two, one, odd, two):
+        assert plain_of(data).merged == tree_of(data).merged
+    other = plain_sheet_cells(one, SST, "T", lambda: None).merged
+    assert {m.sheet for m in other} == {"T"} and plain_of(one).merged[1].row2 == 4 and plain_of(odd).merged[1].row2 == 5
 
 
 # --- parts not in the plain form, damaged parts ---------------------------------------------------------------
