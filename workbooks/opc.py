@@ -181,6 +181,7 @@ class OpcPackage:
             except X.UnsafeXml as exc:
                 raise unsafe(self.path, name, exc) from None
         actual = self.member(name)
+        existed = actual is not None
         if actual is None:
             actual = name.lstrip("/")
             self._names[actual.lower()] = actual
@@ -190,19 +191,28 @@ class OpcPackage:
         if actual in self._by_name:
             self._dirty.add(actual)
         self._data[actual] = data
-        self._forget(actual)
+        self._forget(actual, existed)
 
-    def _forget(self, actual: str) -> None:
+    _INDEX = ("sheets", "sheet_by_name", "names", "wb_names")  # read from the workbook part, its relationships
+    # and which of their targets exist (ooxml.py)
+
+    def _forget(self, actual: str, existed: bool = False) -> None:
         """Drop what was read from ``actual`` and every index built from several parts; other parts' parsed XML
-        stays, and other sheets' cells unless ``actual`` says which strings are shared, or holds them."""
+        and relationships stay, and other sheets' cells unless ``actual`` says which strings are shared, or holds
+        them. The index of sheets and defined names stays when ``actual`` is an existing part that is none of
+        the workbook part, a relationship part or the content types (e.g. a worksheet written again)."""
         cache = self.__dict__.get("_cache")
         if cache is None:
             return
         wb = getattr(self, "workbook_part", None)  # its relationships say which part holds the shared strings
         name = actual.lower()
         strings = name in (str(cache.get("sst_part")).lower(), self.rels_part(wb).lower() if wb else "")
-        kept = {k: v for k, v in cache.items() if (k in ("sst", "sst_part") and not strings) or (type(k) is tuple
-                and k[0] in ("xml", "cells") and k[1].lstrip("/").lower() != name and (k[0] == "xml" or not strings))}
+        index = (existed and wb is not None and name != wb.lstrip("/").lower() and not name.endswith(".rels")
+                 and name != "[content_types].xml")
+        kept = {k: v for k, v in cache.items() if (k in ("sst", "sst_part") and not strings)
+                or (k in self._INDEX and index) or (type(k) is tuple and (
+                    (k[0] in ("xml", "cells") and k[1].lstrip("/").lower() != name and (k[0] == "xml" or not strings))
+                    or (k[0] == "rels" and self.rels_part(k[1]).lstrip("/").lower() != name)))}
         cache.clear()
         cache.update(kept)
 

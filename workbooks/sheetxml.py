@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import fields
+from itertools import chain
+from operator import attrgetter
 
 from . import xmltext as X
 from .cellwrite import CellWrite
@@ -85,6 +87,23 @@ def _frozen(value):
     return value
 
 
+def styles_used(sp: SheetPlan) -> set[str | None]:
+    """The style keys a plan's cells name (None among them when a cell has none), for the cell formats the
+    writer must have in styles.xml; remembered for the plan object itself, as its XML is (a cached plan's
+    ≈ 2 300 cells are not walked again)."""
+    same = _STYLES_BY_ID.get(id(sp))
+    if same is not None and same[0] is sp:
+        return same[1]
+    used = set(map(attrgetter("style"), filter(None, chain.from_iterable(sp.rows))))
+    if len(_STYLES_BY_ID) >= _SHEETS_KEPT:
+        _STYLES_BY_ID.pop(next(iter(_STYLES_BY_ID)))
+    _STYLES_BY_ID[id(sp)] = (sp, frozenset(used))
+    return used
+
+
+_STYLES_BY_ID: dict[int, tuple[SheetPlan, frozenset]] = {}  # id(plan) → (plan, its style keys)
+
+
 # What a text or formula cell is written as after its address, and how many lines a wrapped text takes in a
 # column of a given width: pure functions of the key (the text or formula, the style index, the width), kept
 # across sheets and workbooks — a rule set's labels, formulas and rule lines are the same in every workbook of a
@@ -124,29 +143,48 @@ def _lines_once(text: str, width: float) -> int:
     return n
 
 
+class _LongText(Exception):
+    """A text longer than one cell holds: the sheet is written again from :func:`split_long_texts`' rows."""
+
+
 def owned_sheet_xml(rows: list[list[CellWrite | None]], style_ids: dict[str, int], where: str = "",
                     layout: SheetLayout | None = None) -> str:
     """A complete worksheet part for a kinerja-owned sheet: column widths from the content (or ``layout``),
     header row frozen when it is all ``header`` style; with a ``layout``: title rows above the header, autofilter,
-    merged title cells, internal hyperlinks, A4 print setup (orientation, fit to width) and a footer."""
+    merged title cells, internal hyperlinks, A4 print setup (orientation, fit to width) and a footer. A text
+    longer than Excel's cell limit is continued to the right (:func:`split_long_texts`): found while writing, so
+    the usual sheet, with none, is walked once."""
+    try:
+        return _sheet_xml(rows, style_ids, where, layout)
+    except _LongText:
+        return _sheet_xml(split_long_texts(rows, (layout or SheetLayout()).header_row), style_ids, where, layout)
+
+
+def _sheet_xml(rows: list[list[CellWrite | None]], style_ids: dict[str, int], where: str,
+               layout: SheetLayout | None) -> str:
     lay = layout or SheetLayout()
     hr = lay.header_row
-    rows = split_long_texts(rows, hr)
     widths: dict[int, float] = {}
     body = []
     fixed = lay.widths  # a column with a given width: its content is not measured
-    for row in rows:
-        for c, w in enumerate(row, start=1):
-            if w is not None and c not in fixed:
-                n = _display_width(w)
-                if n > widths.get(c, 0):
-                    widths[c] = n
+    ncols = max((len(r) for r in rows), default=0)
+    if not all(c in fixed for c in range(1, ncols + 1)):
+        for row in rows:
+            for c, w in enumerate(row, start=1):
+                if w is not None and c not in fixed:
+                    n = _display_width(w)
+                    if n > widths.get(c, 0):
+                        widths[c] = n
     widths.update(fixed)
     spans = {(r1, c1): sum(widths.get(c, 8.43) for c in range(c1, c2 + 1)) for r1, c1, _, c2 in lay.merges}
-    text_xml, formula_xml, lines_of = _TEXT_XML, _FORMULA_XML, _LINES
+    text_xml, formula_xml, lines_of, sget = _TEXT_XML, _FORMULA_XML, _LINES, style_ids.get
     merged_rows = {r1 for r1, _ in spans}
-    columns: dict[int, tuple[str, float, int]] = {}  # column → (letters, width, characters on one line)
-    wrapping = layout is not None
+    columns = [("", 8.43, 0)]  # column → (letters, width, characters on one line)
+    for c in range(1, ncols + 1):
+        cw = widths.get(c, 8.43)
+        columns.append((col_letters(c), cw, max(int(cw * 1.1) - 1, 4)))
+    wrapped = ("wrap", "header") if layout is not None else ()
+    half = MAX_TEXT // 2  # a text of at most this many characters has at most MAX_TEXT UTF-16 units
     for r, row in enumerate(rows, start=1):
         cells = []
         lines = 1
@@ -155,17 +193,13 @@ def owned_sheet_xml(rows: list[list[CellWrite | None]], style_ids: dict[str, int
         for c, w in enumerate(row, start=1):
             if w is None:
                 continue
-            info = columns.get(c)
-            if info is None:
-                cw = widths.get(c, 8.43)
-                info = columns[c] = (col_letters(c), cw, max(int(cw * 1.1) - 1, 4))
-            col, width, per = info
+            col, width, per = columns[c]
             v, st = w.value, w.style
-            sid = style_ids.get(st) if st else None
-            if type(v) is str and w.formula is None and len(v) <= MAX_TEXT:  # most cells: cell_xml_at inlined
+            sid = sget(st)
+            if type(v) is str and w.formula is None and len(v) <= half:  # most cells: cell_xml_at inlined
                 tail = text_xml.get((v, sid))
                 cells.append(f'<c r="{col}{rn}"{tail or _text_tail(v, sid)}')
-                if wrapping and (st == "wrap" or st == "header"):
+                if st in wrapped:
                     if spanned and (r, c) in spans:
                         width = spans[(r, c)]
                         per = max(int(width * 1.1) - 1, 4)
@@ -178,14 +212,15 @@ def owned_sheet_xml(rows: list[list[CellWrite | None]], style_ids: dict[str, int
                 tail = formula_xml.get((w.formula, sid))
                 cells.append(f'<c r="{col}{rn}"{tail or _formula_tail(w.formula, sid)}')
                 continue
+            if isinstance(v, str) and len(v) > half and _units(v) > MAX_TEXT:
+                raise _LongText
             cells.append(cell_xml_at("", col + rn, v, w.formula, sid, where))
-            if wrapping and st in ("wrap", "header") and isinstance(v, str):
+            if st in wrapped and isinstance(v, str):
                 lines = max(lines, _lines(v, spans.get((r, c), width)))
         if cells:
             # wrapped cells: neither Excel nor LibreOffice fits row heights on load, so kinerja sets them
             ht = f' ht="{min(12.75 * lines + 2, 409):.2f}" customHeight="1"' if lines > 1 else ""
             body.append(f'<row r="{r}"{ht}>{"".join(cells)}</row>')
-    ncols = max((len(r) for r in rows), default=0)
     dim = f"A1:{cell_name(max(len(rows), 1), max(ncols, 1))}" if rows and ncols else "A1"
     first = [w for w in (rows[hr - 1] if len(rows) >= hr else []) if w is not None]
     frozen = bool(first) and len(rows) > hr and all(w.style == "header" for w in first)

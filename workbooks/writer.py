@@ -38,6 +38,7 @@ from .sheetxml import (
     owned_sheet_xml,
     sheet_xml_once,
     split_long_texts,
+    styles_used,
     text_chunks,
 )
 
@@ -104,12 +105,12 @@ def write_back(
             raise _not_owned(pkg, "nama", name)
         names_text[name] = _name_ref(pkg, name, ref_text, plans).formula()
 
-    used = {c.style for c in cells.values() if c.style}
-    used |= {c.style for sp in plans.values() for row in sp.rows for c in row if c is not None and c.style}
+    used = {c.style for c in cells.values()}
+    for sp in plans.values():
+        used |= styles_used(sp)
     style_ids = pkg.ensure_styles({k: STYLES[k] for k in STYLES if k in used})
 
-    cells = {k: CellWrite(fit_text(w.value), style=w.style) if isinstance(w.value, str) else w
-             for k, w in cells.items()}
+    cells = {k: _fitted(w) for k, w in cells.items()}
     keys: dict[tuple[str, int, int], str] = {}
     targets = _resolve_cells(pkg, cells, names_text, plans, keys)
     _refuse_overwriting_inputs(pkg, protect, targets, keys, plans)
@@ -142,6 +143,14 @@ def write_back(
     if props or pkg.custom_properties():
         pkg.set_custom_properties(PROP_PREFIX, props)
     return pkg.save(dest)
+
+
+def _fitted(w: CellWrite) -> CellWrite:
+    """``w`` with its text cut to what one cell holds (:func:`fit_text`); the same object when it fits."""
+    if not isinstance(w.value, str):
+        return w
+    text = fit_text(w.value)
+    return w if text is w.value and type(w) is CellWrite else CellWrite(text, style=w.style)
 
 
 def read_meta(path: str | Path) -> dict[str, str]:

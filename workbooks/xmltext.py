@@ -23,7 +23,13 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from .refs import MAX_ROW, cell_name, parse_area, parse_cell
+from .plainrow import COLUMNS as _COLUMNS
+from .plainrow import BadPosition as BadPosition
+from .plainrow import PlainRow as _PlainRow
+from .plainrow import col_number as _col_number
+from .plainrow import plain_cells
+from .plainrow import row_number as _row_number
+from .refs import cell_name, parse_area
 from .xmlcheck import UnsafeXml as UnsafeXml
 from .xmlcheck import _skip_prolog
 from .xmlcheck import check_well_formed as check_well_formed
@@ -52,27 +58,6 @@ class Element:
     @property
     def inner(self) -> tuple[int, int]:
         return self.tag_end, self.end - self.close_len
-
-
-class BadPosition(ValueError):
-    """A ``<row r>``/``<c r>`` that is no row number or cell address: the part cannot be edited."""
-
-    def __init__(self, message: str, en: str):
-        super().__init__(message)
-        self.en = en
-
-
-def _row_number(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= MAX_ROW:
-        raise BadPosition(f'<row r="{text}"> bukan nomor baris', f'<row r="{text}"> is not a row number')
-    return int(text)
-
-
-def _col_number(text: str) -> int:
-    try:
-        return parse_cell(text)[1]
-    except ValueError:
-        raise BadPosition(f'<c r="{text}"> bukan alamat sel', f'<c r="{text}"> is not a cell address') from None
 
 
 _SPECIAL = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>", re.S)
@@ -415,75 +400,10 @@ def _edit_row(xml: str, row: Element, tag: str, rnum: int, cells: dict[int, Cell
     return tag + "".join(out) + close
 
 
-_plain_cache: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
-
-
 def _plain_cells(xml: str, prefix: str, lo: int, hi: int) -> Sequence[tuple[int, int, str]] | None:
-    """(start, end, r) of every ``<c>`` of one row in ``xml[lo:hi]``: each cell a start tag whose first attribute
-    is ``r="…"`` and either self-closing or closed by the next ``</c>`` with no other ``<c`` tag in it, only
-    whitespace between cells. None for anything else (a cell without ``r`` or with it later in the tag, a nested
-    or stray cell tag, markup between cells): :func:`_flat_children` reads such a row. Whether the row is of that
-    form is one match of the whole row (in C); the cells are a :class:`_PlainRow`."""
-    pats = _plain_cache.get(prefix)
-    if pats is None:
-        q = re.escape(prefix + "c")
-        one = (rf"""<{q} r="([^"&]+)"(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*"""
-               rf"""(?:/>|>[^<]*(?:<(?!/?{q}[\s/>])[^<]*)*</{q}\s*>)""")
-        pats = _plain_cache[prefix] = (re.compile(rf"\s*({one})"), re.compile(one.replace("([^", "(?:[^", 1)),
-                                       re.compile(rf"(?:\s*{one.replace('([^', '(?:[^', 1)})*\s*"),
-                                       re.compile(rf'<{q} r="([^"&]+)"'), f'<{prefix}c r="')
-    text = masked(xml)
-    if not pats[2].fullmatch(text, lo, hi):
-        return None
-    return _PlainRow(text, lo, hi, pats)
-
-
-class _PlainRow(Sequence):
-    """The cells of a row :func:`_plain_cells` vouched for, read lazily: their addresses at once (one scan in C),
-    where one cell is (start, end) when asked — a splice needs only the cells it edits. As a sequence: the (start,
-    end, r) of every cell, found by one match each."""
-
-    def __init__(self, text: str, lo: int, hi: int, pats: tuple) -> None:
-        self.text, self.lo, self.hi, self._pats = text, lo, hi, pats
-        self.refs: list[str] = pats[3].findall(text, lo, hi)  # in a plain row each `<c r="` opens a cell
-        self._all: list[tuple[int, int, str]] | None = None
-
-    def span(self, i: int) -> tuple[int, int]:
-        """(start, end) of the ``i``-th cell: its address is unique in the row when the caller asks by index."""
-        start = self.text.find(f'{self._pats[4]}{self.refs[i]}"', self.lo, self.hi)
-        return start, self._pats[1].match(self.text, start, self.hi).end()
-
-    def _cells(self) -> list[tuple[int, int, str]]:
-        if self._all is None:
-            self._all = [(m.start(1), m.end(1), m.group(2)) for m in self._pats[0].finditer(self.text, self.lo,
-                                                                                             self.hi)]
-        return self._all
-
-    def __len__(self) -> int:
-        return len(self.refs)
-
-    def __getitem__(self, i):
-        return self._cells()[i]
-
-    def __eq__(self, other: object) -> bool:
-        return self._cells() == (other._cells() if isinstance(other, _PlainRow) else other)
-
-    __hash__ = None  # type: ignore[assignment]
-
-
-class _Columns(dict):
-    """Cell address → column number (:func:`_col_number`, raising for a bad one), for the addresses of plain
-    rows: a template's addresses repeat in every workbook made from it. Emptied when full."""
-
-    def __missing__(self, ref: str) -> int:
-        col = _col_number(ref)
-        if len(self) >= 100_000:
-            self.clear()
-        self[ref] = col
-        return col
-
-
-_COLUMNS = _Columns()
+    """:func:`.plainrow.plain_cells` of a row of ``xml`` (masked here): its cells when they are written the usual
+    way, None to read the row tag by tag."""
+    return plain_cells(masked(xml), prefix, lo, hi)
 
 
 def _cells(xml: str, prefix: str, lo: int, hi: int) -> Iterator[Element]:
