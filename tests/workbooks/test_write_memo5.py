@@ -5,16 +5,21 @@
 * the index of sheets and defined names survives a write of an existing worksheet part, and only that: writing the
   workbook part, a relationship part, the content types or a new member rebuilds it;
 * a kept cell's style index is read from its start tag (``ooxml._style_of``), whichever tag it is;
+* kinerja's own sheets are deflated at ``opc.QUICK_LEVEL``, everything else it writes at zipfile's default, and
+  the memory of deflated members answers only for the same data at the same level;
 * a long text found while an owned sheet is written sends the sheet through ``split_long_texts`` (the same XML
   as splitting first).
 """
 
 from __future__ import annotations
 
+import io
 import shutil
+import zipfile
+import zlib
 from pathlib import Path
 
-from kinerja.workbooks import ooxml, sheetxml
+from kinerja.workbooks import ooxml, opc, sheetxml
 from kinerja.workbooks.cellwrite import CellWrite
 from kinerja.workbooks.ooxml import Package
 from kinerja.workbooks.plan import SheetLayout, SheetPlan
@@ -81,3 +86,33 @@ def test_a_long_text_found_while_writing_gives_the_split_sheet():
     want = sheetxml._sheet_xml(sheetxml.split_long_texts(rows, 1), ids, "t", SheetLayout(widths={1: 10, 2: 40}))
     assert got == want
     assert sheetxml.CONTINUED.format(n=1) in got
+
+
+def _deflated(data: bytes, level: int) -> int:
+    c = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return len(c.compress(data) + c.flush())
+
+
+def test_own_sheets_are_deflated_at_the_quick_level_and_the_memory_knows_the_level(tmp_path):
+    book = tmp_path / "b.xlsx"
+    shutil.copy(SAMPLE, book)
+    cells = "".join(f'<row r="{r}"><c r="A{r}"><f>ROW(Isian!C{r})&amp;CELL("format",Isian!C{r})</f></c></row>'
+                    for r in range(1, 3000))
+    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns='
+           f'"http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{cells}</sheetData></worksheet>')
+    data = xml.encode()
+    assert _deflated(data, opc.QUICK_LEVEL) != _deflated(data, 6)
+    opc._DEFLATED.clear()
+    own = Package(book)
+    part = own.put_sheet("Besar", xml)  # kinerja's own sheet
+    other = Package(book)
+    ring = other.sheet("Ringkasan").part
+    other.write(ring, xml)  # the same bytes as an operator's part kinerja edited
+    for _ in range(2):  # deflated, then from the memory: each at its own level
+        with zipfile.ZipFile(io.BytesIO(own.to_bytes())) as z:
+            assert z.read(part) == data and z.getinfo(part).compress_size == _deflated(data, opc.QUICK_LEVEL)
+        with zipfile.ZipFile(io.BytesIO(other.to_bytes())) as z:
+            assert z.read(ring) == data and z.getinfo(ring).compress_size == _deflated(data, 6)
+    with zipfile.ZipFile(io.BytesIO(own.to_bytes())) as z:  # an untouched member is still copied as it was
+        with zipfile.ZipFile(book) as src:
+            assert z.getinfo(ring).compress_size == src.getinfo(ring).compress_size
