@@ -114,16 +114,18 @@ def write_back(
     keys: dict[tuple[str, int, int], str] = {}
     targets = _resolve_cells(pkg, cells, names_text, plans, keys)
     _refuse_overwriting_inputs(pkg, protect, targets, keys, plans)
-    for name, sp in plans.items():
-        pkg.put_sheet(name, sheet_xml_once(sp, style_ids, f"{src}: {name}"), sp.layout.hidden)
-    for sheet, writes in targets.items():
-        pkg.set_cells(sheet, {rc: (w.value, w.formula, style_ids.get(w.style) if w.style else None)
-                              for rc, w in writes.items()})
+    # rows and columns shown first: the input sheets' cells, read for the inputs, are asked before a new owned
+    # sheet's relationship (written to the workbook relationships, which name the shared strings) drops them
     planned = {p.casefold() for p in plans}
     show_rows, show_cols = show_rows or {}, show_cols or {}
     for sheet in dict.fromkeys([*show_rows, *show_cols]):
         if pkg.sheet(sheet) is not None and sheet.casefold() not in planned:
             pkg.show(sheet, frozenset(show_rows.get(sheet, ())), frozenset(show_cols.get(sheet, ())))
+    for name, sp in plans.items():
+        pkg.put_sheet(name, sheet_xml_once(sp, style_ids, f"{src}: {name}"), sp.layout.hidden)
+    for sheet, writes in targets.items():
+        pkg.set_cells(sheet, {rc: (w.value, w.formula, style_ids.get(w.style) if w.style else None)
+                              for rc, w in writes.items()})
     if names_text:
         pkg.set_defined_names(names_text)
     pkg.set_full_calc_on_load()
