@@ -38,7 +38,7 @@ from .opc import NS_PKG_REL, NS_R, OpcPackage, Rel
 from .refs import Ref, RefProblem, cell_name, parse_area, parse_ref, quote_sheet
 from .sheetcells import SheetCells, sheet_cells
 from .sheetcells import int_attr as _int
-from .sheetplain import PlainSheetCells, plain_sheet_cells
+from .sheetplain import plain_sheet_cells
 
 NS_STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 REL_OFFICE_DOCUMENT = NS_R + "/officeDocument"
@@ -288,13 +288,8 @@ class Package(OpcPackage):
             return  # no hidden row or column (nor any hidden attribute) in the part: nothing to read or change
         # asked of the sheet the reader read (from its text or its tree) first; the text walked only on a yes
         cells = self.cells(sheet_name)
-        if isinstance(cells, PlainSheetCells):
-            rows = rows if rows and cells.any_hidden_row(rows) else frozenset()
-            cols = cols if cols and cells.any_hidden_col(cols) else frozenset()
-        else:
-            root = self._xml(sh.part)
-            rows = rows if rows and U.any_hidden_row(root, rows) else frozenset()
-            cols = cols if cols and U.any_hidden_col(root, cols) else frozenset()
+        rows = rows if rows and cells.any_hidden_row(rows) else frozenset()
+        cols = cols if cols and cells.any_hidden_col(cols) else frozenset()
         if not (rows or cols):
             return
         text, prefix = self.editable(sh.part, NS)

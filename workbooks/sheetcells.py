@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from pathlib import Path
 
+from . import unhide as U
 from .cellxml import EMPTY, NS, Cell, qname, read_cell
 from .errors import corrupt
 from .refs import MAX_ROW, Ref, parse_area, parse_cell
@@ -34,6 +35,7 @@ class SheetCells:
         self._sst = sst or []
         self._all: dict[tuple[int, int], Cell] | None = None if self._rows else cells
         self._merges: dict[int, list[Ref]] | None = None
+        self._root: ET.Element | None = None  # the parsed sheet, when read from one
 
     @property
     def cells(self) -> dict[tuple[int, int], Cell]:
@@ -64,6 +66,14 @@ class SheetCells:
     def get_row(self, row: int, first: int, last: int) -> list[Cell]:
         """The cells of columns ``first``–``last`` of a row (:meth:`get` of each)."""
         return [self.get(row, c) for c in range(first, last + 1)]
+
+    def any_hidden_row(self, rows: set[int] | frozenset[int]) -> bool:
+        """:func:`.unhide.any_hidden_row` of the parsed sheet (what :meth:`.ooxml.Package.show` asks first)."""
+        return U.any_hidden_row(self._root, rows)
+
+    def any_hidden_col(self, cols: set[int] | frozenset[int]) -> bool:
+        """:func:`.unhide.any_hidden_col` of the parsed sheet."""
+        return U.any_hidden_col(self._root, cols)
 
     def surely_blank(self, row: int, first: int = 1, last: int = 702) -> bool:
         """True only when no stored cell of the row in columns ``first``–``last`` holds anything (a formatted blank
@@ -161,7 +171,9 @@ def sheet_cells(root: ET.Element, data: bytes | None, sst: list[str], sheet: str
     if twice:  # a row written twice (not by Excel): every cell read now, in document order, the last one wins
         rows, cells = {}, _all_cells(root, sst)
     merged = merged_refs((m.get("ref", "") for m in root.iter(qname("mergeCell"))), sheet)
-    return SheetCells(cells, merged, rows, sst)
+    out = SheetCells(cells, merged, rows, sst)
+    out._root = root
+    return out
 
 
 def merged_refs(refs: Iterable[str], sheet: str) -> tuple[Ref, ...]:

@@ -363,3 +363,4 @@ def test_a_recalculation_builds_no_tree_of_an_input_sheet(tmp_path, monkeypatch)
     monkeypatch.setattr(opc.OpcPackage, "_xml", spy)
     R.recalculate_workbook(book)
     assert parsed and not inputs & set(parsed), parsed
+
