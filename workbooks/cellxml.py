@@ -58,8 +58,8 @@ def excel_number(text: str) -> Decimal:
     significant digits (every integer below 10^15, every figure kinerja writes back) are kept as saved.
     """
     d = Decimal(text)
-    if not d.is_finite() or len(d.as_tuple().digits) <= EXCEL_DIGITS:
-        return d
+    if len(text) <= EXCEL_DIGITS or not d.is_finite() or len(d.as_tuple().digits) <= EXCEL_DIGITS:
+        return d  # (a text of at most 15 characters has at most 15 digits)
     d = _EXCEL.plus(d).normalize(_EXCEL)
     return d.quantize(Decimal(1)) if d.as_tuple().exponent > 0 else d  # 2.6943E+4 → 26943
 

@@ -39,6 +39,7 @@ _MARKUP = re.compile(rb'<[!?]')  # a comment, CDATA section, DOCTYPE or processi
 _NS = NS.encode()
 _SHEET_DATA = re.compile(rb'<sheetData(' + _A + rb')(/?)>')
 _ROW = re.compile(rb'\s*<row r="([1-9][0-9]{0,6})"' + _A + rb'(/?)>')
+_ROW_PLAIN = re.compile(rb'\s*<row r="([1-9][0-9]{0,6})"(?: [\w:]+="[^"]*")* ?(/?)>')  # _ROW as writers write it
 _ROW_TAG = re.compile(rb'<row r="([1-9][0-9]{0,6})"(' + _A + rb')/?>')
 _CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,2})[0-9]')
 _ANY_ROW = re.compile(rb'<row[\s/>]')
@@ -140,11 +141,11 @@ def _index_rows(data: bytes, lo: int, hi: int, rows: dict[int, tuple[int, int]])
     """Row number → the span of its content, for sheetData's content ``data[lo:hi]``; False when that content is
     not rows and whitespace only, a row number is given twice or out of range, or rows are nested (a row inside
     another is never reached from the end of the one before it: fewer rows reached than row tags)."""
-    match, find = _ROW.match, data.find
+    fast, match, find = _ROW_PLAIN.match, _ROW.match, data.find
     nums: list[int] = []
     pos = lo
     while True:
-        m = match(data, pos)
+        m = fast(data, pos) or match(data, pos)
         if m is None:
             break
         start = m.end()
