@@ -30,7 +30,6 @@ class _NotExpressible(Exception):
 
 
 _MARK = "\x00"  # where a table row's own cell goes in a computed column's formula (rule text hardly holds it)
-_PER_ROW = ([], [])  # a template that cannot be used: a literal of the formula holds the marker
 
 
 def _num(d: Decimal) -> str:
@@ -42,7 +41,7 @@ class ExcelTranslator:
         self.c = checked
         self.core = lower(checked)
         self.ref_of = ref_of
-        self._row_templates: dict[tuple[str, str], tuple[list[str], list[str]] | None] = {}  # row_formula
+        self._row_templates: dict[tuple[str, str], tuple] = {}  # row_formula's, per computed column
 
     # ---- objects ----
     def indicator(self, ident: str) -> str | None:
@@ -88,13 +87,9 @@ class ExcelTranslator:
         key = (table, name)
         if key not in self._row_templates:
             self._row_templates[key] = self._row_template(table, name)
-        tpl = self._row_templates[key]
-        if tpl is None:
-            return None
-        if tpl is _PER_ROW:  # the formula's own text holds the marker: each row translated whole
-            cc = next(x for x in self.core.tables[table].computed if x.name == name)
-            return self._wrap(lambda: self.expr(cc.expr, (table, i)))
-        parts, cols = tpl
+        expr, parts, cols = self._row_templates[key]
+        if parts is None:  # not expressible, or a literal of the formula holds the marker: each row translated
+            return None if expr is None else self._wrap(lambda: self.expr(expr, (table, i)))
         refs = [self.ref_of(CellKey(table, i, col)) for col in cols]
         if None in refs:
             return None  # a cell of this row is not in the workbook
@@ -103,16 +98,17 @@ class ExcelTranslator:
             out += (ref, text)
         return "".join(out)
 
-    def _row_template(self, table: str, name: str) -> tuple[list[str], list[str]] | None:
-        """(the text between the row's cells, the columns of those cells) of a computed column's formula, or None
-        when it cannot be written in Excel for any row."""
+    def _row_template(self, table: str, name: str) -> tuple[c.Node | None, list[str] | None, list[str]]:
+        """(the column's expression, the text between the row's cells, the columns of those cells); the text is
+        None when the formula cannot be written in Excel for any row (then the expression too) or when it holds
+        the marker in a literal (then each row is translated whole)."""
         cc = next(x for x in self.core.tables[table].computed if x.name == name)
         cols: list[str] = []
         text = self._wrap(lambda: self.expr(cc.expr, (table, cols)))
         if text is None:
-            return None
+            return None, None, cols
         parts = text.split(_MARK)
-        return (parts, cols) if len(parts) == len(cols) + 1 else _PER_ROW
+        return cc.expr, (parts if len(parts) == len(cols) + 1 else None), cols
 
     def _wrap(self, fn) -> str | None:
         try:

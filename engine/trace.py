@@ -52,16 +52,6 @@ class Step:
                 stack.extend(reversed(s.children))
         return sorted(seen.values(), key=_first) if ordered else list(seen.values())
 
-    def input_names(self) -> set[str]:
-        """The names of every input under this step."""
-        names: set[str] = set()
-        stack = [self]
-        while stack:
-            s = stack.pop()
-            names.update(t[0] for t in s.inputs)
-            stack.extend(s.children)
-        return names
-
 
 def _first(t: tuple) -> Any:
     return t[0]

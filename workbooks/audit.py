@@ -190,7 +190,7 @@ class Audit:
         for ch in step.children:
             if ch.label in self.objects_known and ch.label != step.label:
                 via.append(ch.label)
-                hidden.update(ch.input_names())
+                hidden.update(t[0] for t in ch.all_inputs(ordered=False))
         own = [t for t in step.all_inputs(ordered=False) if t[0] not in hidden]
         own.sort(key=_natural_first)
         out = [f"{name} = {show(v, exact=True)} ({src})" if src else f"{name} = {show(v, exact=True)}"
