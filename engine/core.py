@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, Union
 
 from . import model as m
@@ -375,6 +376,14 @@ class Table:
     name: str
     columns: tuple[TableColumn, ...]
     computed: tuple[ComputedColumn, ...] = ()
+
+    @cached_property
+    def _computed_by_name(self) -> dict[str, ComputedColumn]:
+        return {cc.name: cc for cc in self.computed}
+
+    def computed_column(self, name: str) -> ComputedColumn:
+        """The ``per_baris`` column ``name`` (KeyError when the table computes no such column)."""
+        return self._computed_by_name[name]
 
 
 @dataclass(frozen=True)

@@ -374,7 +374,7 @@ def render_object(result, obj, event, which: str) -> Step | None:
 
 def render_row(result, key: CellKey, event) -> Step:
     """The derivation of one computed table cell (``per_baris``)."""
-    cc = next(x for x in result.core.tables[key.table].computed if x.name == key.column)
+    cc = result.core.tables[key.table].computed_column(key.column)
     step = _renderer(result).step(event)
     step.label, step.formula, step.span = str(key), cc.formula, cc.span
     return step

@@ -211,7 +211,7 @@ class Evaluator(InputsMixin, ObjectResults):
     def ev_Cell(self, n: c.Cell, row: Row):
         self.note((row.table, row.index))
         if n.computed:
-            cc = next(x for x in self.core.tables[row.table].computed if x.name == n.column)
+            cc = self.core.tables[row.table].computed_column(n.column)
             return self.row_value(row.table, row.index, cc)
         return row.cells.get(n.column, TANPA_DATA)
 

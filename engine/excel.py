@@ -102,7 +102,7 @@ class ExcelTranslator:
         """(the column's expression, the text between the row's cells, the columns of those cells); the text is
         None when the formula cannot be written in Excel for any row (then the expression too) or when it holds
         the marker in a literal (then each row is translated whole)."""
-        cc = next(x for x in self.core.tables[table].computed if x.name == name)
+        cc = self.core.tables[table].computed_column(name)
         cols: list[str] = []
         text = self._wrap(lambda: self.expr(cc.expr, (table, cols)))
         if text is None:

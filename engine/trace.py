@@ -18,7 +18,7 @@ from .values import TANPA_DATA, Galat, format_id, to_json_number
 DISPLAY_DIGITS = 2  # intermediate values in one-line derivations; exact values stay in JSON
 
 
-@dataclass
+@dataclass(slots=True)
 class Step:
     label: str
     value: Any
