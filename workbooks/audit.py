@@ -171,9 +171,12 @@ class Audit:
         row[_NILAI] = audit_value_cell(value)
         row[_STATUS] = _top_text(STATUS_WORD.get(status, status))
         for i, t in ((_DERIVASI, step.line() if step else ""), (_MASUKAN, self.inputs_text(step)),
-                     (_RUMUS, formula), (_BERKAS, rule), (_PESAN, message), (_URAIAN, name), (_ID, ident)):
+                     (_PESAN, message)):
             if t:
                 row[i] = CellWrite(t, style="wrap")
+        for i, t in ((_RUMUS, formula), (_BERKAS, rule), (_URAIAN, name), (_ID, ident)):
+            if t:
+                row[i] = _wrapped_label(t)
         self.rows.append(row)
         self.cell_of[ident] = f"{layout.AUDIT_SHEET}!${VALUE_COL}${n + 1}"
         self.row_of[ident] = n + 1
@@ -243,10 +246,8 @@ class Audit:
             if formula is None:
                 continue
             row = n + 1
-            k, e = col_letters(COL["Cek Excel (rumus hidup)"]), VALUE_COL
-            self.rows[n][COL["Cek Excel (rumus hidup)"] - 1] = CellWrite(formula="=" + formula, style="angka2")
-            self.rows[n][COL["Cocok?"] - 1] = CellWrite(
-                formula=f'=IFERROR(IF(ABS({k}{row}-{e}{row})<0.000001,"cocok","BERBEDA"),"-")', style="atas")
+            cells = self.rows[n]
+            cells[_CEK], cells[_COCOK] = _check_cells(formula, row)
 
     def sheet(self) -> SheetPlan:
         """The finished sheet: A4 landscape fitted to the page width, header repeated, autofilter, title merged."""
@@ -280,11 +281,25 @@ VALUE_COL = col_letters(COL["Nilai"])
 _NO, _JENIS, _ID, _URAIAN, _NILAI, _STATUS, _DERIVASI, _MASUKAN, _RUMUS, _BERKAS, _PESAN = (
     COL[h] - 1 for h in ("No", "Jenis", "ID", "Uraian", "Nilai", "Status", "Derivasi", "Masukan (sel = nilai)",
                          "Rumus aturan", "Berkas aturan", "Pesan"))
+_CEK, _COCOK = COL["Cek Excel (rumus hidup)"] - 1, COL["Cocok?"] - 1
 
 
 @lru_cache(maxsize=64)  # the few words of the Jenis and Status columns: one frozen cell each
 def _top_text(word: str) -> CellWrite:
     return CellWrite(word, style="atas")
+
+
+@lru_cache(maxsize=16384)  # a rule set's ids, names, formulas and rule lines: the same cells on every Hitung
+def _wrapped_label(text: str) -> CellWrite:
+    return CellWrite(text, style="wrap")
+
+
+@lru_cache(maxsize=16384)  # the same formulas in the same rows on every Hitung of a workbook
+def _check_cells(formula: str, row: int) -> tuple[CellWrite, CellWrite]:
+    """The live check formula of an Audit row and the cell saying whether it agrees with the stored value."""
+    k, e = col_letters(COL["Cek Excel (rumus hidup)"]), VALUE_COL
+    return (CellWrite(formula="=" + formula, style="angka2"),
+            CellWrite(formula=f'=IFERROR(IF(ABS({k}{row}-{e}{row})<0.000001,"cocok","BERBEDA"),"-")', style="atas"))
 
 
 def _natural_first(t: tuple) -> tuple:
