@@ -17,11 +17,16 @@ content is read when the cell is first asked for. A row or cell the plain reader
 other children than cells, a cell with rich text, text between a cell's children — sends the whole sheet to the
 tree (:func:`.sheetcells.sheet_cells`), which then answers every question: the plain reader never guesses.
 tests/workbooks/test_sheetplain.py proves both readers give the same answers.
+
+What the plain-form checks, expat's pass and the row index find is a function of the part's bytes alone, and is
+remembered by them (:data:`_LAYOUTS`, bounded): a workbook recalculated again, or the input sheets an operator did
+not touch since the last Hitung, are not checked and indexed again; a part differing in one byte is a new key.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 import xml.parsers.expat
 from collections.abc import Callable
 
@@ -54,6 +59,7 @@ _MERGE_ANY = re.compile(rb'<mergeCell[\s/>]')
 _MERGED: dict[tuple[str, tuple[bytes, ...]], tuple[Ref, ...]] = {}
 _COL = re.compile(rb'<col(?=[\s/>])(' + _A + rb')/?>')
 _REF = re.compile(r"&(?:#([0-9]+)|#x([0-9a-fA-F]+)|(lt|gt|amp|quot|apos));")
+_UNKNOWN = object()
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
 
@@ -110,7 +116,39 @@ def plain_sheet_cells(data: bytes | None, sst: list[str], sheet: str,
                       tree: Callable[[], SheetCells]) -> PlainSheetCells | None:
     """The sheet read from its text when it is in the plain form (module docstring), else None (read it from the
     tree). ``tree``: the same sheet read from the tree, asked for only if a row or cell is not plain."""
-    head = _HEAD.match(data) if data else None
+    if not data:
+        return None
+    layout = _LAYOUTS.get(data, _UNKNOWN)
+    if layout is _UNKNOWN:
+        layout = _layout(data)
+        _remember(data, layout)
+    if layout is None:
+        return None
+    rows, sheet_data = layout
+    return PlainSheetCells(data, rows, sheet_data, sst, sheet, tree)
+
+
+#: A part's bytes → its layout (:func:`_layout`), for the parts read last: a workbook recalculated again, or its
+#: input sheets the operator did not touch, are not checked and indexed again. The key is the whole content, so a
+#: part that differs in one byte is a different key; bounded in entries and in bytes held.
+_LAYOUTS: dict[bytes, tuple[dict[int, tuple[int, int]], tuple[int, int]] | None] = {}
+_LAYOUTS_MAX, _LAYOUTS_BYTES = 64, 32 << 20
+_LAYOUTS_LOCK = threading.Lock()  # a server or batch thread may read while another remembers
+
+
+def _remember(data: bytes, layout) -> None:
+    if len(data) > _LAYOUTS_BYTES // 4:
+        return
+    with _LAYOUTS_LOCK:
+        while _LAYOUTS and (len(_LAYOUTS) >= _LAYOUTS_MAX or sum(map(len, _LAYOUTS)) + len(data) > _LAYOUTS_BYTES):
+            del _LAYOUTS[next(iter(_LAYOUTS))]
+        _LAYOUTS[bytes(data)] = layout
+
+
+def _layout(data: bytes) -> tuple[dict[int, tuple[int, int]], tuple[int, int]] | None:
+    """(row number → the span of its content, sheetData's content span) of a part in the plain form, else None.
+    A function of the bytes alone (the rows dict is never changed once made)."""
+    head = _HEAD.match(data)
     if head is None or _MARKUP.search(data, head.end()) or data.count(_NS) != 1:
         return None  # a comment, CDATA, DOCTYPE or PI after the declaration; the main namespace declared again
     if head.group(1) is not None and attrs_of(head.group(1)).get("encoding", "utf-8").lower() != "utf-8":
@@ -134,7 +172,7 @@ def plain_sheet_cells(data: bytes | None, sst: list[str], sheet: str,
         return None
     if not _well_formed(data):
         return None
-    return PlainSheetCells(data, rows, (lo, hi), sst, sheet, tree)
+    return rows, (lo, hi)
 
 
 def _index_rows(data: bytes, lo: int, hi: int, rows: dict[int, tuple[int, int]]) -> bool:
@@ -191,7 +229,6 @@ def _column(letters: bytes) -> int:
     return found
 
 
-_UNKNOWN = object()
 
 
 class _NotPlain(Exception):

@@ -364,3 +364,52 @@ def test_a_recalculation_builds_no_tree_of_an_input_sheet(tmp_path, monkeypatch)
     R.recalculate_workbook(book)
     assert parsed and not inputs & set(parsed), parsed
 
+
+
+# --- the layout remembered by a part's content ------------------------------------------------------------------
+
+def test_a_remembered_layout_is_never_served_for_a_changed_part(tmp_path):
+    """The checks and the row index of a part are remembered by its whole content: a part changed in one byte —
+    a value of the same length, a damage, a row moved — is checked and indexed again, never read with the layout
+    of the part it was."""
+    from kinerja.workbooks import sheetplain as SP
+
+    base = sheet(rows='<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="B2"><v>7</v></c></row>')
+    assert plain_of(base).get(2, 2).text == "7" and base in SP._LAYOUTS
+    same_length = base.replace(b"<v>7</v>", b"<v>8</v>")
+    assert plain_of(same_length).get(2, 2).text == "8" and plain_of(base).get(2, 2).text == "7"
+    moved = base.replace(b'<row r="2"><c r="B2">', b'<row r="3"><c r="B3">')
+    assert plain_of(moved).get(2, 2).kind == "empty" and plain_of(moved).get(3, 2).text == "7"
+    damaged = base.replace(b"<v>7</v>", b"<v>7</w>")
+    assert plain_of(damaged) is None and plain_of(base) is not None
+    for i in range(SP._LAYOUTS_MAX + 5):  # bounded in entries
+        plain_of(sheet(rows=f'<row r="{i + 1}"><c r="A{i + 1}"><v>{i}</v></c></row>'))
+    assert len(SP._LAYOUTS) <= SP._LAYOUTS_MAX
+    assert sum(len(k) for k in SP._LAYOUTS) <= SP._LAYOUTS_BYTES
+    # through the package: the sample read, its input cell changed in place (same length), read again
+    book = tmp_path / "pk.xlsx"
+    shutil.copy(SAMPLE, book)
+    pkg = Package(book)
+    name = pkg.sheets()[0].name
+    cells = pkg.cells(name)
+    (r, c), cell = next(((rc, v) for rc, v in cells.cells.items() if v.kind == "number" and len(v.text) == 1))
+    part = pkg.sheets()[0].part
+    data = pkg.read(part)
+    at = data.index(f'<c r="{col_letters(c)}{r}"'.encode())
+    end = data.index(b"</c>", at)
+    changed = data[:at] + data[at:end].replace(f"<v>{cell.text}</v>".encode(), b"<v>9</v>" if cell.text != "9"
+                                                 else b"<v>8</v>") + data[end:]
+    assert len(changed) == len(data) and changed != data
+    with zipfile.ZipFile(book) as z:
+        members = {i.filename: z.read(i) for i in z.infolist()}
+    members[part] = changed
+    with zipfile.ZipFile(book, "w") as z:
+        for member, body in members.items():
+            z.writestr(member, body)
+    again = Package(book).cells(name)
+    assert isinstance(again, PlainSheetCells) and again.get(r, c).text != cell.text
+    assert again.get(r, c) == tree_of_sheet(changed, Package(book).shared_strings()).get(r, c)
+
+
+def tree_of_sheet(data: bytes, sst: list[str]):
+    return sheet_cells(ET.fromstring(data), data, sst, "S", Path("b.xlsx"), "p")
