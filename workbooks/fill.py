@@ -9,6 +9,8 @@ operator's workbook loses nothing and every cell keeps its format; numbers are w
 All targets are resolved before anything is written: a missing name or column, or a table with more rows than
 its range holds, raises one :class:`~.errors.WorkbookError` naming every problem, and the file is untouched.
 Data rows of a table range beyond the given rows are emptied, so filling twice replaces rather than mixes.
+A table row that receives data and was hidden (a template shows its first rows only) is shown, as Hitung would
+show it: the filled workbook prints with every figure it holds.
 """
 
 from __future__ import annotations
@@ -30,8 +32,9 @@ def fill_workbook(path: str | Path, inputs: Inputs, *, out_path: str | Path | No
     not use) and their column labels are accepted as headers; otherwise every value and table is written.
     """
     pkg = Package(path)
-    cells = _Planner(pkg, specs).plan(inputs)
-    return write_back(path, out_path=out_path, cells=cells)
+    planner = _Planner(pkg, specs)
+    cells = planner.plan(inputs)
+    return write_back(path, out_path=out_path, cells=cells, pkg=pkg, show_rows=planner.filled_rows)
 
 
 class _Planner:
@@ -41,6 +44,7 @@ class _Planner:
         self.specs = {s.name: s for s in specs} if specs is not None else None
         self.problems: list[str] = []
         self.cells: dict[str, CellWrite] = {}
+        self.filled_rows: dict[str, set[int]] = {}  # sheet → table rows given a value: shown if hidden
 
     def plan(self, inputs: Inputs) -> dict[str, CellWrite]:
         for name, value in inputs.values.items():
@@ -104,6 +108,8 @@ class _Planner:
             for i in range(capacity):
                 value = rows[i].get(key) if i < len(rows) else None
                 self.put(ref.sheet, ref.row1 + 1 + i, c, value)
+                if value is not None:
+                    self.filled_rows.setdefault(ref.sheet, set()).add(ref.row1 + 1 + i)
 
     def headers(self, ref: Ref) -> dict[str, int]:
         """Normalised header text → sheet column, from the first row of the range."""

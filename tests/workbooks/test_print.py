@@ -131,16 +131,45 @@ def test_table_rows_beyond_the_shown_ones_are_hidden_but_still_read(printed, tmp
             hidden = [r for r in range(ref.row1 + 1, ref.row2 + 1) if ws.row_dimensions[r].hidden]
             assert hidden == list(range(ref.row1 + 1 + shown, ref.row2 + 1)), (which, spec.name)
             assert all(ws.row_dimensions[r].outlineLevel == 1 for r in hidden)
-    # a value in a hidden row is still an input: twelve survey months filled into the empty template are read
+    # a value in a hidden row is still an input: twelve survey months typed into the empty template (the last two
+    # into rows still hidden: pasted past the visible part) are read
+    from decimal import Decimal
+
+    from kinerja.workbooks.writer import CellWrite, write_back
+
+    path = shutil.copy(printed["templat"][0], tmp_path / "dua-belas.xlsx")
+    survey = next(s for s in specs if s.name == "setjen_ikm_kanwil_survei")
+    ref = parse_ref(workbook_names(path)[survey.name])
+    months = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+              "November", "Desember"]
+    cells = {}
+    for i, month in enumerate(months):
+        for j, value in enumerate((month, Decimal(10), Decimal("3.5"))):
+            cells[f"{ref.sheet}!{openpyxl.utils.get_column_letter(ref.col1 + j)}{ref.row1 + 1 + i}"] = CellWrite(value)
+    write_back(path, cells=cells)
+    ws = openpyxl.load_workbook(path)[ref.sheet]
+    assert [ws.row_dimensions[ref.row1 + 1 + i].hidden for i in (10, 11)] == [True, True]
+    assert len(read_inputs(path, [survey]).tables[survey.name]) == 12 > VISIBLE_ROWS
+
+
+def test_filling_a_template_shows_the_hidden_table_rows_it_fills(printed, tmp_path):
+    """``kinerja`` filling a template from a data file (rekap, generated test workbooks) shows the hidden table rows
+    it puts data into, as Hitung would: the filled workbook prints with every figure it holds; the rows left empty
+    stay hidden, and nothing else of the row changes (its outline level stays)."""
     from decimal import Decimal
 
     from kinerja.engine.interface import Inputs
     from kinerja.workbooks.fill import fill_workbook
 
+    specs = [s for s in input_specs(load_rules("pk2024-sumsel")) if s.is_table]
     path = shutil.copy(printed["templat"][0], tmp_path / "dua-belas.xlsx")
     survey = next(s for s in specs if s.name == "setjen_ikm_kanwil_survei")
-    months = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-              "November", "Desember"]
-    rows = [{"unit": m, "responden": Decimal(10), "nilai": Decimal("3.5")} for m in months]
+    rows = [{"unit": f"Bulan {m}", "responden": Decimal(10), "nilai": Decimal("3.5")} for m in range(1, 13)]
     fill_workbook(path, Inputs(tables={survey.name: rows}), specs=[survey])
-    assert len(read_inputs(path, [survey]).tables[survey.name]) == 12 > VISIBLE_ROWS
+    ref = parse_ref(workbook_names(path)[survey.name])
+    ws = openpyxl.load_workbook(path)[ref.sheet]
+    hidden = [r - ref.row1 for r in range(ref.row1 + 1, ref.row2 + 1) if ws.row_dimensions[r].hidden]
+    assert hidden == list(range(13, ref.row2 - ref.row1 + 1))  # rows 11 and 12 shown, 13 … still hidden
+    capacity = ref.row2 - ref.row1
+    assert all(ws.row_dimensions[ref.row1 + r].outlineLevel == 1 for r in range(VISIBLE_ROWS + 1, capacity + 1))
+    assert len(read_inputs(path, [survey]).tables[survey.name]) == 12
