@@ -68,6 +68,9 @@ _CELLISH = re.compile(r"[A-Za-z]{1,3}\d+|[RrCc]|(?:[Rr]\d*)?(?:[Cc]\d*)?")
 AUDIT_NOTE = ("Sheet ini diisi kinerja setiap kali Hitung dijalankan (kinerja hitung BUKU.xlsx):",
               "satu baris per nilai yang dihitung, dengan sumber dan derivasinya.",
               "Jangan diisi manual — isinya diganti pada setiap Hitung.")
+TEMUAN_NOTE = ("Sheet ini diisi kinerja setiap kali Hitung dijalankan (kinerja hitung BUKU.xlsx):",
+               "temuan pemeriksaan angka dan masalah masukan, masing-masing dengan tautan ke baris Audit-nya.",
+               "Jangan diisi manual — isinya diganti pada setiap Hitung.")
 
 
 @dataclass
@@ -135,7 +138,8 @@ def build_template_summary(checked: CheckedRules, dest: str | Path, *, rules_ref
     with terminated_as_exit(), tempfile.TemporaryDirectory(prefix="kinerja-templat-") as tmp:
         work = Path(tmp) / dest.name
         wb.save(work)
-        owned = {layout.AUDIT_SHEET: _audit_rows(),
+        owned = {layout.AUDIT_SHEET: _placeholder(layout.AUDIT_SHEET, AUDIT_NOTE),
+                 layout.TEMUAN_SHEET: _placeholder(layout.TEMUAN_SHEET, TEMUAN_NOTE),
                  layout.FORMAT_SHEET: format_sheet(specs, workbook_names(work), Inputs())}
         write_back(work, owned_names=outputs, owned_sheets=owned,
                    meta={layout.META_RULES: recorded, layout.META_VERSION: rs.version,
@@ -148,7 +152,8 @@ def build_template_summary(checked: CheckedRules, dest: str | Path, *, rules_ref
         data = work.read_bytes()
     _check_destination(dest, overwrite)  # again: the file may have appeared meanwhile
     atomic_write(dest, lambda f: f.write(data))
-    sheets = [p.title for p in plans] + [layout.SUMMARY_SHEET, layout.AUDIT_SHEET, layout.FORMAT_SHEET]
+    sheets = [p.title for p in plans] + [layout.SUMMARY_SHEET, layout.AUDIT_SHEET, layout.TEMUAN_SHEET,
+                                          layout.FORMAT_SHEET]
     return Summary(dest, sheets, input_names, list(outputs), validations)
 
 
@@ -163,8 +168,10 @@ def _texts_stay_text(wb: Workbook) -> None:
                     cell.data_type = "s"
 
 
-def _audit_rows() -> list[list[CellWrite | None]]:
-    return [[CellWrite(layout.AUDIT_SHEET, style="header")]] + [[CellWrite(line)] for line in AUDIT_NOTE]
+def _placeholder(title: str, note: tuple[str, ...]) -> list[list[CellWrite | None]]:
+    """A sheet Hitung fills (Audit, Temuan) as the template holds it: its name and what will be there — so that
+    Ringkasan's link to it leads somewhere before the first Hitung."""
+    return [[CellWrite(title, style="header")]] + [[CellWrite(line)] for line in note]
 
 
 def _check_destination(dest: Path, overwrite: bool) -> None:

@@ -113,7 +113,8 @@ def test_table_ranges_start_with_the_column_names(built, specs):
 def test_one_input_sheet_per_eselon_in_rule_order(built, checked):
     eselon_sheets = built.sheets[:len(checked.rules.eselons)]
     assert eselon_sheets[:3] == ["Setjen", "Ditjen Pemasyarakatan", "Ditjen Imigrasi"]
-    assert built.sheets[-4:] == ["Anggaran", layout.SUMMARY_SHEET, layout.AUDIT_SHEET, layout.FORMAT_SHEET]
+    assert built.sheets[-5:] == ["Anggaran", layout.SUMMARY_SHEET, layout.AUDIT_SHEET, layout.TEMUAN_SHEET,
+                                 layout.FORMAT_SHEET]
     assert openpyxl.load_workbook(built.path).sheetnames == built.sheets
     assert all(len(s) <= 31 for s in built.sheets) and len({s.casefold() for s in built.sheets}) == len(built.sheets)
 
@@ -196,7 +197,7 @@ def test_every_sheet_freezes_its_header_and_prints_on_a4(built):
             assert ws.title == layout.FORMAT_SHEET and ws.sheet_state == "hidden"
             continue
         assert ws.freeze_panes, ws.title
-        if ws.title == layout.AUDIT_SHEET:  # recreated by every Hitung; the writer lays it out
+        if ws.title in (layout.AUDIT_SHEET, layout.TEMUAN_SHEET):  # recreated by every Hitung; the writer lays it out
             continue
         assert ws.print_area, ws.title
         assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.fitToWidth == 1  # 9 = A4
@@ -230,7 +231,7 @@ def test_meta_and_ownership_let_hitung_run_without_aturan(built, checked):
     assert read_meta(built.path) == {layout.META_RULES: RULES, layout.META_VERSION: checked.rules.version,
                                      layout.META_ENGINE: __version__, layout.META_LAYOUT: layout.layout_key(checked)}
     owned = read_ownership(built.path)
-    assert owned.sheets == (layout.AUDIT_SHEET, layout.FORMAT_SHEET)
+    assert owned.sheets == (layout.AUDIT_SHEET, layout.TEMUAN_SHEET, layout.FORMAT_SHEET)
     assert set(owned.names) == set(built.output_names)
 
 
@@ -379,7 +380,8 @@ def test_ungrouped_inputs_and_wide_tables_get_their_own_sheets(tmp_path):
     (tmp_path / "aturan.kin").write_text(SMALL, encoding="utf-8")
     checked = load_rules(tmp_path / "aturan.kin")
     done = build_template_summary(checked, tmp_path / "kecil.xlsx", rules_ref=str(tmp_path / "aturan.kin"))
-    assert done.sheets == ["Eselon Satu", "t", "Masukan lain", "Anggaran", "Ringkasan", "Audit", layout.FORMAT_SHEET]
+    assert done.sheets == ["Eselon Satu", "t", "Masukan lain", "Anggaran", "Ringkasan", "Audit", layout.TEMUAN_SHEET,
+                           layout.FORMAT_SHEET]
     names = Package(done.path).workbook_names()
     assert names["lepas"].ref().sheet == "Masukan lain" and names["lebar"].ref().sheet == "Anggaran"
     assert names["t"].ref().sheet == "t" and names["x"].ref().sheet == "Eselon Satu"
@@ -411,7 +413,7 @@ def test_shipped_sample_is_the_filled_template(data, specs, checked):
 def test_input_sheets_are_protected_without_password_inputs_unlocked(built):
     wb = openpyxl.load_workbook(built.path)
     for title in built.sheets:
-        if title in (layout.SUMMARY_SHEET, layout.AUDIT_SHEET, layout.FORMAT_SHEET):
+        if title in (layout.SUMMARY_SHEET, layout.AUDIT_SHEET, layout.TEMUAN_SHEET, layout.FORMAT_SHEET):
             continue
         ws = wb[title]
         assert ws.protection.sheet and not ws.protection.password, title
@@ -473,3 +475,17 @@ def test_single_inputs_are_grouped_under_what_uses_them(built):
     assert rb[0].startswith("Indikator: Persentase Pelaksanaan Rencana Aksi") and "target 100 persen" in rb[0]
     assert "× 100%" in rb[0] and "«Total rencana aksi RB Kantor Wilayah»" in rb[0]
     assert rb[1].startswith("Sasaran: Meningkatnya pelaksanaan Reformasi Birokrasi")
+
+
+def test_every_link_of_the_template_leads_to_a_sheet_it_has(built):
+    """Ringkasan links to Temuan and Audit: before the first Hitung they lead to the placeholders saying what
+    Hitung will put there (a link to a missing sheet is an error box in Excel)."""
+    wb = openpyxl.load_workbook(built.path)
+    links = [(ws.title, c.coordinate, c.hyperlink.location) for ws in wb.worksheets for row in ws.iter_rows()
+             for c in row if c.hyperlink is not None and c.hyperlink.location]
+    assert any(loc.startswith(layout.TEMUAN_SHEET + "!") for _, _, loc in links)
+    for title, cell, loc in links:
+        sheet = loc.rsplit("!", 1)[0].strip("'")
+        assert sheet in wb.sheetnames, (title, cell, loc)
+    notes = [c.value for row in wb[layout.TEMUAN_SHEET].iter_rows() for c in row if c.value]
+    assert notes[0] == layout.TEMUAN_SHEET and any("Hitung" in str(n) for n in notes)

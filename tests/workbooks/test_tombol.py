@@ -114,7 +114,7 @@ def test_templat_xlsm_has_a_hitung_button_on_each_input_sheet_and_ringkasan(tmp_
     code = macros(dest)
     assert f'RunPython "{vba.ENTRY}"' in code["Module1.bas"]
     wb = openpyxl.load_workbook(dest)
-    want = [s for s in wb.sheetnames if s not in ("Audit", layout.FORMAT_SHEET)]
+    want = [s for s in wb.sheetnames if s not in ("Audit", "Temuan", layout.FORMAT_SHEET)]
     assert "Ringkasan" in want and len(want) >= 3
     assert buttons(dest) == {s: ["[0]!Hitung"] for s in want}
     # status cells next to the buttons, recording the rule set
