@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from . import xmltext as X
@@ -159,6 +161,12 @@ def cell_xml_at(prefix: str, ref: str, value: object, formula: str | None, style
                 where: str = "") -> str:
     """:func:`cell_xml` for the cell whose address ``ref`` (``"C5"``) the caller already has."""
     p = prefix
+    if type(value) is str and formula is None:  # the usual output cell: its XML after the address remembered
+        if len(value) > MAX_TEXT:
+            raise WorkbookError(BAD_VALUE, where, f"teks lebih dari {MAX_TEXT} karakter.",
+                                f"text longer than {MAX_TEXT} characters.", "Persingkat teksnya.")
+        tail = _TEXT_TAILS.get((p, value, style))
+        return f'<{p}c r="{ref}"{tail or _text_tail(p, value, style)}'
     attrs = f'r="{ref}"' if style is None else f'r="{ref}" s="{style}"'
     if formula is not None:
         body = formula[1:] if formula.startswith("=") else formula
@@ -173,12 +181,29 @@ def cell_xml_at(prefix: str, ref: str, value: object, formula: str | None, style
         if len(value) > MAX_TEXT:
             raise WorkbookError(BAD_VALUE, where, f"teks lebih dari {MAX_TEXT} karakter.",
                                 f"text longer than {MAX_TEXT} characters.", "Persingkat teksnya.")
-        space = ' xml:space="preserve"' if value != value.strip() or "\n" in value else ""
-        return (f'<{p}c {attrs} t="inlineStr"><{p}is><{p}t{space}>{X.escape(X.excel_escape(value))}'
-                f"</{p}t></{p}is></{p}c>")
+        return f"<{p}c {attrs}{_text_body(p, value)}"
     raise WorkbookError(BAD_VALUE, where, f"jenis nilai {type(value).__name__} tidak dapat ditulis ke sel.",
                         f"a {type(value).__name__} cannot be written to a cell.",
                         "Gunakan Decimal, int, float, str, bool atau None.")
+
+
+def _text_body(p: str, value: str) -> str:
+    """A text cell's XML after its attributes (``r``, ``s``)."""
+    space = ' xml:space="preserve"' if value != value.strip() or "\n" in value else ""
+    return f' t="inlineStr"><{p}is><{p}t{space}>{X.escape(X.excel_escape(value))}</{p}t></{p}is></{p}c>'
+
+
+_TEXT_TAILS: dict[tuple[str, str, int | None], str] = {}  # (prefix, text, style) → the cell's XML after its address
+
+
+def _text_tail(p: str, value: str, style: int | None) -> str:
+    """``cell_xml_at(p, ref, value, None, style)`` after ``<c r="ref"``, remembered (bounded: emptied when full):
+    the statuses and derivations an output sheet shows repeat from one Hitung to the next."""
+    tail = ("" if style is None else f' s="{style}"') + _text_body(p, value)
+    if len(_TEXT_TAILS) >= 20_000:
+        _TEXT_TAILS.clear()
+    _TEXT_TAILS[(p, value, style)] = tail
+    return tail
 
 
 def number_text(value: int | float | Decimal, where: str = "") -> str:
@@ -195,6 +220,70 @@ def number_text(value: int | float | Decimal, where: str = "") -> str:
         text = format(value, "f")
         return "0" if text in ("-0", "-0.0") else text
     return str(value)
+
+
+@lru_cache(maxsize=4096)
+def style_in(head: str) -> int | None:
+    """The style index of a ``<c>`` start tag (None when it has none or not a number): the output cells of a
+    template have the same start tags in every workbook made from it."""
+    s = X.attr(head, "s")
+    return int(s) if s and s.isdigit() else None
+
+
+def cell_edits(prefix: str, cells: dict[tuple[int, int], tuple[object, str | None, int | None]], where: str,
+               path: Path, sheet: str) -> tuple[dict[tuple[int, int], Callable[[str | None], str]],
+                                                dict[int, tuple]]:
+    """What :meth:`.ooxml.Package.set_cells` splices: for each (row, column) → (value, formula, style index or None
+    = keep the cell's) the :data:`.xmltext.CellEdit` writing it (a shared-formula master refused), and for every
+    row whose values can be keyed exactly, the key of its edits — with the row's old text, what its new text is a
+    pure function of (:func:`.xmltext.edit_sheet_cells` remembers rows by it). ``where``: the sheet's place in
+    messages (``"book.xlsx: Sheet!"``)."""
+    edits: dict[tuple[int, int], Callable[[str | None], str]] = {}
+    keys: dict[int, list | None] = {}
+    for (row, col), (value, formula, style) in cells.items():
+        edits[(row, col)] = _cell_edit(prefix, row, col, value, formula, style, where, path, sheet)
+        if row not in keys:
+            keys[row] = []
+        row_key = keys[row]
+        if row_key is not None:
+            vk = _value_key(value)
+            if vk is None:
+                keys[row] = None
+            else:
+                row_key.append((col, vk, formula, style))
+    return edits, {r: tuple(sorted(k)) for r, k in keys.items() if k is not None}
+
+
+def _value_key(value: object) -> tuple | None:
+    """What a value is written as, as a key: equal keys, equal XML (``Decimal("1.0") == Decimal("1.00")`` are
+    written differently, so a number is keyed by its text). None for a value kinerja does not key."""
+    t = type(value)
+    if t is str:
+        return ("s", value)
+    if value is None:
+        return ("",)
+    if t is Decimal:
+        return ("d", str(value))  # str tells every sign, digit and exponent apart
+    if t is int:
+        return ("i", value)
+    if t is bool:
+        return ("b", value)
+    if t is float:
+        return ("f", repr(value))
+    return None
+
+
+def _cell_edit(prefix: str, row: int, col: int, value: object, formula: str | None, style: int | None, where: str,
+               path: Path, sheet: str) -> Callable[[str | None], str]:
+    def make(old: str | None) -> str:
+        ref = cell_name(row, col)
+        st = style
+        if old is not None:
+            refuse_shared_master(old, path, sheet, row, col)
+            if style is None:  # the cell keeps its format
+                st = style_in(old[: old.index(">") + 1])
+        return cell_xml_at(prefix, ref, value, formula, st, where + ref)
+    return make
 
 
 def refuse_shared_master(old: str, path: Path, sheet: str, row: int, col: int) -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from . import unhide as U
@@ -26,16 +25,16 @@ from .cellxml import (
     MAX_TEXT,
     NS,
     Cell,
+    cell_edits,
     cell_xml,
-    cell_xml_at,
     number_text,
     qname,
-    refuse_shared_master,
     rich_text,
 )
+from .cellxml import style_in as _style_of  # noqa: F401  (a kept cell's style, read by set_cells' edits)
 from .errors import BAD_TARGET, NOT_A_WORKBOOK, WorkbookError, corrupt, not_a_workbook
 from .opc import NS_PKG_REL, NS_R, OpcPackage, Rel
-from .refs import Ref, RefProblem, cell_name, parse_area, parse_ref, quote_sheet
+from .refs import Ref, RefProblem, parse_area, parse_ref, quote_sheet
 from .sheetcells import SheetCells, sheet_cells
 from .sheetcells import int_attr as _int
 from .sheetplain import plain_sheet_cells
@@ -259,22 +258,9 @@ class Package(OpcPackage):
             raise KeyError(sheet_name)
         text, prefix = self.editable(sh.part, NS)
         where = f"{self.path}: {quote_sheet(sh.name)}!"  # locations as Ref.location writes them, for messages
-
-        def edit(row: int, col: int, value: object, formula: str | None, style: int | None) -> X.CellEdit:
-            def make(old: str | None) -> str:
-                if old is not None:
-                    refuse_shared_master(old, self.path, sh.name, row, col)
-                    if style is None:  # the cell keeps its format
-                        ref = cell_name(row, col)
-                        return cell_xml_at(prefix, ref, value, formula, _style_of(old[: old.index(">") + 1]),
-                                           where + ref)
-                ref = cell_name(row, col)
-                return cell_xml_at(prefix, ref, value, formula, style, where + ref)
-            return make
-
-        edits = {(r, c): edit(r, c, *spec) for (r, c), spec in cells.items()}
+        edits, keys = cell_edits(prefix, cells, where, self.path, sh.name)
         try:
-            self.write(sh.part, X.edit_sheet_cells(text, edits, prefix))
+            self.write(sh.part, X.edit_sheet_cells(text, edits, prefix, keys))
         except X.BadPosition as exc:
             raise corrupt(self.path, sh.part, str(exc), exc.en) from None
 
@@ -447,14 +433,6 @@ def _styled(text: str, p: str, recipes: dict[str, StyleRecipe]) -> tuple[str | N
 
 
 # --- helpers ------------------------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=4096)
-def _style_of(head: str) -> int | None:
-    """The style index of a ``<c>`` start tag (None when it has none or not a number): the output cells of a
-    template have the same start tags in every workbook made from it."""
-    s = X.attr(head, "s")
-    return int(s) if s and s.isdigit() else None
 
 
 def _check_sheet_name(name: str, path: Path) -> None:

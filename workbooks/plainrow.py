@@ -1,6 +1,6 @@
 """The cells of a worksheet row written the usual way — each ``<c>`` with its own ``r="…"`` first, one after
-another — recognised by one match of the whole row and read lazily (:class:`PlainRow`: the addresses at once, a
-cell's place only when a splice asks for it); the row and column numbers a ``<row r>``/``<c r>`` stands for, and
+another — recognised by one match of the whole row, remembered by the row's text (:class:`PlainRow`: the addresses, the
+column numbers, each cell's place); the row and column numbers a ``<row r>``/``<c r>`` stands for, and
 :class:`BadPosition` for one that is none. Works on the *masked* text of a part (:func:`.xmltext.masked`); the
 splicer (:mod:`.xmltext`) reads any other row tag by tag.
 """
@@ -34,48 +34,62 @@ def col_number(text: str) -> int:
         raise BadPosition(f'<c r="{text}"> bukan alamat sel', f'<c r="{text}"> is not a cell address') from None
 
 
-_PATTERNS: dict[str, tuple] = {}  # prefix → (one cell after whitespace, one cell, a whole row, addresses, opener)
+_PATTERNS: dict[str, tuple] = {}  # prefix → (one cell after whitespace, a whole row)
 
 
-def plain_cells(text: str, prefix: str, lo: int, hi: int) -> Sequence[tuple[int, int, str]] | None:
+def plain_cells(text: str, prefix: str, lo: int, hi: int) -> PlainRow | None:
     """(start, end, r) of every ``<c>`` of one row in the masked ``text[lo:hi]``: each cell a start tag whose first
     attribute is ``r="…"`` and either self-closing or closed by the next ``</c>`` with no other ``<c`` tag in it,
     only whitespace between cells. None for anything else (a cell without ``r`` or with it later in the tag, a
     nested or stray cell tag, markup between cells): the splicer reads such a row tag by tag. Whether the row is
-    of that form is one match of the whole row (in C); the cells are a :class:`PlainRow`."""
+    of that form is one match of the whole row (in C), remembered by the row's text; the cells are a
+    :class:`PlainRow`. A cell address that is none raises :class:`BadPosition`."""
     pats = _PATTERNS.get(prefix)
     if pats is None:
         q = re.escape(prefix + "c")
         one = (rf"""<{q} r="([^"&]+)"(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*"""
                rf"""(?:/>|>[^<]*(?:<(?!/?{q}[\s/>])[^<]*)*</{q}\s*>)""")
         bare = one.replace("([^", "(?:[^", 1)
-        pats = _PATTERNS[prefix] = (re.compile(rf"\s*({one})"), re.compile(bare), re.compile(rf"(?:\s*{bare})*\s*"),
-                                    re.compile(rf'<{q} r="([^"&]+)"'), f'<{prefix}c r="')
-    if not pats[2].fullmatch(text, lo, hi):
-        return None
-    return PlainRow(text, lo, hi, pats)
+        pats = _PATTERNS[prefix] = (re.compile(rf"\s*({one})"), re.compile(rf"(?:\s*{bare})*\s*"))
+    key = (prefix, text[lo:hi])
+    shape = _SHAPES.get(key)
+    if shape is None:
+        if not pats[1].fullmatch(text, lo, hi):
+            shape = False
+        else:
+            cells = [(m.start(1) - lo, m.end(1) - lo, m.group(2)) for m in pats[0].finditer(text, lo, hi)]
+            refs = [ref for _, _, ref in cells]
+            cols = list(map(COLUMNS.__getitem__, refs))  # every address checked (BadPosition)
+            shape = refs, cells, (cols if cols == sorted(set(cols)) else None)
+        if len(_SHAPES) >= 4096:
+            _SHAPES.clear()
+        _SHAPES[key] = shape
+    return PlainRow(lo, shape) if shape else None
+
+
+# (prefix, a row's masked text between its tags) → False when its cells are not written the usual way, else (their
+# addresses, (start, end, address) of each from the row's start, their column numbers when in column order): an
+# output row of a template is the same in every workbook made from it, and a recalculated workbook's rows that
+# got the same results are the same as the last time. Bounded: emptied when full.
+_SHAPES: dict[tuple[str, str], tuple | bool] = {}
 
 
 class PlainRow(Sequence):
-    """The cells of a row :func:`plain_cells` vouched for, read lazily: their addresses at once (one scan in C),
-    where one cell is (start, end) when asked — a splice needs only the cells it edits. As a sequence: the (start,
-    end, r) of every cell, found by one match each."""
+    """The cells of a row :func:`plain_cells` vouched for: ``refs`` their addresses, ``cols`` their column numbers
+    when they are in column order (None when not), ``span(i)`` where the ``i``-th cell is (start, end). As a
+    sequence: the (start, end, r) of every cell."""
 
-    def __init__(self, text: str, lo: int, hi: int, pats: tuple) -> None:
-        self.text, self.lo, self.hi, self._pats = text, lo, hi, pats
-        self.refs: list[str] = pats[3].findall(text, lo, hi)  # in a plain row each `<c r="` opens a cell
-        self._all: list[tuple[int, int, str]] | None = None
+    def __init__(self, lo: int, shape: tuple) -> None:
+        self.lo = lo
+        self.refs, self._rel, self.cols = shape
 
     def span(self, i: int) -> tuple[int, int]:
-        """(start, end) of the ``i``-th cell: its address is unique in the row when the caller asks by index."""
-        start = self.text.find(f'{self._pats[4]}{self.refs[i]}"', self.lo, self.hi)
-        return start, self._pats[1].match(self.text, start, self.hi).end()
+        start, end, _ = self._rel[i]
+        return self.lo + start, self.lo + end
 
     def _cells(self) -> list[tuple[int, int, str]]:
-        if self._all is None:
-            self._all = [(m.start(1), m.end(1), m.group(2)) for m in self._pats[0].finditer(self.text, self.lo,
-                                                                                             self.hi)]
-        return self._all
+        lo = self.lo
+        return [(lo + start, lo + end, ref) for start, end, ref in self._rel]
 
     def __len__(self) -> int:
         return len(self.refs)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from .plainrow import COLUMNS as _COLUMNS
@@ -29,17 +29,19 @@ from .plainrow import PlainRow as _PlainRow
 from .plainrow import col_number as _col_number
 from .plainrow import plain_cells
 from .plainrow import row_number as _row_number
-from .refs import cell_name, parse_area
+from .refs import MAX_ROW, cell_name, parse_area
 from .xmlcheck import UnsafeXml as UnsafeXml
 from .xmlcheck import _skip_prolog
 from .xmlcheck import check_well_formed as check_well_formed
 from .xmlcheck import root_prefix as root_prefix
 from .xmlcheck import uniform_prefix as uniform_prefix
+from .xmlescape import escape as escape
+from .xmlescape import excel_escape as excel_escape
+from .xmlescape import excel_unescape as excel_unescape
+from .xmlescape import unescape as unescape
 
 _ATTR = re.compile(r"""([^\s=/>]+)\s*=\s*("[^"]*"|'[^']*')""")
 _START_TAG = r"""<{q}(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(/?)>"""
-_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\r\x0e-\x1f\ufffe\uffff]")  # \r: parsers turn it into \n
-_XML_ESCAPED = re.compile(r"_(x[0-9A-Fa-f]{4})_")
 
 
 @dataclass(frozen=True)
@@ -197,44 +199,6 @@ def del_attr(tag: str, name: str) -> str:
     return tag
 
 
-def escape(text: str, attr: bool = False) -> str:
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    if attr:
-        text = text.replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
-    return text
-
-
-_ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|[a-z]+);")
-
-
-def unescape(text: str) -> str:
-    if "&" not in text:
-        return text
-
-    def ent(m: re.Match[str]) -> str:
-        e = m.group(1)
-        if e.startswith("#x"):
-            return chr(int(e[2:], 16))
-        if e.startswith("#"):
-            return chr(int(e[1:]))
-        return {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}.get(e, m.group(0))
-
-    return _ENTITY.sub(ent, text)
-
-
-def excel_escape(text: str) -> str:
-    """Encode characters XML cannot hold the way Excel does (``_x0001_``); protect literal ``_xHHHH_``."""
-    if "_x" not in text and _XML_BAD.search(text) is None:
-        return text  # nearly every text: one scan, no copy
-    text = _XML_ESCAPED.sub(r"_x005F_\1_", text)
-    return _XML_BAD.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
-
-
-def excel_unescape(text: str) -> str:
-    """Inverse of :func:`excel_escape` (what Excel does when it reads a string)."""
-    return _XML_ESCAPED.sub(lambda m: chr(int(m.group(1)[1:], 16)), text)
-
-
 def ns_prefix(text: str, uri: str) -> str | None:
     """The prefix (``"r"``) the root element binds to ``uri``; None when it is not declared there."""
     body = _skip_prolog(text)
@@ -274,51 +238,130 @@ CellEdit = Callable[[str | None], str]
 """Given the existing ``<c>`` element text (None if the cell is absent), return the new element text."""
 
 
-def edit_sheet_cells(xml: str, edits: dict[tuple[int, int], CellEdit], prefix: str = "") -> str:
+def edit_sheet_cells(xml: str, edits: dict[tuple[int, int], CellEdit], prefix: str = "",
+                     keys: dict[int, tuple] | None = None) -> str:
     """Replace or insert the ``<c>`` elements at (row, col) keys of ``edits`` in a worksheet part.
 
     Rows and cells are inserted in ascending order as the schema requires. Everything else in the part stays
     byte-identical, with three deliberate exceptions: a ``<row>`` or ``<c>`` that relies on an implied position
     (no ``r`` attribute) gets an explicit ``r`` when a neighbour is inserted, so its position cannot shift; a
     row's ``spans`` hint is widened to cover a new cell; ``<dimension ref>`` is widened to cover new cells.
+    ``keys``: row → a key of that row's edits such that the new row is a pure function of the key and the old
+    row's text (:func:`.cellxml.cell_edits`); such a row edited before is answered from :data:`_ROWS_MADE`.
     """
     if not edits:
         return xml
-    sd = find(xml, prefix + "sheetData")
-    if sd is None:
-        raise ValueError("worksheet tanpa <sheetData>")
-    if sd.self_closing:
-        xml = splice(xml, sd, f"<{prefix}sheetData></{prefix}sheetData>")
+    rows = _ROW_INDEX.get((prefix, xml))
+    if rows is None:
         sd = find(xml, prefix + "sheetData")
-    lo, hi = sd.inner
+        if sd is None:
+            raise ValueError("worksheet tanpa <sheetData>")
+        if sd.self_closing:
+            xml = splice(xml, sd, f"<{prefix}sheetData></{prefix}sheetData>")
+            sd = find(xml, prefix + "sheetData")
+        rows = _rows(xml, prefix, *sd.inner)
+    lo, hi = rows[2]
     by_row: dict[int, dict[int, CellEdit]] = {}
     for (r, c), fn in edits.items():
         by_row.setdefault(r, {})[c] = fn
-    pending = sorted(by_row)
+    keys = keys or {}
     out: list[str] = []
-    pos, implied = lo, 0
-    for row in list(_flat_children(xml, prefix + "row", lo, hi)):
+    pos = lo
+    if rows[0] is not None:  # every row with its r, in ascending order: only the edited rows are visited
+        rnums, elements, _ = rows
+        for n in sorted(by_row):
+            i = bisect_left(rnums, n)
+            if i < len(rnums) and rnums[i] == n:
+                row = elements[i]
+                out.append(xml[pos : row.start])
+                out.append(_edit_or_made(xml, row, xml[row.start : row.tag_end], n, by_row[n], prefix, keys))
+                pos = row.end
+            else:  # a new row, before the next one or after the last
+                at = elements[i].start if i < len(rnums) else (elements[-1].end if elements else lo)
+                out.append(xml[pos:at])
+                out.append(_new_row(n, by_row[n], prefix))
+                pos = at
+        out.append(xml[pos:hi])
+        xml = xml[:lo] + "".join(out) + xml[hi:]
+        return _widen_dimension(xml, list(edits), prefix)
+    pending = sorted(by_row, reverse=True)  # popped from the end: the lowest row first
+    implied = 0
+    for row in rows[1]:
         tag = xml[row.start : row.tag_end]
         r_attr = _r_attr(tag)
         rnum = _row_number(r_attr) if r_attr else implied + 1
         implied = rnum
         out.append(xml[pos : row.start])
-        while pending and pending[0] < rnum:
-            n = pending.pop(0)
+        while pending and pending[-1] < rnum:
+            n = pending.pop()
             out.append(_new_row(n, by_row[n], prefix))
         if r_attr is None:
             tag = set_attr(tag, "r", str(rnum))
-        if pending and pending[0] == rnum:
-            pending.pop(0)
-            out.append(_edit_row(xml, row, tag, rnum, by_row[rnum], prefix))
+        if pending and pending[-1] == rnum:
+            pending.pop()
+            out.append(_edit_or_made(xml, row, tag, rnum, by_row[rnum], prefix, keys))
         else:
             out.append(tag + xml[row.tag_end : row.end])
         pos = row.end
-    for n in pending:
+    for n in reversed(pending):
         out.append(_new_row(n, by_row[n], prefix))
     out.append(xml[pos:hi])
     xml = xml[:lo] + "".join(out) + xml[hi:]
     return _widen_dimension(xml, list(edits), prefix)
+
+
+def _rows(xml: str, prefix: str, lo: int, hi: int) -> tuple[list[int] | None, list[Element], tuple[int, int]]:
+    """The ``<row>`` elements of sheetData (``xml[lo:hi]``), with their numbers when every one starts with a plain
+    ``r`` (``<row r="7"``) and they ascend (else None: the caller numbers them as it walks), and (lo, hi).
+    Remembered for the last few parts (an output sheet of a template is the same in every workbook made from it)."""
+    elements = list(_flat_children(xml, prefix + "row", lo, hi))
+    head = _row_head(prefix)
+    rnums: list[int] | None = []
+    for row in elements:
+        m = head.match(xml, row.start, row.tag_end)
+        n = int(m.group(1)) if m is not None and m.group(1)[0] != "0" else 0
+        if not 0 < n <= MAX_ROW or (rnums and n <= rnums[-1]):
+            rnums = None  # a row without r (or another form of it), out of order or twice: walked in order
+            break
+        rnums.append(n)
+    if len(_ROW_INDEX) >= 8:
+        _ROW_INDEX.pop(next(iter(_ROW_INDEX)))
+    hit = _ROW_INDEX[(prefix, xml)] = rnums, elements, (lo, hi)
+    return hit
+
+
+_ROW_INDEX: dict[tuple[str, str], tuple] = {}
+
+
+def _edit_or_made(xml: str, row: Element, tag: str, rnum: int, cells: dict[int, CellEdit], prefix: str,
+                  keys: dict[int, tuple]) -> str:
+    """:func:`_edit_row`, answered from :data:`_ROWS_MADE` when the row's edits have a key."""
+    key = keys.get(rnum)
+    if key is None:
+        return _edit_row(xml, row, tag, rnum, cells, prefix)
+    key = (prefix, rnum, key, tag, xml[row.tag_end : row.end])
+    new = _ROWS_MADE.get(key)
+    if new is None:
+        new = _edit_row(xml, row, tag, rnum, cells, prefix)
+        if len(_ROWS_MADE) >= _ROWS_KEPT:
+            _ROWS_MADE.clear()
+        _ROWS_MADE[key] = new
+    return new
+
+
+# (prefix, row number, key of its edits, its start tag, the rest of its text) → the edited row: an output row whose
+# old text and new values are those of a moment ago (the same workbook recalculated, a Hitung after a few inputs
+# changed) is not walked again. Bounded: emptied when full.
+_ROWS_MADE: dict[tuple, str] = {}
+_ROWS_KEPT = 4096
+_ROW_HEADS: dict[str, re.Pattern[str]] = {}
+
+
+def _row_head(prefix: str) -> re.Pattern[str]:
+    pat = _ROW_HEADS.get(prefix)
+    if pat is None:
+        pat = _ROW_HEADS[prefix] = re.compile(rf'<{re.escape(prefix)}row r="([0-9]+)"')
+    return pat
 
 
 def _new_row(rnum: int, cells: dict[int, CellEdit], prefix: str) -> str:
@@ -338,11 +381,9 @@ def _edit_row(xml: str, row: Element, tag: str, rnum: int, cells: dict[int, Cell
     pos, implied = lo, 0
     fast = _plain_cells(xml, prefix, lo, hi)
     if fast is not None:  # the usual row: cells written one after another, each with its own r
-        refs = fast.refs if isinstance(fast, _PlainRow) else [ref for _, _, ref in fast]
-        cols = list(map(_COLUMNS.__getitem__, refs))  # every address checked, as below
-        if cols == sorted(set(cols)):  # in column order (the usual row): each edit found by bisection
-            span = fast.span if isinstance(fast, _PlainRow) else lambda i: fast[i][:2]
-            last = span(len(cols) - 1)[1] if cols else lo
+        cols = fast.cols
+        if cols is not None:  # in column order (the usual row): each edit found by bisection
+            last = fast.span(len(cols) - 1)[1] if cols else lo
             for n in pending:
                 i = bisect_left(cols, n)
                 if i == len(cols):  # after the last cell, before trailing whitespace
@@ -350,7 +391,7 @@ def _edit_row(xml: str, row: Element, tag: str, rnum: int, cells: dict[int, Cell
                     out.append(cells[n](None))
                     pos = last
                     continue
-                start, end = span(i)
+                start, end = fast.span(i)
                 out.append(xml[pos:start])
                 if cols[i] == n:
                     out.append(cells[n](xml[start:end]))
@@ -360,7 +401,7 @@ def _edit_row(xml: str, row: Element, tag: str, rnum: int, cells: dict[int, Cell
                     pos = start
             pending = []
         else:
-            for (start, end, _), cnum in zip(fast, cols):
+            for (start, end, _), cnum in zip(fast, map(_COLUMNS.__getitem__, fast.refs)):
                 if pending and pending[0] <= cnum:
                     out.append(xml[pos:start])
                     while pending and pending[0] < cnum:
@@ -400,7 +441,7 @@ def _edit_row(xml: str, row: Element, tag: str, rnum: int, cells: dict[int, Cell
     return tag + "".join(out) + close
 
 
-def _plain_cells(xml: str, prefix: str, lo: int, hi: int) -> Sequence[tuple[int, int, str]] | None:
+def _plain_cells(xml: str, prefix: str, lo: int, hi: int) -> _PlainRow | None:
     """:func:`.plainrow.plain_cells` of a row of ``xml`` (masked here): its cells when they are written the usual
     way, None to read the row tag by tag."""
     return plain_cells(masked(xml), prefix, lo, hi)
