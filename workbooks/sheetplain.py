@@ -19,8 +19,10 @@ tree (:func:`.sheetcells.sheet_cells`), which then answers every question: the p
 tests/workbooks/test_sheetplain.py proves both readers give the same answers.
 
 What the plain-form checks, expat's pass and the row index find is a function of the part's bytes alone, and is
-remembered by them (:data:`_LAYOUTS`, bounded): a workbook recalculated again, or the input sheets an operator did
-not touch since the last Hitung, are not checked and indexed again; a part differing in one byte is a new key.
+remembered by them (:data:`_LAYOUTS`, bounded), with what readers of the same bytes found since (a row's cells,
+blank rows, every cell but a shared string's, whose text is the workbook's): a workbook recalculated again, or the
+input sheets an operator did not touch since the last Hitung, are not checked, indexed and read again; a part
+differing in one byte is a new key.
 """
 
 from __future__ import annotations
@@ -120,18 +122,32 @@ def plain_sheet_cells(data: bytes | None, sst: list[str], sheet: str,
         return None
     layout = _LAYOUTS.get(data, _UNKNOWN)
     if layout is _UNKNOWN:
-        layout = _layout(data)
+        found = _layout(data)
+        layout = None if found is None else _Layout(data, *found)
         _remember(data, layout)
     if layout is None:
         return None
-    rows, sheet_data = layout
-    return PlainSheetCells(data, rows, sheet_data, sst, sheet, tree)
+    return PlainSheetCells(layout, sst, sheet, tree)
+
+
+class _Layout:
+    """What a plain part's bytes say, whoever reads them: the rows' spans, sheetData's span, and what readers of
+    the same bytes found since — a row's cells (their matches), whether a row is blank in some columns, and the
+    cells whose content does not depend on the shared strings (every kind but ``t="s"``)."""
+
+    __slots__ = ("data", "spans", "sheet_data", "rows", "blank", "cells")
+
+    def __init__(self, data: bytes, spans: dict[int, tuple[int, int]], sheet_data: tuple[int, int]):
+        self.data, self.spans, self.sheet_data = data, spans, sheet_data
+        self.rows: dict[int, dict[bytes, re.Match]] = {}
+        self.blank: dict[tuple[int, int, int], bool] = {}
+        self.cells: dict[tuple[int, int], Cell] = {}
 
 
 #: A part's bytes → its layout (:func:`_layout`), for the parts read last: a workbook recalculated again, or its
 #: input sheets the operator did not touch, are not checked and indexed again. The key is the whole content, so a
 #: part that differs in one byte is a different key; bounded in entries and in bytes held.
-_LAYOUTS: dict[bytes, tuple[dict[int, tuple[int, int]], tuple[int, int]] | None] = {}
+_LAYOUTS: dict[bytes, _Layout | None] = {}
 _LAYOUTS_MAX, _LAYOUTS_BYTES = 64, 32 << 20
 _LAYOUTS_LOCK = threading.Lock()  # a server or batch thread may read while another remembers
 
@@ -238,16 +254,17 @@ class _NotPlain(Exception):
 class PlainSheetCells(SheetCells):
     """:class:`~.sheetcells.SheetCells` answered from the text of a plain part (module docstring)."""
 
-    def __init__(self, data: bytes, rows: dict[int, tuple[int, int]], sheet_data: tuple[int, int],
-                 sst: list[str], sheet: str, tree: Callable[[], SheetCells]):
-        self._data = data
-        self._spans = rows
-        self._sheet_data = sheet_data
+    def __init__(self, layout: _Layout, sst: list[str], sheet: str, tree: Callable[[], SheetCells]):
+        self._data = layout.data  # the same content as the part's (the bytes the layout was found in)
+        self._spans = layout.spans
+        self._sheet_data = layout.sheet_data
+        self._blank = layout.blank
+        self._shared = layout.cells
         self._sst = sst
         self._sheet = sheet
         self._tree_of = tree
         self._tree: SheetCells | None = None
-        self._rows: dict[int, dict[bytes, re.Match]] = {}  # row → its cells' matches by column letters, once read
+        self._rows = layout.rows  # row → its cells' matches by column letters, once read
         self._cells: dict[tuple[int, int], Cell] = {}
         self._asked: set[int] = set()  # rows one cell of which was found alone
         self._all: dict[tuple[int, int], Cell] | None = None
@@ -285,6 +302,13 @@ class PlainSheetCells(SheetCells):
         cells: the row has none, or from the cell of column ``first`` on the row is cells written ``<c …/>`` only
         (every ``<`` there starts a cell, so each is an empty child of the row) and no cell of those columns comes
         before it. False when that is not so (the cells are then read)."""
+        key = (row, first, last)
+        known = self._blank.get(key)
+        if known is None:
+            known = self._blank[key] = self._surely_blank(row, first, last)
+        return known
+
+    def _surely_blank(self, row: int, first: int, last: int) -> bool:
         span = self._spans.get(row)
         if span is None:
             return True
@@ -321,6 +345,9 @@ class PlainSheetCells(SheetCells):
             return cell
         if self._tree is not None:
             return self._tree.get(row, col)
+        cell = self._shared.get((row, col))
+        if cell is not None:
+            return cell
         try:
             found = self._rows.get(row)
             if found is not None:
@@ -336,6 +363,8 @@ class PlainSheetCells(SheetCells):
             if m is None:
                 return EMPTY
             cell = self._cells[(row, col)] = self._read(m)
+            if _CELL_ATTRS.get(m.group(2), ("s",))[0] != "s":  # not a shared string: the same for every reader
+                self._shared[(row, col)] = cell
         except _NotPlain:
             return self._to_tree().get(row, col)
         return cell

@@ -10,6 +10,7 @@ A damaged part is reported exactly as before, and a recalculation of the sample 
 
 from __future__ import annotations
 
+import functools
 import shutil
 import xml.etree.ElementTree as ET
 import zipfile
@@ -21,6 +22,7 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from kinerja.workbooks import opc
+from kinerja.workbooks import sheetplain as SP
 from kinerja.workbooks import unhide as U
 from kinerja.workbooks.errors import WorkbookError
 from kinerja.workbooks.ooxml import Package
@@ -39,13 +41,20 @@ def tree_of(data: bytes):
     return sheet_cells(ET.fromstring(data), data, SST, "S", Path("b.xlsx"), "xl/worksheets/s.xml")
 
 
-def plain_of(data: bytes) -> PlainSheetCells | None:
+def plain_of(data: bytes, fresh: bool = True) -> PlainSheetCells | None:
+    """The plain reader of ``data``; ``fresh``: with the part's layout found again, nothing found by an earlier
+    reader of the same bytes (else it shares their rows, blank rows and cells: :data:`.sheetplain._LAYOUTS`)."""
+    if fresh:
+        SP._LAYOUTS.pop(data, None)
     return plain_sheet_cells(data, SST, "S", lambda: tree_of(data))
 
 
-def assert_same(data: bytes, rows: int, hidden_rows: list[frozenset[int]] = (), hidden_cols=()) -> PlainSheetCells:
-    """Both readers agree on ``data`` (which must be in the plain form), whatever is asked first."""
+def assert_same(data: bytes, rows: int, hidden_rows: list[frozenset[int]] = (), hidden_cols=(),
+                shared: bool = False) -> PlainSheetCells:
+    """Both readers agree on ``data`` (which must be in the plain form), whatever is asked first; ``shared``: every
+    plain reader made here shares what the ones before it found in the same bytes."""
     tree = tree_of(data)
+    plain_of = functools.partial(globals()["plain_of"], fresh=not shared)
     plain = plain_of(data)
     assert plain is not None, data
     grid = [(r, c) for r in range(0, rows + 2) for c in range(1, COLS + 2)]
@@ -213,6 +222,7 @@ def sheets(draw) -> tuple[bytes, int, list[frozenset[int]], list[frozenset[int]]
 def test_the_text_reader_answers_what_the_tree_answers(case):
     data, nrows, asked_rows, asked_cols = case
     assert_same(data, nrows, asked_rows, asked_cols)
+    assert_same(data, nrows, asked_rows, asked_cols, shared=True)  # readers of the same bytes sharing their finds
 
 
 def test_the_text_reader_reads_the_usual_cells_itself():
@@ -372,8 +382,6 @@ def test_a_remembered_layout_is_never_served_for_a_changed_part(tmp_path):
     """The checks and the row index of a part are remembered by its whole content: a part changed in one byte —
     a value of the same length, a damage, a row moved — is checked and indexed again, never read with the layout
     of the part it was."""
-    from kinerja.workbooks import sheetplain as SP
-
     base = sheet(rows='<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="B2"><v>7</v></c></row>')
     assert plain_of(base).get(2, 2).text == "7" and base in SP._LAYOUTS
     same_length = base.replace(b"<v>7</v>", b"<v>8</v>")
@@ -382,6 +390,10 @@ def test_a_remembered_layout_is_never_served_for_a_changed_part(tmp_path):
     assert plain_of(moved).get(2, 2).kind == "empty" and plain_of(moved).get(3, 2).text == "7"
     damaged = base.replace(b"<v>7</v>", b"<v>7</w>")
     assert plain_of(damaged) is None and plain_of(base) is not None
+    strings = sheet(rows='<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>5</v></c></row>')
+    for sst in (["satu"], ["dua"], ["satu"]):  # a shared string is the workbook's: never shared between readers
+        got = plain_sheet_cells(strings, sst, "S", lambda: None)
+        assert [got.get(1, 1).text, got.get(1, 2).text] == [sst[0], "5"] and got.cells[(1, 1)].text == sst[0]
     for i in range(SP._LAYOUTS_MAX + 5):  # bounded in entries
         plain_of(sheet(rows=f'<row r="{i + 1}"><c r="A{i + 1}"><v>{i}</v></c></row>'))
     assert len(SP._LAYOUTS) <= SP._LAYOUTS_MAX
