@@ -319,6 +319,7 @@ def batch(paths, aturan, jobs, keluaran, as_json, ringkasan, klaster):
     if aturan:
         load_rules(aturan)  # a broken --aturan is a usage error for the whole run, before any file is touched
     run = b.Run(job_list, workers=jobs, klaster=klaster)
+    run.start()  # the workers before the progress bar's drawing thread: they can be forked (batch.pool_context)
     from .terminal import BatchView
 
     view = BatchView(len(job_list), as_json)

@@ -280,15 +280,23 @@ WORKER_MODULES = ["__main__", __name__, "kinerja.workbooks.recalc"]
 
 
 def pool_context():
-    """The start method of the local pool: ``forkserver`` where the platform has it, else ``spawn``.
+    """The start method of the local pool.
 
-    A spawned worker starts a new interpreter and imports kinerja (≈ 0.4 s per worker, before its first
-    workbook). The fork server imports :data:`WORKER_MODULES` once, in a process of its own with no threads,
-    and forks each worker from it ready to work; started early (:meth:`Run.__init__`), its imports run while
-    the parent loads the rules. The workers still get the rules from the parent (pickled once per worker)."""
+    ``fork`` where the platform has it and the process runs no other thread: a worker is a copy of the parent,
+    which has imported kinerja and loaded the rules, ready in milliseconds. Forking a process that runs other
+    threads can copy a lock one of them holds into the child, where nobody releases it; so with other threads
+    (a server, a progress bar already drawing) ``forkserver``: a process of its own, with no threads, imports
+    :data:`WORKER_MODULES` once and forks each worker from there (≈ 0.4 s of imports before the first worker,
+    started early by :meth:`Run.__init__` so that they overlap the loading of the rules). ``spawn`` where
+    neither exists (Windows): each worker starts an interpreter and imports kinerja. Workers get the rules from
+    the parent (pickled once per worker) whatever the method."""
     import multiprocessing as mp
+    import threading
 
-    if "forkserver" not in mp.get_all_start_methods():
+    methods = mp.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return mp.get_context("fork")
+    if "forkserver" not in methods:
         return mp.get_context("spawn")
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(WORKER_MODULES)
@@ -338,6 +346,25 @@ class Run:
             self.cache.preload(rule_refs(jobs))
         self.done: list[dict[str, Any] | None] = [None] * len(jobs)
         self.interrupted = False
+        self._executor = None  # the local pool, once started (:meth:`start`)
+        self._futures: dict[Any, int] = {}
+
+    def start(self) -> None:
+        """Start the local pool's workers and hand them every job, now (else on the first record asked for).
+        The CLI starts them before its progress bar, whose drawing thread would rule out forking
+        (:func:`pool_context`). Nothing to start for one worker, one job or a cluster."""
+        if self._executor is not None or self.context is None:
+            return
+        import threading
+        from concurrent.futures import ProcessPoolExecutor
+
+        ctx = self.context
+        if ctx.get_start_method() == "fork" and threading.active_count() > 1:  # a thread appeared meanwhile
+            ctx = self.context = pool_context()
+            _start_fork_server(ctx)
+        self._executor = ProcessPoolExecutor(max_workers=min(self.workers, len(self.jobs)), mp_context=ctx,
+                                             initializer=_init_worker, initargs=(self.cache.dumps(), language()))
+        self._futures = {self._executor.submit(_pool_task, job): i for i, job in enumerate(self.jobs)}
 
     def stop(self, *_: Any) -> None:
         self.interrupted = True
@@ -386,12 +413,11 @@ class Run:
         return self._put(i, rec)
 
     def _pool(self) -> Iterator[dict[str, Any]]:
-        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+        from concurrent.futures import FIRST_COMPLETED, wait
 
-        ctx = self.context or pool_context()
-        with ProcessPoolExecutor(max_workers=min(self.workers, len(self.jobs)), mp_context=ctx,
-                                 initializer=_init_worker, initargs=(self.cache.dumps(), language())) as ex:
-            futures = {ex.submit(_pool_task, job): i for i, job in enumerate(self.jobs)}
+        self.start()
+        ex, futures = self._executor, self._futures
+        with ex:
             pending = set(futures)
             while pending:
                 finished, pending = wait(pending, timeout=self.POLL, return_when=FIRST_COMPLETED)

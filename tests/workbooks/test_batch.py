@@ -357,3 +357,52 @@ def test_the_summary_in_the_folder_is_not_recalculated_the_next_time(pile_source
         recs = records_of(res.stdout)
         assert sorted(Path(r["berkas"]).name for r in recs) == ["upt01.xlsx", "upt02.xlsx"], res.stdout + res.stderr
         assert all(Path(r["berkas"]).parent == folder for r in recs), res.stdout
+
+
+@pytest.fixture
+def another_thread():
+    """A thread alive in the process (as in a server, or while a progress bar draws)."""
+    import threading
+
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait, daemon=True)
+    t.start()
+    yield
+    stop.set()
+    t.join()
+
+
+def test_workers_are_forked_only_from_a_process_without_other_threads(another_thread, pile_source, tmp_path):
+    """batch.pool_context: fork copies the parent (kinerja imported, rules loaded) — but a lock another thread
+    holds would be copied locked, so with another thread alive the fork server starts the workers instead. Both
+    give what one worker gives."""
+    import multiprocessing as mp
+
+    if "forkserver" not in mp.get_all_start_methods():  # pragma: no cover - Windows
+        return
+    assert b.pool_context().get_start_method() == "forkserver"  # the thread of the fixture is alive
+    files = sorted(str(p) for p in pile_source.iterdir())[:4]
+    one = b.run(b.plan(files, keluaran=tmp_path / "satu"), workers=1)
+    run = b.Run(b.plan(files, keluaran=tmp_path / "dua"), workers=2)
+    run.start()
+    assert run.context.get_start_method() == "forkserver"
+    list(run.records())
+    assert [comparable(r["hasil"]) for r in run.done] == [comparable(r["hasil"]) for r in one]
+
+
+def test_a_process_without_other_threads_forks_its_workers(pile_source, tmp_path):
+    import multiprocessing as mp
+    import threading
+
+    if "fork" not in mp.get_all_start_methods():  # pragma: no cover - Windows: spawn (tested by the CLI runs)
+        assert b.pool_context().get_start_method() in ("spawn", "forkserver")
+        return
+    if threading.active_count() > 1:  # pragma: no cover - a plugin left a thread: the rule above applies
+        assert b.pool_context().get_start_method() == "forkserver"
+        return
+    files = sorted(str(p) for p in pile_source.iterdir())[:4]
+    run = b.Run(b.plan(files, keluaran=tmp_path / "dua"), workers=2)
+    assert run.context.get_start_method() == "fork"
+    one = b.run(b.plan(files, keluaran=tmp_path / "satu"), workers=1)
+    list(run.records())
+    assert [comparable(r["hasil"]) for r in run.done] == [comparable(r["hasil"]) for r in one]
