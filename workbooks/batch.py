@@ -24,6 +24,7 @@ import pickle
 import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -218,7 +219,8 @@ def recalc_one(job: Job, rules: Callable[[str], CheckedRules] | None = None) -> 
     get = rules or _worker_cache().get
     t0 = time.perf_counter()
     try:
-        outcome = recalculate_workbook(job.berkas, aturan=job.aturan, keluaran=job.keluaran, rules=get)
+        with collector_paused():
+            outcome = recalculate_workbook(job.berkas, aturan=job.aturan, keluaran=job.keluaran, rules=get)
     except KinerjaError as err:
         return _failure(job, err.code, err.message_id, err.message_en, err.location, err.hint_id, err.hint_en,
                         round(time.perf_counter() - t0, 4))
@@ -269,6 +271,23 @@ def freeze_long_lived() -> None:
     Freezing is a constant-time move of the collector's lists (no collection first: the little garbage frozen
     with them stays until :func:`gc.unfreeze` or the end of the process)."""
     gc.freeze()
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No automatic garbage collection while one workbook is recalculated; its young objects are collected
+    once, by the first allocation after it (the collector's counter is past its threshold by then). A workbook
+    allocates tens of thousands of objects and frees nearly all of them by reference counting, so the ≈ 50
+    collections a workbook otherwise triggers found little to collect: GC ≈ 12 → 3 ms CPU a workbook, measured
+    with ``gc.callbacks`` over 30 varied PK 2024 workbooks (after :func:`freeze_long_lived`). The garbage of one
+    workbook is bounded; a caller that had the collector off keeps it off."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _pool_task(job: Job) -> dict[str, Any]:

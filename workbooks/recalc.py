@@ -20,12 +20,10 @@ One workbook in, one result out (:class:`Outcome`) — the unit a batch or distr
 
 from __future__ import annotations
 
-import gc
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -304,24 +302,6 @@ STEP_EN = {"membuka buku kerja": "opening the workbook", "membaca set aturan": "
            "menyusun sel keluaran": "preparing the output cells", "menulis buku kerja": "writing the workbook"}
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """No automatic garbage collection while one workbook is recalculated; its young objects are collected
-    once, by the first allocation after it (the collector's counter is past its threshold by then). A workbook
-    allocates tens of thousands of objects and frees nearly all of them by reference counting, so the ≈ 50
-    collections a workbook otherwise triggers found little to collect: GC ≈ 12 → 3 ms CPU a workbook, measured
-    with ``gc.callbacks`` over 30 varied PK 2024 workbooks (a batch worker, after ``batch.freeze_long_lived``);
-    one ``kinerja hitung`` of the PK 2024 sample 57 → 50 ms CPU (min), 100 → 60 ms (mean). The garbage of one
-    workbook is bounded; a caller that had the collector off keeps it off."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def recalculate_workbook(path: str | Path, *, aturan: str | None = None, keluaran: str | Path | None = None,
                          now: datetime | None = None, zona: str | None = None,
                          rules: Callable[[str], CheckedRules] = load_rules) -> Outcome:
@@ -329,12 +309,7 @@ def recalculate_workbook(path: str | Path, *, aturan: str | None = None, keluara
 
     ``rules``: rule set reference → checked rules; a batch run passes its cache (rules loaded once per run).
     ``zona``: WIB (default), WITA or WIT for the times shown in the sheets."""
-    with collector_paused():
-        return _recalculate(Path(path), aturan, keluaran, now, zona, rules)
-
-
-def _recalculate(src: Path, aturan: str | None, keluaran: str | Path | None, now: datetime | None, zona: str | None,
-                 rules: Callable[[str], CheckedRules]) -> Outcome:
+    src = Path(path)
     dest = Path(keluaran) if keluaran else src
     step = Steps()
     try:
