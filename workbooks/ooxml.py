@@ -270,12 +270,22 @@ class Package(OpcPackage):
         sh = self.sheet(sheet_name)
         if sh is None or not sh.part or not sh.is_worksheet:
             raise KeyError(sheet_name)
-        if not (rows or cols) or b"hidden" not in self.read(sh.part):
+        data = self.read(sh.part)
+        if not (rows or cols) or b"hidden" not in data:
             return  # no hidden row or column (nor any hidden attribute) in the part: nothing to read or change
-        # asked of the sheet the reader read (from its text or its tree) first; the text walked only on a yes
-        cells = self.cells(sheet_name)
-        rows = rows if rows and cells.any_hidden_row(rows) else frozenset()
-        cols = cols if cols and cells.any_hidden_col(cols) else frozenset()
+        # asked of the sheet the reader read (from its text or its tree) first, or answered for the same part's
+        # bytes and the same rows and columns a moment ago (_HIDDEN_ASKED); the text walked only on a yes
+        key = (data, rows, cols)
+        asked = _HIDDEN_ASKED.get(key)
+        if asked is None:
+            cells = self.cells(sheet_name)
+            asked = (rows if rows and cells.any_hidden_row(rows) else frozenset(),
+                     cols if cols and cells.any_hidden_col(cols) else frozenset())
+            if len(data) <= 1 << 20:  # bounded: at most 32 parts of at most 1 MiB kept alive
+                if len(_HIDDEN_ASKED) >= 32:
+                    _HIDDEN_ASKED.pop(next(iter(_HIDDEN_ASKED)))
+                _HIDDEN_ASKED[key] = asked
+        rows, cols = asked
         if not (rows or cols):
             return
         text, prefix = self.editable(sh.part, NS)
@@ -433,6 +443,11 @@ def _styled(text: str, p: str, recipes: dict[str, StyleRecipe]) -> tuple[str | N
 
 
 # --- helpers ------------------------------------------------------------------------------------------------
+
+# (an input sheet's bytes, the rows and columns asked about) → those of them hidden there (Package.show): a pure
+# function of the bytes; an input sheet recalculated again unchanged is not walked row by row again (≈ 2.5 ms for the
+# sample's five input sheets). The last 32 answers, for parts of at most 1 MiB.
+_HIDDEN_ASKED: dict[tuple[bytes, frozenset[int], frozenset[int]], tuple[frozenset[int], frozenset[int]]] = {}
 
 
 def _check_sheet_name(name: str, path: Path) -> None:

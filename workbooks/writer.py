@@ -192,38 +192,53 @@ def _resolve_cells(pkg: Package, cells: dict[str, CellWrite], names_text: dict[s
     new_names = {n.casefold(): t for n, t in names_text.items()}
     wb_names = pkg.workbook_names()
     out: dict[str, dict[tuple[int, int], CellWrite]] = {}
+    checked: dict[str, str] = {}  # a sheet named in a ref → the sheet's name, once found to be a target
     for key, w in cells.items():
-        where = f"{pkg.path}: {key}"
+        folded = key.casefold()
         if "!" in key:
-            ref = _parse(key, where)
-        elif key.casefold() in new_names:
-            ref = parse_ref(new_names[key.casefold()])
-        elif key.casefold() in wb_names:
-            ref = _parse(wb_names[key.casefold()].text, where, key)
+            ref = _parse(key, f"{pkg.path}: {key}")
+        elif folded in new_names:
+            ref = parse_ref(new_names[folded])
+        elif folded in wb_names:
+            ref = _parse(wb_names[folded].text, f"{pkg.path}: {key}", key)
         else:
-            raise WorkbookError(BAD_TARGET, where, f"nama {key} tidak ada di buku kerja.",
+            raise WorkbookError(BAD_TARGET, f"{pkg.path}: {key}", f"nama {key} tidak ada di buku kerja.",
                                 f"there is no defined name {key} in the workbook.",
                                 "Gunakan templat kinerja terbaru atau buat nama itu di Name Manager.")
-        if ref.sheet.casefold() in owned:
-            raise WorkbookError(BAD_TARGET, where,
-                                f"{key} berada di sheet milik kinerja {ref.sheet} yang dibuat ulang.",
-                                f"{key} is on kinerja's sheet {ref.sheet}, which is recreated.",
-                                f"Masukkan sel itu ke baris sheet {ref.sheet}.")
-        sheet = pkg.sheet(ref.sheet)
-        if sheet is None or not sheet.is_worksheet or not sheet.part:
-            raise WorkbookError(SHEET_NOT_FOUND, where, f"sheet {ref.sheet} tidak ada.",
-                                f"there is no worksheet {ref.sheet}.", "Periksa nama sheet pada nama/alamat sel.")
+        name = checked.get(ref.sheet)
+        if name is None:  # the first output on that sheet: the checks that depend on the sheet alone
+            name = checked[ref.sheet] = _target_sheet(pkg, ref, key, owned)
         if not ref.is_single:
-            merge = next((m for m in pkg.cells(sheet.name).merged
+            merge = next((m for m in pkg.cells(name).merged
                           if (m.row1, m.col1, m.row2, m.col2) == (ref.row1, ref.col1, ref.row2, ref.col2)), None)
             if merge is None:
-                raise WorkbookError(BAD_TARGET, where, f"{key} menunjuk rentang {ref.location}, bukan satu sel.",
+                raise WorkbookError(BAD_TARGET, f"{pkg.path}: {key}",
+                                    f"{key} menunjuk rentang {ref.location}, bukan satu sel.",
                                     f"{key} points to the range {ref.location}, not one cell.",
                                     "Arahkan nama ke satu sel (atau ke satu sel gabungan).")
-        out.setdefault(sheet.name, {})[(ref.row1, ref.col1)] = w
+        target = out.get(name)
+        if target is None:
+            target = out[name] = {}
+        target[(ref.row1, ref.col1)] = w
         if keys is not None:
-            keys[(sheet.name, ref.row1, ref.col1)] = key
+            keys[(name, ref.row1, ref.col1)] = key
     return out
+
+
+def _target_sheet(pkg: Package, ref: Ref, key: str, owned: set[str]) -> str:
+    """The name of the worksheet ``ref`` (of the output ``key``) writes into; refused when kinerja recreates it
+    (an owned sheet) or it is no worksheet."""
+    where = f"{pkg.path}: {key}"
+    if ref.sheet.casefold() in owned:
+        raise WorkbookError(BAD_TARGET, where,
+                            f"{key} berada di sheet milik kinerja {ref.sheet} yang dibuat ulang.",
+                            f"{key} is on kinerja's sheet {ref.sheet}, which is recreated.",
+                            f"Masukkan sel itu ke baris sheet {ref.sheet}.")
+    sheet = pkg.sheet(ref.sheet)
+    if sheet is None or not sheet.is_worksheet or not sheet.part:
+        raise WorkbookError(SHEET_NOT_FOUND, where, f"sheet {ref.sheet} tidak ada.",
+                            f"there is no worksheet {ref.sheet}.", "Periksa nama sheet pada nama/alamat sel.")
+    return sheet.name
 
 
 def _refuse_overwriting_inputs(pkg: Package, protect: Iterable[str], targets: dict, keys: dict,

@@ -8,7 +8,9 @@
   the very text: the same row at another place in the part, or a part with one row more, is spliced right;
 * a row of kinerja's own sheets (``sheetxml._ROWS_MADE``) is remembered with the sheet's columns, merges and style
   indices: another width, another style index or an equal-looking number gives the XML written from scratch;
-* a text cell's XML after its address (``cellxml._TEXT_TAILS``) is keyed by prefix, text and style.
+* a text cell's XML after its address (``cellxml._TEXT_TAILS``) is keyed by prefix, text and style;
+* which of the rows asked about are hidden in an input sheet (``ooxml._HIDDEN_ASKED``) is remembered for the part's
+  very bytes: a part changed in one row is asked anew.
 """
 
 from __future__ import annotations
@@ -160,3 +162,35 @@ def test_a_text_cell_is_remembered_by_prefix_text_and_style():
     assert prefixed == '<x:c r="A1" s="3" t="inlineStr"><x:is><x:t>x</x:t></x:is></x:c>'
     assert cellxml.cell_xml_at("", "B2", " x", None, 3) == (
         '<c r="B2" s="3" t="inlineStr"><is><t xml:space="preserve"> x</t></is></c>')
+
+
+def _hidden(pkg: Package, sheet: str, row: int) -> bool:
+    text = pkg.text(pkg.sheet(sheet).part)
+    start = text.index(f'<row r="{row}"')
+    tag = text[start:text.index(">", start) + 1]
+    return 'hidden="1"' in tag
+
+
+def test_hidden_rows_asked_of_the_same_bytes_are_answered_again_and_other_bytes_are_asked_anew(tmp_path):
+    from kinerja.workbooks import ooxml
+    book = Path(shutil.copy(SAMPLE, tmp_path / "b.xlsx"))
+    ooxml._HIDDEN_ASKED.clear()
+    hidden, visible = 18, 9  # Setjen: row 18 is a hidden spare table row, row 9 a visible input row
+    for _ in range(2):  # asked, then answered from the memory: the same outcome
+        pkg = Package(book)
+        part = pkg.sheet("Setjen").part
+        before = pkg.read(part)
+        pkg.show("Setjen", frozenset({visible}))
+        assert pkg.read(part) is before  # nothing hidden among the rows asked: the part is not rewritten
+        pkg.show("Setjen", frozenset({hidden}))
+        assert not _hidden(pkg, "Setjen", hidden) and _hidden(pkg, "Setjen", hidden + 1)
+    assert len(ooxml._HIDDEN_ASKED) == 2
+    # the same rows asked of other bytes (row 9 hidden now): asked anew, and shown
+    pkg = Package(book)
+    part = pkg.sheet("Setjen").part
+    text = pkg.text(part)
+    start = text.index(f'<row r="{visible}"')
+    pkg.write(part, text[:start] + f'<row r="{visible}" hidden="1"' + text[start + len(f'<row r="{visible}"'):])
+    assert _hidden(pkg, "Setjen", visible)
+    pkg.show("Setjen", frozenset({visible}))
+    assert not _hidden(pkg, "Setjen", visible)
