@@ -31,6 +31,7 @@ Value = Decimal | str | None
 #: text) looks exactly like the error, and a live book's values carry both as that text: both are the error value.
 EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
                           "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#PYTHON!"})
+_NOT_NEGATIVE = frozenset({"cacah", "rupiah"})
 _FIFTEEN = Context(prec=EXCEL_DIGITS)  # every number read has at most Excel's 15 significant digits
 
 _EXPECTED = {  # kind → (Indonesian, English, example)
@@ -89,6 +90,7 @@ class _Reader:
         self.percent = pkg.percent_styles if live else percent_styles(pkg)
         self.unknown = pkg.unknown_format_styles if live else frozenset()
         self.dates = frozenset() if live else date_styles(pkg)
+        self.special = self.percent | self.dates | self.unknown  # formats a number is never read plainly in
         self.inputs = Inputs()
 
     # -- problems ---------------------------------------------------------------------------------------------
@@ -262,7 +264,23 @@ class _Reader:
     def convert(self, cell: Cell, kind: str, required: bool, name: str, loc: str, label: str | None = None,
                 key: CellKey | None = None, label_en: str | None = None, labels: tuple | None = None) -> Value:
         """The cell's value for ``kind``, or None after recording a problem. ``labels``: the arguments of
-        :func:`~kinerja.engine.batasan.cell_label` for a table cell, whose words are made only for a problem."""
+        :func:`~kinerja.engine.batasan.cell_label` for a table cell, whose words are made only for a problem.
+        The usual cell — a number in no percent, date or unknown format, for a number input, in range and of its
+        kind — is taken at once; every other goes through :meth:`_convert`, whose checks it would pass (the same
+        number: tests/workbooks/test_reader_convert.py compares both)."""
+        if cell.kind == "number" and kind != "teks" and (cell.style is None or cell.style not in self.special):
+            try:
+                number = excel_number(cell.text)
+            except InvalidOperation:
+                number = None
+            if number is not None and in_range(number) and (kind not in _NOT_NEGATIVE or (
+                    number >= 0 and (kind != "cacah" or number == number.to_integral_value()))):
+                return number
+        return self._convert(cell, kind, required, name, loc, label, key, label_en, labels)
+
+    def _convert(self, cell: Cell, kind: str, required: bool, name: str, loc: str, label: str | None = None,
+                 key: CellKey | None = None, label_en: str | None = None, labels: tuple | None = None) -> Value:
+        """:meth:`convert`, every check in order."""
         exp, exp_en, example = _EXPECTED.get(kind, _EXPECTED["angka"])
 
         def bad(code: str, what: str, what_en: str, hint: str, hint_en: str = "") -> None:
@@ -338,8 +356,8 @@ class _Reader:
                 f"holds an unreadable value \"{_clip(cell.text)}\"; expected {exp_en}",
                 f"Ketik ulang angkanya, mis. {example}.")
             return None
-        if number and cell.style is not None and cell.style in self.unknown:
-            shown = _id_number(_as_percent(number))
+        shown = _shown_percent(number) if number and cell.style is not None and cell.style in self.unknown else None
+        if shown is not None:
             bad(E.FORMAT_UNKNOWN, f"berisi {_id_number(number)}, dan kinerja belum dapat melihat format selnya "
                 f"(tampil {_id_number(number)} atau {shown}%?)", f"holds {_plain_number(cell.text)} and kinerja "
                 f"cannot see its cell format yet (shown as {_plain_number(cell.text)} or as a percentage?)",
@@ -399,6 +417,14 @@ def _big_number(number: Decimal, text: str) -> str:
     if not number.is_finite():
         return _clip(text)
     return format(number.normalize(_FIFTEEN), "E")
+
+
+def _shown_percent(number: Decimal) -> str | None:
+    """How :func:`_as_percent` shows a number, None where it cannot (NaN, ∞, 10^26 and more: out of range, B218)."""
+    try:
+        return _id_number(_as_percent(number))
+    except (InvalidOperation, TypeError):
+        return None
 
 
 def _as_percent(number: Decimal) -> Decimal:
