@@ -69,7 +69,7 @@ AUDIT_NOTE = ("Sheet ini diisi kinerja setiap kali Hitung dijalankan (kinerja hi
               "satu baris per nilai yang dihitung, dengan sumber dan derivasinya.",
               "Jangan diisi manual — isinya diganti pada setiap Hitung.")
 TEMUAN_NOTE = ("Sheet ini diisi kinerja setiap kali Hitung dijalankan (kinerja hitung BUKU.xlsx):",
-               "temuan pemeriksaan angka dan masalah masukan, masing-masing dengan tautan ke baris Audit-nya.",
+               "temuan pemeriksaan angka dan masalah masukan, dengan tautan ke baris Audit.",
                "Jangan diisi manual — isinya diganti pada setiap Hitung.")
 
 

@@ -173,3 +173,17 @@ def test_filling_a_template_shows_the_hidden_table_rows_it_fills(printed, tmp_pa
     capacity = ref.row2 - ref.row1
     assert all(ws.row_dimensions[ref.row1 + r].outlineLevel == 1 for r in range(VISIBLE_ROWS + 1, capacity + 1))
     assert len(read_inputs(path, [survey]).tables[survey.name]) == 12
+
+
+def test_the_placeholders_of_an_empty_template_print_whole_on_one_page_each(printed):
+    """Audit and Temuan say, before the first Hitung, what Hitung will put there: each note prints on its own one
+    page, no line cut at the page's edge onto a page of its own."""
+    from kinerja.workbooks.template import AUDIT_NOTE, TEMUAN_NOTE
+
+    _, _, pages = printed["templat"]
+    for title, note in ((layout.AUDIT_SHEET, AUDIT_NOTE), (layout.TEMUAN_SHEET, TEMUAN_NOTE)):
+        lines = [title, *note]
+        found = [i for i, text in enumerate(pages) if text.split() and text.split()[0] == title]
+        assert len(found) == 1, (title, len(pages))
+        text = " ".join(pages[found[0]].split())
+        assert all(" ".join(line.split()) in text for line in lines), (title, text)
