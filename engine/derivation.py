@@ -179,20 +179,23 @@ class Renderer:
 
     # ---- expressions ----
     def compose(self, text: str, value: Any, children, note: str = "", kind: str = "", prec: int = 9) -> Step:
-        kids = [k for k in children if k is not None]
         inputs: list = []
-        flat: list = []
-        for k in kids:
-            inputs.extend(k.inputs)
-        for k in kids:  # keep object steps (indices, indicators) as children; fold plain arithmetic
-            flat.extend(k.children)
-        return Step("", value, text, kind=kind, children=flat, inputs=inputs, note=note, prec=prec)
+        flat: list = []  # keep object steps (indices, indicators) as children; fold plain arithmetic
+        for k in children:
+            if k is not None:
+                inputs += k.inputs
+                flat += k.children
+        return Step("", value, text, "", None, kind, flat, inputs, note, prec)
 
     def leaf(self, label: str, value: Any, kind: str = "", inputs=None, children=None) -> Step:
-        return Step(label, value, show(value, kind, True), kind=kind, inputs=inputs or [], children=children or [])
+        return Step(label, value, show(value, kind, True), "", None, kind, children or [], inputs or [])
 
     def step(self, e) -> Step:
-        return getattr(self, "s_" + type(e.node).__name__)(e, e.node)
+        node = e.node
+        view = _VIEWS.get(type(node))
+        if view is None:  # each node type's s_<Node> method, looked up once
+            view = _VIEWS[type(node)] = getattr(Renderer, "s_" + type(node).__name__)
+        return view(self, e, node)
 
     def s_Const(self, e, n: c.Const):
         if isinstance(n.value, Decimal):
@@ -346,6 +349,9 @@ class Renderer:
 
     def s_Capaian(self, e, n):  # pragma: no cover - capaian events are rendered by capaian_step
         return self.capaian_step(e) or self.leaf("capaian", e.value)
+
+
+_VIEWS: dict[type, Any] = {}  # core node type → Renderer.s_<Node>
 
 
 def _rounded(raw: Decimal, r: c.Rounding) -> Decimal:
