@@ -41,7 +41,7 @@ def hidden_row_among(found: Iterable[tuple[str | None, str | None]], rows: set[i
             implied = int(r)
         else:
             return True  # not a row number: let the splice report it
-        if implied in rows and _hidden(hidden):
+        if implied in rows and hides(hidden):
             return True
     return False
 
@@ -59,7 +59,7 @@ def hidden_col_among(found: Iterable[tuple[str | None, str, str]], cols: set[int
     """:func:`any_hidden_col` on the (``hidden``, ``min``, ``max``) attributes of every ``<col>`` in order (``""``
     for a missing ``min``/``max``)."""
     for hidden, lo, hi in found:
-        if not _hidden(hidden):
+        if not hides(hidden):
             continue
         try:
             first, last = int(lo), int(hi)
@@ -70,9 +70,10 @@ def hidden_col_among(found: Iterable[tuple[str | None, str, str]], cols: set[int
     return False
 
 
-def _hidden(value: str | None) -> bool:
+def hides(value: str | None) -> bool:
     """A ``hidden`` attribute that hides (Excel writes ``1``, LibreOffice ``true``)."""
     return (value or "").strip() in _HIDDEN
+
 
 
 def _splice(xml: str, container: str, child: str,
@@ -108,7 +109,7 @@ def show_rows(xml: str, rows: set[int] | frozenset[int], prefix: str = "") -> tu
         nonlocal implied
         r_attr = _r_attr(tag)
         implied = _row_number(r_attr) if r_attr else implied + 1
-        if implied in rows and _hidden(attrs(tag).get("hidden")):
+        if implied in rows and hides(attrs(tag).get("hidden")):
             return del_attr(tag, "hidden") + xml[el.tag_end : el.end], [implied]
         return None
 
@@ -128,7 +129,7 @@ def show_cols(xml: str, cols: set[int] | frozenset[int], prefix: str = "") -> tu
         except (KeyError, ValueError):
             return None  # not a column range Excel would write: left as it is
         wanted = [c for c in range(first, last + 1) if c in cols] if 1 <= first <= last <= 16_384 else []
-        if not wanted or not _hidden(a.get("hidden")):
+        if not wanted or not hides(a.get("hidden")):
             return None
         rest = xml[el.tag_end : el.end]  # "" for <col …/>, "</col>" for <col …></col>
         pieces = []
