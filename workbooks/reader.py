@@ -158,8 +158,8 @@ class _Reader:
             return
         self.inputs.sources[spec.name] = ref.location
         cells = self.pkg.cells(ref.sheet)
-        first = Ref(ref.sheet, ref.row1, ref.col1, ref.row1, ref.col1).location
         if not ref.is_single:
+            first = Ref(ref.sheet, ref.row1, ref.col1, ref.row1, ref.col1).location
             merged = any((m.row1, m.col1, m.row2, m.col2) == (ref.row1, ref.col1, ref.row2, ref.col2)
                          for m in cells.merged)
             what = "sel gabungan (merge)" if merged else "rentang beberapa sel"
@@ -206,7 +206,11 @@ class _Reader:
         rows = self.inputs.tables[spec.name]
         sheet_ref = quote_sheet(ref.sheet)
         span = range(ref.col1, ref.col2 + 1)
-        letters = {c: col_letters(c) for c in columns.values()}
+        # (column, sheet column or None, kind, required, "Sheet!C" of its cells) per declared column, made once
+        plan = [(col.name, columns.get(col.name), col.kind, col.required,
+                 f"{sheet_ref}!{col_letters(columns[col.name])}" if col.name in columns else "")
+                for col in spec.columns or ()]
+        sources, convert = self.inputs.sources, self.convert
         labelled = [columns[c.name] for c in spec.columns or () if c.kind == "teks" and c.name in columns]
         for r in range(first_data, last + 1):
             if cells.surely_blank(r, ref.col1, ref.col2):  # nothing in the table's columns: skipped unread
@@ -219,17 +223,15 @@ class _Reader:
             at = [got[c] if c in got else cells.get(r, c) for c in labelled]
             shown = " · ".join(t for t in (cell.text.strip() for cell in at if cell.kind == "text")
                                if t and t not in EXCEL_ERRORS)
-            for col_spec in spec.columns or ():
-                c = columns.get(col_spec.name)
+            for name, c, kind, required, column_loc in plan:
                 if c is None:
-                    row[col_spec.name] = None
+                    row[name] = None
                     continue
-                loc = f"{sheet_ref}!{letters[c]}{r}"
-                key = CellKey(spec.name, i, col_spec.name)
-                self.inputs.sources[key] = loc
-                row[col_spec.name] = self.convert(got[c] if c in got else cells.get(r, c), col_spec.kind,
-                                                  col_spec.required, spec.name, loc, key=key,
-                                                  labels=(spec, i, col_spec.name, shown))
+                loc = f"{column_loc}{r}"
+                key = CellKey(spec.name, i, name)
+                sources[key] = loc
+                row[name] = convert(got[c] if c in got else cells.get(r, c), kind, required, spec.name, loc,
+                                    key=key, labels=(spec, i, name, shown))
             rows.append(row)
         if not rows and spec.required:
             self.problem(E.TABLE_EMPTY, spec.name, self.inputs.sources[spec.name],
