@@ -123,11 +123,8 @@ def plain_sheet_cells(data: bytes | None, sst: list[str], sheet: str,
     layout = _LAYOUTS.get(data, _UNKNOWN)
     if layout is _UNKNOWN:
         found = _layout(data)
-        layout = None if found is None else _Layout(data, *found)
-        _remember(data, layout)
-    if layout is None:
-        return None
-    return PlainSheetCells(layout, sst, sheet, tree)
+        layout = _remember(data, None if found is None else _Layout(data, *found))
+    return None if layout is None else PlainSheetCells(layout, sst, sheet, tree)
 
 
 class _Layout:
@@ -152,13 +149,13 @@ _LAYOUTS_MAX, _LAYOUTS_BYTES = 64, 32 << 20
 _LAYOUTS_LOCK = threading.Lock()  # a server or batch thread may read while another remembers
 
 
-def _remember(data: bytes, layout) -> None:
-    if len(data) > _LAYOUTS_BYTES // 4:
-        return
-    with _LAYOUTS_LOCK:
-        while _LAYOUTS and (len(_LAYOUTS) >= _LAYOUTS_MAX or sum(map(len, _LAYOUTS)) + len(data) > _LAYOUTS_BYTES):
-            del _LAYOUTS[next(iter(_LAYOUTS))]
-        _LAYOUTS[bytes(data)] = layout
+def _remember(data: bytes, layout: _Layout | None) -> _Layout | None:
+    if len(data) <= _LAYOUTS_BYTES // 4:
+        with _LAYOUTS_LOCK:
+            while _LAYOUTS and (len(_LAYOUTS) >= _LAYOUTS_MAX or sum(map(len, _LAYOUTS)) + len(data) > _LAYOUTS_BYTES):
+                del _LAYOUTS[next(iter(_LAYOUTS))]
+            _LAYOUTS[bytes(data)] = layout
+    return layout
 
 
 def _layout(data: bytes) -> tuple[dict[int, tuple[int, int]], tuple[int, int]] | None:
