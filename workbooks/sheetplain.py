@@ -482,12 +482,11 @@ class PlainSheetCells(SheetCells):
 
     def any_hidden_row(self, rows: set[int] | frozenset[int]) -> bool:
         """:func:`.unhide.any_hidden_row`, from the row tags (every ``<row>`` is a child of sheetData here)."""
-        lo, hi = self._sheet_data
-        data, spans = self._data, self._spans
-        tags = None
-        if all(r in spans for r in rows):  # each wanted row has content: its tag ends where the content starts
-            tags = [_ROW_TAG.match(data, data.rfind(b"<row", lo, spans[r][0]), spans[r][0]) for r in rows]
-        if tags is None or None in tags:  # each with its r (a plain number): no implied numbers
+        (lo, hi), data, spans = self._sheet_data, self._data, self._spans
+        # each wanted row with content: its tag ends where its content starts; else every tag (each with its r)
+        tags = ([_ROW_TAG.match(data, data.rfind(b"<row", lo, spans[r][0]), spans[r][0]) for r in rows]
+                if all(r in spans for r in rows) else [None])
+        if None in tags:
             tags = [m for m in _ROW_TAG.finditer(data, lo, hi) if int(m.group(1)) in rows]
         return any(b"hidden" in m.group(2) and U.hides(attrs_of(m.group(2)).get("hidden")) for m in tags)
 
