@@ -299,16 +299,12 @@ WORKER_MODULES = ["__main__", __name__, "kinerja.workbooks.recalc"]
 
 
 def pool_context():
-    """The start method of the local pool.
-
-    ``fork`` where the platform has it and the process runs no other thread: a worker is a copy of the parent,
-    which has imported kinerja and loaded the rules, ready in milliseconds. Forking a process that runs other
-    threads can copy a lock one of them holds into the child, where nobody releases it; so with other threads
-    (a server, a progress bar already drawing) ``forkserver``: a process of its own, with no threads, imports
-    :data:`WORKER_MODULES` once and forks each worker from there (≈ 0.4 s of imports before the first worker,
-    started early by :meth:`Run.__init__` so that they overlap the loading of the rules). ``spawn`` where
-    neither exists (Windows): each worker starts an interpreter and imports kinerja. Workers get the rules from
-    the parent (pickled once per worker) whatever the method."""
+    """The start method of the local pool: ``fork`` where the platform has it and the process runs no other
+    thread (a worker is a copy of the parent, kinerja imported and the rules loaded: ready in milliseconds; a
+    fork would copy a lock another thread holds into the child, where nobody releases it). With other threads
+    (a server, a progress bar drawing) ``forkserver``: a thread-free process imports :data:`WORKER_MODULES` once
+    (≈ 0.4 s, started by :meth:`Run.__init__` to overlap the loading of the rules) and forks each worker. Else
+    (Windows) ``spawn``. Workers get the rules from the parent, pickled once per worker."""
     import multiprocessing as mp
     import threading
 
