@@ -246,7 +246,7 @@ def cell_edits(prefix: str, cells: dict[tuple[int, int], tuple[object, str | Non
             keys[row] = []
         row_key = keys[row]
         if row_key is not None:
-            vk = _value_key(value)
+            vk = value_key(value)
             if vk is None:
                 keys[row] = None
             else:
@@ -254,7 +254,7 @@ def cell_edits(prefix: str, cells: dict[tuple[int, int], tuple[object, str | Non
     return edits, {r: tuple(sorted(k)) for r, k in keys.items() if k is not None}
 
 
-def _value_key(value: object) -> tuple | None:
+def value_key(value: object) -> tuple | None:
     """What a value is written as, as a key: equal keys, equal XML (``Decimal("1.0") == Decimal("1.00")`` are
     written differently, so a number is keyed by its text). None for a value kinerja does not key."""
     t = type(value)

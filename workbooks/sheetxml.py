@@ -18,7 +18,7 @@ from operator import attrgetter
 
 from . import xmltext as X
 from .cellwrite import CellWrite
-from .cellxml import MAX_TEXT, NS, cell_xml_at, number_text
+from .cellxml import MAX_TEXT, NS, cell_xml_at, number_text, value_key
 from .ooxml import NS_R
 from .plan import SheetLayout, SheetPlan
 from .refs import cell_name, col_letters
@@ -160,22 +160,18 @@ _ROWS_KEPT = 4096
 
 
 def _row_key(row) -> tuple | None:
-    """A row's cells as a key that tells apart everything written differently: a number by its type and text
-    (``Decimal("1.0") == Decimal("1.00") == 1 == True`` are written differently). None for a value of another
-    kind (written out every time)."""
+    """A row's cells as a key that tells apart everything written differently (each value by
+    :func:`.cellxml.value_key`: ``Decimal("1.0") == Decimal("1.00") == 1 == True`` are written differently). None
+    for a value of another kind (written out every time)."""
     out = []
     for w in row:
         if w is None:
             out.append(None)
             continue
-        v = w.value
-        tv = type(v)
-        if tv is str or v is None:
-            out.append((v, w.formula, w.style))
-        elif tv is Decimal or tv is int or tv is bool or tv is float:
-            out.append((tv, str(v), w.formula, w.style))
-        else:
+        vk = value_key(w.value)
+        if vk is None:
             return None
+        out.append((vk, w.formula, w.style))
     return tuple(out)
 
 
@@ -260,11 +256,8 @@ def _sheet_xml(rows: list[list[CellWrite | None]], style_ids: dict[str, int], wh
                 cells.append(f'<c r="{col}{rn}"{tail or _formula_tail(w.formula, sid)}')
                 continue
             tv = type(v)
-            if (tv is Decimal and v.is_finite() or tv is int) and w.formula is None:  # number_text inlined
-                text = format(v, "f") if tv is Decimal else str(v)
-                if text in ("-0", "-0.0"):
-                    text = "0"
-                cells.append(f'<c r="{col}{rn}"{_S.get(sid) or _s_attr(sid)}><v>{text}</v></c>')
+            if (tv is Decimal and v.is_finite() or tv is int) and w.formula is None:  # a number: no general path
+                cells.append(f'<c r="{col}{rn}"{_S.get(sid) or _s_attr(sid)}><v>{number_text(v)}</v></c>')
                 continue
             if isinstance(v, str) and len(v) > half and _units(v) > MAX_TEXT:
                 raise _LongText
