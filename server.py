@@ -28,7 +28,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .engine import load_rules
 from .engine.checker import CheckedRules
 from .engine.errors import InputError
-from .workbooks.live import RemoteLicenseError, hitung, open_payload
+from .workbooks.live import hitung
+from .workbooks.remote import RemoteLicenseError, open_payload
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 TOKEN_ENV = "KINERJA_SERVER_TOKEN"

@@ -24,8 +24,9 @@ import httpx  # noqa: E402
 import uvicorn  # noqa: E402
 from _timing import timed  # noqa: E402
 from kinerja.server import create_app, load_rule_sets  # noqa: E402
-from kinerja.workbooks.live import hitung, open_payload  # noqa: E402
+from kinerja.workbooks.live import hitung  # noqa: E402
 from kinerja.workbooks.recalc import recalculate_workbook  # noqa: E402
+from kinerja.workbooks.remote import open_payload  # noqa: E402
 from kinerja.workbooks.tombol import pasang_tombol  # noqa: E402
 
 SAMPLE = Path(__file__).resolve().parents[1] / "workbooks" / "contoh-pk2024-sumsel.xlsx"

@@ -10,7 +10,8 @@
 
 It uses nothing beyond xlwings' ``Book`` API, so one function serves the button on the operator's PC
 (:func:`hitung_caller`, called by the VBA macro through ``RunPython``), ``kinerja server`` (a book built from
-the JSON payload Excel sends, ``xw.Book(json=…)``; the answer is ``book.json()``) and xlwings Lite.
+the JSON payload Excel sends by :func:`kinerja.workbooks.remote.open_payload`; the answer is ``book.json()``) and
+xlwings Lite.
 
 Errors never reach the operator as a traceback: every problem becomes an Indonesian alert (``book.app.alert``)
 and a line in the status cells next to the Hitung buttons (:data:`kinerja.workbooks.tombol.STATUS_PREFIX`):
@@ -426,48 +427,6 @@ def _fail(book: Any, view: BookView | None, ref: str | None, stamp: str, message
     return LiveOutcome(False, text, message)
 
 
-class RemoteLicenseError(KinerjaError):
-    """xlwings' remote engine needs XLWINGS_LICENSE_KEY (``noncommercial`` for government use)."""
-
-
-def open_payload(payload: dict) -> Any:
-    """An ``xw.Book`` over the JSON payload Excel sends (``RunRemotePython`` / Office.js add-in), on a private
-    remote-engine App: nothing is shared with other books (xlwings' own ``xw.Book(json=…)`` registers every book
-    in a process-wide list and sends alerts to the last one opened). Needs ``XLWINGS_LICENSE_KEY``."""
-    import xlwings as xw
-
-    try:
-        from xlwings.pro import _xlremote
-    except Exception as exc:  # LicenseError, or the PRO part missing
-        raise RemoteLicenseError(
-            "mesin remote xlwings membutuhkan kunci lisensi: setel XLWINGS_LICENSE_KEY (nilai `noncommercial` "
-            "untuk instansi pemerintah, lisensi PolyForm Noncommercial; selain itu lisensi komersial xlwings).",
-            message_en="xlwings' remote engine needs a license key: set XLWINGS_LICENSE_KEY (`noncommercial` "
-            "under the PolyForm Noncommercial license, else a commercial xlwings key).", code="S101") from exc
-    _uncached_reads(_xlremote)
-    app = _xlremote.App(apps=None, add_book=False)
-    return xw.Book(impl=app.books.open(json=payload))
-
-
-def _uncached_reads(xlremote: Any) -> None:
-    """xlwings' remote engine caches range reads in one process-wide, unbounded ``lru_cache`` keyed by the sheet's
-    values, compared with ``==`` — under which TRUE is 1 and FALSE is 0. A book opened after an almost equal one
-    was read with the other's cells (an operator's TRUE as the count 1, or a 1 as TRUE), and the server kept every
-    payload it ever served. Range reads here are plain slices of the book's own values (kinerja reads each sheet
-    once); xlwings' own ``cache_clear`` calls keep working."""
-    cached = xlremote.get_range_api
-    plain = getattr(cached, "__wrapped__", None)
-    if plain is None:  # already replaced, or an xlwings without the cache
-        return
-
-    def get_range_api(api_values: Any, arg1: Any, arg2: Any = None) -> Any:
-        return plain(api_values, arg1, arg2)
-
-    get_range_api.cache_clear = lambda: None  # type: ignore[attr-defined]
-    cached.cache_clear()
-    xlremote.get_range_api = get_range_api
-
-
 def hitung_caller() -> LiveOutcome:
     """The Hitung button: ``RunPython "import kinerja.workbooks.live as l;l.hitung_caller()"``.
 
@@ -496,5 +455,4 @@ def hitung_caller() -> LiveOutcome:
                 pass
 
 
-__all__ = ["BookView", "LiveOutcome", "RemoteLicenseError", "apply_to_book", "hitung", "hitung_caller", "open_payload",
-           "read_inputs_live"]
+__all__ = ["BookView", "LiveOutcome", "apply_to_book", "hitung", "hitung_caller", "read_inputs_live"]

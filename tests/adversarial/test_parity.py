@@ -44,10 +44,11 @@ from kinerja.cli import main
 from kinerja.engine import input_specs, load_rules
 from kinerja.workbooks import xmltext as X
 from kinerja.workbooks.cellxml import NS, excel_number
-from kinerja.workbooks.live import BookView, hitung, open_payload, read_inputs_live
+from kinerja.workbooks.live import BookView, hitung, read_inputs_live
 from kinerja.workbooks.ooxml import REL_STYLES, Package
 from kinerja.workbooks.reader import read_inputs, workbook_names
 from kinerja.workbooks.refs import cell_name, parse_ref
+from kinerja.workbooks.remote import open_payload
 from kinerja.workbooks.writer import read_ownership
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "workbooks"))

@@ -106,7 +106,8 @@ def test_the_shown_columns_print(hidden, tmp_path):
 def test_live_hitung_shows_the_same_columns(hidden, tmp_path, remote_engine):
     """Excel side: the same plan through xlwings' Book API (remote engine: Excel does not exist on Linux) —
     setColumnHidden(false) for the runs of columns holding data, nothing for the others."""
-    from kinerja.workbooks.live import hitung, open_payload
+    from kinerja.workbooks.live import hitung
+    from kinerja.workbooks.remote import open_payload
     from kinerja.workbooks.tombol import pasang_tombol
     from payload import Grid, payload_of
 

@@ -110,7 +110,8 @@ def test_the_pasted_rows_went_into_the_figures_and_print(pasted, tmp_path):
 def test_live_hitung_shows_the_same_rows(pasted, tmp_path, remote_engine):
     """The live adapter applies the same plan: every table row with data is shown (Excel: EntireRow.Hidden =
     False), in one action per run of consecutive rows; nothing else about rows is touched."""
-    from kinerja.workbooks.live import hitung, open_payload
+    from kinerja.workbooks.live import hitung
+    from kinerja.workbooks.remote import open_payload
     from kinerja.workbooks.tombol import pasang_tombol
     from payload import Grid, payload_of
 
@@ -132,7 +133,8 @@ def test_live_hitung_shows_the_same_rows(pasted, tmp_path, remote_engine):
 def test_live_hitung_refused_for_a_bad_pasted_cell_still_shows_its_row(pasted, tmp_path, remote_engine):
     """A bad cell makes the live Hitung write no result, and its alert names the cell: that cell's row (pasted
     into the hidden rows) is shown, so the operator finds what the alert points at."""
-    from kinerja.workbooks.live import hitung, open_payload
+    from kinerja.workbooks.live import hitung
+    from kinerja.workbooks.remote import open_payload
     from kinerja.workbooks.tombol import pasang_tombol
     from payload import Grid, payload_of
 

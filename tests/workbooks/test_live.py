@@ -12,8 +12,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from kinerja.workbooks.live import hitung, open_payload
+from kinerja.workbooks.live import hitung
 from kinerja.workbooks.recalc import recalculate_workbook
+from kinerja.workbooks.remote import open_payload
 from kinerja.workbooks.tombol import STATUS_PREFIX, pasang_tombol
 from kinerja.workbooks.writer import read_ownership
 from payload import Grid, payload_of

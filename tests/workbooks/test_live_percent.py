@@ -19,9 +19,10 @@ from kinerja.cli import main
 from kinerja.engine import input_specs, load_rules
 from kinerja.workbooks import layout
 from kinerja.workbooks.formatlive import format_sheet
-from kinerja.workbooks.live import BookView, hitung, open_payload, read_inputs_live
+from kinerja.workbooks.live import BookView, hitung, read_inputs_live
 from kinerja.workbooks.reader import read_inputs, workbook_names
 from kinerja.workbooks.recalc import recalculate_workbook
+from kinerja.workbooks.remote import open_payload
 from kinerja.workbooks.tombol import STATUS_PREFIX
 from payload import Grid, payload_of
 from test_bad_cells_sample import BELANJA, PCT, SATKER, SINGLE, edited
