@@ -17,24 +17,35 @@ from typing import Any
 
 from .. import __version__
 from ..engine.checker import CheckedRules
-from ..engine.derivation import capaian_formula
-from ..engine.evaluator import ObjectResult, Result
-from ..engine.excel import ExcelTranslator
+from ..engine.evaluator import Result
 from ..engine.interface import CellKey
 from ..engine.trace import show
 from ..engine.values import TANPA_DATA, Galat
-from . import layout
+from .auditskel import (
+    _CEK,
+    _COCOK,
+    _DERIVASI,
+    _MASUKAN,
+    _NILAI,
+    _PESAN,
+    _STATUS,
+    _URAIAN,
+    AUDIT_HEADER,
+    COL,
+    HEADER_ROW,
+    VALUE_COL,
+    skeleton,
+    top_text,
+    wrapped_label,
+)
 from .plan import SheetLayout, SheetPlan
-from .refs import cell_name, col_letters, parse_ref, quote_sheet
 from .writer import CellWrite
 
-AUDIT_HEADER = ["No", "Jenis", "ID", "Uraian", "Nilai", "Status", "Derivasi", "Masukan (sel = nilai)",
-                "Rumus aturan", "Berkas aturan", "Cek Excel (rumus hidup)", "Cocok?", "Pesan"]
-COL = {name: i + 1 for i, name in enumerate(AUDIT_HEADER)}  # 1-based column of each audit field
+__all__ = ["AUDIT_HEADER", "COL", "HEADER_ROW", "VALUE_COL", "Audit", "audit_value_cell", "heading_rows",
+           "local_time", "natural_key", "row_label", "value_cell", "zone_name"]
 WIDTHS = {"No": 5, "Jenis": 9, "ID": 22, "Uraian": 34, "Nilai": 18, "Status": 10, "Derivasi": 44,
           "Masukan (sel = nilai)": 70, "Rumus aturan": 30, "Berkas aturan": 22, "Cek Excel (rumus hidup)": 21,
           "Cocok?": 8, "Pesan": 24}
-HEADER_ROW = 4  # rows 1–3: title, rule set / version / time, how to read the sheet
 STATUS_WORD = {"ok": "ok", "tanpa_data": "tanpa data", "galat": "galat"}
 
 # local time zones of Indonesia; KINERJA_ZONA chooses one (WIB by default)
@@ -94,7 +105,8 @@ def heading_rows(title: str, subtitle: str, note: str, header: list[str]) -> lis
 
 
 class Audit:
-    """Builds the Audit rows and remembers where each computed value sits, for the live check formulas."""
+    """Builds the Audit rows of one result on the rule set's skeleton (:mod:`.auditskel`: row order, label cells,
+    where each value sits, the live check formulas), filling in what depends on the workbook's values."""
 
     def __init__(self, checked: CheckedRules, result: Result, names: dict[str, str], when: str):
         self.c, self.r, self.names, self.when = checked, result, names, when
@@ -106,82 +118,29 @@ class Audit:
             "Satu baris per nilai yang dihitung. Nilai kosong = tanpa data (lihat Status). Cek Excel: rumus yang "
             "dihitung ulang Excel sendiri; Cocok? membandingkannya dengan Nilai. Sheet ini diganti pada setiap Hitung.",
             AUDIT_HEADER)
-        self.count = 0  # data rows so far (the No column)
-        self.cell_of: dict[str | CellKey, str] = {}  # computed value (object id or table cell) → Audit!$E$n
-        self.row_of: dict[str, int] = {}  # object id / str(CellKey) → its sheet row (for links from Temuan)
-        objs = result.all_objects()
-        self.objects_known = {o.id for o in objs} | {f"{o.id}.capaian" for o in objs}
-        self.pending: list[tuple[int, str, Any]] = []  # (row index, kind, payload) for check formulas
-        self.columns = self._table_columns()
-        self.tr = ExcelTranslator(checked, self.ref_of)
-
-    # ---- where things are, for Excel formulas ----
-    def _table_columns(self) -> dict[str, str]:
-        """``table.column`` → the range of its data cells (from the reader's per-cell sources)."""
-        spans: dict[str, list[tuple[str, int, int]]] = {}
-        for key, where in self.r.inputs.sources.items():
-            if not isinstance(key, CellKey) or "!" not in where:
-                continue
-            table, col = key.table, key.column
-            try:
-                ref = parse_ref(where)
-            except Exception:
-                continue
-            spans.setdefault(f"{table}.{col}", []).append((ref.sheet, ref.row1, ref.col1))
-        out = {}
-        for key, cells in spans.items():
-            sheet = cells[0][0]
-            col = cells[0][2]
-            if any(s != sheet or c != col for s, _, c in cells):
-                continue
-            rows = [r for _, r, _ in cells]
-            out[key] = (f"{quote_sheet(sheet)}!${cell_name(min(rows), col).rstrip('0123456789')}${min(rows)}:"
-                        f"${cell_name(max(rows), col).rstrip('0123456789')}${max(rows)}")
-        return out
-
-    def ref_of(self, name: str | CellKey) -> str | None:
-        if isinstance(name, CellKey):  # one cell of a table row: a computed column's Audit cell, or its input cell
-            if name in self.cell_of:
-                return self.cell_of[name]
-            where = self.r.inputs.sources.get(name)
-            if where and "!" in where:
-                ref = parse_ref(where)
-                return f"{quote_sheet(ref.sheet)}!${cell_name(ref.row1, ref.col1).rstrip('0123456789')}${ref.row1}"
-            return None
-        if name in self.cell_of:
-            return self.cell_of[name]
-        if name in self.rs.inputs:
-            where = self.names.get(name) or next((v for k, v in self.names.items() if k.casefold() == name.casefold()),
-                                                 None)
-            if where and ":" not in where and "!" in where and not self.r.inputs.problem_for(name):
-                return name  # the defined name itself: robust to moved cells
-            return None
-        if name in self.columns:
-            return self.columns[name]
-        return None
+        self.skeleton = skeleton(checked, result, names)
+        self.cell_of = self.skeleton.cell_of  # computed value (object id or table cell) → Audit!$E$n (read only)
+        self.row_of = self.skeleton.row_of  # object id / str(CellKey) → its sheet row, for Temuan's links (read only)
+        self.objects_known = self.skeleton.objects_known
+        self.pending: list[int] = []  # indices in self.rows of the rows with a value (for their check formulas)
 
     # ---- rows ----
-    def add(self, kind: str, ident: str, name: str, value: Any, status: str, step, formula: str, rule: str,
-            message: str, check: tuple[str, Any] | None) -> None:
+    def add(self, name: str, value: Any, status: str, step, message: str) -> None:
+        """The skeleton's next row, with what depends on the values: Uraian, Nilai, Status, Derivasi, Masukan,
+        Pesan."""
         n = len(self.rows)  # index in self.rows; the sheet row is n + 1
-        self.count += 1
-        row: list[CellWrite | None] = [None] * len(AUDIT_HEADER)
-        row[_NO] = CellWrite(self.count, style="atas")
-        row[_JENIS] = _top_text(kind)
+        row = list(self.skeleton.rows[n - HEADER_ROW])
         row[_NILAI] = audit_value_cell(value)
-        row[_STATUS] = _top_text(STATUS_WORD.get(status, status))
+        row[_STATUS] = top_text(STATUS_WORD.get(status, status))
         for i, t in ((_DERIVASI, step.line() if step else ""), (_MASUKAN, self.inputs_text(step)),
                      (_PESAN, message)):
             if t:
                 row[i] = CellWrite(t, style="wrap")
-        for i, t in ((_RUMUS, formula), (_BERKAS, rule), (_URAIAN, name), (_ID, ident)):
-            if t:
-                row[i] = _wrapped_label(t)
+        if name:
+            row[_URAIAN] = wrapped_label(name)
         self.rows.append(row)
-        self.cell_of[ident] = f"{layout.AUDIT_SHEET}!${VALUE_COL}${n + 1}"
-        self.row_of[ident] = n + 1
-        if check is not None and not (value is TANPA_DATA or value is None or isinstance(value, Galat)):
-            self.pending.append((n, check[0], check[1]))
+        if not (value is TANPA_DATA or value is None or isinstance(value, Galat)):
+            self.pending.append(n)
 
     def inputs_text(self, step) -> str:
         """The inputs of a row, in natural order ([1], [2], …, [10]). Inputs that reach it through another object
@@ -203,51 +162,36 @@ class Audit:
         return "; ".join(out)
 
     def objects(self) -> None:
+        """One row per computed value, in the order :mod:`.auditskel` lays the rows out."""
         r = self.r
         for o in r.indicators.values():
-            f = self.rs.indicators[o.id].formula
-            self.add("indikator", o.id, o.nama, o.value, o.status, o.step, f.span.text if f else "", _rule(o),
-                     o.pesan, ("indikator", o.id))
-            self.add("capaian", f"{o.id}.capaian", f"Capaian {o.nama}", o.capaian, _status(o.capaian),
-                     o.capaian_step, _capaian_formula(o), _rule(o), "", ("capaian", o.id))
+            self.add(o.nama, o.value, o.status, o.step, o.pesan)
+            self.add(f"Capaian {o.nama}", o.capaian, _status(o.capaian), o.capaian_step, "")
         for o in r.indices.values():
-            self.add("indeks", o.id, o.nama, o.value, o.status, o.step, "komposit (lihat aturan)", _rule(o), o.pesan,
-                     ("indeks", o.id))
-            self.add("capaian", f"{o.id}.capaian", f"Capaian {o.nama}", o.capaian, _status(o.capaian),
-                     o.capaian_step, "nilai / target × 100", _rule(o), "", ("capaian", o.id))
+            self.add(o.nama, o.value, o.status, o.step, o.pesan)
+            self.add(f"Capaian {o.nama}", o.capaian, _status(o.capaian), o.capaian_step, "")
         for o in r.sasaran.values():
-            self.add("sasaran", o.id, o.nama, o.value, o.status, o.step, "rata-rata capaian indikator", _rule(o),
-                     o.pesan, ("sasaran", o.id))
+            self.add(o.nama, o.value, o.status, o.step, o.pesan)
         for blk in self.rs.rows.values():  # column by column, so each computed column is one range
             rows = r.tables.get(blk.table, [])
             for a in blk.assigns:
-                first = len(self.rows) + 1
                 for i, row in enumerate(rows):
                     step = r.row_steps.get(CellKey(blk.table, i, a.name))
                     v = row.get(a.name)
-                    key = CellKey(blk.table, i, a.name)
                     label = row_label(row)
-                    self.add("kolom", str(key), f"{blk.table} baris {i + 1}{f' ({label})' if label else ''}: {a.name}",
-                             v,
-                             _status(v), step, a.formula.span.text, f"{a.span.file}:{a.span.line}",
-                             v.message if isinstance(v, Galat) else "", ("kolom", (blk, i, a)))
-                    self.cell_of[key] = self.cell_of.pop(str(key))
-                if rows:
-                    self.cell_of[f"{blk.table}.{a.name}"] = (f"{layout.AUDIT_SHEET}!${VALUE_COL}${first}:"
-                                                             f"${VALUE_COL}${first + len(rows) - 1}")
+                    self.add(f"{blk.table} baris {i + 1}{f' ({label})' if label else ''}: {a.name}", v, _status(v),
+                             step, v.message if isinstance(v, Galat) else "")
         for o in r.values.values():
-            self.add("nilai", o.id, o.nama, o.value, o.status, o.step, self.rs.values[o.id].formula.span.text,
-                     _rule(o), o.pesan, ("nilai", o.id))
+            self.add(o.nama, o.value, o.status, o.step, o.pesan)
 
     def checks(self) -> None:
-        """Fill the live check formula and the agreement cell of each row (after every value has its cell)."""
-        for n, kind, payload in self.pending:
-            formula = self.formula(kind, payload)
-            if formula is None:
-                continue
-            row = n + 1
-            cells = self.rows[n]
-            cells[_CEK], cells[_COCOK] = _check_cells(formula, row)
+        """Fill the live check formula and the agreement cell of each row that has a value."""
+        checks = self.skeleton.checks
+        for n in self.pending:
+            cells = checks[n - HEADER_ROW]
+            if cells is not None:
+                row = self.rows[n]
+                row[_CEK], row[_COCOK] = cells
 
     def sheet(self) -> SheetPlan:
         """The finished sheet: A4 landscape fitted to the page width, header repeated, autofilter, title merged."""
@@ -257,49 +201,6 @@ class Audit:
             widths={COL[h]: float(w) for h, w in WIDTHS.items()},
             merges=tuple((r, 1, r, last) for r in range(1, HEADER_ROW)),
             footer=f"Audit {self.rs.name} · versi {self.rs.version} · halaman &P dari &N"))
-
-    def formula(self, kind: str, payload: Any) -> str | None:
-        tr = self.tr
-        if kind == "indikator":
-            return tr.indicator(payload)
-        if kind == "capaian":
-            base = self.cell_of.get(payload)
-            return tr.capaian(payload, base)
-        if kind == "indeks":
-            return tr.index(payload)
-        if kind == "nilai":
-            return tr.value(payload)
-        if kind == "sasaran":
-            return tr.sasaran(payload, lambda i: self.cell_of.get(f"{i}.capaian"))
-        if kind == "kolom":
-            blk, i, a = payload
-            return tr.row_formula(blk.table, i, a)
-        return None
-
-
-VALUE_COL = col_letters(COL["Nilai"])
-_NO, _JENIS, _ID, _URAIAN, _NILAI, _STATUS, _DERIVASI, _MASUKAN, _RUMUS, _BERKAS, _PESAN = (
-    COL[h] - 1 for h in ("No", "Jenis", "ID", "Uraian", "Nilai", "Status", "Derivasi", "Masukan (sel = nilai)",
-                         "Rumus aturan", "Berkas aturan", "Pesan"))
-_CEK, _COCOK = COL["Cek Excel (rumus hidup)"] - 1, COL["Cocok?"] - 1
-
-
-@lru_cache(maxsize=64)  # the few words of the Jenis and Status columns: one frozen cell each
-def _top_text(word: str) -> CellWrite:
-    return CellWrite(word, style="atas")
-
-
-@lru_cache(maxsize=16384)  # a rule set's ids, names, formulas and rule lines: the same cells on every Hitung
-def _wrapped_label(text: str) -> CellWrite:
-    return CellWrite(text, style="wrap")
-
-
-@lru_cache(maxsize=16384)  # the same formulas in the same rows on every Hitung of a workbook
-def _check_cells(formula: str, row: int) -> tuple[CellWrite, CellWrite]:
-    """The live check formula of an Audit row and the cell saying whether it agrees with the stored value."""
-    k, e = col_letters(COL["Cek Excel (rumus hidup)"]), VALUE_COL
-    return (CellWrite(formula="=" + formula, style="angka2"),
-            CellWrite(formula=f'=IFERROR(IF(ABS({k}{row}-{e}{row})<0.000001,"cocok","BERBEDA"),"-")', style="atas"))
 
 
 def _natural_first(t: tuple) -> tuple:
@@ -313,13 +214,3 @@ def row_label(row: dict[str, Any]) -> str:
 
 def _status(v: Any) -> str:
     return "galat" if isinstance(v, Galat) else ("tanpa_data" if v is TANPA_DATA or v is None else "ok")
-
-
-def _rule(o: ObjectResult) -> str:
-    return f"{o.span.file}:{o.span.line}" if o.span else ""
-
-
-def _capaian_formula(o: ObjectResult) -> str:
-    return capaian_formula(getattr(o, "arah", "naik"), "realisasi", "target")
-
-
