@@ -34,10 +34,12 @@ from .cellxml import (
 from .cellxml import style_in as _style_of  # noqa: F401  (a kept cell's style, read by set_cells' edits)
 from .errors import BAD_TARGET, NOT_A_WORKBOOK, WorkbookError, corrupt, not_a_workbook
 from .opc import NS_PKG_REL, NS_R, OpcPackage, Rel
-from .refs import Ref, RefProblem, parse_area, parse_ref, quote_sheet
+from .refs import Ref, RefProblem, parse_area, quote_sheet
 from .sheetcells import SheetCells, sheet_cells
 from .sheetcells import int_attr as _int
 from .sheetplain import plain_sheet_cells
+from .workbookxml import DefinedName as DefinedName
+from .workbookxml import SheetEntry, read_workbook_part
 
 NS_STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 REL_OFFICE_DOCUMENT = NS_R + "/officeDocument"
@@ -69,18 +71,6 @@ class Sheet:
     part: str | None  # zip member, None if the relationship is missing
     state: str  # visible | hidden | veryHidden
     is_worksheet: bool  # False for chart sheets, dialog sheets, macro sheets
-
-
-@dataclass(frozen=True)
-class DefinedName:
-    name: str
-    text: str  # as stored, e.g. "Input!$C$5" or "#REF!$C$5"
-    local_sheet: str | None  # sheet name for sheet-scoped names, None for workbook-level names
-    hidden: bool
-
-    def ref(self) -> Ref:
-        """The referenced rectangle; raises :class:`~.refs.RefProblem` for #REF!, constants, formulas…"""
-        return parse_ref(self.text)
 
 
 @dataclass(frozen=True)
@@ -139,18 +129,18 @@ class Package(OpcPackage):
             self._cache["sheets"] = tuple(self._read_sheets())
         return list(self._cache["sheets"])
 
+    def _workbook_part(self) -> tuple[tuple[SheetEntry, ...], tuple[DefinedName, ...]]:
+        """The sheets' entries and the defined names of the workbook part (:mod:`.workbookxml`: once per content)."""
+        part = self.workbook_part
+        return read_workbook_part(self.read(part), lambda: self._xml(part), self.path, part)
+
     def _read_sheets(self) -> list[Sheet]:
-        wb = self._xml(self.workbook_part)
         rels = {r.id: r for r in self.rels(self.workbook_part)}
         out = []
-        for i, s in enumerate(wb.iter(qname("sheet"))):
-            rid = s.get(f"{{{NS_R}}}id", "")
+        for i, (name, sheet_id, rid, state) in enumerate(self._workbook_part()[0]):
             rel = rels.get(rid)
             part = self.member(rel.target) if rel and not rel.external else None
-            sheet_id = _int(s.get("sheetId", "0"), self.path, self.workbook_part,
-                            f'sheetId="{s.get("sheetId")}" pada sheet {s.get("name", "")!r}')
-            out.append(Sheet(s.get("name", ""), i, sheet_id, rid, part,
-                             s.get("state", "visible"), bool(rel and rel.type == REL_WORKSHEET)))
+            out.append(Sheet(name, i, sheet_id, rid, part, state, bool(rel and rel.type == REL_WORKSHEET)))
         return out
 
     def sheet(self, name: str) -> Sheet | None:
@@ -168,18 +158,7 @@ class Package(OpcPackage):
         return list(self._cache["names"])
 
     def _read_defined_names(self) -> list[DefinedName]:
-        wb = self._xml(self.workbook_part)
-        sheets = self.sheets()
-        out = []
-        for d in wb.iter(qname("definedName")):
-            local = d.get("localSheetId")
-            scope = None
-            if local is not None:
-                idx = _int(local, self.path, self.workbook_part,
-                           f'localSheetId="{local}" pada nama {d.get("name", "")!r}')
-                scope = sheets[idx].name if 0 <= idx < len(sheets) else f"#{idx}"
-            out.append(DefinedName(d.get("name", ""), (d.text or "").strip(), scope, d.get("hidden") in ("1", "true")))
-        return out
+        return list(self._workbook_part()[1])
 
     def workbook_names(self) -> dict[str, DefinedName]:
         """Workbook-level defined names, keyed by lower-cased name (Excel names are case-insensitive)."""
