@@ -127,6 +127,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
              "{best}%."),
     "W505": ("Target {name} = {value} berpecahan, padahal satuannya {unit} (bilangan utuh).",
              "Target {name} = {value} has a fraction, but its unit is {unit} (a whole number)."),
+    "W506": ("hapus {kind} {name}: {name} sudah dihapus di {where}{cause}; baris ini tidak mengubah apa pun.",
+             "hapus {kind} {name}: {name} was already removed at {where}{cause}; this line changes nothing."),
 }
 
 # Root codes of the error classes, never a diagnostic of their own (RuleError shows its first diagnostic's code).
@@ -159,6 +161,7 @@ HINTS: dict[str, tuple[str, str]] = {
     "remove_sasaran": ("hapus juga sasarannya: hapus sasaran {name}", "remove the sasaran too: hapus sasaran {name}"),
     "one_target": ("hapus target {name}; target indeks mengikuti target {indicator}",
                    "remove the target {name}; the index follows the target of {indicator}"),
+    "removed_twice": ("hapus baris ini", "remove this line"),
     "removed_ref": ("ubah atau hapus pemakaian ini di set anak, atau jangan hapus {name}",
                     "change or remove this use in the child set, or do not remove {name}"),
     "percent_weight": ("bobot ditulis dengan %: {suggestion}", "write weights with %: {suggestion}"),

@@ -298,8 +298,10 @@ class _Inherit:
         if r.id not in store:
             cands = list(store)
             close = difflib.get_close_matches(r.id, cands, n=1)
-            if r.id in rs.removed:
-                self.error("E222", r.span, hint_key=None, kind=r.kind, name=r.id)
+            done = rs.removed.get(r.id)
+            if done is not None:  # removed by a parent set or an earlier line: the wanted state holds already
+                self.error("W506", r.span, "removed_twice", width=len(r.id), kind=r.kind, name=r.id,
+                           where=f"{done.span.file}:{done.span.line}", cause=f" ({done.cause})" if done.cause else "")
                 return
             self.error("E222", r.span, "did_you_mean" if close else None,
                        {"suggestion": close[0]} if close else None, kind=r.kind, name=r.id)

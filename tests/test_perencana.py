@@ -122,6 +122,20 @@ def test_periksa_perubahan_lists_what_the_child_changed():
     assert "dimensi administrasi bobot 50% → 40%" in r.output
 
 
+def test_removing_what_the_parent_removed_says_where_it_was_removed(tmp_path):
+    """Next year's set (PK 2026 on top of PK 2025) repeats last year's removal: not "the parent has no such
+    indicator" (the planner sees it in the 2024 files), but where it was removed — a warning, the set stays good."""
+    (tmp_path / "pk2026").mkdir()
+    (tmp_path / "pk2026" / "pk2026.kin").write_text(
+        'aturan pk2026 "PK 2026"\nperluas "pk2025-contoh"\npengaturan { berlaku = 2026 }\n'
+        "hapus indikator bphn_jdihn\n", encoding="utf-8")
+    r = invoke(["periksa", str(tmp_path / "pk2026")])
+    assert r.exit_code == Exit.OK, r.output
+    assert "pk2026.kin:4:17: W506 peringatan: hapus indikator bphn_jdihn: bphn_jdihn sudah dihapus di " in r.output
+    assert "pk2025-contoh/pk2025.kin:13 (sasaran bphn_s2)" in r.output
+    assert "saran: hapus baris ini" in r.output
+
+
 def test_bundled_pk2025_is_listed():
     assert Path(BUNDLED / "pk2025-contoh" / "pk2025.kin").is_file()
 
