@@ -419,8 +419,10 @@ def _para_lines(para: str, per: int) -> int:
     for word in para.split(" "):
         size = len(word) + (1 if used else 0)
         if used and used + size > per:
-            n, used = n + 1, len(word)
-            n += (len(word) - 1) // per
+            n, used, size = n + 1, 0, len(word)
+        if size > per:  # a word longer than a line (a rule file's path): Excel and LibreOffice break it
+            extra = (size - 1) // per
+            n, used = n + extra, size - extra * per
         else:
             used += size
     return n

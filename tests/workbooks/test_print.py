@@ -187,3 +187,25 @@ def test_the_placeholders_of_an_empty_template_print_whole_on_one_page_each(prin
         assert len(found) == 1, (title, len(pages))
         text = " ".join(pages[found[0]].split())
         assert all(" ".join(line.split()) in text for line in lines), (title, text)
+
+
+def test_a_word_longer_than_its_column_gets_the_lines_it_wraps_to(printed):
+    """A rule file's path ("rules/pk2024-sumsel/21-iphp.kin:170") has no space; Excel and LibreOffice break it
+    across lines in the 22-character Aturan column of Temuan. The row used to get the height of its one-line
+    message, so the path's second line was drawn over the next row of the printed page."""
+    wb = openpyxl.load_workbook(printed["contoh"][0])
+    seen = 0
+    for name in (layout.TEMUAN_SHEET, layout.AUDIT_SHEET):
+        ws = wb[name]
+        for row in ws.iter_rows(min_row=4):
+            for cell in row:
+                text = cell.value
+                if not (isinstance(text, str) and cell.alignment.wrap_text and " " not in text and "\n" not in text):
+                    continue
+                width = ws.column_dimensions[cell.column_letter].width
+                if len(text) <= width * 1.1:
+                    continue
+                seen += 1
+                height = ws.row_dimensions[cell.row].height
+                assert height is not None and height >= 2 * 12.75, (name, cell.coordinate, text, width, height)
+    assert seen  # the sample has such cells (the Temuan rows of T202 on iphp)

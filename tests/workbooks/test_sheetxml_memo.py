@@ -89,21 +89,24 @@ def test_the_same_plan_object_with_other_styles_or_a_changed_layout_is_written_a
 
 
 def _word_by_word(text: str, width: float) -> int:
-    """The line count as the writer counted it before (every word), the reference for the faster count."""
+    """Lines counted by filling them word by word (a word longer than a line broken across lines): the reference
+    for the faster count."""
     per = max(int(width * 1.1) - 1, 4)
     if len(text) <= per and "\n" not in text:
         return 1
     total = 0
     for para in text.split("\n"):
-        n, used = 1, 0
+        lines = [""]
         for word in para.split(" "):
-            size = len(word) + (1 if used else 0)
-            if used and used + size > per:
-                n, used = n + 1, len(word)
-                n += (len(word) - 1) // per
-            else:
-                used += size
-        total += n
+            piece = (" " if lines[-1] else "") + word
+            if lines[-1] and len(lines[-1]) + len(piece) > per:
+                lines.append("")
+                piece = word
+            lines[-1] += piece
+            while len(lines[-1]) > per:  # a word longer than a line is broken, its rest starts the next line
+                lines[-1], rest = lines[-1][:per], lines[-1][per:]
+                lines.append(rest)
+        total += len(lines)
     return total
 
 
