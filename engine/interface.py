@@ -113,9 +113,3 @@ class Inputs:
             if p.input == name and p.cell is None:
                 return p
         return None
-
-    def cell_problem(self, key: CellKey) -> InputProblem | None:
-        for p in self.problems:
-            if p.cell == key:
-                return p
-        return None
