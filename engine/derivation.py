@@ -188,7 +188,7 @@ class Renderer:
         return Step("", value, text, "", None, kind, flat, inputs, note, prec)
 
     def leaf(self, label: str, value: Any, kind: str = "", inputs=None, children=None) -> Step:
-        return Step(label, value, show(value, kind, True), "", None, kind, children or [], inputs or [])
+        return Step(label, value, show(value, kind, True), "", None, kind, children or _NONE, inputs or _NONE)
 
     def step(self, e) -> Step:
         node = e.node
@@ -217,14 +217,14 @@ class Renderer:
         if n.computed:
             return self.leaf(n.column, e.value)
         table, i = e.info
-        key = CellKey(table, i, n.column)
-        return self.leaf(n.column, e.value, inputs=[(str(key), e.value, self.r.inputs.sources.get(key, ""))])
+        key, name = _cells(table, n.column, i + 1)[i]
+        return self.leaf(n.column, e.value, inputs=[(name, e.value, self.r.inputs.sources.get(key, ""))])
 
     def s_Column(self, e, n: c.Column):
-        keys = [CellKey(n.table, i, n.column) for i in range(len(e.value))]
         src = self.r.inputs.sources
         return Step(f"{n.table}.{n.column}", e.value, show(e.value),
-                    inputs=[(str(k), v, src.get(k, "")) for k, v in zip(keys, e.value)])
+                    inputs=[(name, v, src.get(k, "")) for (k, name), v in
+                            zip(_cells(n.table, n.column, len(e.value)), e.value)])
 
     def s_Obj(self, e, n: c.Obj):
         step = self.object_step(n.name, e.info)
@@ -352,6 +352,20 @@ class Renderer:
 
 
 _VIEWS: dict[type, Any] = {}  # core node type → Renderer.s_<Node>
+_NONE: Any = ()  # a leaf's children and (most) inputs: one shared empty sequence, not two new lists per leaf
+_CELLS: dict[tuple[str, str], tuple[tuple[CellKey, str], ...]] = {}  # a table column's cells and their names
+
+
+def _cells(table: str, column: str, rows: int) -> tuple[tuple[CellKey, str], ...]:
+    """(key, name) of the first ``rows`` (at least) cells of a table column: ``tabel[3].kolom`` is the same text on
+    every Hitung, made once."""
+    cells = _CELLS.get((table, column), ())
+    if len(cells) < rows:
+        if len(_CELLS) >= 4096:
+            _CELLS.clear()
+        cells = _CELLS[(table, column)] = tuple((k, str(k)) for k in (CellKey(table, i, column)
+                                                                       for i in range(max(rows, 2 * len(cells)))))
+    return cells
 
 
 def _rounded(raw: Decimal, r: c.Rounding) -> Decimal:

@@ -63,8 +63,14 @@ class Event:
     def __init__(self, node: c.Node):
         self.node = node
         self.value: Any = None
-        self.kids: list[Event] = []
+        self.kids: list[Event] | tuple[()] = ()  # a list from the first operand on (most events have none)
         self.info: Any = None
+
+    def add(self, kid: Event) -> None:
+        if self.kids:
+            self.kids.append(kid)  # type: ignore[union-attr]
+        else:
+            self.kids = [kid]
 
 
 class Evaluator(InputsMixin, ObjectResults):
@@ -135,7 +141,10 @@ class Evaluator(InputsMixin, ObjectResults):
             e.value = self.out_of_range(n, row)
         finally:
             self.frame = parent
-        parent.kids.append(e)
+        if parent.kids:
+            parent.kids.append(e)
+        else:
+            parent.kids = [e]
         return e.value
 
     def top(self, n: c.Node, row: Row | None = None, owner: str = "") -> tuple[Any, Event | None]:
@@ -425,7 +434,7 @@ class Evaluator(InputsMixin, ObjectResults):
         if self.frame is not None:
             e = Event(n.realisasi)
             e.value, e.info = realisasi, obj_event
-            self.frame.kids.append(e)
+            self.frame.add(e)
         raw = out = capaian_value(realisasi, n.target, n.direction)  # exact in CTX for operands in the range
         if isinstance(raw, Decimal):
             try:  # handled here, not in ev(): the raw capaian must never be a previous indicator's
@@ -444,7 +453,7 @@ class Evaluator(InputsMixin, ObjectResults):
             if self.frame is not None:  # the indicator's capaian event (already computed) under this one
                 e = Event(cap)
                 e.value, e.info = ir.capaian, ir
-                self.frame.kids.append(e)
+                self.frame.add(e)
             caps.append((iid, ir.capaian))
         errors = [v for _, v in caps if isinstance(v, Galat)]
         present = [v for _, v in caps if isinstance(v, Decimal)]

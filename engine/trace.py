@@ -41,16 +41,24 @@ class Step:
     def all_inputs(self, ordered: bool = True) -> list[tuple[str, Any, str]]:
         """(name, value, where) of every input under this step, each name once (the first met, depth first);
         sorted by name unless ``ordered`` is false."""
-        seen: dict[str, tuple[str, Any, str]] = {}
-        stack = [self]
-        while stack:
-            s = stack.pop()
-            for t in s.inputs:
-                if t[0] not in seen:
-                    seen[t[0]] = t
-            if s.children:
-                stack.extend(reversed(s.children))
+        seen = inputs_under([self])
         return sorted(seen.values(), key=_first) if ordered else list(seen.values())
+
+
+def inputs_under(steps: list[Step], seen: dict[str, tuple[str, Any, str]] | None = None
+                 ) -> dict[str, tuple[str, Any, str]]:
+    """Name → (name, value, where) of every input under ``steps`` not yet in ``seen`` (added to it), the first met
+    depth first."""
+    seen = {} if seen is None else seen
+    stack = list(reversed(steps))
+    while stack:
+        s = stack.pop()
+        for t in s.inputs:
+            if t[0] not in seen:
+                seen[t[0]] = t
+        if s.children:
+            stack.extend(reversed(s.children))
+    return seen
 
 
 def _first(t: tuple) -> Any:

@@ -19,7 +19,7 @@ from .. import __version__
 from ..engine.checker import CheckedRules
 from ..engine.evaluator import Result
 from ..engine.interface import CellKey
-from ..engine.trace import show
+from ..engine.trace import Step, inputs_under, show
 from ..engine.values import TANPA_DATA, Galat
 from .auditskel import (
     _CEK,
@@ -81,6 +81,8 @@ def audit_value_cell(v: Any) -> CellWrite | None:
     with thousands separators (the reader's locale shows 1.234,56 in Indonesia)."""
     if v is TANPA_DATA or v is None or isinstance(v, Galat):
         return None
+    if type(v) is Decimal:  # the usual value: the same test as below, without converting it twice
+        return CellWrite(v, style="angka0" if v == v.to_integral_value() else "angka2")
     if isinstance(v, bool):
         return CellWrite("benar" if v else "salah", style="atas")
     if isinstance(v, (int, Decimal)) and Decimal(v) == Decimal(v).to_integral_value():
@@ -147,18 +149,22 @@ class Audit:
         with its own Audit row are not repeated (that row is named instead)."""
         if step is None:
             return ""
-        via: list[str] = []
-        hidden: set[str] = set()
+        via: list[Step] = []
+        rest: list[Step] = []
         for ch in step.children:
-            if ch.label in self.objects_known and ch.label != step.label:
-                via.append(ch.label)
-                hidden.update(t[0] for t in ch.all_inputs(ordered=False))
-        own = [t for t in step.all_inputs(ordered=False) if t[0] not in hidden]
-        own.sort(key=_natural_first)
+            (via if ch.label in self.objects_known and ch.label != step.label else rest).append(ch)
+        hidden = inputs_under(via)
+        # every input under the step but those under the objects named (a name met there is never met elsewhere
+        # first: the walk may leave their steps out)
+        seen = {}
+        for t in step.inputs:
+            if t[0] not in seen:
+                seen[t[0]] = t
+        own = [t for name, t in inputs_under(rest, seen).items() if name not in hidden]
         out = [f"{name} = {show(v, exact=True)} ({src})" if src else f"{name} = {show(v, exact=True)}"
-               for name, v, src in own]
+               for name, v, src in _in_natural_order(own)]
         if via:
-            out.append("masukan " + ", ".join(via) + ": lihat baris Audit-nya")
+            out.append("masukan " + ", ".join(ch.label for ch in via) + ": lihat baris Audit-nya")
         return "; ".join(out)
 
     def objects(self) -> None:
@@ -205,6 +211,25 @@ class Audit:
 
 def _natural_first(t: tuple) -> tuple:
     return natural_key(t[0]), t[0]  # x[01] and x[1] have one natural key: then by name
+
+
+_ORDERS: dict[tuple[str, ...], tuple[int, ...]] = {}  # names as met → their natural order (positions)
+_ORDERS_MAX = 4096
+
+
+def _in_natural_order(inputs: list[tuple]) -> list[tuple]:
+    """``inputs`` (name, value, where) sorted by name in natural order. The order depends on the names alone, so
+    it is remembered by them (the same rows list the same names on every Hitung of a template's workbooks)."""
+    if len(inputs) < 2:
+        return inputs
+    names = tuple([t[0] for t in inputs])
+    order = _ORDERS.get(names)
+    if order is None:
+        order = tuple(sorted(range(len(inputs)), key=lambda i: _natural_first(inputs[i])))
+        if len(_ORDERS) >= _ORDERS_MAX:
+            _ORDERS.clear()
+        _ORDERS[names] = order
+    return [inputs[i] for i in order]
 
 
 def row_label(row: dict[str, Any]) -> str:

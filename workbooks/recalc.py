@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -117,34 +118,36 @@ def _status_text(kind: str, o: ObjectResult, findings_on: set[str]) -> str:
 
 def _output_cells(result: Result, names: dict[str, str], findings: list[Temuan] = (),
                   problems: list[InputProblem] = ()) -> dict[str, CellWrite]:
-    """Values for the output names the workbook has (case-insensitive, as Excel)."""
+    """Values for the output names the workbook has (case-insensitive, as Excel); a value is built only for a name
+    the workbook has."""
     have = {n.casefold(): n for n in names}
     findings_on = {t.objek for t in findings}
     out: dict[str, CellWrite] = {}
-
-    def put(field_: str, ident: str, value: Any) -> None:
-        key = have.get(layout.output_name(field_, ident).casefold())
-        if key is not None:
-            out[key] = value if isinstance(value, CellWrite) else value_cell(value)
-
     for kind, objs in (("indikator", result.indicators), ("indeks", result.indices), ("sasaran", result.sasaran),
                        ("nilai", result.values)):
+        fields = layout.FIELDS[kind]
         for o in objs.values():
-            fields = layout.FIELDS[kind]
-            main = o.value
             for f in fields:
+                key = have.get(_output_key(f, o.id))
+                if key is None:
+                    continue
                 if f == "status":
-                    put(f, o.id, CellWrite(_status_text(kind, o, findings_on)))
+                    out[key] = CellWrite(_status_text(kind, o, findings_on))
                 elif f == "derivasi":
-                    put(f, o.id, CellWrite(o.step.line() if o.step else ""))
+                    out[key] = CellWrite(o.step.line() if o.step else "")
                 elif f == "capaian" and kind != "sasaran":
-                    put(f, o.id, o.capaian)
+                    out[key] = value_cell(o.capaian)
                 else:
-                    put(f, o.id, main)
+                    out[key] = value_cell(o.value)
     key = have.get(layout.TEMUAN_COUNT.casefold())
     if key is not None:
         out[key] = CellWrite(count_text(list(findings), list(problems)))
     return out
+
+
+@lru_cache(maxsize=16384)  # a rule set's output names: the same on every Hitung
+def _output_key(field_: str, ident: str) -> str:
+    return layout.output_name(field_, ident).casefold()
 
 
 def _result_sheet(result: Result) -> list[list[CellWrite | None]]:
