@@ -124,8 +124,13 @@ def to_decimal(v: Any) -> Decimal:
 
 def round_to(value: Decimal, digits: int, mode: str = "setengah_naik", ctx: Context = CTX) -> Decimal:
     """Round to ``digits`` decimals: ``setengah_naik`` (half away from zero) or ``potong`` (toward zero)."""
-    q = Decimal(1).scaleb(-digits)
+    q = _QUANTA.get(digits)
+    if q is None:
+        q = Decimal(1).scaleb(-digits, context=ctx)
     return value.quantize(q, rounding=ROUND_MODES[mode], context=ctx)
+
+
+_QUANTA = {d: Decimal(1).scaleb(-d, context=CTX) for d in range(-4, 16)}  # 10^-digits of the usual digits
 
 
 def normalize(value: Decimal) -> Decimal:

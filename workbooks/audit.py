@@ -180,13 +180,13 @@ class Audit:
             self.add(o.nama, o.value, o.status, o.step, o.pesan)
         for blk in self.rs.rows.values():  # column by column, so each computed column is one range
             rows = r.tables.get(blk.table, [])
+            labels = [f"{blk.table} baris {i + 1}{f' ({label})' if label else ''}: "
+                      for i, label in enumerate(map(row_label, rows))]  # each row's, for each of its columns
             for a in blk.assigns:
                 for i, row in enumerate(rows):
                     step = r.row_steps.get(CellKey(blk.table, i, a.name))
                     v = row.get(a.name)
-                    label = row_label(row)
-                    self.add(f"{blk.table} baris {i + 1}{f' ({label})' if label else ''}: {a.name}", v, _status(v),
-                             step, v.message if isinstance(v, Galat) else "")
+                    self.add(labels[i] + a.name, v, _status(v), step, v.message if isinstance(v, Galat) else "")
         for o in r.values.values():
             self.add(o.nama, o.value, o.status, o.step, o.pesan)
 

@@ -83,12 +83,27 @@ class WritePlan:
         return len(self.cells)
 
 
-def data_places(inputs: Inputs) -> tuple[dict[str, frozenset[int]], dict[str, frozenset[int]]]:
+Places = tuple[dict[str, frozenset[int]], dict[str, frozenset[int]]]
+_PLACES: dict[tuple, Places] = {}  # the answers for the last few layouts (a template's workbooks share one)
+
+
+def data_places(inputs: Inputs) -> Places:
     """(sheet → rows, sheet → columns) that hold input data, from where the reader found each table cell
     (``sources``: a :class:`~kinerja.engine.interface.CellKey` → ``'Sheet'!C12``) and each single value (its name →
     ``'Sheet'!C9``, e.g. in a row the operator hid). Rows the reader skipped (empty) are not among them; a row
     holding only a bad cell is (the operator must see it). A whole table's place (``'Sheet'!B15:D65``) is not a
-    row."""
+    row. Remembered by exactly what it reads: every source and which inputs are tables."""
+    key = (tuple(inputs.sources.items()), tuple(inputs.tables))
+    hit = _PLACES.get(key)
+    if hit is None:
+        hit = _data_places(inputs)
+        if len(_PLACES) >= 8:
+            _PLACES.clear()
+        _PLACES[key] = hit
+    return dict(hit[0]), dict(hit[1])
+
+
+def _data_places(inputs: Inputs) -> Places:
     rows: dict[str, set[int]] = {}
     cols: dict[str, set[int]] = {}
     for key, ref in sheet_places(inputs):
