@@ -143,16 +143,18 @@ class _Layout:
 
 #: A part's bytes → its layout (:func:`_layout`), for the parts read last: a workbook recalculated again, or its
 #: input sheets the operator did not touch, are not checked and indexed again. The key is the whole content, so a
-#: part that differs in one byte is a different key; bounded in entries and in bytes held.
+#: part that differs in one byte is a different key; bounded in entries and in memory held: a layout holds its
+#: bytes and, once read, every row's matches and cell (≈ 14× the bytes of a part read whole), counted as _HELD×.
 _LAYOUTS: dict[bytes, _Layout | None] = {}
-_LAYOUTS_MAX, _LAYOUTS_BYTES = 64, 32 << 20
+_LAYOUTS_MAX, _LAYOUTS_BYTES, _HELD = 64, 32 << 20, 16
 _LAYOUTS_LOCK = threading.Lock()  # a server or batch thread may read while another remembers
 
 
 def _remember(data: bytes, layout: _Layout | None) -> _Layout | None:
-    if len(data) <= _LAYOUTS_BYTES // 4:
+    if len(data) * _HELD <= _LAYOUTS_BYTES // 4:
         with _LAYOUTS_LOCK:
-            while _LAYOUTS and (len(_LAYOUTS) >= _LAYOUTS_MAX or sum(map(len, _LAYOUTS)) + len(data) > _LAYOUTS_BYTES):
+            while _LAYOUTS and (len(_LAYOUTS) >= _LAYOUTS_MAX
+                                or (sum(map(len, _LAYOUTS)) + len(data)) * _HELD > _LAYOUTS_BYTES):
                 del _LAYOUTS[next(iter(_LAYOUTS))]
             _LAYOUTS[bytes(data)] = layout
     return layout

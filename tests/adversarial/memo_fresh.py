@@ -98,3 +98,39 @@ def differences(warm: dict, cold: dict) -> list[str]:
     wm, cm = warm.get("members", {}), cold.get("members", {})
     diff += [f"member {m}" for m in sorted(set(wm) | set(cm)) if wm.get(m) != cm.get(m)]
     return diff
+
+
+_LIVE_ZYGOTE = """
+import json, os, sys
+sys.path.insert(0, {here!r})
+from kinerja.server import _run, load_rule_sets
+rules = load_rule_sets({names!r})  # as the server does at start; no payload seen before the forks
+payloads = json.load(sys.stdin)
+outs = []
+for i, payload in enumerate(payloads):
+    target = {folder!r} + f"/live-{{i}}.json"
+    pid = os.fork()
+    if pid == 0:
+        try:
+            with open(target, "w") as fh:
+                json.dump(_run(payload, rules), fh)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+    outs.append(target)
+print(json.dumps(outs))
+"""
+
+
+def fresh_live(payloads: list[dict], folder: Path, rule_sets: tuple[str, ...] = ("pk2024-sumsel",)) -> list[list]:
+    """The actions ``kinerja server`` answers for each payload, each computed in a process that has seen no
+    other payload (forked from one that only loaded the rule sets, as the server does at start)."""
+    code = _LIVE_ZYGOTE.format(here=str(Path(__file__).parent), names=list(rule_sets), folder=str(folder))
+    proc = subprocess.run([sys.executable, "-c", code], input=json.dumps(payloads), capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    out = []
+    for target in json.loads(proc.stdout):
+        with open(target) as fh:
+            out.append(json.load(fh))
+    return out

@@ -261,3 +261,200 @@ def test_the_fork_judge_is_a_fresh_kinerja_hitung(sample, tmp_path):
     written = {k: times.sub("T", v) for k, v in members(tmp_path / "cli.xlsx").items()
                if not k.startswith("docProps/")}
     assert written == {k: times.sub("T", v) for k, v in cold["members"].items() if not k.startswith("docProps/")}
+
+
+# --- a batch of 30 nearly identical unit workbooks ---------------------------------------------------------------
+
+_TIMES = re.compile(r"\d\d-\d\d-\d{4} \d\d:\d\d WI[BT]A?|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+
+
+def _untimed(files: dict[str, str]) -> dict[str, str]:
+    return {k: _TIMES.sub("<waktu>", v) for k, v in files.items()}
+
+
+def _part(book: Path, sheet: str) -> str:
+    from kinerja.workbooks.ooxml import Package
+
+    return Package(book).sheet(sheet).part.lstrip("/")
+
+
+@pytest.fixture(scope="module")
+def thirty(tmp_path_factory) -> list[Path]:
+    """30 PK 2024 unit workbooks: 6 data sets, and 24 copies of them each with one difference from its original —
+    one single input, one table cell, or the number format of one input cell (a percentage) — so the pile is
+    full of parts that are byte-identical to another workbook's, beside the one that is not."""
+    from kinerja.workbooks.variasi import build_varied
+
+    folder = tmp_path_factory.mktemp("upt")
+    books = build_varied(folder, 30, seed=7, distinct=6)
+    setjen, anggaran = _part(books[0], "Setjen"), _part(books[0], "Anggaran")
+    style = int(re.search(r'<c r="C9" s="(\d+)"', member_text(books[0], setjen)).group(1))
+    for i, book in enumerate(books[6:], start=6):
+        tmp = book.with_suffix(".tmp")
+        if i % 3 == 0:
+            _set_value(book, tmp, setjen, "C9", str(i))
+        elif i % 3 == 1:
+            _set_value(book, tmp, anggaran, "C221", str(50 + i))
+        else:
+            with_xf(book, tmp, style, 9)
+        tmp.replace(book)
+    return books
+
+
+def test_thirty_nearly_identical_workbooks_each_as_a_fresh_hitung(thirty, tmp_path):
+    """`kinerja batch` with 1 and with 2 jobs and on a Dask LocalCluster: every record and every file written is
+    what a Hitung of that workbook alone in a fresh process gives."""
+    from distributed import LocalCluster
+    from kinerja.workbooks import batch
+
+    cold = fresh([dict(src=str(b), dest=str(tmp_path / f"fresh-{b.name}")) for b in thirty])
+    assert sum(1 for c in cold if c["problems"]) == 8  # the percent-formatted copies are reported
+    assert len({json_key(c) for c in cold}) >= 24  # nearly identical, yet each its own result
+
+    def check(records: list[dict], out: Path, how: str) -> None:
+        assert len(records) == 30, how
+        for book, rec, c in zip(thirty, records, cold):
+            hasil = dict(rec["hasil"] or {})
+            hasil.pop("buku_kerja", None)
+            assert rec["galat"] is None and hasil == c["json"], f"{how}: {book.name}"
+            assert rec["jumlah_masalah_masukan"] == len(c["problems"]), f"{how}: {book.name}"
+            assert _untimed(members(out / book.name)) == _untimed(c["members"]), f"{how}: {book.name}"
+
+    for workers in (1, 2):
+        out = tmp_path / f"jobs{workers}"
+        check(batch.run(batch.plan([str(b) for b in thirty], keluaran=out), workers=workers), out, f"{workers} jobs")
+    out = tmp_path / "dask"
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        check(batch.run(batch.plan([str(b) for b in thirty], keluaran=out), klaster=cluster.scheduler_address),
+              out, "Dask")
+
+
+def json_key(rec: dict) -> str:
+    import json
+
+    return json.dumps(rec["json"], sort_keys=True)
+
+
+# --- the server: concurrent requests on different workbooks ------------------------------------------------------
+
+
+def test_concurrent_server_requests_on_different_workbooks_each_as_a_fresh_process(thirty, tmp_path, monkeypatch):
+    """Five unit workbooks (two data sets; a copy with one input changed, one with a table cell changed, one with
+    an input formatted as a percentage) sent to a real ``kinerja server`` by ten clients at once, each twice:
+    every answer is the answer of a process that saw no other workbook."""
+    import json
+    import socket
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+    import uvicorn
+    from kinerja.server import create_app, load_rule_sets
+    from kinerja.workbooks.tombol import pasang_tombol
+    from memo_fresh import fresh_live
+    from payload import payload_of
+
+    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")  # xlwings' remote engine (tests/conftest.py)
+    token = "rahasia-kantor-wilayah-sumsel-2024"
+    payloads = []
+    for i in (0, 1, 6, 7, 8):  # with the Hitung button and its Status Hitung cell, as operators get them
+        pasang_tombol(thirty[i], tmp_path / f"{thirty[i].stem}.xlsm")
+        payloads.append(payload_of(tmp_path / f"{thirty[i].stem}.xlsm"))
+    expected = fresh_live(payloads, tmp_path)
+
+    def untimed(actions: list) -> str:
+        return _TIMES.sub("<waktu>", json.dumps(actions, sort_keys=True))
+
+    assert len({untimed(a) for a in expected}) == 5
+    assert any(a["func"] == "alert" and "C9" in json.dumps(a) for a in expected[4])  # the percentage: reported
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(token, load_rule_sets(["pk2024-sumsel"])), host="127.0.0.1",
+                                           port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 20
+    while not server.started and time.time() < deadline:
+        time.sleep(0.05)
+    try:
+        def post(i: int) -> tuple[int, list]:
+            with httpx.Client(timeout=300) as c:
+                r = c.post(f"http://127.0.0.1:{port}/hitung", json=payloads[i], headers={"Authorization": token})
+            assert r.status_code == 200, r.text
+            return i, r.json()["actions"]
+
+        with ThreadPoolExecutor(10) as pool:
+            answers = list(pool.map(post, [0, 1, 2, 3, 4, 4, 3, 2, 1, 0]))
+    finally:
+        server.should_exit = True
+        thread.join(10)
+    for i, actions in answers:
+        assert untimed(actions) == untimed(expected[i]), f"request {i}: not what a fresh process answers"
+
+
+# --- memory: a long batch keeps every memory within its bound ----------------------------------------------------
+
+SURVEY_RULES = """
+aturan uji_tabel "Tabel panjang"
+target { ikm = 3 }
+eselon e "Eselon" divisi "Divisi" {
+  tabel survei "Survei kepuasan" { unit: teks  responden: cacah  nilai: indeks }
+  sasaran s1 "Sasaran" {
+    indikator ikm "Indeks kepuasan" { satuan indeks  realisasi = rata_rata(survei.nilai) }
+  }
+}
+"""
+
+
+def _survey_book(path: Path, rows: int, seed: int) -> Path:
+    """A unit workbook with a survey table of ``rows`` rows, its data its own (``seed``)."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Input")
+    ws.write_row(9, 1, ["unit", "responden", "nilai"])
+    for i in range(rows):
+        ws.write_row(10 + i, 1, [f"Satuan kerja nomor {i + 1} wilayah Sumatera Selatan", 30 + i + seed,
+                                 3 + ((i + seed) % 10) / 10])
+    wb.define_name("survei", f"=Input!$B$10:$D${10 + rows}")
+    wb.define_name("realisasi_ikm", "=Input!$G$2")
+    wb.close()
+    return path
+
+
+def test_a_long_batch_of_large_tables_keeps_the_layout_memory_within_its_bound(tmp_path):
+    """The layouts of the parts read last are bounded in entries and in bytes held (32 MB). What a layout holds is
+    more than the part's bytes: its row spans and, once read, every row's matches and every cell (≈ 14× the bytes
+    of a part read whole). Twenty distinct unit workbooks with 2,000-row tables, each read as Hitung reads it: the
+    memory the layouts keep, measured by emptying them, stays within the bound (it was 64 MB here, and 425 MB after
+    thirty 10,000-row workbooks in one batch process)."""
+    import gc
+    import tracemalloc
+
+    from kinerja.engine import input_specs, load_rules
+    from kinerja.workbooks import sheetplain
+    from kinerja.workbooks.ooxml import Package
+    from kinerja.workbooks.reader import read_inputs_from
+
+    folder = tmp_path / "aturan"
+    folder.mkdir()
+    (folder / "uji.kin").write_text(SURVEY_RULES, encoding="utf-8")
+    specs = input_specs(load_rules(str(folder)))
+    books = [_survey_book(tmp_path / f"upt{i:02d}.xlsx", 2000, i) for i in range(20)]
+    sheetplain._LAYOUTS.clear()
+    tracemalloc.start()
+    try:
+        for book in books:
+            inputs = read_inputs_from(Package(book), specs)
+            assert not inputs.problems and len(inputs.tables["survei"]) == 2000
+        del inputs
+        gc.collect()
+        held = tracemalloc.get_traced_memory()[0]
+        sheetplain._LAYOUTS.clear()
+        gc.collect()
+        held -= tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert held <= sheetplain._LAYOUTS_BYTES, f"the layouts held {held / 2**20:.0f} MB"
