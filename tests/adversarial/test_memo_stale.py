@@ -133,6 +133,20 @@ def test_same_sheets_with_another_workbook_part(sample, tmp_path):
                                   (dated1904, {}), (sample, {})])
 
 
+def test_same_workbook_part_with_its_sheets_swapped_in_the_relationships(sample, tmp_path):
+    """workbook.xml byte-identical (its sheets and names are remembered by its bytes), but the relationships send
+    the sheet named Setjen to the part that was Imigrasi's and back: every input is read from the part the
+    relationships name now."""
+    rels = member_text(sample, "xl/_rels/workbook.xml.rels")
+    one = re.search(r'<Relationship [^>]*Id="rId1"[^>]*/>', rels).group(0)
+    three = re.search(r'<Relationship [^>]*Id="rId3"[^>]*/>', rels).group(0)
+    t1, t3 = (re.search(r'Target="([^"]+)"', x).group(1) for x in (one, three))
+    swapped = rels.replace(one, "\0").replace(three, three.replace(t3, t1)).replace("\0", one.replace(t1, t3))
+    other = rezip(sample, tmp_path / "relasi.xlsx", {"xl/_rels/workbook.xml.rels": swapped.encode("utf-8")})
+    warm = run_warm_and_fresh(tmp_path, [(sample, {}), (other, {}), (sample, {})])
+    assert warm[1]["problems"] or warm[1]["json"] != warm[0]["json"] or "error" in warm[1]
+
+
 # --- another rule set, language, zone ----------------------------------------------------------------------------
 
 
