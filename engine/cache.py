@@ -17,7 +17,10 @@ import os
 from collections import OrderedDict
 from dataclasses import fields
 from functools import wraps
+from pathlib import Path
 from threading import Lock
+
+from .ruletext import shown_name
 
 MAX_FILES = 512  # parsed files kept (least recently used dropped first)
 
@@ -62,7 +65,8 @@ MAX_RULE_SETS = 32
 
 def checked_once(check, rs):
     """``check(rs)``, or the result of checking the same files at the same places before."""
-    key = (rs.version, rs.name, tuple(sorted(rs.files)))
+    # the names messages and the Audit give the files are relative to the working folder (ruletext.shown_name)
+    key = (rs.version, rs.name, tuple(sorted(rs.files)), tuple(shown_name(Path(f)) for f in sorted(rs.files)))
     with _lock:
         hit = _checked.get(key)
         if hit is not None:

@@ -12,6 +12,7 @@ nothing cannot pass unnoticed.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import sys
@@ -176,6 +177,26 @@ def test_another_rule_set_and_a_rule_file_edited_in_place(sample, tmp_path):
     assert warm[0]["json"]["aturan"]["versi"] != warm[1]["json"]["aturan"]["versi"] != r1["json"]["aturan"]["versi"]
 
 
+def test_the_working_folder_changed_between_two_hitung(tmp_path, monkeypatch):
+    """A rule folder outside the working folder is named by its full path in the Audit's 'Berkas aturan' column
+    and the JSON, one inside it relative to it. The same process recalculating from another working folder (an
+    interpreter kept alive between two Hitung clicks of workbooks in different folders) named the files as the
+    first folder saw them: the checked rules were remembered by the files' places, not by the names shown."""
+    folder = tmp_path / "kerja" / "aturan"
+    folder.mkdir(parents=True)
+    (folder / "uji.kin").write_text(SURVEY_RULES, encoding="utf-8")
+    book = _survey_book(tmp_path / "kerja" / "upt.xlsx", 5, 1)
+    elsewhere = tmp_path / "lain"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    first = record(str(book), str(elsewhere / "pertama.xlsx"), aturan=str(folder))
+    monkeypatch.chdir(tmp_path / "kerja")
+    warm = run_warm_and_fresh(tmp_path, [(book, {"aturan": str(folder)})])
+    audit = next(v for k, v in warm[0]["members"].items() if "Berkas aturan" in v)
+    assert ">aturan/uji.kin:" in audit
+    assert str(folder / "uji.kin") in json.dumps(first["json"]) or str(folder / "uji.kin") in str(first["members"])
+
+
 def test_language_and_time_zone_switched_between_two_hitung(sample, tmp_path):
     pct = with_xf(sample, tmp_path / "persen.xlsx", 13, 9)  # with input problems: messages in both languages
     books = [(sample, {}), (sample, {"lang": "en"}), (pct, {"lang": "en"}), (pct, {}), (sample, {"zona": "WITA"}),
@@ -259,7 +280,6 @@ def test_same_sheets_with_other_shared_strings(saved_by_libreoffice, tmp_path):
 
 def test_the_fork_judge_is_a_fresh_kinerja_hitung(sample, tmp_path):
     """What :func:`memo_fresh.fresh` gives is what ``kinerja hitung BUKU --json`` typed in a new process gives."""
-    import json
     import subprocess
 
     pct = with_xf(sample, tmp_path / "persen.xlsx", 13, 9)
@@ -344,7 +364,6 @@ def test_thirty_nearly_identical_workbooks_each_as_a_fresh_hitung(thirty, tmp_pa
 
 
 def json_key(rec: dict) -> str:
-    import json
 
     return json.dumps(rec["json"], sort_keys=True)
 
@@ -356,7 +375,6 @@ def test_concurrent_server_requests_on_different_workbooks_each_as_a_fresh_proce
     """Five unit workbooks (two data sets; a copy with one input changed, one with a table cell changed, one with
     an input formatted as a percentage) sent to a real ``kinerja server`` by ten clients at once, each twice:
     every answer is the answer of a process that saw no other workbook."""
-    import json
     import socket
     import threading
     import time
