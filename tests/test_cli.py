@@ -143,3 +143,11 @@ def test_out_of_memory_is_a_coded_message_and_the_workbook_is_untouched(tmp_path
     assert "Traceback" not in proc.stderr and "galat internal" not in proc.stderr
     assert book.read_bytes() == before
     assert not list(tmp_path.glob(".~kinerja-*"))
+
+
+def test_contoh_shows_a_status_as_a_word_in_each_language():
+    """ki_aduan (0 of 0, NIHIL) has no data: the summary says so in words, not as the internal code tanpa_data."""
+    line = [x for x in invoke(["contoh"]).output.splitlines() if "· ki_aduan:" in x]
+    assert line == ["        · ki_aduan: target 30, realisasi -, capaian - [tanpa data]"]
+    line = [x for x in invoke(["demo"], env={"KINERJA_BAHASA": "en"}).output.splitlines() if "· ki_aduan:" in x]
+    assert line == ["        · ki_aduan: target 30, realisasi -, capaian - [no data]"]
