@@ -210,10 +210,11 @@ class _Reader:
         plan = [(col.name, columns.get(col.name), col.kind, col.required,
                  f"{sheet_ref}!{col_letters(columns[col.name])}" if col.name in columns else "")
                 for col in spec.columns or ()]
-        sources, convert = self.inputs.sources, self.convert
+        sources, quick, slow = self.inputs.sources, self.quick, self._convert
         labelled = [columns[c.name] for c in spec.columns or () if c.kind == "teks" and c.name in columns]
+        blank = cells.blank_rows(range(first_data, last + 1), ref.col1, ref.col2)
         for r in range(first_data, last + 1):
-            if cells.surely_blank(r, ref.col1, ref.col2):  # nothing in the table's columns: skipped unread
+            if r in blank:  # nothing in the table's columns: skipped unread
                 continue
             got = dict(zip(span, cells.get_row(r, ref.col1, ref.col2)))  # each cell of the row read once
             if all(_is_empty(cell) for cell in got.values()):
@@ -230,8 +231,10 @@ class _Reader:
                 loc = f"{column_loc}{r}"
                 key = CellKey(spec.name, i, name)
                 sources[key] = loc
-                row[name] = convert(got[c] if c in got else cells.get(r, c), kind, required, spec.name, loc,
-                                    key=key, labels=(spec, i, name, shown))
+                cell = got[c] if c in got else cells.get(r, c)
+                value = quick(cell, kind)  # :meth:`convert`, its arguments made only for a cell it does not take
+                row[name] = value if value is not None else slow(cell, kind, required, spec.name, loc, None, key,
+                                                                  None, (spec, i, name, shown))
             rows.append(row)
         if not rows and spec.required:
             self.problem(E.TABLE_EMPTY, spec.name, self.inputs.sources[spec.name],
@@ -270,15 +273,21 @@ class _Reader:
         The usual cell — a number in no percent, date or unknown format, for a number input, in range and of its
         kind — is taken at once; every other goes through :meth:`_convert`, whose checks it would pass (the same
         number: tests/workbooks/test_reader_convert.py compares both)."""
+        number = self.quick(cell, kind)
+        return number if number is not None else self._convert(cell, kind, required, name, loc, label, key,
+                                                                label_en, labels)
+
+    def quick(self, cell: Cell, kind: str) -> Decimal | None:
+        """The usual cell's number (see :meth:`convert`), None for any other cell."""
         if cell.kind == "number" and kind != "teks" and (cell.style is None or cell.style not in self.special):
             try:
                 number = excel_number(cell.text)
             except InvalidOperation:
-                number = None
-            if number is not None and in_range(number) and (kind not in _NOT_NEGATIVE or (
+                return None
+            if in_range(number) and (kind not in _NOT_NEGATIVE or (
                     number >= 0 and (kind != "cacah" or number == number.to_integral_value()))):
                 return number
-        return self._convert(cell, kind, required, name, loc, label, key, label_en, labels)
+        return None
 
     def _convert(self, cell: Cell, kind: str, required: bool, name: str, loc: str, label: str | None = None,
                  key: CellKey | None = None, label_en: str | None = None, labels: tuple | None = None) -> Value:

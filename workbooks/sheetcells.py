@@ -80,6 +80,10 @@ class SheetCells:
         at most); False when that is not known without reading the row's cells."""
         return False
 
+    def blank_rows(self, rows: range, first: int, last: int) -> frozenset[int]:
+        """The rows of ``rows`` of which :meth:`surely_blank` (``first``, ``last``) is true."""
+        return frozenset(r for r in rows if self.surely_blank(r, first, last))
+
     def merge_at(self, row: int, col: int) -> Ref | None:
         """The first merged range (in the sheet's order) holding the cell."""
         if self._merges is None:  # (position, range) by the rows each covers; very tall ranges tried for every row

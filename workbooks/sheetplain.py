@@ -228,22 +228,18 @@ _CELL_ATTRS: dict[bytes, tuple[str, int | None]] = {}  # a <c>'s attributes afte
 
 def _letters(col: int) -> bytes:
     """3 → ``b"C"`` (columns past ZZ are never in the plain form: b"" finds no cell)."""
-    found = _LETTERS.get(col)
-    if found is None:
-        found = _LETTERS[col] = col_letters(col).encode() if 1 <= col <= 702 else b""
-    return found
+    if col not in _LETTERS:
+        _LETTERS[col] = col_letters(col).encode() if 1 <= col <= 702 else b""
+    return _LETTERS[col]
 
 
 _COLUMNS: dict[bytes, int] = {}
 
 
 def _column(letters: bytes) -> int:
-    found = _COLUMNS.get(letters)
-    if found is None:
-        found = _COLUMNS[letters] = parse_cell(letters.decode() + "1")[1]
-    return found
-
-
+    if letters not in _COLUMNS:
+        _COLUMNS[letters] = parse_cell(letters.decode() + "1")[1]
+    return _COLUMNS[letters]
 
 
 class _NotPlain(Exception):
@@ -306,6 +302,13 @@ class PlainSheetCells(SheetCells):
         if known is None:
             known = self._blank[key] = self._surely_blank(row, first, last)
         return known
+
+    def blank_rows(self, rows: range, first: int, last: int) -> frozenset[int]:
+        """:meth:`surely_blank` of every row of ``rows`` at once (a table's rows), kept with the layout."""
+        key = (rows.start, rows.stop, first, last)  # four numbers: never the key of one row's answer
+        if key not in self._blank:
+            self._blank[key] = frozenset(r for r in rows if self._surely_blank(r, first, last))
+        return self._blank[key]
 
     def _surely_blank(self, row: int, first: int, last: int) -> bool:
         span = self._spans.get(row)

@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 from .plainrow import COLUMNS as _COLUMNS
 from .plainrow import BadPosition as BadPosition
@@ -39,123 +38,15 @@ from .xmlescape import escape as escape
 from .xmlescape import excel_escape as excel_escape
 from .xmlescape import excel_unescape as excel_unescape
 from .xmlescape import unescape as unescape
+from .xmlfind import _SPECIAL as _SPECIAL
+from .xmlfind import Element as Element
+from .xmlfind import _flat_children as _flat_children
+from .xmlfind import _patterns as _patterns
+from .xmlfind import children as children
+from .xmlfind import find as find
+from .xmlfind import masked as masked
 
 _ATTR = re.compile(r"""([^\s=/>]+)\s*=\s*("[^"]*"|'[^']*')""")
-_START_TAG = r"""<{q}(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(/?)>"""
-
-
-@dataclass(frozen=True)
-class Element:
-    """Where one element sits in a text: ``text[start:tag_end]`` is its start tag, ``text[start:end]`` all of it."""
-
-    start: int
-    tag_end: int
-    end: int
-    close_len: int  # length of the end tag ("" when self-closing)
-
-    @property
-    def self_closing(self) -> bool:
-        return self.close_len == 0
-
-    @property
-    def inner(self) -> tuple[int, int]:
-        return self.tag_end, self.end - self.close_len
-
-
-_SPECIAL = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>", re.S)
-_mask_cache: dict[str, str] = {}
-_last_masked: list = [None, None]  # (text, masked text) of the last part answered from the cache
-
-
-def masked(text: str) -> str:
-    """``text`` with every comment, CDATA section and processing instruction replaced by spaces of the same
-    length. In a well-formed part ``<`` cannot occur in attribute values or character data, so in the result
-    every ``<`` starts a real tag or end tag."""
-    if text is _last_masked[0]:  # the part being walked, asked once per row: not even compared
-        return _last_masked[1]
-    small = len(text) < 4096  # one cell's XML: masked directly, so it never evicts a whole part from the cache
-    hit = None if small else _mask_cache.get(text)  # a str caches its hash; an equal copy is compared once
-    if hit is not None:
-        _last_masked[:] = text, hit
-        return hit
-    if "<!" not in text and "<?" not in text:
-        if not small:
-            _remember(text, text)
-        return text
-    parts, pos = [], 0
-    for m in _SPECIAL.finditer(text):
-        parts.append(text[pos:m.start()])
-        parts.append(" " * (m.end() - m.start()))
-        pos = m.end()
-    parts.append(text[pos:])
-    out = "".join(parts)
-    if not small:
-        _remember(text, out)
-    return out
-
-
-def _remember(text: str, out: str) -> None:
-    if len(_mask_cache) > 8:
-        _mask_cache.clear()
-    _mask_cache[text] = out
-    _last_masked[:] = text, out
-
-
-_pattern_cache: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
-
-
-def _patterns(qname: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    if qname not in _pattern_cache:
-        q = re.escape(qname)
-        _pattern_cache[qname] = (
-            re.compile(_START_TAG.format(q=q)),
-            re.compile(rf"<(/?){q}(?=[\s/>])"),
-        )
-    return _pattern_cache[qname]
-
-
-def find(text: str, qname: str, start: int = 0, end: int | None = None) -> Element | None:
-    """First ``<qname …>`` element starting in ``text[start:end]`` (nesting of the same name handled)."""
-    start_re, any_re = _patterns(qname)
-    text = masked(text)
-    end = len(text) if end is None else end
-    m = any_re.search(text, start, end)
-    while m and m.group(1):  # a stray end tag: skip
-        m = any_re.search(text, m.end(), end)
-    if not m:
-        return None
-    tag = start_re.match(text, m.start())
-    if not tag:
-        raise ValueError(f"start tag <{qname}> tidak terbaca pada posisi {m.start()}")
-    if tag.group(1):
-        return Element(m.start(), tag.end(), tag.end(), 0)
-    depth, pos = 1, tag.end()
-    while True:
-        n = any_re.search(text, pos)
-        if not n:
-            raise ValueError(f"<{qname}> tanpa tag penutup")
-        if n.group(1):
-            depth -= 1
-            gt = text.index(">", n.end())
-            if depth == 0:
-                return Element(m.start(), tag.end(), gt + 1, gt + 1 - n.start())
-            pos = gt + 1
-        else:
-            inner_tag = start_re.match(text, n.start())
-            if inner_tag and not inner_tag.group(1):
-                depth += 1
-            pos = inner_tag.end() if inner_tag else n.end()
-
-
-def children(text: str, qname: str, start: int, end: int) -> Iterator[Element]:
-    """Successive ``qname`` elements in ``text[start:end]``, not descending into the ones found."""
-    pos = start
-    while True:
-        el = find(text, qname, pos, end)
-        if el is None or el.start >= end:
-            return
-        yield el
-        pos = el.end
 
 
 def attrs(tag: str) -> dict[str, str]:
@@ -450,35 +341,6 @@ def _plain_cells(xml: str, prefix: str, lo: int, hi: int) -> _PlainRow | None:
 def _cells(xml: str, prefix: str, lo: int, hi: int) -> Iterator[Element]:
     """The ``<c>`` elements of one row (see :func:`_flat_children`)."""
     return _flat_children(xml, prefix + "c", lo, hi)
-
-
-def _flat_children(xml: str, qname: str, lo: int, hi: int) -> Iterator[Element]:
-    """``children(xml, qname, lo, hi)`` for elements that do not hold their own kind (a ``<row>`` holds no
-    ``<row>``, a ``<c>`` no ``<c>``), with :func:`find`'s first step inlined: the end of each is the next
-    ``qname`` tag when that is an end tag; a nested one goes the general way."""
-    start_re, any_re = _patterns(qname)
-    text = masked(xml)
-    pos = lo
-    while True:
-        m = any_re.search(text, pos, hi)
-        while m and m.group(1):  # a stray end tag: skip
-            m = any_re.search(text, m.end(), hi)
-        if not m:
-            return
-        tag = start_re.match(text, m.start())
-        if not tag:
-            raise ValueError(f"start tag <{qname}> tidak terbaca pada posisi {m.start()}")
-        if tag.group(1):
-            el = Element(m.start(), tag.end(), tag.end(), 0)
-        else:
-            n = any_re.search(text, tag.end())
-            if n and n.group(1):
-                gt = text.index(">", n.end())
-                el = Element(m.start(), tag.end(), gt + 1, gt + 1 - n.start())
-            else:
-                el = find(xml, qname, m.start(), hi)
-        yield el
-        pos = el.end
 
 
 def _widen_dimension(xml: str, cells: list[tuple[int, int]], prefix: str) -> str:
