@@ -242,8 +242,8 @@ def _column(letters: bytes) -> int:
     return _COLUMNS[letters]
 
 
-class _NotPlain(Exception):
-    """A row or cell the plain reader does not recognise: the sheet is read from the tree."""
+class _NotPlain(Exception):  # a row or cell the plain reader does not recognise: the sheet is read from the tree
+    pass
 
 
 class PlainSheetCells(SheetCells):
@@ -255,8 +255,7 @@ class PlainSheetCells(SheetCells):
         self._sheet_data = layout.sheet_data
         self._blank = layout.blank
         self._shared = layout.cells
-        self._sst = sst
-        self._sheet = sheet
+        self._sst, self._sheet = sst, sheet
         self._tree_of = tree
         self._tree: SheetCells | None = None
         self._rows = layout.rows  # row → its cells' matches by column letters, once read
@@ -304,8 +303,7 @@ class PlainSheetCells(SheetCells):
         return known
 
     def blank_rows(self, rows: range, first: int, last: int) -> frozenset[int]:
-        """:meth:`surely_blank` of every row of ``rows`` at once (a table's rows), kept with the layout."""
-        key = (rows.start, rows.stop, first, last)  # four numbers: never the key of one row's answer
+        key = (rows.start, rows.stop, first, last)  # :meth:`surely_blank` of a table's rows, kept with the layout
         if key not in self._blank:
             self._blank[key] = frozenset(r for r in rows if self._surely_blank(r, first, last))
         return self._blank[key]

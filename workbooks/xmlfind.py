@@ -37,19 +37,20 @@ class Element:
 
 _SPECIAL = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>", re.S)
 _mask_cache: dict[str, str] = {}
-_last_masked: list = [None, None]  # (text, masked text) of the last part answered from the cache
+_last_masked: list = [(None, None)]  # (text, masked text) of the last part answered from the cache, read at once
 
 
 def masked(text: str) -> str:
     """``text`` with every comment, CDATA section and processing instruction replaced by spaces of the same
     length. In a well-formed part ``<`` cannot occur in attribute values or character data, so in the result
     every ``<`` starts a real tag or end tag."""
-    if text is _last_masked[0]:  # the part being walked, asked once per row: not even compared
-        return _last_masked[1]
+    last = _last_masked[0]  # one pair, read once: another thread may remember another part meanwhile
+    if text is last[0]:  # the part being walked, asked once per row: not even compared
+        return last[1]
     small = len(text) < 4096  # one cell's XML: masked directly, so it never evicts a whole part from the cache
     hit = None if small else _mask_cache.get(text)  # a str caches its hash; an equal copy is compared once
     if hit is not None:
-        _last_masked[:] = text, hit
+        _last_masked[0] = (text, hit)
         return hit
     only = _only_declaration(text)
     if only is not None and only[0] < 0:  # nothing to mask
@@ -110,7 +111,7 @@ def _remember(text: str, out: str) -> None:
     if len(_mask_cache) > 8:
         _mask_cache.clear()
     _mask_cache[text] = out
-    _last_masked[:] = text, out
+    _last_masked[0] = (text, out)
 
 
 _pattern_cache: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
