@@ -43,6 +43,7 @@ from ..engine.checker import CheckedRules
 from ..engine.errors import language
 from ..engine.interface import InputProblem
 from . import layout
+from .audit import local_time
 from .errors import FORMAT_UNKNOWN
 from .formatlive import format_sheet, percent_cells
 from .ooxml import EMPTY, Cell, DefinedName, Sheet, SheetCells, Table
@@ -367,7 +368,7 @@ def hitung(book: Any, *, aturan: str | None = None, now: datetime | None = None,
     ``allowed``: rule sets already loaded, the only ones that may be used (the server's read-only cache; a
     workbook cannot make the server load a path)."""
     when = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
-    stamp = when.strftime("%Y-%m-%d %H:%M UTC")
+    stamp = local_time(when)  # as the operator's clock shows it (KINERJA_ZONA: WIB, WITA, WIT), as in Audit
     view: BookView | None = None
     try:
         view = BookView(book)

@@ -79,7 +79,7 @@ def test_live_hitung_writes_what_the_file_hitung_writes(sample_xlsm, tmp_path):
     statuses = [v for _, cells in grid.sheets for (r, _c), v in cells.items()
                 if r <= 3 and isinstance(v, str) and v.startswith(STATUS_PREFIX)]
     assert len(statuses) == 11
-    assert all("selesai 2026-12-06 11:00 UTC" in s and "aturan: pk2024-sumsel" in s and f"{out.findings} temuan" in s
+    assert all("selesai 06-12-2026 18:00 WIB" in s and "aturan: pk2024-sumsel" in s and f"{out.findings} temuan" in s
                for s in statuses)
     assert out.findings > 0
 
