@@ -20,6 +20,7 @@ from pathlib import Path
 
 from . import unhide as U
 from . import xmltext as X
+from .bounded import evict_oldest
 from .cellxml import (
     EMPTY,
     MAX_TEXT,
@@ -262,7 +263,7 @@ class Package(OpcPackage):
                      cols if cols and cells.any_hidden_col(cols) else frozenset())
             if len(data) <= 1 << 20:  # bounded: at most 32 parts of at most 1 MiB kept alive
                 if len(_HIDDEN_ASKED) >= 32:
-                    _HIDDEN_ASKED.pop(next(iter(_HIDDEN_ASKED)))
+                    evict_oldest(_HIDDEN_ASKED)
                 _HIDDEN_ASKED[key] = asked
         rows, cols = asked
         if not (rows or cols):

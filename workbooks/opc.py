@@ -20,6 +20,7 @@ from pathlib import Path
 
 from . import xmltext as X
 from .atomic import atomic_write
+from .bounded import evict_oldest, refresh
 from .errors import (
     FILE_NOT_FOUND,
     NOT_A_WORKBOOK,
@@ -459,10 +460,10 @@ def _write_member(z: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes, level:
                     packed = bytes(view[body:body + done.compress_size])
             if packed is not None and len(packed) == done.compress_size:
                 if len(_DEFLATED) >= _DEFLATED_KEPT:
-                    _DEFLATED.pop(next(iter(_DEFLATED)))
+                    evict_oldest(_DEFLATED)
                 _DEFLATED[(level, bytes(data))] = (packed, done.CRC)
         return
-    _DEFLATED[key] = _DEFLATED.pop(key)  # most recently used last
+    refresh(_DEFLATED, key)  # most recently used last
     packed, crc = hit
     info.file_size = len(data)
     info.compress_size = len(packed)

@@ -17,6 +17,7 @@ from itertools import chain
 from operator import attrgetter
 
 from . import xmltext as X
+from .bounded import evict_oldest
 from .cellwrite import CellWrite
 from .cellxml import MAX_TEXT, NS, cell_xml_at, number_text, value_key
 from .ooxml import NS_R
@@ -63,7 +64,7 @@ def _by_id(sp: SheetPlan, styles: tuple, xml: str) -> str:
     """Remember ``xml`` for the plan object itself (kept alive here, so its id is not reused): a plan built once
     and cached (FormatIsian's) is answered without hashing its ≈ 2 300 cells again."""
     if len(_SHEETS_BY_ID) >= _SHEETS_KEPT:
-        _SHEETS_BY_ID.pop(next(iter(_SHEETS_BY_ID)))
+        evict_oldest(_SHEETS_BY_ID)
     _SHEETS_BY_ID[id(sp)] = (sp, styles, xml)
     return xml
 
@@ -97,7 +98,7 @@ def styles_used(sp: SheetPlan) -> set[str | None]:
         return same[1]
     used = set(map(attrgetter("style"), filter(None, chain.from_iterable(sp.rows))))
     if len(_STYLES_BY_ID) >= _SHEETS_KEPT:
-        _STYLES_BY_ID.pop(next(iter(_STYLES_BY_ID)))
+        evict_oldest(_STYLES_BY_ID)
     _STYLES_BY_ID[id(sp)] = (sp, frozenset(used))
     return used
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import xml.parsers.expat
 
+from .bounded import evict_oldest, refresh
+
 
 class UnsafeXml(ValueError):
     """A part kinerja must not edit by splicing (the adapter turns it into a coded message)."""
@@ -26,7 +28,7 @@ def check_well_formed(data: bytes) -> None:
     a moment ago (a sheet that is the same in every workbook of a batch) are not parsed again: the answer depends
     on the bytes alone, and only equal bytes find it."""
     if data in _WELL_FORMED:
-        _WELL_FORMED[data] = _WELL_FORMED.pop(data)  # kept longest: the least recently used go first
+        refresh(_WELL_FORMED, data)  # kept longest: the least recently used go first
         return
     parser = xml.parsers.expat.ParserCreate()
     try:
@@ -36,7 +38,7 @@ def check_well_formed(data: bytes) -> None:
                         f"the edited part is not well-formed XML ({exc})") from None
     if len(data) >= 4096:  # small parts parse faster than they hash
         if len(_WELL_FORMED) >= 16:
-            _WELL_FORMED.pop(next(iter(_WELL_FORMED)))
+            evict_oldest(_WELL_FORMED)
         _WELL_FORMED[bytes(data)] = None
 
 
@@ -49,12 +51,12 @@ def uniform_prefix(text: str, uri: str) -> str:
     key = (text, uri)
     hit = _PREFIXES.get(key)
     if hit is not None:
-        _PREFIXES[key] = _PREFIXES.pop(key)  # most recently used last
+        refresh(_PREFIXES, key)  # most recently used last
         return hit
     prefix = _uniform_prefix(text, uri)
     if len(text) >= 4096:  # small parts parse faster than they hash
         if len(_PREFIXES) >= 16:
-            _PREFIXES.pop(next(iter(_PREFIXES)))
+            evict_oldest(_PREFIXES)
         _PREFIXES[key] = prefix
     return prefix
 

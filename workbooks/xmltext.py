@@ -22,6 +22,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
 
+from .bounded import evict_oldest
 from .plainrow import COLUMNS as _COLUMNS
 from .plainrow import BadPosition as BadPosition
 from .plainrow import PlainRow as _PlainRow
@@ -216,7 +217,7 @@ def _rows(xml: str, prefix: str, lo: int, hi: int) -> tuple[list[int] | None, li
             break
         rnums.append(n)
     if len(_ROW_INDEX) >= 8:
-        _ROW_INDEX.pop(next(iter(_ROW_INDEX)))
+        evict_oldest(_ROW_INDEX)
     hit = _ROW_INDEX[(prefix, xml)] = rnums, elements, (lo, hi)
     return hit
 
