@@ -9,6 +9,10 @@ from __future__ import annotations
 
 _MISSING = object()
 
+# A memory keyed by a whole part keeps no part larger than this, so its bound in entries is a bound in bytes too
+# (a template's parts are well under it; a 20 MB sheet is parsed again rather than kept).
+PART_KEPT_MAX = 2 << 20
+
 
 def evict_oldest(memo: dict) -> None:
     """Drop the entry put in first (nothing when another thread emptied or changed the memory meanwhile)."""

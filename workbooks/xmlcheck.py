@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import xml.parsers.expat
 
-from .bounded import evict_oldest, refresh
+from .bounded import PART_KEPT_MAX, evict_oldest, refresh
 
 
 class UnsafeXml(ValueError):
@@ -36,7 +36,7 @@ def check_well_formed(data: bytes) -> None:
     except xml.parsers.expat.ExpatError as exc:
         raise UnsafeXml(f"hasil penyuntingan bukan XML yang sah ({exc})",
                         f"the edited part is not well-formed XML ({exc})") from None
-    if len(data) >= 4096:  # small parts parse faster than they hash
+    if 4096 <= len(data) <= PART_KEPT_MAX:  # small parts parse faster than they hash
         if len(_WELL_FORMED) >= 16:
             evict_oldest(_WELL_FORMED)
         _WELL_FORMED[bytes(data)] = None
@@ -54,7 +54,7 @@ def uniform_prefix(text: str, uri: str) -> str:
         refresh(_PREFIXES, key)  # most recently used last
         return hit
     prefix = _uniform_prefix(text, uri)
-    if len(text) >= 4096:  # small parts parse faster than they hash
+    if 4096 <= len(text) <= PART_KEPT_MAX:  # small parts parse faster than they hash
         if len(_PREFIXES) >= 16:
             evict_oldest(_PREFIXES)
         _PREFIXES[key] = prefix

@@ -22,7 +22,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
 
-from .bounded import evict_oldest
+from .bounded import PART_KEPT_MAX, evict_oldest
 from .plainrow import COLUMNS as _COLUMNS
 from .plainrow import BadPosition as BadPosition
 from .plainrow import PlainRow as _PlainRow
@@ -216,9 +216,11 @@ def _rows(xml: str, prefix: str, lo: int, hi: int) -> tuple[list[int] | None, li
             rnums = None  # a row without r (or another form of it), out of order or twice: walked in order
             break
         rnums.append(n)
-    if len(_ROW_INDEX) >= 8:
-        evict_oldest(_ROW_INDEX)
-    hit = _ROW_INDEX[(prefix, xml)] = rnums, elements, (lo, hi)
+    hit = rnums, elements, (lo, hi)
+    if len(xml) <= PART_KEPT_MAX:
+        if len(_ROW_INDEX) >= 8:
+            evict_oldest(_ROW_INDEX)
+        _ROW_INDEX[(prefix, xml)] = hit
     return hit
 
 

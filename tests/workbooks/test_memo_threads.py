@@ -55,3 +55,25 @@ def test_the_two_moves_never_raise():
     none = {"k": None}  # a memory whose values are None (the well-formed parts)
     bounded.refresh(none, "k")
     assert none == {"k": None}
+
+
+def test_a_part_larger_than_the_bound_is_never_kept():
+    """The memories keyed by a whole part are bounded in entries; a part above bounded.PART_KEPT_MAX is not kept,
+    so their bound in entries is a bound in bytes (30 workbooks of 20 MB sheets would otherwise hold ~1 GB)."""
+    from kinerja.workbooks import xmltext
+
+    def sheet(n: int) -> str:
+        rows = "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(1, n))
+        return f'<worksheet xmlns="{NS}"><sheetData>{rows}</sheetData></worksheet>'
+
+    big, small = sheet(70_000), sheet(200)
+    assert len(big) > bounded.PART_KEPT_MAX > len(small) >= 4096
+    for text in (big, small):
+        xmlcheck.check_well_formed(text.encode())
+        xmlcheck.uniform_prefix(text, NS)
+        edited = xmltext.edit_sheet_cells(text, {(1, 2): lambda old: '<c r="B1"><v>7</v></c>'})
+        assert '<c r="B1"' in edited
+    assert big.encode() not in xmlcheck._WELL_FORMED and small.encode() in xmlcheck._WELL_FORMED
+    assert (big, NS) not in xmlcheck._PREFIXES and (small, NS) in xmlcheck._PREFIXES
+    assert all(len(key[1]) <= bounded.PART_KEPT_MAX for key in xmltext._ROW_INDEX)
+    assert any(key[1] == small for key in xmltext._ROW_INDEX)
