@@ -95,9 +95,9 @@ def to_json(result: Result, findings: list[Temuan], trace: bool = False) -> dict
     return out
 
 
-# an indicator's status in the summary, in the words of the workbook's Status column (never the internal code)
-_STATUS_SHOWN = {"id": {"tanpa_data": "tanpa data", "galat": "galat"},
-                 "en": {"tanpa_data": "no data", "galat": "error"}}
+# an indicator's status as shown to people (summary, Audit), never the internal code
+STATUS_SHOWN = {"id": {"tanpa_data": "tanpa data", "galat": "galat"},
+                "en": {"tanpa_data": "no data", "galat": "error"}}
 
 
 def _pct(v: Any) -> str:
@@ -155,7 +155,7 @@ def summary_text(result: Result, findings: list[Temuan], lang: str = "id", width
                 real = _pct(ind.value) if ind.satuan in ("persen", "indeks") else (
                     format_id(ind.value) if ind.status == "ok" else _pct(ind.value))
                 tgt = format_id(ind.target) if ind.target is not None else "-"
-                status = "" if ind.status == "ok" else f" [{_STATUS_SHOWN[lang].get(ind.status, ind.status)}]"
+                status = "" if ind.status == "ok" else f" [{STATUS_SHOWN[lang].get(ind.status, ind.status)}]"
                 lines.append(f"        · {iid}: target {tgt}, realisasi {real}, capaian {_pct(ind.capaian)}{status}")
                 why = _galat_reason(ind, lang)
                 if why:

@@ -19,6 +19,7 @@ from .. import __version__
 from ..engine.checker import CheckedRules
 from ..engine.evaluator import Result
 from ..engine.interface import CellKey
+from ..engine.report import STATUS_SHOWN
 from ..engine.trace import Step, inputs_under, show
 from ..engine.values import TANPA_DATA, Galat
 from .auditskel import (
@@ -46,7 +47,7 @@ __all__ = ["AUDIT_HEADER", "COL", "HEADER_ROW", "VALUE_COL", "Audit", "audit_val
 WIDTHS = {"No": 5, "Jenis": 9, "ID": 22, "Uraian": 34, "Nilai": 18, "Status": 10, "Derivasi": 44,
           "Masukan (sel = nilai)": 70, "Rumus aturan": 30, "Berkas aturan": 22, "Cek Excel (rumus hidup)": 21,
           "Cocok?": 8, "Pesan": 24}
-STATUS_WORD = {"ok": "ok", "tanpa_data": "tanpa data", "galat": "galat"}
+STATUS_WORD = {"ok": "ok", **STATUS_SHOWN["id"]}  # the sheet is Indonesian
 
 # local time zones of Indonesia; KINERJA_ZONA chooses one (WIB by default)
 ZONES = {"WIB": 7, "WITA": 8, "WIT": 9}

@@ -81,8 +81,12 @@ print(json.dumps(outs))
 
 def fresh(jobs: list[dict]) -> list[dict]:
     """:func:`record` of each job, each in a process whose memories are all empty (module docstring)."""
-    code = _ZYGOTE.format(here=str(Path(__file__).parent))
-    proc = subprocess.run([sys.executable, "-c", code], input=json.dumps(jobs), capture_output=True, text=True,
+    return _forked(_ZYGOTE.format(here=str(Path(__file__).parent)), jobs)
+
+
+def _forked(code: str, items: list) -> list:
+    """Run a zygote program on ``items`` (JSON on stdin); it prints the files its forks wrote, one per item."""
+    proc = subprocess.run([sys.executable, "-c", code], input=json.dumps(items), capture_output=True, text=True,
                           timeout=600)
     assert proc.returncode == 0, proc.stderr
     out = []
@@ -125,12 +129,5 @@ print(json.dumps(outs))
 def fresh_live(payloads: list[dict], folder: Path, rule_sets: tuple[str, ...] = ("pk2024-sumsel",)) -> list[list]:
     """The actions ``kinerja server`` answers for each payload, each computed in a process that has seen no
     other payload (forked from one that only loaded the rule sets, as the server does at start)."""
-    code = _LIVE_ZYGOTE.format(here=str(Path(__file__).parent), names=list(rule_sets), folder=str(folder))
-    proc = subprocess.run([sys.executable, "-c", code], input=json.dumps(payloads), capture_output=True, text=True,
-                          timeout=600)
-    assert proc.returncode == 0, proc.stderr
-    out = []
-    for target in json.loads(proc.stdout):
-        with open(target) as fh:
-            out.append(json.load(fh))
-    return out
+    return _forked(_LIVE_ZYGOTE.format(here=str(Path(__file__).parent), names=list(rule_sets), folder=str(folder)),
+                   payloads)

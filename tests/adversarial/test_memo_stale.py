@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from memo_fresh import differences, fresh, members, record
+from test_workbook_hostile import TABLE_RULES as SURVEY_RULES  # a one-table rule set
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "workbooks"))
 from libreoffice import roundtrip_xlsx  # noqa: E402
@@ -427,17 +428,6 @@ def test_concurrent_server_requests_on_different_workbooks_each_as_a_fresh_proce
 
 
 # --- memory: a long batch keeps every memory within its bound ----------------------------------------------------
-
-SURVEY_RULES = """
-aturan uji_tabel "Tabel panjang"
-target { ikm = 3 }
-eselon e "Eselon" divisi "Divisi" {
-  tabel survei "Survei kepuasan" { unit: teks  responden: cacah  nilai: indeks }
-  sasaran s1 "Sasaran" {
-    indikator ikm "Indeks kepuasan" { satuan indeks  realisasi = rata_rata(survei.nilai) }
-  }
-}
-"""
 
 
 def _survey_book(path: Path, rows: int, seed: int) -> Path:
