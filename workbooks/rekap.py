@@ -31,7 +31,7 @@ from ..engine.report import summary_text
 from ..engine.temuan import Temuan
 from . import layout
 from .atomic import check_writable
-from .batch import expand
+from .batchplan import expand
 from .errors import NO_REKAP
 from .fill import fill_workbook
 from .ooxml import Package
