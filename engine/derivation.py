@@ -62,7 +62,10 @@ class Renderer:
     """Renders the events of one result. Object steps are cached (an object is referenced from many places)."""
 
     def __init__(self, result):
-        self.r = result
+        # the result's inputs and core form, not the result itself: the result keeps its renderer (and each
+        # object result a function of it), so a reference back would make a cycle that only the garbage
+        # collector frees — with every event of the evaluation hanging off it
+        self.inputs = result.inputs
         self.core: c.CoreRules = result.core
         self.objects: dict[str, Step | None] = {}
 
@@ -205,7 +208,7 @@ class Renderer:
         return self.leaf(n.text, n.value)
 
     def s_Input(self, e, n: c.Input):
-        inputs = self.r.inputs
+        inputs = self.inputs
         prob = inputs.problem_for(n.name)
         where = inputs.sources.get(n.name, "")
         if prob is not None:
@@ -218,10 +221,10 @@ class Renderer:
             return self.leaf(n.column, e.value)
         table, i = e.info
         key, name = _cells(table, n.column, i + 1)[i]
-        return self.leaf(n.column, e.value, inputs=[(name, e.value, self.r.inputs.sources.get(key, ""))])
+        return self.leaf(n.column, e.value, inputs=[(name, e.value, self.inputs.sources.get(key, ""))])
 
     def s_Column(self, e, n: c.Column):
-        src = self.r.inputs.sources
+        src = self.inputs.sources
         return Step(f"{n.table}.{n.column}", e.value, show(e.value),
                     inputs=[(name, v, src.get(k, "")) for (k, name), v in
                             zip(_cells(n.table, n.column, len(e.value)), e.value)])
@@ -382,9 +385,18 @@ def _renderer(result) -> Renderer:
     return rd
 
 
+def renderer_of(result) -> Renderer:
+    """The renderer of ``result`` (made once; it holds no reference to the result)."""
+    return _renderer(result)
+
+
 def render_object(result, obj, event, which: str) -> Step | None:
     """The derivation of one object result (``which``: ``step`` or ``capaian_step``)."""
-    rd = _renderer(result)
+    return render_object_by(_renderer(result), obj, event, which)
+
+
+def render_object_by(rd: Renderer, obj, event, which: str) -> Step | None:
+    """:func:`render_object` with the result's renderer."""
     if which == "capaian_step":
         return rd.capaian_step(event)
     if obj.jenis == "sasaran":
@@ -394,8 +406,13 @@ def render_object(result, obj, event, which: str) -> Step | None:
 
 def render_row(result, key: CellKey, event) -> Step:
     """The derivation of one computed table cell (``per_baris``)."""
-    cc = result.core.tables[key.table].computed_column(key.column)
-    step = _renderer(result).step(event)
+    return render_row_by(_renderer(result), key, event)
+
+
+def render_row_by(rd: Renderer, key: CellKey, event) -> Step:
+    """:func:`render_row` with the result's renderer."""
+    cc = rd.core.tables[key.table].computed_column(key.column)
+    step = rd.step(event)
     step.label, step.formula, step.span = str(key), cc.formula, cc.span
     return step
 

@@ -17,12 +17,13 @@ from, and what was decided: the 0/0 rule applied, values skipped, rows filtered)
 from __future__ import annotations
 
 from decimal import Decimal, Overflow
+from functools import partial
 from typing import Any
 
 from . import core as c
 from . import semantics as sem
 from .checker import CheckedRules
-from .derivation import render_object, render_row
+from .derivation import render_object_by, render_row_by, renderer_of
 from .errors import runtime
 from .interface import CellKey, Inputs
 from .lower import lower
@@ -85,8 +86,10 @@ class Evaluator(InputsMixin, ObjectResults):
         self.rows: dict[str, list[dict[str, Any]]] = {}
         self.row_events: dict[CellKey, Event] = {}
         self.result = Result(checked, inputs, core=self.core)
-        self.result.row_steps = _RowSteps(self.row_events, lambda key, ev: render_row(self.result, key, ev))
-        self.render = lambda obj, event, which: render_object(self.result, obj, event, which)
+        # functions of the result's renderer, not of this evaluator or the result: no reference cycle
+        rd = renderer_of(self.result)
+        self.result.row_steps = _RowSteps(self.row_events, partial(render_row_by, rd))
+        self.render = partial(render_object_by, rd)
         self._cap_raw: Any = None
         self._mean_raw: Any = None
         self.observed: set[tuple[str, str, str]] = set()
@@ -479,4 +482,11 @@ class Evaluator(InputsMixin, ObjectResults):
 
 def evaluate(checked: CheckedRules, inputs: Inputs, tracer: Tracer = NO_TRACE) -> Result:
     """Evaluate every object of a checked rule set on ``inputs``. Pure and deterministic."""
-    return Evaluator(checked, inputs, tracer).run()
+    ev = Evaluator(checked, inputs, tracer)
+    try:
+        return ev.run()
+    finally:
+        # The evaluator refers to itself (its dispatch table of bound methods, the row filters' closures): let go
+        # of everything it holds, so that reference counting frees what the result does not keep (the events
+        # of every intermediate value) at once, instead of a garbage collection walking it later.
+        ev.__dict__.clear()

@@ -93,57 +93,61 @@ def member_value(v: Any, items: list[Any]) -> Any:
     return False
 
 
+def _simple_filter(n: c.Node):
+    """A plain comparison (or ``dan``/``atau`` of them) as a function of a row's cells; None for anything else.
+    A module function, not one nested in :func:`row_filter`: a nested function calling itself refers to itself,
+    a reference cycle made on every evaluation."""
+    if isinstance(n, c.Compare) and isinstance(n.left, c.Cell) and not n.left.computed and \
+            isinstance(n.right, c.Const):
+        col, const, op = n.left.column, n.right.value, CMP[n.op]
+        if is_missing(const):
+            return None
+
+        def cmp(cells):
+            v = cells.get(col, TANPA_DATA)
+            if isinstance(v, Galat):  # a bad cell: the row's group is unknown, the error is kept
+                return v
+            return None if v is TANPA_DATA else op(v, const)
+        return cmp
+    if isinstance(n, c.Member) and isinstance(n.operand, c.Cell) and not n.operand.computed and \
+            all(isinstance(i, c.Const) and not is_missing(i.value) for i in n.items):
+        col, allowed = n.operand.column, [i.value for i in n.items]
+        try:  # numbers, texts and truth values hash as they compare (Decimal("1.0") == 1): one lookup
+            among = frozenset(allowed)
+        except TypeError:
+            among = None
+
+        def member(cells):
+            v = cells.get(col, TANPA_DATA)
+            if isinstance(v, Galat):  # a bad cell: the row's group is unknown, the error is kept
+                return v
+            if v is TANPA_DATA:
+                return None
+            try:
+                return v in among
+            except TypeError:  # no set (or an unhashable value): compared one by one
+                return any(v == x for x in allowed)
+        return member
+    if isinstance(n, c.Logic):
+        a, b = _simple_filter(n.left), _simple_filter(n.right)
+        if a is None or b is None:
+            return None
+        both = (lambda x, y: x and y) if n.op == "dan" else (lambda x, y: x or y)
+
+        def logic(cells):
+            x, y = a(cells), b(cells)
+            m = missing(x, y)
+            if m is not None:
+                return m if isinstance(m, Galat) else None
+            return both(x, y)
+        return logic
+    return None
+
+
 def row_filter(where: c.Node, fallback):
     """An ``untuk`` clause as a function of one row: True keeps it. Plain comparisons of a column with a
     constant (and ``dan``/``atau`` of them) are read straight from the row; anything else is evaluated."""
-    def simple(n: c.Node):
-        if isinstance(n, c.Compare) and isinstance(n.left, c.Cell) and not n.left.computed and \
-                isinstance(n.right, c.Const):
-            col, const, op = n.left.column, n.right.value, CMP[n.op]
-            if is_missing(const):
-                return None
-
-            def cmp(cells):
-                v = cells.get(col, TANPA_DATA)
-                if isinstance(v, Galat):  # a bad cell: the row's group is unknown, the error is kept
-                    return v
-                return None if v is TANPA_DATA else op(v, const)
-            return cmp
-        if isinstance(n, c.Member) and isinstance(n.operand, c.Cell) and not n.operand.computed and \
-                all(isinstance(i, c.Const) and not is_missing(i.value) for i in n.items):
-            col, allowed = n.operand.column, [i.value for i in n.items]
-            try:  # numbers, texts and truth values hash as they compare (Decimal("1.0") == 1): one lookup
-                among = frozenset(allowed)
-            except TypeError:
-                among = None
-
-            def member(cells):
-                v = cells.get(col, TANPA_DATA)
-                if isinstance(v, Galat):  # a bad cell: the row's group is unknown, the error is kept
-                    return v
-                if v is TANPA_DATA:
-                    return None
-                try:
-                    return v in among
-                except TypeError:  # no set (or an unhashable value): compared one by one
-                    return any(v == x for x in allowed)
-            return member
-        if isinstance(n, c.Logic):
-            a, b = simple(n.left), simple(n.right)
-            if a is None or b is None:
-                return None
-            both = (lambda x, y: x and y) if n.op == "dan" else (lambda x, y: x or y)
-
-            def logic(cells):
-                x, y = a(cells), b(cells)
-                m = missing(x, y)
-                if m is not None:
-                    return m if isinstance(m, Galat) else None
-                return both(x, y)
-            return logic
-        return None
-
-    fast = simple(where)
+    fast = _simple_filter(where)
     if fast is not None:
         return lambda i, cells: fast(cells)
     return fallback

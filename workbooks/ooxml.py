@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from .cellxml import (
 )
 from .cellxml import style_in as _style_of  # noqa: F401  (a kept cell's style, read by set_cells' edits)
 from .errors import BAD_TARGET, NOT_A_WORKBOOK, WorkbookError, corrupt, not_a_workbook
-from .opc import NS_PKG_REL, NS_R, OpcPackage, Rel
+from .opc import NS_PKG_REL, NS_R, OpcPackage, Rel, parse_part
 from .refs import Ref, RefProblem, parse_area, quote_sheet
 from .sheetcells import SheetCells, sheet_cells
 from .sheetcells import int_attr as _int
@@ -220,8 +221,12 @@ class Package(OpcPackage):
         data = self.read(sh.part)
         sst = self.shared_strings()
 
+        me, path, part = weakref.ref(self), self.path, sh.part  # a weak reference: the package keeps the cells
+
         def tree() -> SheetCells:
-            return sheet_cells(self._xml(sh.part), data, sst, sh.name, self.path, sh.part)
+            pkg = me()
+            return sheet_cells(pkg._xml(part) if pkg is not None else parse_part(data, path, part), data, sst,
+                               sh.name, path, part)
 
         # a part in the plain form is read from its text (no tree built); any other part, or a plain one whose
         # rows or cells the text reader does not recognise, from the tree: the same cells either way (.sheetplain)

@@ -59,6 +59,15 @@ class Rel:
     external: bool
 
 
+def parse_part(data: bytes, path, name: str) -> ET.Element:
+    """The element tree of the part ``name`` of the package at ``path``; a damaged part is B102."""
+    try:
+        return ET.fromstring(data)
+    except ET.ParseError as exc:
+        raise WorkbookError(
+            NOT_A_WORKBOOK, f"{path}: {name}", f"bagian XML rusak ({exc}).", f"a damaged XML part ({exc}).",
+            "Buka buku kerja di Excel, biarkan Excel memperbaikinya, lalu simpan ulang.") from None
+
 
 class OpcPackage:
     """A zip package held in memory. Reading methods see pending edits; :meth:`save` writes them."""
@@ -239,14 +248,7 @@ class OpcPackage:
         key = ("xml", name)
         if key not in self._cache:
             data = self.read(name)
-            try:
-                self._cache[key] = None if data is None else ET.fromstring(data)
-            except ET.ParseError as exc:
-                raise WorkbookError(
-                    NOT_A_WORKBOOK, f"{self.path}: {name}", f"bagian XML rusak ({exc}).",
-                    f"a damaged XML part ({exc}).", "Buka buku kerja di Excel, biarkan Excel memperbaikinya, "
-                    "lalu simpan ulang.",
-                ) from None
+            self._cache[key] = None if data is None else parse_part(data, self.path, name)
         return self._cache[key]
 
     # -- relationships and content types ------------------------------------------------------------------
