@@ -5,10 +5,13 @@ does not parse — a syntax error with the words a planner would expect (E101–
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from functools import lru_cache
 from importlib import resources
 
+import lark
 from lark import Lark, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
@@ -36,20 +39,84 @@ _TERMINAL_WORDS_EN = {
 }
 
 
+#: How the parser is built; the generated tables (``grammar/lalr_tables.json``) record it and are used only for
+#: exactly these options.
+_OPTIONS = {"parser": "lalr", "lexer": "contextual", "propagate_positions": True, "maybe_placeholders": True,
+            "start": ["start", "expr"]}  # "expr": a placeholder `{…}` inside a check's message
+_TABLES = "lalr_tables.json"
+
+
+def grammar_text() -> str:
+    return resources.files("kinerja.grammar").joinpath("kinerja.lark").read_text(encoding="utf-8")
+
+
+def build_parser() -> Lark:
+    """The LALR parser built from ``grammar/kinerja.lark`` (≈ 150 ms: Lark computes the LALR tables)."""
+    return Lark(grammar_text(), **_OPTIONS)
+
+
 @lru_cache(maxsize=1)
 def parser() -> Lark:
-    """The LALR parser of ``grammar/kinerja.lark`` (contextual lexer, positions propagated), built once;
-    two start symbols: a rule file (``start``) and one expression (``expr``)."""
-    grammar = resources.files("kinerja.grammar").joinpath("kinerja.lark").read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", lexer="contextual", propagate_positions=True, maybe_placeholders=True,
-                start=["start", "expr"])  # "expr": a placeholder `{…}` inside a check's message
+    """The LALR parser of ``grammar/kinerja.lark`` (contextual lexer, positions propagated), once per process;
+    two start symbols: a rule file (``start``) and one expression (``expr``). Loaded from the tables generated
+    into ``grammar/lalr_tables.json`` (≈ 25 ms; every ``kinerja`` command and every Hitung click starts a
+    process), built from the grammar when they were not made from this grammar, Lark version and options."""
+    text = grammar_text()
+    tables = generated_tables(text)
+    return Lark.load(tables) if tables is not None else Lark(text, **_OPTIONS)
+
+
+def stamp(text: str) -> dict[str, str]:
+    """What generated tables must match to stand for the parser of ``text``: the grammar's bytes, Lark's version
+    (the serialized form is its own) and the options."""
+    return {"grammar_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "lark": lark.__version__,
+            "options": repr(sorted(_OPTIONS.items()))}
+
+
+def generated_tables(text: str) -> dict | None:
+    """Lark's serialized parser from ``grammar/lalr_tables.json`` if it was generated from exactly ``text``, this
+    Lark version and these options; else None."""
+    try:
+        raw = resources.files("kinerja.grammar").joinpath(_TABLES).read_bytes()
+    except OSError:
+        return None
+    return tables_from(raw, text)
+
+
+def tables_from(raw: bytes, text: str) -> dict | None:
+    try:
+        tables = json.loads(raw, object_pairs_hook=_int_keys)
+    except ValueError:  # not JSON, not UTF-8
+        return None
+    if not isinstance(tables, dict) or tables.get("stamp") != stamp(text) or not {"data", "memo"} <= tables.keys():
+        return None
+    return {"data": tables["data"], "memo": tables["memo"]}
+
+
+def _int_keys(pairs: list[tuple[str, object]]) -> dict:
+    """JSON keeps only text keys; Lark's serialized parser numbers its states, tokens and memo entries, and has
+    no text key made of digits (tests/engine/test_syntax_tables.py checks the round trip)."""
+    return {(int(k) if k.isdigit() else k): v for k, v in pairs}
+
+
+def tables_json(built: Lark | None = None) -> str:
+    """The text of ``grammar/lalr_tables.json`` for the current grammar, Lark version and options: Lark's own
+    serialized form of the built parser (plain data, no code), as JSON; one line per top-level part."""
+    from lark.grammar import Rule
+    from lark.lexer import TerminalDef
+
+    text = grammar_text()
+    data, memo = (built or Lark(text, **_OPTIONS)).memo_serialize([TerminalDef, Rule])
+    parts = {"stamp": stamp(text), "data": data, "memo": memo}
+    return "{\n" + ",\n".join(f"{json.dumps(k)}: {json.dumps(v, ensure_ascii=False, separators=(',', ':'))}"
+                               for k, v in parts.items()) + "\n}\n"
 
 
 def _expected_words(expected: set[str], lang: str) -> str:
-    lark = parser()
+    grammar = parser()
     words = []
     table = _TERMINAL_WORDS_EN if lang == "en" else _TERMINAL_WORDS_ID
-    by_name = {t.name: t for t in lark.terminals}
+    by_name = {t.name: t for t in grammar.terminals}
     for name in sorted(expected):
         if name in table:
             words.append(table[name])
@@ -129,3 +196,4 @@ def too_deep(tree: Tree, path: str, text: str) -> Diagnostic | None:
             if isinstance(child, Tree):
                 stack.append((child, below, levels + 1, decl))
     return None
+
