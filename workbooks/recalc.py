@@ -58,9 +58,20 @@ class Outcome:
     result: Result
     findings: list[Temuan]
     problems: list[InputProblem]
-    summary: str = ""
     written_cells: int = 0
     _json: dict[str, Any] | None = field(default=None, repr=False)
+    _summary: str | Callable[[], str] = field(default="", repr=False)
+
+    @property
+    def summary(self) -> str:
+        """The text ``kinerja hitung`` prints; made when first asked (a batch record never needs it)."""
+        if callable(self._summary):
+            self._summary = self._summary()
+        return self._summary
+
+    @summary.setter
+    def summary(self, text: str | Callable[[], str]) -> None:
+        self._summary = text
 
     @property
     def json(self) -> dict[str, Any]:
@@ -338,8 +349,9 @@ def recalculate_workbook(path: str | Path, *, aturan: str | None = None, keluara
     outcome = Outcome(written, rc.result, rc.findings, rc.problems)
     outcome.written_cells = rc.plan.cell_count
     note = f"\n{rc.note}" if rc.note else ""
-    sheets = ", ".join(rc.plan.sheets)
-    outcome.summary = summary_text(rc.result, rc.findings, language()) + note + (
-        f"\n\nDitulis ke {written}: {rc.plan.cell_count} sel keluaran, sheet {sheets}." if language() == "id" else
-        f"\n\nWritten to {written}: {rc.plan.cell_count} output cells, sheets {sheets}.")
+    sheets, count, lang, result, findings = ", ".join(rc.plan.sheets), rc.plan.cell_count, language(), rc.result, \
+        rc.findings  # not the outcome: a function of the outcome kept in it would be a reference cycle
+    outcome.summary = lambda: summary_text(result, findings, lang) + note + (
+        f"\n\nDitulis ke {written}: {count} sel keluaran, sheet {sheets}." if lang == "id" else
+        f"\n\nWritten to {written}: {count} output cells, sheets {sheets}.")
     return outcome

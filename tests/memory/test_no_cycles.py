@@ -87,3 +87,32 @@ def test_a_package_is_freed_by_reference_counting_and_its_cells_still_read_from_
     tree = cells._to_tree()  # a row the text reader does not know sends the sheet to the tree: parsed anew
     assert [(r, c, tree.get(r, c)) for r, c, _ in plain] == plain
     assert any(cell.kind != "empty" for _, _, cell in plain)
+
+
+def test_the_summary_is_made_when_asked_in_the_language_of_the_recalculation(tmp_path):
+    """A batch record never prints the summary, so it is made when first read — as it would have been made then."""
+    from kinerja.engine.errors import set_language
+    from kinerja.engine.report import summary_text
+
+    book = noted(tmp_path / "contoh.xlsx", "ringkasan")
+    set_language("id")
+    try:
+        outcome = recalculate_workbook(book)
+        expected = summary_text(outcome.result, outcome.findings, "id")
+        set_language("en")  # switched before the summary is first read
+        text = outcome.summary
+    finally:
+        set_language(None)
+    assert text.startswith(expected) and f"Ditulis ke {book}: {outcome.written_cells} sel keluaran" in text
+    assert outcome.summary is text
+
+
+def test_a_batch_record_never_makes_the_summary(tmp_path, monkeypatch):
+    import kinerja.workbooks.recalc as recalc
+
+    def refused(*_a, **_k):
+        raise AssertionError("summary made for a batch record")
+
+    monkeypatch.setattr(recalc, "summary_text", refused)
+    rec = b.recalc_one(b.Job(str(noted(tmp_path / "contoh.xlsx", "tanpa ringkasan"))), load_rules)
+    assert rec["status"] in ("ok", "temuan"), rec["galat"]
