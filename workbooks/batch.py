@@ -7,7 +7,8 @@ stops the others and nothing is written to it (every write is atomic, see :mod:`
 
 Rules are loaded and checked once per run, in the parent, for every rule set the workbooks name (``--aturan``
 or the name stored in each workbook, trusted only as ``kinerja hitung`` trusts it); they are cached by their
-content hash (:class:`~.batchplan.RuleCache`) and handed to the workers pickled (a worker unpickles them once).
+content hash (:class:`~.batchplan.RuleCache`) and handed to the workers (a forked worker inherits them, another
+unpickles them once).
 A workbook whose rule set the parent could not foresee is loaded in the worker, once per worker. Which workbooks
 and which rule sets (:func:`~.batchplan.plan`) are :mod:`.batchplan`'s; this module runs the jobs: one workbook,
 the local pool and its workers, Dask, :class:`Run`.
@@ -98,14 +99,15 @@ def _worker_cache() -> RuleCache:
     return _CACHE
 
 
-def _init_worker(payload: bytes, lang: str) -> None:
-    """Process-pool initializer: ignore Ctrl-C (the parent decides), take the parent's rules and language."""
+def _init_worker(cache: RuleCache, lang: str) -> None:
+    """A pool worker's start: ignore Ctrl-C (the parent decides), take the parent's rules (inherited by a forked
+    worker, unpickled once by another) and language."""
     global _CACHE
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from ..engine.errors import set_language
 
     set_language(lang)
-    _CACHE = RuleCache.loads_from(payload)
+    _CACHE = cache
     freeze_long_lived()
 
 
@@ -141,7 +143,7 @@ def _pool_task(job: Job) -> dict[str, Any]:
 
 
 #: What a pool worker runs, imported once by the fork server (see :func:`pool_context`).
-WORKER_MODULES = ["__main__", __name__, "kinerja.workbooks.recalc"]
+WORKER_MODULES = ["__main__", __name__, "kinerja.workbooks.batchpool", "kinerja.workbooks.recalc"]
 
 
 def pool_context():
@@ -150,7 +152,7 @@ def pool_context():
     fork would copy a lock another thread holds into the child, where nobody releases it). With other threads
     (a server, a progress bar drawing) ``forkserver``: a thread-free process imports :data:`WORKER_MODULES` once
     (≈ 0.4 s, started by :meth:`Run.__init__` to overlap the loading of the rules) and forks each worker. Else
-    (Windows) ``spawn``. Workers get the rules from the parent, pickled once per worker."""
+    (Windows) ``spawn``. A forked worker inherits the parent's rules; another gets them pickled, once."""
     import multiprocessing as mp
     import threading
 
@@ -191,7 +193,7 @@ class Run:
     :attr:`done` holds every record in the order of the jobs. Ctrl-C (SIGINT) while iterating, or :meth:`stop`,
     stops cleanly: no new workbook starts, those started finish (atomically), the rest are ``dibatalkan``."""
 
-    POLL = 0.2  # seconds between looks at the stop flag while waiting for workers
+    POLL = 0.2  # seconds between looks at the stop flag while waiting for a cluster
 
     def __init__(self, jobs: list[Job], *, workers: int | None = None, klaster: str | None = None,
                  cache: RuleCache | None = None):
@@ -207,28 +209,32 @@ class Run:
             self.cache.preload(rule_refs(jobs))
         self.done: list[dict[str, Any] | None] = [None] * len(jobs)
         self.interrupted = False
-        self._executor = None  # the local pool, once started (:meth:`start`)
-        self._futures: dict[Any, int] = {}
+        self._workers = None  # the local pool's workers, once started (:meth:`start`)
 
     def start(self) -> None:
-        """Start the local pool's workers and hand them every job, now (else on the first record asked for).
-        The CLI starts them before its progress bar, whose drawing thread would rule out forking
-        (:func:`pool_context`). Nothing to start for one worker, one job or a cluster."""
-        if self._executor is not None or self.context is None:
+        """Start the local pool's workers, now (else on the first record asked for): ``--jobs N`` starts N - 1
+        worker processes, the coordinator works too (:mod:`.batchpool`). The CLI starts them before its progress
+        bar, whose drawing thread would rule out forking (:func:`pool_context`). Nothing to start for one
+        worker, one job or a cluster."""
+        if self._workers is not None or self.context is None:
             return
         import threading
-        from concurrent.futures import ProcessPoolExecutor
+
+        from .batchpool import PullPool
 
         ctx = self.context
         if ctx.get_start_method() == "fork" and threading.active_count() > 1:  # a thread appeared meanwhile
             ctx = self.context = pool_context()
             _start_fork_server(ctx)
-        self._executor = ProcessPoolExecutor(max_workers=min(self.workers, len(self.jobs)), mp_context=ctx,
-                                             initializer=_init_worker, initargs=(self.cache.dumps(), language()))
-        self._futures = {self._executor.submit(_pool_task, job): i for i, job in enumerate(self.jobs)}
+        freeze_long_lived()  # the coordinator works as a worker does; before a fork, so that no collection in a
+        # worker touches (copies) the parent's pages; undone at the end of the run
+        self._workers = PullPool(ctx, min(self.workers, len(self.jobs)) - 1, self.jobs, _pool_task,
+                                 _init_worker, (self.cache, language()))
 
     def stop(self, *_: Any) -> None:
         self.interrupted = True
+        if self._workers is not None:
+            self._workers.stop()  # no worker starts another workbook; those started finish their (atomic) write
 
     def records(self) -> Iterator[dict[str, Any]]:
         try:
@@ -264,34 +270,35 @@ class Run:
         return rec
 
     def _take(self, i: int, fut) -> dict[str, Any]:
-        job = self.jobs[i]
         try:
-            rec = fut.result()
+            return self._put(i, fut.result())
         except Exception as exc:  # noqa: BLE001 - a worker died (out of memory, killed): report, go on
-            what = f"{type(exc).__name__}: {exc}"
-            rec = _failure(job, INTERNAL, f"proses pekerja gagal ({what}); buku kerja tidak diubah.",
-                           f"the worker process failed ({what}); the workbook is unchanged.", job.berkas)
-        return self._put(i, rec)
+            return self._worker_failed(i, f"{type(exc).__name__}: {exc}")
 
     def _pool(self) -> Iterator[dict[str, Any]]:
-        from concurrent.futures import FIRST_COMPLETED, wait
-
+        """The coordinator takes the next job whenever it is free, as every worker does, and hands on what
+        the workers finished between its own workbooks; then it waits for the workers' last ones."""
         self.start()
-        ex, futures = self._executor, self._futures
-        with ex:
-            pending = set(futures)
-            while pending:
-                finished, pending = wait(pending, timeout=self.POLL, return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    yield self._take(futures[fut], fut)
-                if self.interrupted:
-                    for fut in pending:
-                        fut.cancel()  # only those not started; started ones run to the end of their write
-                    finished, _ = wait(pending)
-                    for fut in finished:
-                        if not fut.cancelled():
-                            yield self._take(futures[fut], fut)
-                    return
+        pool = self._workers
+        try:
+            while not self.interrupted and (i := pool.claim()) is not None:
+                yield self._put(i, recalc_one(self.jobs[i], self.cache.get))
+                yield from self._from_workers(pool.results(wait=False))
+            yield from self._from_workers(pool.results(wait=True))
+        finally:
+            pool.stop()  # for a caller that stopped iterating: no worker starts another workbook
+            gc.unfreeze()
+        for i, what in pool.lost.items():
+            yield self._worker_failed(i, what)
+
+    def _from_workers(self, results) -> Iterator[dict[str, Any]]:
+        for i, ok, rec in results:
+            yield self._put(i, rec) if ok else self._worker_failed(i, rec)
+
+    def _worker_failed(self, i: int, what: str) -> dict[str, Any]:
+        job = self.jobs[i]
+        return self._put(i, _failure(job, INTERNAL, f"proses pekerja gagal ({what}); buku kerja tidak diubah.",
+                                     f"the worker process failed ({what}); the workbook is unchanged.", job.berkas))
 
     def _dask(self) -> Iterator[dict[str, Any]]:
         try:

@@ -1,0 +1,118 @@
+"""The local pool of `kinerja batch` (workbooks/batchpool.py): the coordinator works too, every process takes the
+next job from one shared counter, and a worker that dies loses only the workbook it held.
+
+A worker's death is simulated with ``os._exit`` in a forked child (a real out-of-memory kill cannot be planted
+reliably); the pool itself is tested with plain items, the batch run with real workbooks."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import threading
+import time
+
+import pytest
+from kinerja.workbooks import batch as b
+from kinerja.workbooks.batchpool import PullPool
+from kinerja.workbooks.errors import INTERNAL
+from kinerja.workbooks.variasi import build_varied
+
+FORK = "fork" in mp.get_all_start_methods()
+needs_fork = pytest.mark.skipif(not FORK, reason="the death of a worker is planted in a forked child (POSIX)")
+
+
+def _double_or_die(x: str) -> str:
+    if x == "mati":
+        os._exit(3)
+    if x == "galat":
+        raise ValueError("rusak")
+    return x * 2
+
+
+def _nothing() -> None:
+    pass
+
+
+@needs_fork
+def test_a_dead_worker_loses_only_its_item_the_others_go_on():
+    items = ["a", "mati", "b", "c", "galat", "d", "e", "f"]
+    pool = PullPool(mp.get_context("fork"), 2, items, _double_or_die, _nothing, ())
+    got = {i: (ok, res) for i, ok, res in pool.results(wait=True)}  # the coordinator takes nothing: workers do all
+    assert got == {0: (True, "aa"), 2: (True, "bb"), 3: (True, "cc"), 4: (False, "ValueError: rusak"),
+                   5: (True, "dd"), 6: (True, "ee"), 7: (True, "ff")}
+    assert pool.lost == {1: "exit code 3"}
+    assert pool.claim() is None
+
+
+@needs_fork
+def test_what_no_worker_is_left_for_falls_to_the_coordinator():
+    items = ["a", "mati", "b", "c"]
+    pool = PullPool(mp.get_context("fork"), 1, items, _double_or_die, _nothing, ())
+    assert [(i, ok, res) for i, ok, res in pool.results(wait=True)] == [(0, True, "aa")]
+    assert pool.lost == {1: "exit code 3"}
+    assert [pool.claim(), pool.claim(), pool.claim()] == [2, 3, None]
+
+
+@needs_fork
+def test_stopped_no_process_takes_another_item():
+    pool = PullPool(mp.get_context("fork"), 1, ["a"] * 50, _double_or_die, _nothing, ())
+    pool.stop()
+    assert pool.claim() is None
+    assert len(list(pool.results(wait=True))) <= 1  # the worker may have taken one before the stop, not 50
+    assert pool.lost == {}
+
+
+@pytest.fixture(scope="module")
+def six(tmp_path_factory):
+    return [str(p) for p in build_varied(tmp_path_factory.mktemp("enam"), 6, seed=5, distinct=3)]
+
+
+def _thread_free_fork() -> bool:
+    return FORK and threading.active_count() == 1
+
+
+def test_two_jobs_the_coordinator_and_one_worker_share_the_workbooks(six, tmp_path, monkeypatch):
+    """--jobs 2: one worker process and the coordinator; each does some of the workbooks, every record is
+    what one process gives."""
+    if not _thread_free_fork():  # pragma: no cover - the pids are read through a patch a fork inherits
+        pytest.skip("needs a thread-free process that can fork")
+    parent = os.getpid()
+    real = b.recalc_one
+
+    def traced(job, rules=None):
+        if os.getpid() == parent:
+            time.sleep(0.2)  # the worker, forked meanwhile, takes its share however slow the machine
+        rec = real(job, rules)
+        rec["hasil"]["_pid"] = os.getpid()
+        return rec
+
+    one = b.run(b.plan(six, keluaran=tmp_path / "satu"), workers=1)
+    monkeypatch.setattr(b, "recalc_one", traced)
+    two = b.run(b.plan(six, keluaran=tmp_path / "dua"), workers=2)
+    pids = {r["hasil"].pop("_pid") for r in two}
+    assert parent in pids and len(pids) == 2
+    assert [r["status"] for r in two] == [r["status"] for r in one]
+    assert [{k: v for k, v in r["hasil"].items() if k != "buku_kerja"} for r in two] == \
+        [{k: v for k, v in r["hasil"].items() if k != "buku_kerja"} for r in one]
+
+
+def test_a_worker_that_dies_fails_only_its_workbook(six, tmp_path, monkeypatch):
+    if not _thread_free_fork():  # pragma: no cover - the death is planted through a patch a fork inherits
+        pytest.skip("needs a thread-free process that can fork")
+    parent = os.getpid()
+    real = b.recalc_one
+
+    def dies_in_a_worker(job, rules=None):
+        if os.getpid() != parent:
+            os._exit(3)
+        time.sleep(0.2)  # the worker takes a workbook before the coordinator has done them all
+        return real(job, rules)
+
+    monkeypatch.setattr(b, "recalc_one", dies_in_a_worker)
+    recs = b.run(b.plan(six, keluaran=tmp_path / "dua"), workers=2)
+    failed = [r for r in recs if r["status"] == "gagal"]
+    assert len(failed) == 1 and len(recs) == 6
+    assert failed[0]["galat"]["kode"] == INTERNAL
+    assert "proses pekerja gagal (exit code 3)" in failed[0]["galat"]["pesan"]
+    assert not (tmp_path / "dua" / os.path.basename(failed[0]["berkas"])).exists()  # nothing written for it
+    assert all(r["status"] in ("ok", "temuan") for r in recs if r is not failed[0])
