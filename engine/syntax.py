@@ -159,7 +159,7 @@ def syntax_diagnostic(path: str, text: str, err: UnexpectedInput) -> Diagnostic:
                               hint_fields={"suggestion": f"{before.group(1)}.{after.group(1)}"},
                               source_line=src, end_column=column + 1 + len(after.group(1)))
     expected = set(err.accepts or err.expected)
-    found = f'"{tok}"'
+    found = str(tok) if tok.type == "STRING" else f'"{tok}"'  # a quoted text is shown with its own quotes
     return Diagnostic("E101", path, line, column, {"expected": _bi_expected(expected), "found": found},
                       source_line=src, end_column=column + max(1, len(str(tok))))
 

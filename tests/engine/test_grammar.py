@@ -76,6 +76,13 @@ def test_syntax_error_names_expected_tokens_in_words():
     assert "expected" in diags[0].format("en")
 
 
+def test_unexpected_quoted_text_is_shown_with_its_own_quotes():
+    _, diags = parse_text('masukan "x": cacah', "uji.kin")
+    assert 'tidak diharapkan "x" di sini' in diags[0].format("id")  # not ""x""
+    _, diags = parse_text("masukan x cacah", "uji.kin")
+    assert 'unexpected "cacah" here' in diags[0].format("en")
+
+
 def test_decimal_comma_gets_a_hint():
     _, diags = parse_text("target { x = 3,1 }", "uji.kin")
     assert "tulis 3.1" in diags[0].format("id")
