@@ -131,6 +131,7 @@ def round_to(value: Decimal, digits: int, mode: str = "setengah_naik", ctx: Cont
 
 
 _QUANTA = {d: Decimal(1).scaleb(-d, context=CTX) for d in range(-4, 16)}  # 10^-digits of the usual digits
+_ONE = Decimal(1)
 
 
 def normalize(value: Decimal) -> Decimal:
@@ -205,6 +206,11 @@ def _format_id(value: Any, digits: int | None) -> str:
 
 def to_json_number(value: Any) -> Any:
     """Decimal → int or float for JSON; no data and errors → None."""
+    if type(value) is Decimal and value.is_finite():  # the usual value: what normalize() and the test below do
+        if value == value.to_integral_value(context=CTX):
+            return int(value.quantize(_ONE, context=CTX))
+        d = value.normalize(CTX)
+        return int(d) if d == d.to_integral_value(context=CTX) else float(d)
     if value is TANPA_DATA or isinstance(value, Galat) or value is None:
         return None
     if isinstance(value, bool) or isinstance(value, str):
