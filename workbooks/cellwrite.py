@@ -27,7 +27,7 @@ STYLES: dict[str, StyleRecipe] = {
 Value = None | Decimal | int | float | str | bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CellWrite:
     """What to put in one cell: a value, or a live formula (``"=ROUND(Input!C5/Input!C6*100,2)"``) that
     Excel/LibreOffice compute on load. ``style``: a key of :data:`STYLES`, or None to keep the cell's format."""

@@ -25,7 +25,7 @@ def qname(tag: str) -> str:
     return f"{{{NS}}}{tag}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """A cell's stored content.
 
