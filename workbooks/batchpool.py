@@ -56,8 +56,9 @@ def _widen(conn) -> None:
 
 
 class PullPool:
-    """``workers`` processes (started by the constructor, from ``ctx``) and the caller share ``items``.
-    The caller takes items with :meth:`claim` and collects the workers' results with :meth:`results`."""
+    """``workers`` processes (started from ``ctx`` by the constructor: forked at once, else by a thread while the
+    caller goes on) and the caller share ``items``. The caller takes items with :meth:`claim` and collects the
+    workers' results with :meth:`results`."""
 
     def __init__(self, ctx, workers: int, items: Sequence[Any], task: Callable[[Any], Any],
                  initializer: Callable[..., None], initargs: tuple):
@@ -65,20 +66,39 @@ class PullPool:
         self._counter = ctx.Value("q", 0)
         self._stopped = ctx.Value("b", 0, lock=False)  # read under the counter's lock, set without it
         self._claimed = ctx.Array("q", [-1] * workers, lock=False)
-        self._procs = []
-        self._readers = {}  # a worker's pipe → its slot, while it is open
-        for slot in range(workers):
-            reader, writer = ctx.Pipe(duplex=False)
-            _widen(writer)
-            p = ctx.Process(target=_worker, daemon=True, args=(slot, self._counter, self._stopped, self._claimed,
-                                                              writer, items, task, initializer, initargs))
-            p.start()
-            writer.close()  # the worker's own end: its pipe ends (EOF) when the worker does
-            self._procs.append(p)
-            self._readers[reader] = slot
+        self._procs: list = []
+        self._readers: dict = {}  # a worker's pipe → its slot, while it is open
         self._got: set[int] = set()
         #: item index → what became of the worker that held it (exit code), for items whose worker died first
         self.lost: dict[int, str] = {}
+        #: why the workers could not be started, if they could not (the caller then does every item itself)
+        self.start_failed: str | None = None
+        args = (items, task, initializer, initargs)
+        self._starting = None
+        if ctx.get_start_method() == "fork":  # at once (milliseconds), and never from a thread
+            self._start(ctx, workers, args)
+        else:  # a fork server or a new interpreter answers only when ready: the caller works meanwhile
+            import threading
+
+            self._starting = threading.Thread(target=self._start, args=(ctx, workers, args), daemon=True,
+                                              name="kinerja-pool-start")
+            self._starting.start()
+
+    def _start(self, ctx, workers: int, args: tuple) -> None:
+        procs, readers = [], {}
+        try:
+            for slot in range(workers):
+                reader, writer = ctx.Pipe(duplex=False)
+                _widen(writer)
+                p = ctx.Process(target=_worker, daemon=True,
+                                args=(slot, self._counter, self._stopped, self._claimed, writer, *args))
+                p.start()
+                writer.close()  # the worker's own end: its pipe ends (EOF) when the worker does
+                procs.append(p)
+                readers[reader] = slot
+        except Exception as exc:  # noqa: BLE001 - no (more) workers: the caller takes what they would have
+            self.start_failed = f"{type(exc).__name__}: {exc}"
+        self._procs, self._readers = procs, readers  # published whole, for the caller's thread
 
     def claim(self) -> int | None:
         """The next item for the caller to do itself, or None when every item is taken (or the pool stopped)."""
@@ -94,6 +114,11 @@ class PullPool:
         worker has ended (then :attr:`lost` says which items died with their worker), else what has arrived."""
         from multiprocessing.connection import wait as ready
 
+        if self._starting is not None:
+            if not wait and self._starting.is_alive():
+                return
+            self._starting.join()
+            self._starting = None
         while self._readers:
             got_any = False
             for reader in ready(list(self._readers), timeout=None if wait else 0):

@@ -116,3 +116,20 @@ def test_a_worker_that_dies_fails_only_its_workbook(six, tmp_path, monkeypatch):
     assert "proses pekerja gagal (exit code 3)" in failed[0]["galat"]["pesan"]
     assert not (tmp_path / "dua" / os.path.basename(failed[0]["berkas"])).exists()  # nothing written for it
     assert all(r["status"] in ("ok", "temuan") for r in recs if r is not failed[0])
+
+
+@pytest.mark.skipif("forkserver" not in mp.get_all_start_methods(), reason="POSIX start method")
+def test_workers_from_a_fork_server_start_while_the_coordinator_works():
+    """The fork server answers only once it has imported what a worker needs: the workers are started by a
+    thread, the coordinator takes items at once."""
+    items = [str(i) for i in range(12)]
+    pool = PullPool(mp.get_context("forkserver"), 1, items, _double_or_die, _nothing, ())
+    mine, got = [], {}
+    while (i := pool.claim()) is not None:
+        mine.append(i)
+        time.sleep(0.05)
+        got.update((i, res) for i, ok, res in pool.results(wait=False))  # never waits for the workers
+    got.update((i, res) for i, ok, res in pool.results(wait=True))
+    assert mine and mine[0] == 0  # the coordinator did not wait for the fork server
+    assert sorted([*mine, *got]) == list(range(12)) and all(got[i] == items[i] * 2 for i in got)
+    assert pool.start_failed is None and pool.lost == {}
