@@ -65,17 +65,14 @@ class Batas:
 
 def batas(kind: str, scale: Decimal | None = None) -> Batas:
     """The bounds of ``kind`` (``scale``: the rule set's index scale, for ``indeks``)."""
-    if kind == "cacah":
-        return Batas(ZERO, None, True)
-    if kind == "rupiah":
-        return Batas(ZERO)
-    if kind == "persen":
-        return Batas(ZERO, HUNDRED)
     if kind == "indeks":
         return Batas(ZERO, scale)
-    if kind == "tahun":
-        return Batas(FIRST_YEAR, LAST_YEAR, True)
-    return Batas()
+    return _FIXED.get(kind, _NO_BOUNDS)  # frozen: one object per kind, not one per value checked
+
+
+_FIXED = {"cacah": Batas(ZERO, None, True), "rupiah": Batas(ZERO), "persen": Batas(ZERO, HUNDRED),
+          "tahun": Batas(FIRST_YEAR, LAST_YEAR, True)}
+_NO_BOUNDS = Batas()
 
 
 def text_value(text: str) -> str:
@@ -170,12 +167,12 @@ def check_inputs(specs: list[InputSpec], inputs: Inputs) -> None:
             continue
         for i, row in enumerate(inputs.tables.get(spec.name, [])):
             for col in spec.columns or ():
-                key = CellKey(spec.name, i, col.name)
-                if (spec.name, key) in have:
+                if have and (spec.name, CellKey(spec.name, i, col.name)) in have:
                     continue
                 faults = value_faults(row.get(col.name), col.kind, col.choices, spec.known_ids, col.maximum)
                 if not faults:
-                    continue  # the words naming the cell are made only for a problem
+                    continue  # the key and the words naming the cell are made only for a problem
+                key = CellKey(spec.name, i, col.name)
                 where = inputs.sources.get(key, str(key))
                 label, label_en = cell_label(spec, i, col.name, row_label(spec, row))
                 for what, what_en, hint, code in faults:
