@@ -8,8 +8,8 @@ stops the others and nothing is written to it (every write is atomic, see :mod:`
 Rules are loaded and checked once per run, in the parent, for every rule set the workbooks name (``--aturan``
 or the name stored in each workbook, trusted only as ``kinerja hitung`` trusts it); they are cached by their
 content hash (:class:`~.batchplan.RuleCache`) and handed to the workers (a forked worker inherits them, another
-unpickles them once).
-A workbook whose rule set the parent could not foresee is loaded in the worker, once per worker. Which workbooks
+unpickles them once). A workbook whose rule set the parent could not foresee is loaded in the worker, once per
+worker. A run in one process loads each set when its first workbook needs it (no reading ahead). Which workbooks
 and which rule sets (:func:`~.batchplan.plan`) are :mod:`.batchplan`'s; this module runs the jobs: one workbook,
 the local pool and its workers, Dask, :class:`Run`.
 
@@ -205,8 +205,8 @@ class Run:
         if not klaster and self.workers > 1 and len(jobs) > 1:
             self.context = pool_context()
             _start_fork_server(self.context)
-        if not self.cache.by_version:
-            self.cache.preload(rule_refs(jobs))
+        if (self.context is not None or klaster) and not self.cache.by_version:
+            self.cache.preload(rule_refs(jobs))  # for the workers; one process loads each set when it needs it
         self.done: list[dict[str, Any] | None] = [None] * len(jobs)
         self.interrupted = False
         self._workers = None  # the local pool's workers, once started (:meth:`start`)

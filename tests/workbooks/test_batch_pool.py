@@ -133,3 +133,12 @@ def test_workers_from_a_fork_server_start_while_the_coordinator_works():
     assert mine and mine[0] == 0  # the coordinator did not wait for the fork server
     assert sorted([*mine, *got]) == list(range(12)) and all(got[i] == items[i] * 2 for i in got)
     assert pool.start_failed is None and pool.lost == {}
+
+
+def test_one_process_reads_no_rule_set_ahead(six, tmp_path, monkeypatch):
+    """--jobs 1 loads each rule set when its first workbook needs it: reading every workbook's rule set name
+    first (for workers to inherit) would only read each workbook twice."""
+    monkeypatch.setattr(b, "rule_refs", lambda jobs: pytest.fail("the rule sets were read ahead"))
+    cache = b.RuleCache()
+    recs = b.run(b.plan(six, keluaran=tmp_path / "satu"), workers=1, cache=cache)
+    assert cache.loads == 1 and [r["status"] in ("ok", "temuan") for r in recs] == [True] * 6
