@@ -67,9 +67,11 @@ def parser() -> Lark:
 
 
 def stamp(text: str) -> dict[str, str]:
-    """What generated tables must match to stand for the parser of ``text``: the grammar's bytes, Lark's version
-    (the serialized form is its own) and the options."""
-    return {"grammar_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "lark": lark.__version__,
+    """What generated tables must match to stand for the parser of ``text``: the grammar's text (its line ends
+    as Lark reads them: a checkout that turned them into CRLF is the same grammar), Lark's version (the
+    serialized form is its own) and the options."""
+    lf = text.replace("\r\n", "\n")
+    return {"grammar_sha256": hashlib.sha256(lf.encode("utf-8")).hexdigest(), "lark": lark.__version__,
             "options": repr(sorted(_OPTIONS.items()))}
 
 

@@ -113,6 +113,12 @@ def test_broken_or_foreign_tables_are_not_used(raw):
     assert syntax.tables_from(raw, syntax.grammar_text()) is None
 
 
+def test_a_grammar_checked_out_with_crlf_line_ends_is_the_same_grammar():
+    text = syntax.grammar_text()
+    assert "\r\n" not in text
+    assert syntax.stamp(text.replace("\n", "\r\n")) == syntax.stamp(text)
+
+
 def test_tables_of_another_grammar_are_not_used():
     raw = TABLES.read_bytes()
     assert syntax.tables_from(raw, syntax.grammar_text()) is not None or \
