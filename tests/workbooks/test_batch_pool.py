@@ -6,10 +6,13 @@ reliably); the pool itself is tested with plain items, the batch run with real w
 
 from __future__ import annotations
 
+import json
 import multiprocessing as mp
 import os
-import threading
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from kinerja.workbooks import batch as b
@@ -72,49 +75,32 @@ def six(tmp_path_factory):
     return [str(p) for p in build_varied(tmp_path_factory.mktemp("enam"), 6, seed=5, distinct=3)]
 
 
-def _thread_free_fork() -> bool:
-    return FORK and threading.active_count() == 1
+def _child(scenario: str, books: list[str], out) -> dict:
+    """The scenario run by batch_pool_child.py in a fresh, thread-free interpreter (see there)."""
+    proc = subprocess.run([sys.executable, str(Path(__file__).with_name("batch_pool_child.py")), scenario, str(out),
+                           *books], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout)
 
 
-def test_two_jobs_the_coordinator_and_one_worker_share_the_workbooks(six, tmp_path, monkeypatch):
+@needs_fork
+def test_two_jobs_the_coordinator_and_one_worker_share_the_workbooks(six, tmp_path):
     """--jobs 2: one worker process and the coordinator; each does some of the workbooks, every record is
     what one process gives."""
-    if not _thread_free_fork():  # pragma: no cover - the pids are read through a patch a fork inherits
-        pytest.skip("needs a thread-free process that can fork")
-    parent = os.getpid()
-    real = b.recalc_one
-
-    def traced(job, rules=None):
-        if os.getpid() == parent:
-            time.sleep(0.2)  # the worker, forked meanwhile, takes its share however slow the machine
-        rec = real(job, rules)
-        rec["hasil"]["_pid"] = os.getpid()
-        return rec
-
     one = b.run(b.plan(six, keluaran=tmp_path / "satu"), workers=1)
-    monkeypatch.setattr(b, "recalc_one", traced)
-    two = b.run(b.plan(six, keluaran=tmp_path / "dua"), workers=2)
+    got = _child("pids", six, tmp_path / "dua")
+    two = got["records"]
     pids = {r["hasil"].pop("_pid") for r in two}
-    assert parent in pids and len(pids) == 2
+    assert got["parent"] in pids and len(pids) == 2
     assert [r["status"] for r in two] == [r["status"] for r in one]
     assert [{k: v for k, v in r["hasil"].items() if k != "buku_kerja"} for r in two] == \
-        [{k: v for k, v in r["hasil"].items() if k != "buku_kerja"} for r in one]
+        [json.loads(json.dumps({k: v for k, v in r["hasil"].items() if k != "buku_kerja"}, default=str))
+         for r in one]
 
 
-def test_a_worker_that_dies_fails_only_its_workbook(six, tmp_path, monkeypatch):
-    if not _thread_free_fork():  # pragma: no cover - the death is planted through a patch a fork inherits
-        pytest.skip("needs a thread-free process that can fork")
-    parent = os.getpid()
-    real = b.recalc_one
-
-    def dies_in_a_worker(job, rules=None):
-        if os.getpid() != parent:
-            os._exit(3)
-        time.sleep(0.2)  # the worker takes a workbook before the coordinator has done them all
-        return real(job, rules)
-
-    monkeypatch.setattr(b, "recalc_one", dies_in_a_worker)
-    recs = b.run(b.plan(six, keluaran=tmp_path / "dua"), workers=2)
+@needs_fork
+def test_a_worker_that_dies_fails_only_its_workbook(six, tmp_path):
+    recs = _child("worker_dies", six, tmp_path / "dua")["records"]
     failed = [r for r in recs if r["status"] == "gagal"]
     assert len(failed) == 1 and len(recs) == 6
     assert failed[0]["galat"]["kode"] == INTERNAL
