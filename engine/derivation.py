@@ -377,7 +377,8 @@ def _rounded(raw: Decimal, r: c.Rounding) -> Decimal:
     return round_to(raw, r.digits, r.mode)
 
 
-def _renderer(result) -> Renderer:
+def renderer_of(result) -> Renderer:
+    """The renderer of ``result``, made once (it holds no reference to the result)."""
     rd = getattr(result, "_renderer", None)
     if rd is None:
         rd = Renderer(result)
@@ -385,18 +386,8 @@ def _renderer(result) -> Renderer:
     return rd
 
 
-def renderer_of(result) -> Renderer:
-    """The renderer of ``result`` (made once; it holds no reference to the result)."""
-    return _renderer(result)
-
-
-def render_object(result, obj, event, which: str) -> Step | None:
-    """The derivation of one object result (``which``: ``step`` or ``capaian_step``)."""
-    return render_object_by(_renderer(result), obj, event, which)
-
-
-def render_object_by(rd: Renderer, obj, event, which: str) -> Step | None:
-    """:func:`render_object` with the result's renderer."""
+def render_object(rd: Renderer, obj, event, which: str) -> Step | None:
+    """The derivation of one object result (``which``: ``step`` or ``capaian_step``), by the result's renderer."""
     if which == "capaian_step":
         return rd.capaian_step(event)
     if obj.jenis == "sasaran":
@@ -404,13 +395,8 @@ def render_object_by(rd: Renderer, obj, event, which: str) -> Step | None:
     return rd.object_step(obj.id, event)
 
 
-def render_row(result, key: CellKey, event) -> Step:
-    """The derivation of one computed table cell (``per_baris``)."""
-    return render_row_by(_renderer(result), key, event)
-
-
-def render_row_by(rd: Renderer, key: CellKey, event) -> Step:
-    """:func:`render_row` with the result's renderer."""
+def render_row(rd: Renderer, key: CellKey, event) -> Step:
+    """The derivation of one computed table cell (``per_baris``), by the result's renderer."""
     cc = rd.core.tables[key.table].computed_column(key.column)
     step = rd.step(event)
     step.label, step.formula, step.span = str(key), cc.formula, cc.span
@@ -419,4 +405,4 @@ def render_row_by(rd: Renderer, key: CellKey, event) -> Step:
 
 def step_of(result, event) -> Step:
     """The derivation of any event (e.g. a check's condition)."""
-    return _renderer(result).step(event)
+    return renderer_of(result).step(event)

@@ -23,7 +23,7 @@ from typing import Any
 from . import core as c
 from . import semantics as sem
 from .checker import CheckedRules
-from .derivation import render_object_by, render_row_by, renderer_of
+from .derivation import render_object, render_row, renderer_of
 from .errors import runtime
 from .interface import CellKey, Inputs
 from .lower import lower
@@ -88,8 +88,8 @@ class Evaluator(InputsMixin, ObjectResults):
         self.result = Result(checked, inputs, core=self.core)
         # functions of the result's renderer, not of this evaluator or the result: no reference cycle
         rd = renderer_of(self.result)
-        self.result.row_steps = _RowSteps(self.row_events, partial(render_row_by, rd))
-        self.render = partial(render_object_by, rd)
+        self.result.row_steps = _RowSteps(self.row_events, partial(render_row, rd))
+        self.render = partial(render_object, rd)
         self._cap_raw: Any = None
         self._mean_raw: Any = None
         self.observed: set[tuple[str, str, str]] = set()

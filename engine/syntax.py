@@ -63,7 +63,7 @@ def parser() -> Lark:
     process), built from the grammar when they were not made from this grammar, Lark version and options."""
     text = grammar_text()
     tables = generated_tables(text)
-    return Lark.load(tables) if tables is not None else Lark(text, **_OPTIONS)
+    return Lark.load(tables) if tables is not None else build_parser()
 
 
 def stamp(text: str) -> dict[str, str]:
@@ -108,7 +108,7 @@ def tables_json(built: Lark | None = None) -> str:
     from lark.lexer import TerminalDef
 
     text = grammar_text()
-    data, memo = (built or Lark(text, **_OPTIONS)).memo_serialize([TerminalDef, Rule])
+    data, memo = (built or build_parser()).memo_serialize([TerminalDef, Rule])
     parts = {"stamp": stamp(text), "data": data, "memo": memo}
     return "{\n" + ",\n".join(f"{json.dumps(k)}: {json.dumps(v, ensure_ascii=False, separators=(',', ':'))}"
                                for k, v in parts.items()) + "\n}\n"
