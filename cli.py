@@ -315,7 +315,8 @@ def batch(paths, aturan, jobs, keluaran, as_json, ringkasan, klaster):
             raise click.BadParameter("RINGKASAN harus berakhiran .xlsx" if language() == "id" else
                                      "SUMMARY must end in .xlsx", param_hint="--ringkasan")
         check_writable(Path(ringkasan).resolve())
-    job_list = b.plan(paths, keluaran=keluaran, aturan=aturan, ringkasan=ringkasan)
+    job_list = b.plan(paths, keluaran=keluaran, aturan=aturan, ringkasan=ringkasan,
+                      hasil=as_json or bool(ringkasan))  # the results' JSON only where it is shown
     if aturan:
         load_rules(aturan)  # a broken --aturan is a usage error for the whole run, before any file is touched
     run = b.Run(job_list, workers=jobs, klaster=klaster)

@@ -3,17 +3,18 @@
 `python benchmarks/bench_batch.py [N]` (default 30) generates N workbooks from the template with varied plausible
 data (workbooks/variasi.py) and prints, in one run, per-workbook medians and the ratios of:
 
-* batch with 1 job and with 2 jobs (throughput: workbooks per second of wall time, start-up included), and with 2
-  jobs while another thread is alive (the worker then comes from the fork server);
-Six data sets are generated (building a filled workbook is the slow part) and copied; every workbook then gets
-its own note typed into each of its sheets, so that no two have a part in common that a memo could recognise.
-
+* batch with 1 job (per record, as `kinerja batch` runs, and with --json: each record carrying its result's JSON)
+  and with 2 jobs (throughput: workbooks per second of wall time, start-up included), and with 2 jobs while
+  another thread is alive (the worker then comes from the fork server);
 * the floor: reading every zip member and writing them all back (zipfile), openpyxl load, openpyxl load+save;
 * LibreOffice headless recalculating the same workbooks (their Audit check formulas, recalculated on load) —
   one soffice process converting all N files, per workbook;
 * engine-only evaluation (inputs already read);
 * a Dask LocalCluster with 2 workers against the local pool of 2;
 * peak memory (max RSS of a serial batch process) for M and for 4M workbooks (M = min(N, 10)).
+
+Six data sets are generated (building a filled workbook is the slow part) and copied; every workbook then gets
+its own note typed into each of its sheets, so that no two have a part in common that a memo could recognise.
 
 Targets (issue 11): 1 job ≤ 3× the read-and-rewrite floor; ≥ 50× faster than LibreOffice; 2 jobs ≥ 1.7× the
 throughput of 1; memory flat in N; Dask within 1.5× of the local pool. Machines here are noisy: compare ratios.
@@ -62,10 +63,11 @@ def openpyxl_save(path: Path) -> None:
     openpyxl.load_workbook(path).save(path.with_suffix(".opx.xlsx"))
 
 
-def batch_wall(files: list[Path], out: Path, **kw) -> tuple[float, list[dict]]:
+def batch_wall(files: list[Path], out: Path, hasil: bool = False, **kw) -> tuple[float, list[dict]]:
+    """`kinerja batch --keluaran OUT` (``hasil``: with --json, the records carrying each result's JSON)."""
     shutil.rmtree(out, ignore_errors=True)
     t0 = time.perf_counter()
-    recs = b.run(b.plan([str(f) for f in files], keluaran=out), **kw)
+    recs = b.run(b.plan([str(f) for f in files], keluaran=out, hasil=hasil), **kw)
     wall = time.perf_counter() - t0
     bad = [r for r in recs if r["status"] not in ("ok", "temuan")]
     assert not bad, bad[:1]
@@ -135,6 +137,7 @@ def main() -> None:
         # floor below) makes every fork copy, and every worker fault in, far more memory than the command does
         wall1, recs1 = batch_wall(files, tmp / "out1", workers=1)
         t_batch1 = statistics.median(r["detik"] for r in recs1)
+        t_batch1j = statistics.median(r["detik"] for r in batch_wall(files, tmp / "out1j", hasil=True, workers=1)[1])
         wall2, _ = batch_wall(files, tmp / "out2", workers=2)
         wall2fs = fork_server_wall(files, tmp / "out2fs")
 
@@ -183,6 +186,7 @@ def main() -> None:
     print(f"  floor: openpyxl load + save              {t_opx_save * ms:8.1f} ms")
     print(f"  engine only (evaluate, trace)            {t_engine * ms:8.1f} ms")
     print(f"  kinerja batch, 1 job (per record)        {t_batch1 * ms:8.1f} ms")
+    print(f"  kinerja batch --json, 1 job (per record) {t_batch1j * ms:8.1f} ms")
     print(f"  LibreOffice headless recalculation       {t_lo * ms:8.1f} ms")
     print()
     print(f"wall time for {n}: 1 job {wall1:.2f} s, 2 jobs {wall2:.2f} s (with a fork server {wall2fs:.2f} s), "
@@ -190,6 +194,7 @@ def main() -> None:
     print()
     print("ratios (targets in brackets)")
     print(f"  batch 1 job / zip read+rewrite floor     {t_batch1 / t_zip:8.2f}   [≤ 3]")
+    print(f"  the same with --json                     {t_batch1j / t_zip:8.2f}")
     print(f"  batch 1 job / openpyxl load+save         {t_batch1 / t_opx_save:8.2f}")
     print(f"  LibreOffice / batch 1 job                {t_lo / t_batch1:8.2f}   [≥ 50]")
     print(f"  throughput 2 jobs / 1 job                {wall1 / wall2:8.2f}   [≥ 1.7]")

@@ -68,7 +68,7 @@ def recalc_one(job: Job, rules: Callable[[str], CheckedRules] | None = None) -> 
     try:
         with collector_paused():
             outcome = recalculate_workbook(job.berkas, aturan=job.aturan, keluaran=job.keluaran, rules=get)
-            hasil, written = outcome.json, str(outcome.path)
+            hasil, written = outcome.json if job.hasil else None, str(outcome.path)
             n_find, n_prob = len(outcome.findings), len(outcome.problems)
             del outcome  # freed now, by reference counting: the collector never walks the workbook's objects
     except KinerjaError as err:

@@ -327,6 +327,23 @@ def test_rules_loaded_once_per_rule_set(tmp_path, pile_source):
     assert cache.get(str(b.resolve("pk2024-sumsel"))) is cache.get("pk2024-sumsel") and cache.loads == 2
 
 
+def test_records_without_json_leave_the_result_out_and_count_the_same(tmp_path, pile_source):
+    """`kinerja batch` without --json or --ringkasan shows no result: its records leave "hasil" out (the worker
+    builds no JSON and sends none to the coordinator), with the same status and counts as the full records."""
+    files = []
+    for i in range(3):
+        files.append(tmp_path / f"u{i}.xlsx")
+        shutil.copyfile(pile_source / f"upt0{i + 1}.xlsx", files[-1])
+    full = b.run(b.plan([str(f) for f in files], keluaran=tmp_path / "penuh"), workers=1)
+    lean = b.run(b.plan([str(f) for f in files], keluaran=tmp_path / "ringan", hasil=False), workers=1)
+    assert all(r["hasil"] for r in full) and all(r["hasil"] is None for r in lean)
+    counts = ("status", "jumlah_temuan", "jumlah_masalah_masukan", "galat")
+    assert [[r[k] for k in counts] for r in lean] == [[r[k] for k in counts] for r in full]
+    assert any(r["jumlah_temuan"] for r in lean)  # the counts are real, not zeros of a record left empty
+    for f in files:  # the workbooks written are the same
+        assert sheet_values(tmp_path / "ringan" / f.name) == sheet_values(tmp_path / "penuh" / f.name)
+
+
 def test_rule_set_named_by_a_workbook_outside_its_folder_is_refused(tmp_path, pile_source):
     """The trust model of kinerja hitung holds in a batch: a workbook cannot make the run load rules from
     elsewhere (E214), and the coordinator does not load them either."""
