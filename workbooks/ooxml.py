@@ -290,7 +290,7 @@ class Package(OpcPackage):
             if not existing.part or not existing.is_worksheet:
                 raise WorkbookError(BAD_TARGET, f"{self.path}: {name}", f"sheet {name} bukan lembar kerja biasa.",
                                     f"sheet {name} is not a worksheet.", "Ganti nama atau hapus sheet itu.")
-            self.write(existing.part, xml, quick=True)
+            self.write(existing.part, xml)
             return existing.part
         _check_sheet_name(name, self.path)
         folder = posixpath.join(posixpath.dirname(self.workbook_part), "worksheets")
@@ -298,7 +298,7 @@ class Package(OpcPackage):
         while self.member(f"{folder}/sheet{n}.xml") is not None:
             n += 1
         part = f"{folder}/sheet{n}.xml"
-        self.write(part, xml, quick=True)
+        self.write(part, xml)
         rid = self.add_rel(self.workbook_part, REL_WORKSHEET, part)
         self.add_override(part, CT_WORKSHEET)
         text, p = self.editable(self.workbook_part, NS)

@@ -5,8 +5,9 @@
 * the index of sheets and defined names survives a write of an existing worksheet part, and only that: writing the
   workbook part, a relationship part, the content types or a new member rebuilds it;
 * a kept cell's style index is read from its start tag (``ooxml._style_of``), whichever tag it is;
-* kinerja's own sheets are deflated at ``opc.QUICK_LEVEL``, everything else it writes at zipfile's default, and
-  the memory of deflated members answers only for the same data at the same level;
+* every member kinerja writes (its own sheets, an operator's part it edits) is deflated at ``opc.QUICK_LEVEL``,
+  every member it does not change is copied as it was, and the memory of deflated members answers only for the
+  same data at the same level;
 * a long text found while an owned sheet is written sends the sheet through ``split_long_texts`` (the same XML
   as splitting first).
 """
@@ -93,7 +94,7 @@ def _deflated(data: bytes, level: int) -> int:
     return len(c.compress(data) + c.flush())
 
 
-def test_own_sheets_are_deflated_at_the_quick_level_and_the_memory_knows_the_level(tmp_path):
+def test_written_members_are_deflated_at_the_quick_level_and_the_memory_knows_the_level(tmp_path):
     book = tmp_path / "b.xlsx"
     shutil.copy(SAMPLE, book)
     cells = "".join(f'<row r="{r}"><c r="A{r}"><f>ROW(Isian!C{r})&amp;CELL("format",Isian!C{r})</f></c></row>'
@@ -108,11 +109,19 @@ def test_own_sheets_are_deflated_at_the_quick_level_and_the_memory_knows_the_lev
     other = Package(book)
     ring = other.sheet("Ringkasan").part
     other.write(ring, xml)  # the same bytes as an operator's part kinerja edited
-    for _ in range(2):  # deflated, then from the memory: each at its own level
+    for _ in range(2):  # deflated, then from the memory
         with zipfile.ZipFile(io.BytesIO(own.to_bytes())) as z:
             assert z.read(part) == data and z.getinfo(part).compress_size == _deflated(data, opc.QUICK_LEVEL)
         with zipfile.ZipFile(io.BytesIO(other.to_bytes())) as z:
-            assert z.read(ring) == data and z.getinfo(ring).compress_size == _deflated(data, 6)
+            assert z.read(ring) == data and z.getinfo(ring).compress_size == _deflated(data, opc.QUICK_LEVEL)
+    for _ in range(2):  # the same data at another level: deflated at that level, never served from the memory
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            info = zipfile.ZipInfo("x.xml")
+            info.compress_type = zipfile.ZIP_DEFLATED
+            opc._write_member(z, info, data, 6)
+        with zipfile.ZipFile(buf) as z:
+            assert z.read("x.xml") == data and z.getinfo("x.xml").compress_size == _deflated(data, 6)
     with zipfile.ZipFile(io.BytesIO(own.to_bytes())) as z:  # an untouched member is still copied as it was
         with zipfile.ZipFile(book) as src:
             assert z.getinfo(ring).compress_size == src.getinfo(ring).compress_size
