@@ -146,6 +146,9 @@ HINTS: dict[str, tuple[str, str]] = {
                              "is meant"),
     "add_target": ("tambahkan di blok target: {name} = …", "add to the target block: {name} = …"),
     "weights": ("periksa bobot: {detail}", "check the weights: {detail}"),
+    "child_dimension_weights": ("bobot indikator harus berjumlah bobot dimensi; tulis di set anak mis. {fix} "
+                                "(sekarang: {detail})", "the indicator weights must add up to the dimension "
+                                "weight; write in the child set e.g. {fix} (now: {detail})"),
     "excel_name": ("pakai nama yang lebih panjang dengan garis bawah, mis. {suggestion}",
                    "use a longer name with an underscore, e.g. {suggestion}"),
     "percent_literal": ("tulis {suggestion}, bukan {text}", "write {suggestion}, not {text}"),

@@ -61,8 +61,31 @@ class StructureChecks:
                 total = self.sum_consts(weights)
                 expected = self.const(dim.weight)
                 if total is not None and expected is not None and total != expected:
-                    self.report("E403", dim.span, "weights", {"detail": self.weights_detail(dim.components)},
-                                width=len(dim.id), name=dim.id, total=_pct(total), expected=_pct(expected))
+                    self.dimension_weights(idx.id, dim, total, expected)
+
+    def dimension_weights(self, index_id: str, dim: m.Dimension, total: Decimal, expected: Decimal) -> None:
+        """E403: a dimension's indicator weights do not add up to its weight. When a child (`perluas`) changed
+        one of these weights, the error is the child's: reported at its line, each weight with where it was
+        written, and the fix written as the child would write it (the parent's file cannot be edited)."""
+        home = dim.span.file
+
+        def where(w: m.Expr) -> str:
+            return "" if w.span.file == home else f" ({w.span.file}:{w.span.line})"
+
+        detail = " + ".join(f"{c.id} {_pct(self.const(c.weight))}{where(c.weight)}" for c in dim.components)
+        fields = dict(name=dim.id, total=_pct(total), expected=_pct(expected) + where(dim.weight))
+        changed = [w for w in (dim.weight, *(c.weight for c in dim.components)) if w.span.file != home]
+        if not changed:
+            self.report("E403", dim.span, "weights", {"detail": detail}, width=len(dim.id), **fields)
+            return
+        scaled = [CTX.divide(CTX.multiply(self.const(c.weight), expected), total) for c in dim.components]
+        exact = all(CTX.multiply(w, 10000) == CTX.multiply(w, 10000).to_integral_value(context=CTX) for w in scaled)
+        items = "  ".join(f"indikator {c.id} bobot {_pct(w) if exact else '…%'}"
+                          for c, w in zip(dim.components, scaled))
+        at = changed[0].span
+        self.report("E403", at, "child_dimension_weights",
+                    {"detail": detail, "fix": f"indeks {index_id} {{ dimensi {dim.id} {{ {items} }} }}"},
+                    width=len(at.text), **fields)
 
     def check_component(self, index_id: str, comp: m.Component) -> None:
         node = f"{index_id}.{comp.id}"

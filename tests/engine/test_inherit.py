@@ -161,3 +161,31 @@ def test_sertakan_accepts_a_bundled_file_like_perluas(tmp_path):
                                     'target { setjen_rb_kanwil = 100  setjen_ikm_kanwil = 3 }\n', encoding="utf-8")
     checked = load_rules(tmp_path)
     assert "setjen_rb_kanwil" in checked.rules.indicators
+
+
+WEIGHTED_PARENT = PARENT.replace(
+    'dimensi d1 "D1" bobot 50% { indikator k1 "K1" = rasio a_pembilang / a_penyebut }',
+    'dimensi d1 "D1" bobot 50% { indikator k1 "K1" = rasio a_pembilang / a_penyebut bobot 50% }').replace(
+    'dimensi d2 "D2" bobot 50% { indikator k2 "K2" = rasio k_pembilang / k_penyebut }',
+    'dimensi d2 "D2" bobot 50% { indikator k2 "K2" = rasio k_pembilang / k_penyebut bobot 50% }')
+
+
+def test_dimension_weight_changed_without_its_indicator_weights_points_at_the_child_line(tmp_path):
+    """A child moves a dimension from 50% to 40% but its indicator keeps 50%: the error is the child's, at its
+    line, with where each weight was written — never a line inside the parent that the planner cannot edit."""
+    path = child(tmp_path, 'indeks idx {\n  dimensi d1 bobot 40%\n  dimensi d2 bobot 60%\n}\n', WEIGHTED_PARENT)
+    errs = errors(path)
+    assert [d.code for d in errs] == ["E403", "E403"]
+    assert all(d.file.endswith("anak.kin") for d in errs), [d.file for d in errs]
+    assert [d.line for d in errs] == [3, 4]  # line 1 is `perluas`
+    text = errs[0].format("id")
+    assert "berjumlah 50%" in text and "dimensi 40% (" in text and "anak.kin:3)" in text
+    # the fix, written as the child would write it: the indicator's weight scaled to the dimension's
+    assert "indeks idx { dimensi d1 { indikator k1 bobot 40% } }" in errs[0].hint("id")
+
+
+def test_indicator_weight_changed_in_the_child_is_reported_at_that_line(tmp_path):
+    path = child(tmp_path, 'indeks idx {\n  dimensi d1 { indikator k1 bobot 45% }\n}\n', WEIGHTED_PARENT)
+    errs = errors(path)
+    assert [d.code for d in errs] == ["E403"]
+    assert errs[0].file.endswith("anak.kin") and errs[0].line == 3
