@@ -15,6 +15,7 @@ from typing import Any
 
 from ..engine import Tracer, evaluate, input_specs, load_rules
 from ..engine import core as c
+from ..engine.inherit import YEAR_PARAM
 from ..engine.interface import InputProblem
 from ..engine.lower import lower
 from ..engine.values import TANPA_DATA, Galat, format_id
@@ -64,6 +65,21 @@ def _num(v: Any) -> str:
     if isinstance(v, Decimal):
         return format_id(v.normalize()) if v == v.to_integral() else format_id(v)
     return str(v)
+
+
+def _rounding(r: c.Rounding | None) -> str:
+    return "-" if r is None else f"{r.digits} {r.mode}"
+
+
+def _param_expr(e: Any) -> str:
+    """A parameter's value as the planner wrote it (``75%``), else its canonical form."""
+    if isinstance(e, c.Const):
+        return e.text.strip() if "%" in e.text else _num(e.value)
+    return canon(e)
+
+
+def _param(p: c.Param) -> str:
+    return _param_expr(p.expr)
 
 
 def _pct(v: Decimal | None) -> str:
@@ -254,6 +270,7 @@ def compare_rules(ca: c.CoreRules, cb: c.CoreRules) -> list[Item]:
         xa, xb = ca.indices[k], cb.indices[k]
         prop("indeks", k, "target", xa.target, xb.target)
         prop("indeks", k, "skala", xa.scale, xb.scale)
+        prop("indeks", k, "bulat", xa.rounding, xb.rounding, _rounding)
         wa, wb = _weights(xa), _weights(xb)
         for part in dict.fromkeys([*wa, *wb]):
             if canon(wa.get(part)) != canon(wb.get(part)):
@@ -269,6 +286,19 @@ def compare_rules(ca: c.CoreRules, cb: c.CoreRules) -> list[Item]:
     for k in _diff_keys(items, "nilai", ca.values, cb.values):
         if canon(ca.values[k].expr) != canon(cb.values[k].expr):
             items.append(Item("ubah", "nilai", k, "rumus", ca.values[k].formula, cb.values[k].formula))
+        prop("nilai", k, "bulat", ca.values[k].rounding, cb.values[k].rounding, _rounding)
+    # parameters: formulas name them (``@bobot_capaian_ro``), so a changed weight shows only here
+    # (``tahun_berlaku`` is made from ``pengaturan { berlaku }``, listed with the settings)
+    params_a = {k: p for k, p in ca.params.items() if k != YEAR_PARAM}
+    params_b = {k: p for k, p in cb.params.items() if k != YEAR_PARAM}
+    for k in _diff_keys(items, "parameter", params_a, params_b, lambda p: _param(p)):
+        prop("parameter", k, "nilai", ca.params[k].expr, cb.params[k].expr, _param_expr)
+    for k in [t for t in ca.tables if t in cb.tables]:  # added/removed tables are listed with the inputs
+        ra = {col.name: col for col in ca.tables[k].computed}
+        rb = {col.name: col for col in cb.tables[k].computed}
+        for col in _diff_keys(items, f"kolom hasil {k}", ra, rb):
+            if canon(ra[col].expr) != canon(rb[col].expr):
+                items.append(Item("ubah", "tabel", k, f"kolom hasil {col}", ra[col].formula, rb[col].formula))
     for k in _diff_keys(items, "periksa", ca.checks, cb.checks):
         if canon(ca.checks[k].condition) != canon(cb.checks[k].condition):
             items.append(Item("ubah", "periksa", k, "syarat", "", ""))
