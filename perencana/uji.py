@@ -22,6 +22,7 @@ A value is compared **exactly as written**: ``"108"`` does not pass for 108,38 (
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -62,15 +63,25 @@ class Failure:
     got: str = ""  # the engine's value, shown
     tolerance: str = ""
     reason: str = "beda"  # beda (values differ) | tak_ada (no such object) | masukan (unknown input)
+    removed: str = ""  # for tak_ada / masukan: where the rule set removed the name (``pk2025.kin:13``)
+    suggestion: str = ""  # for tak_ada / masukan: the nearest name the rule set has
 
     def text(self, lang: str = "id") -> str:
         en = lang == "en"
+        if self.removed:
+            what = "input " if self.reason == "masukan" else ""
+            what_id = "masukan " if self.reason == "masukan" else ""
+            sep = " " if what else ": "
+            return f"{what}{self.key}{sep}removed by this rule set at {self.removed}" if en else \
+                f"{what_id}{self.key}{sep}dihapus oleh set aturan ini di {self.removed}"
+        hint = (f" — did you mean {self.suggestion}?" if en else f" — maksud Anda {self.suggestion}?") \
+            if self.suggestion else ""
         if self.reason == "masukan":
-            return f"input {self.key} is unknown to this rule set" if en else \
-                f"masukan {self.key} tidak dikenal set aturan ini"
+            return f"input {self.key} is unknown to this rule set{hint}" if en else \
+                f"masukan {self.key} tidak dikenal set aturan ini{hint}"
         if self.reason == "tak_ada":
-            return f"{self.key}: no indicator, index, sasaran or value has this name" if en else \
-                f"{self.key}: tidak ada indikator, indeks, sasaran atau nilai bernama demikian"
+            return f"{self.key}: no indicator, index, sasaran or value has this name{hint}" if en else \
+                f"{self.key}: tidak ada indikator, indeks, sasaran atau nilai bernama demikian{hint}"
         tol = (f" (tolerance {self.tolerance})" if en else f" (toleransi {self.tolerance})") if self.tolerance else ""
         return f"{self.key}: expected {self.expected}{tol}, got {self.got}" if en else \
             f"{self.key}: harapan {self.expected}{tol}, hasil {self.got}"
@@ -103,6 +114,18 @@ def _expected(raw: Any, where: str) -> tuple[Any, str]:
                        message_en=f"{where}: {text!r} is not a number with one reading.", location=where,
                        code="U102", hint='tulis mis. "108,38", 108.38, 1000 (bukan 1.000), tanpa_data atau galat')
     return num, text
+
+
+def _unknown(checked: CheckedRules, key: str, reason: str, names: list[str]) -> Failure:
+    """An expectation or input the rule set does not have: where it was removed (``hapus``), else the
+    nearest name (``.capaian`` kept), so the planner learns what to write."""
+    base, suffix = (key[: -len(".capaian")], ".capaian") if key.endswith(".capaian") else (key, "")
+    gone = checked.rules.removed.get(base)
+    if gone is not None:
+        cause = f" ({gone.cause})" if gone.cause else ""
+        return Failure(key, reason=reason, removed=f"{gone.span.file}:{gone.span.line}{cause}")
+    close = difflib.get_close_matches(base, names, n=1, cutoff=0.75)
+    return Failure(key, reason=reason, suggestion=close[0] + suffix if close else "")
 
 
 def _got(result, key: str) -> tuple[Any, bool]:
@@ -163,7 +186,7 @@ def run_file(checked: CheckedRules, path: Path, shown: str) -> list[Outcome]:
                    if k not in {s.name for s in specs}]
         out = Outcome(shown, name)
         for k in unknown:
-            out.failures.append(Failure(k, reason="masukan"))
+            out.failures.append(_unknown(checked, str(k), "masukan", [s.name for s in specs]))
         inputs = read_yaml(base_paths or [], specs, changes=changes, changes_origin=f"{shown} › {name}", rules=checked)
         result = evaluate(checked, inputs, Tracer(False))
         case_tol = case.get("toleransi")
@@ -181,7 +204,7 @@ def run_file(checked: CheckedRules, path: Path, shown: str) -> list[Outcome]:
             got, found = _got(result, str(key))
             out.checked += 1
             if not found:
-                out.failures.append(Failure(str(key), reason="tak_ada"))
+                out.failures.append(_unknown(checked, str(key), "tak_ada", [o.id for o in result.all_objects()]))
                 continue
             if want is TANPA_DATA:
                 ok = got is TANPA_DATA

@@ -257,3 +257,48 @@ def test_a_planner_test_reads_numbers_by_the_data_files_one_rule(tmp_path):
     with pytest.raises(UjiError) as exc:
         run_file(checked, uji, "uji.yaml")
     assert exc.value.code == "U101"
+
+
+def test_banding_lists_parameters_and_rounding_a_child_changed(tmp_path):
+    """A child that changes two SMART weights (parameters), a value's rounding and the IPHP's rounding changes
+    figures: banding must list each change, never "PERUBAHAN ATURAN (0)"."""
+    (tmp_path / "b2").mkdir()
+    (tmp_path / "b2" / "b2.kin").write_text(
+        'aturan b2 "B2"\nperluas "pk2024-sumsel"\n'
+        'parameter bobot_capaian_ro = 70%\nparameter bobot_penggunaan_sbk = 15%\n'
+        'nilai rata_rata_nilai_kinerja_anggaran: angka "Rata-rata Nilai Kinerja Anggaran" = '
+        'rata_rata(kinerja_anggaran_satker.nilai_kinerja_anggaran) bulat 3\n'
+        'indeks iphp { bulat 3 }\n', encoding="utf-8")
+    r = invoke(["banding", "pk2024-sumsel", str(tmp_path / "b2")])
+    assert r.exit_code == Exit.OK, r.output
+    assert "PERUBAHAN ATURAN (12)" in r.output, r.output  # 2 parameters, 1 value, iphp and its 8 sub-indices
+    assert "~ parameter bobot_capaian_ro: nilai 75% → 70%" in r.output
+    assert "~ parameter bobot_penggunaan_sbk: nilai 10% → 15%" in r.output
+    assert "~ nilai rata_rata_nilai_kinerja_anggaran: bulat 2 setengah_naik → 3 setengah_naik" in r.output
+    assert "~ indeks iphp: bulat 2 setengah_naik → 3 setengah_naik" in r.output
+    # the sub-indices inherit the index's rounding: each one's rounding changed too, and is listed
+    assert "~ indeks iphp.pelayanan_tahanan: bulat 2 setengah_naik → 3 setengah_naik" in r.output
+
+
+def test_uji_names_a_removed_id_and_suggests_a_misspelt_one(tmp_path):
+    """An expectation for an indicator the set removed says where it was removed; a misspelt id or input gets
+    the nearest name — the planner learns what to do, not only that the name is unknown."""
+    folder = tmp_path / "set"
+    shutil.copytree(BUNDLED / "pk2025-contoh", folder)
+    for f in (folder / "uji").glob("*.yaml"):
+        f.unlink()
+    (folder / "uji" / "salah.yaml").write_text(
+        "kasus:\n  - nama: id salah\n    masukan: {imi_paspor_pembilng: 1, bphn_jdihn_pembilang: 3}\n"
+        "    harapan: {bphn_jdihn: \"100\", imi_pasport.capaian: \"1\"}\n", encoding="utf-8")
+    _, outcomes = run(str(folder))
+    texts = [f.text() for f in outcomes[0].failures]
+    assert "masukan imi_paspor_pembilng tidak dikenal set aturan ini — maksud Anda imi_paspor_pembilang?" in texts
+    assert any(t.startswith("masukan bphn_jdihn_pembilang dihapus oleh set aturan ini di ") and "pk2025.kin:13"
+               in t for t in texts), texts
+    assert any(t.startswith("bphn_jdihn: dihapus oleh set aturan ini di ") and "pk2025.kin:13" in t
+               for t in texts), texts
+    assert "imi_pasport.capaian: tidak ada indikator, indeks, sasaran atau nilai bernama demikian — maksud Anda " \
+           "imi_paspor.capaian?" in texts, texts
+    en = [f.text("en") for f in outcomes[0].failures]
+    assert any("did you mean imi_paspor.capaian?" in t for t in en) and any("removed by this rule set" in t
+                                                                              for t in en), en
