@@ -43,13 +43,13 @@ from ..engine.values import TANPA_DATA, Galat
 from . import layout
 from .atomic import check_writable
 from .audit import Audit, local_time, value_cell
-from .errors import INTERNAL, NO_RULES, OTHER_RULES, WorkbookError
+from .errors import BAD_TARGET, INTERNAL, NO_RULES, OTHER_RULES, WorkbookError
 from .formatlive import format_sheet
 from .ooxml import Package
 from .plan import SheetPlan, WritePlan, data_places
 from .reader import read_inputs_from, workbook_names_from
 from .temuan import count_text, temuan_sheet
-from .writer import CellWrite, read_meta, read_meta_from, write_back
+from .writer import CellWrite, read_meta, read_meta_from, read_ownership_from, write_back
 
 
 @dataclass
@@ -248,9 +248,50 @@ def apply_to_file(src: str | Path, plan: WritePlan, dest: str | Path | None = No
                   pkg: Package | None = None) -> Path:
     """APPLY step for a file: write ``plan`` into ``src`` (or into the copy ``dest``); returns the written path.
     ``pkg``: ``src`` as already opened for reading (read and parsed once)."""
+    pkg = Package(src) if pkg is None else pkg
+    refuse_lost_outputs(pkg, plan.meta.get(layout.META_RULES) or "ATURAN")
     return write_back(src, out_path=dest, cells=dict(plan.cells), owned_sheets=dict(plan.sheets),
                       meta=dict(plan.meta), protect=plan.inputs, pkg=pkg, show_rows=plan.show_rows,
                       show_cols=plan.show_cols)
+
+
+def refuse_lost_outputs(pkg: Package, rules: str) -> None:
+    """B114 when an output name kinerja created (recorded in ``kinerja.owned.names``: ``capaian_x``,
+    ``jumlah_temuan``) is no longer in the workbook. Results are written by name, so its cell would keep the last
+    run's figure beside the new ones without a word (realisasi 20, "Belum tercapai", capaian still 100). Refused
+    before anything is written, like an output name that points at ``#REF!``. ``rules``: as the workbook records
+    them, for the ``kinerja pindah`` that rebuilds it."""
+    owned = read_ownership_from(pkg).names
+    have = pkg.workbook_names()
+    lost = [n for n in owned if n.casefold() not in have]
+    if not lost:
+        return
+    shown = ", ".join(lost[:5]) + (f" (+{len(lost) - 5})" if len(lost) > 5 else "")
+    near = near_en = ""
+    for name in lost:  # a surviving output of the same object shows the row the lost one was on
+        field_, _, ident = name.partition("_")
+        sibling = next((have[f"{f}_{ident}".casefold()] for f in _FIELDS if f != field_
+                        and f"{f}_{ident}".casefold() in have), None) if field_ in _FIELDS else None
+        if sibling is not None:
+            near = f" (baris yang sama dengan {sibling.name}: {sibling.text})"
+            near_en = f" (the row of {sibling.name}: {sibling.text})"
+            break
+    book = pkg.path.name
+    raise WorkbookError(
+        BAD_TARGET, f"{pkg.path}: {lost[0]}",
+        f"nama keluaran {shown} dibuat kinerja tetapi tidak ada lagi di buku kerja (dihapus di Name Manager?); "
+        "selnya akan tetap menampilkan angka Hitung sebelumnya di samping hasil baru. kinerja tidak menulis apa "
+        "pun.",
+        f"the output name(s) {shown} were made by kinerja but no longer exist in the workbook (deleted in Name "
+        "Manager?); their cells would keep the previous run's figures beside the new results. kinerja wrote "
+        "nothing.",
+        f"Buat lagi nama itu di Formulas › Name Manager (cakupan Workbook) pada selnya{near}, atau pindahkan "
+        f"isian ke buku kerja baru: kinerja pindah \"{book}\" --aturan {rules} --keluaran BARU.xlsx",
+        f"Define the name again in Formulas › Name Manager (scope Workbook) on its cell{near_en}, or move the "
+        f"entries to a new workbook: kinerja pindah \"{book}\" --aturan {rules} --keluaran NEW.xlsx")
+
+
+_FIELDS = tuple(dict.fromkeys(f for fields in layout.FIELDS.values() for f in fields))
 
 
 def check_same_layout(src: Path, pkg: Package, checked: CheckedRules, meta: dict[str, str]) -> None:
