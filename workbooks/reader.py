@@ -41,7 +41,7 @@ _EXPECTED = {  # kind → (Indonesian, English, example)
     "indeks": ("angka indeks", "an index value", "3"),
     "angka": ("angka", "a number", "55"),
     "tahun": ("tahun (bilangan bulat 1900–9999)", "a year (whole number 1900–9999)", "2024"),
-    "teks": ("teks", "text", "Januari"),
+    "teks": ("teks", "text", ""),
 }
 
 
@@ -293,6 +293,11 @@ class _Reader:
                  key: CellKey | None = None, label_en: str | None = None, labels: tuple | None = None) -> Value:
         """:meth:`convert`, every check in order."""
         exp, exp_en, example = _EXPECTED.get(kind, _EXPECTED["angka"])
+        if kind == "teks":  # a column with allowed values suggests one of them; free text no example
+            choices = _choices(labels[0], labels[2]) if labels is not None else None
+            exp, exp_en, example = (("salah satu pilihan di daftar sel", "one of the cell's listed choices",
+                                     choices[0]) if choices else (exp, exp_en, example))
+        eg, eg_en = (f", mis. {example}", f", e.g. {example}") if example else ("", "")
 
         def bad(code: str, what: str, what_en: str, hint: str, hint_en: str = "") -> None:
             words, words_en = cell_label(*labels) if labels is not None else (label, label_en)
@@ -301,7 +306,7 @@ class _Reader:
         if _is_empty(cell):
             if required:
                 bad(E.REQUIRED_EMPTY, f"sel wajib ini kosong, seharusnya {exp}", f"this required cell is empty; "
-                    f"expected {exp_en}", f"Isi dengan {exp}, mis. {example}.", f"Enter a value, e.g. {example}.")
+                    f"expected {exp_en}", f"Isi dengan {exp}{eg}.", f"Enter a value{eg_en}.")
             return None
         if cell.kind == "uncached":
             bad(E.NO_CACHED_VALUE, f"berisi rumus ={cell.formula} yang nilainya belum tersimpan di berkas",
@@ -320,16 +325,16 @@ class _Reader:
         if cell.kind == "boolean":
             shown = "TRUE" if cell.text in ("1", "true") else "FALSE"
             bad(E.WRONG_TYPE, f"berisi nilai logika {shown}, seharusnya {exp}",
-                f"holds the logical value {shown}; expected {exp_en}", f"Isi dengan {exp}, mis. {example}.")
+                f"holds the logical value {shown}; expected {exp_en}", f"Isi dengan {exp}{eg}.")
             return None
         if cell.kind == "date" or (cell.kind == "number" and cell.style is not None and cell.style in self.dates):
             bad(E.DATE_FORMAT, f"berformat tanggal/waktu (tersimpan sebagai nomor hari {_plain_number(cell.text)}), "
                 f"seharusnya {exp}", f"is formatted as a date or time (stored as the day number "
                 f"{_plain_number(cell.text)}); expected {exp_en}",
                 "Excel mengubah ketikan seperti 15/3, 1-2 atau 3:30 menjadi tanggal/jam. Ubah format sel menjadi "
-                f"Number (Home › Number › General) lalu ketik ulang, mis. {example}.",
+                f"Number (Home › Number › General) lalu ketik ulang{eg}.",
                 f"Excel turns entries such as 15/3, 1-2 or 3:30 into dates or times. Change the cell format to "
-                f"General and enter the value again, e.g. {example}.")
+                f"General and enter the value again{eg_en}.")
             return None
         if kind == "teks":
             if cell.kind == "text":

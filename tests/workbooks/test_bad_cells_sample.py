@@ -200,3 +200,19 @@ def test_workbook_with_bad_table_cell_opens_in_libreoffice(tmp_path):
     assert exit_code == Exit.FINDINGS
     assert {p["lokasi"] for p in out["masalah_masukan"]} == {"Anggaran!C221", "Anggaran!D116"}
     assert convert(book, "csv", tmp_path / "lo")
+
+
+@pytest.mark.parametrize("cell, example", [("Anggaran!B12", "setjen_s1"), ("Anggaran!C116", "Belanja Pegawai"),
+                                           (SURVEY_UNIT, "Januari"), ("Anggaran!B221", None)],
+                         ids=["sasaran", "jenis-belanja", "bulan", "satker"])
+def test_empty_text_cell_suggests_what_belongs_there(tmp_path, cell, example):
+    """An emptied required text cell used to suggest "mis. Januari" whatever the column: a sasaran id, a jenis
+    belanja or a satker name (found by the operator9 acceptance run). A column with allowed values suggests one
+    of them; a free-text column suggests no month."""
+    _, out, _ = hitung(edited(tmp_path, {cell: None}))
+    (p,) = [p for p in out["masalah_masukan"] if p["lokasi"] == cell]
+    assert p["kode"] == "B205"
+    if example is None:
+        assert "Januari" not in p["saran"] and "Januari" not in p["pesan"], p
+    else:
+        assert f"mis. {example}" in p["saran"] and "pilihan" in p["saran"], p
