@@ -282,15 +282,15 @@ class Package(OpcPackage):
         if shown or shown_cols:
             self.write(sh.part, new)
 
-    def put_sheet(self, name: str, xml: str, hidden: bool = False) -> str:
+    def put_sheet(self, name: str, xml: str, hidden: bool = False, well_formed: bool = False) -> str:
         """Create a worksheet named ``name`` at the end of the workbook (``hidden``: with state hidden), or replace
-        the part of the existing one. Returns the part name."""
+        the part of the existing one. Returns the part name. ``well_formed``: see :meth:`write`."""
         existing = self.sheet(name)
         if existing is not None:
             if not existing.part or not existing.is_worksheet:
                 raise WorkbookError(BAD_TARGET, f"{self.path}: {name}", f"sheet {name} bukan lembar kerja biasa.",
                                     f"sheet {name} is not a worksheet.", "Ganti nama atau hapus sheet itu.")
-            self.write(existing.part, xml)
+            self.write(existing.part, xml, well_formed)
             return existing.part
         _check_sheet_name(name, self.path)
         folder = posixpath.join(posixpath.dirname(self.workbook_part), "worksheets")
@@ -298,7 +298,7 @@ class Package(OpcPackage):
         while self.member(f"{folder}/sheet{n}.xml") is not None:
             n += 1
         part = f"{folder}/sheet{n}.xml"
-        self.write(part, xml)
+        self.write(part, xml, well_formed)
         rid = self.add_rel(self.workbook_part, REL_WORKSHEET, part)
         self.add_override(part, CT_WORKSHEET)
         text, p = self.editable(self.workbook_part, NS)

@@ -181,12 +181,14 @@ class OpcPackage:
                 "an XML part is not UTF-8 encoded.", "Buka dan simpan ulang buku kerja di Excel.",
             ) from None
 
-    def write(self, name: str, data: bytes | str) -> None:
+    def write(self, name: str, data: bytes | str, well_formed: bool = False) -> None:
         """Replace a member's data (metadata kept) or add a new member at the end of the zip (deflated at
-        :data:`QUICK_LEVEL` when saved)."""
+        :data:`QUICK_LEVEL` when saved). An XML part is parsed again first — an edit that broke it is refused —
+        unless ``well_formed``: the caller made it whole, well-formed by construction (kinerja's own sheets,
+        :func:`.sheetxml.owned_sheet_xml`, proven in tests/adversarial/test_owned_sheet_xml.py)."""
         if isinstance(data, str):
             data = data.encode("utf-8")
-        if name.lower().endswith((".xml", ".rels")):
+        if not well_formed and name.lower().endswith((".xml", ".rels")):
             try:
                 X.check_well_formed(data)
             except X.UnsafeXml as exc:

@@ -283,7 +283,7 @@ def _sheet_xml(rows: list[list[CellWrite | None]], style_ids: dict[str, int], wh
     cols = "".join(f'<col min="{c}" max="{c}" width="{w:.2f}" customWidth="1"/>' for c, w in sorted(widths.items()))
     pr = ""
     if lay.tab_rgb or lay.fit_width:
-        pr = ("<sheetPr>" + (f'<tabColor rgb="{lay.tab_rgb}"/>' if lay.tab_rgb else "")
+        pr = ("<sheetPr>" + (f'<tabColor rgb="{_attr(lay.tab_rgb)}"/>' if lay.tab_rgb else "")
               + ('<pageSetUpPr fitToPage="1"/>' if lay.fit_width else "") + "</sheetPr>")
     after = ""
     if lay.autofilter and ncols and len(rows) >= hr:
@@ -295,11 +295,12 @@ def _sheet_xml(rows: list[list[CellWrite | None]], style_ids: dict[str, int], wh
                   + "</mergeCells>")
     if lay.links:
         after += ("<hyperlinks>" + "".join(
-            f'<hyperlink ref="{cell_name(k.row, k.col)}" location="{X.escape(k.location, attr=True)}" display="'
-            f'{X.escape(_link_text(rows, k), attr=True)}"/>' for k in lay.links) + "</hyperlinks>")
+            f'<hyperlink ref="{cell_name(k.row, k.col)}" location="{_attr(k.location)}" display="'
+            f'{_attr(_link_text(rows, k))}"/>' for k in lay.links) + "</hyperlinks>")
     setup = ('<pageSetup paperSize="9"' + (' orientation="landscape"' if lay.landscape else ' orientation="portrait"')
              + (' fitToWidth="1" fitToHeight="0"' if lay.fit_width else "") + "/>")
-    footer = f"<headerFooter><oddFooter>&amp;C{X.escape(lay.footer)}</oddFooter></headerFooter>" if lay.footer else ""
+    footer = (f"<headerFooter><oddFooter>&amp;C{X.escape(X.excel_escape(lay.footer))}</oddFooter></headerFooter>"
+              if lay.footer else "")
     margins = ('<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
                if layout is not None else
                '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>')
@@ -380,6 +381,11 @@ def fit_text(value: str) -> str:
     if _units(value) <= MAX_TEXT:
         return value
     return text_chunks(value, MAX_TEXT - len(TRUNCATED))[0] + TRUNCATED
+
+
+def _attr(text: str) -> str:
+    """An attribute value: characters XML cannot hold as Excel writes them (``_x0001_``), then escaped."""
+    return X.escape(X.excel_escape(text), attr=True)
 
 
 def _link_text(rows: list[list[CellWrite | None]], link) -> str:

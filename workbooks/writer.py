@@ -122,7 +122,7 @@ def write_back(
         if pkg.sheet(sheet) is not None and sheet.casefold() not in planned:
             pkg.show(sheet, frozenset(show_rows.get(sheet, ())), frozenset(show_cols.get(sheet, ())))
     for name, sp in plans.items():
-        pkg.put_sheet(name, sheet_xml_once(sp, style_ids, f"{src}: {name}"), sp.layout.hidden)
+        pkg.put_sheet(name, sheet_xml_once(sp, style_ids, f"{src}: {name}"), sp.layout.hidden, well_formed=True)
     for sheet, writes in targets.items():
         pkg.set_cells(sheet, {rc: (w.value, w.formula, style_ids.get(w.style) if w.style else None)
                               for rc, w in writes.items()})
