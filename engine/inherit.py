@@ -103,6 +103,7 @@ class _Inherit:
 
     # ---- the passes ----
     def run(self) -> None:
+        parent_year, parent_same = _berlaku(self.rs), dict(self.rs.same)
         for rf in self.files:
             for r in rf.removals:
                 self.remove(r)
@@ -135,6 +136,20 @@ class _Inherit:
                         self.change("tambah", kind, k, item.span)
         self.fix_sasaran()
         self.drop_unused()
+        self.other_year_places(parent_year, parent_same)
+
+    def other_year_places(self, parent_year, parent_same: dict) -> None:
+        """A `sama` item's ``sumber`` is its place in the report of the parent's year ("Tabel 15, baris 1191" of
+        LKjIP 2024). A child for another year inherits the declaration, not the places: for its data they would
+        name lines of last year's report, so they are left out (the data's own place is still cited). A place
+        written with ``{tahun}`` is kept; a child that redeclares the `sama` writes its own places."""
+        year = _berlaku(self.rs)
+        if parent_year is None or year == parent_year:
+            return
+        for k, sm in list(self.rs.same.items()):
+            if parent_same.get(k) is sm and any(i.source and "{tahun" not in i.source for i in sm.items):
+                self.rs.same[k] = replace(sm, items=tuple(
+                    i if "{tahun" in i.source else replace(i, source="") for i in sm.items))
 
     def merge(self, kind: str, old, new):
         if kind in ("pengaturan", "parameter", "target"):
@@ -390,6 +405,12 @@ def inherit(rs: m.RuleSet, files: list[m.RuleFile], diagnostics: list[Diagnostic
     _Inherit(rs, files, diagnostics).run()
 
 
+def _berlaku(rs: m.RuleSet):
+    """The year of ``pengaturan { berlaku = … }`` (None when not written as a number)."""
+    setting = rs.settings.get("berlaku")
+    return setting.expr.value if setting is not None and isinstance(setting.expr, m.Num) else None
+
+
 _YEAR = re.compile(r"\{tahun(?:\s*-\s*(\d+))?\}")
 
 
@@ -397,7 +418,7 @@ def _year_labels(rs: m.RuleSet, err) -> None:
     """``{tahun}`` / ``{tahun - 1}`` in labels become the year of ``pengaturan { berlaku = 2025 }``, so labels
     inherited from last year's set name this year."""
     setting = rs.settings.get("berlaku")
-    year = setting.expr.value if setting is not None and isinstance(setting.expr, m.Num) else None
+    year = _berlaku(rs)
 
     def sub(text: str, span: m.Span) -> str:
         if "{tahun" not in text:

@@ -87,3 +87,37 @@ def test_year_in_a_message_needs_berlaku(tmp_path):
     d.write_text("masukan: {x: 5}\n", encoding="utf-8")
     r = run("hitung", "--aturan", tmp_path / "a.kin", "--data", d, "--json")
     assert [t["pesan"] for t in json.loads(r.stdout)["temuan"]] == ["Nilai 2026 besar: 5; tahun lalu 2025."]
+
+
+def _year_2030(tmp_path) -> tuple[Path, Path]:
+    """A PK 2030 that only moves the year, and the LKjIP 2024 inputs relabelled as 2030's data (no printed
+    figures): whatever still says 2024, or an LKjIP 2024 line, is text of another year."""
+    (tmp_path / "pk2030").mkdir()
+    (tmp_path / "pk2030" / "pk2030.kin").write_text(
+        'aturan pk2030 "PK 2030"\nperluas "pk2024-sumsel"\npengaturan { berlaku = 2030 }\n', encoding="utf-8")
+    data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    data["periode"] = 2030
+    data.pop("dilaporkan")
+    p = tmp_path / "data-2030.yaml"
+    p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return tmp_path / "pk2030", p
+
+
+def test_no_2024_text_in_the_input_labels_of_another_year(tmp_path):
+    rules, _ = _year_2030(tmp_path)
+    rs = load_rules(rules).rules
+    labels = [(i.name, i.label) for i in rs.inputs.values()]
+    labels += [(f"{t.name}.{c.name}", c.label) for t in rs.tables.values() for c in t.columns]
+    assert not [(n, lab) for n, lab in labels if "2024" in lab or "2023" in lab], labels
+
+
+def test_same_quantity_findings_of_another_year_name_no_lkjip_2024_line(tmp_path):
+    """T105 names each figure's place: for 2030's data the LKjIP 2024 lines (`sumber` of the bundled `sama`)
+    are not its places — the data file's keys are; for 2024's own data they still are (tests/pk2024)."""
+    rules, data = _year_2030(tmp_path)
+    r = run("hitung", "--aturan", rules, "--data", data, "--json")
+    found = [t for t in json.loads(r.stdout)["temuan"] if t["kode"] == "T105"]
+    assert len(found) == 4, found  # the four populations printed twice still differ in these inputs
+    for t in found:
+        assert not re.search(r"baris \d{3,4}", t["pesan"] + t["pesan_en"] + str(t["sumber"])), t
+        assert "data-2030.yaml: masukan." in t["pesan"], t["pesan"]
