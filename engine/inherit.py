@@ -79,6 +79,17 @@ def _text(e) -> str:
     return e.span.text if e is not None and getattr(e, "span", None) is not None else "-"
 
 
+def _prop(v) -> str:
+    """An index property as written (``bulat 2 potong`` → ``2 potong``), for the list of a child's changes."""
+    if v is None or v == "":
+        return "-"
+    if isinstance(v, m.Rounding):
+        return f"{v.digits}" + (f" {v.mode}" if v.mode != "setengah_naik" else "")
+    if isinstance(v, str):
+        return f'"{v}"' if " " in v else v
+    return _text(v) if getattr(v, "span", None) is not None else str(v)
+
+
 class _Inherit:
     def __init__(self, rs: m.RuleSet, files: list[m.RuleFile], diagnostics: list[Diagnostic]):
         self.rs = rs
@@ -233,7 +244,8 @@ class _Inherit:
             if p == "weight":
                 self.details.append(f"{path} bobot {_text(old.weight)} → {_text(new.weight)}")
             else:
-                self.details.append(f"{path} {_PROP_WORDS.get(p, p)}")
+                self.details.append(f"{path} {_PROP_WORDS.get(p, p)} {_prop(getattr(old, p))} → "
+                                    f"{_prop(getattr(new, p))}")
         kids = self.merge_list(old.children, new.children, lambda c: short(c.id),
                                lambda c: f"sub-indeks {path}.{short(c.id)}",
                                lambda o, c: self.merge_index(o, c, f"{path}.{short(c.id)}"))

@@ -302,3 +302,12 @@ def test_uji_names_a_removed_id_and_suggests_a_misspelt_one(tmp_path):
     en = [f.text("en") for f in outcomes[0].failures]
     assert any("did you mean imi_paspor.capaian?" in t for t in en) and any("removed by this rule set" in t
                                                                               for t in en), en
+
+
+def test_periksa_perubahan_shows_an_index_property_before_and_after(tmp_path):
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "c.kin").write_text('perluas "pk2024-sumsel"\nindeks iphp { bulat 3 }\n'
+                                          'indeks iphp.basan_baran { bulat 1 potong }\n', encoding="utf-8")
+    r = invoke(["periksa", str(tmp_path / "c"), "--perubahan"])
+    assert "ubah indeks iphp — iphp bulat 2 → 3" in r.output, r.output
+    assert "ubah indeks iphp.basan_baran — iphp.basan_baran bulat - → 1 potong" in r.output, r.output
