@@ -302,6 +302,10 @@ class _Finder(HistoryChecks, SectionChecks):
                                        printed, str(e.get("sumber", "")),
                                        f"{obj.span.file}:{obj.span.line}" if obj.span else "", pesan_en=en))
                 continue
+            if computed is not None and agrees(computed, means, self.modes):
+                # the printed indicator figures average to the rule's value: the T101 on this printed figure
+                # (printed vs rule, every place) already says all there is — a T203 would count it twice
+                continue
             # the rule's value is the reference; a mean of printed (possibly truncated) copies never is
             nearest = min(means, key=lambda x: CTX.subtract(x, printed).copy_abs())
             ref = computed if computed is not None else round_to(nearest, 2)

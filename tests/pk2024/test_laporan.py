@@ -751,3 +751,15 @@ def test_every_contradiction_of_contoh_is_in_the_rules_readme(contoh_json):
             continue
         missing.append((t["kode"], t["objek"], t.get("bidang"), t.get("dilaporkan")))
     assert missing == [], missing
+
+
+def test_a_printed_sasaran_figure_is_one_finding_not_two(contoh_json):
+    """imi_s1 56, bphn_s3 120,22, ham_s1 145,98: each printed sasaran capaian that differs from the rule is one
+    T101 (printed vs rule, with every place). A T203 beside it ("not the mean of the printed indicator
+    capaian", naming the same rule value) said nothing more when the printed indicator figures average to the
+    rule's value — the same contradiction counted twice."""
+    t101 = {(t["objek"], str(t["dilaporkan"])) for t in contoh_json["temuan"] if t["kode"] == "T101"}
+    t203 = [(t["objek"], str(t["dilaporkan"])) for t in contoh_json["temuan"] if t["kode"] == "T203"]
+    assert not [k for k in t203 if k in t101], t203
+    assert ("imi_s1", "56") in t101 and ("bphn_s3", "120.22") in t101 and ("ham_s1", "145.98") in t101
+    assert [o for o, _ in t203] == ["bphn_s4"]  # the sasaran figure is the rule's; its indicators' copies are not
