@@ -489,24 +489,35 @@ def finish(rs: m.RuleSet, diagnostics: list[Diagnostic]) -> None:
 
     _year_labels(rs, err)
     expand_groups(rs, err)  # kelompok … menurut …: one value per group (engine/kelompok.py)
+
+    def incomplete(o, siblings, kind: str, what: str) -> None:
+        """E221: a block the child wrote that is new and incomplete. A name close to a complete sibling is
+        most likely that inherited block misspelt (`dimensi kepribadan`): the hint names it, so the planner
+        does not add the title asked for and with it a block nobody meant."""
+        bare = o.id.rstrip("0123456789")  # ham_s9 beside ham_s2: a new member of a numbered series, no typo
+        close = difflib.get_close_matches(o.id, [s.id for s in siblings if s is not o and s.name
+                                                 and s.id.rstrip("0123456789") != bare], n=1, cutoff=0.75)
+        err("E221", o.span, "did_you_mean" if close else None, {"suggestion": close[0]} if close else None,
+            name=o.id, kind=kind, what=what)
+
     for kind, objs in (("eselon", rs.eselons.values()), ("sasaran", rs.sasaran.values()),
                        ("indikator", rs.indicators.values()), ("indeks", rs.indices.values())):
         for o in objs:
             if not o.name:
-                err("E221", o.span, name=o.id, kind=kind, what="judul (teks dalam tanda kutip)")
+                incomplete(o, objs, kind, "judul (teks dalam tanda kutip)")
     for idx in rs.indices.values():
         for comps, where in [(idx.components, idx.id)] + [(d.components, f"{idx.id} dimensi {d.id}")
                                                            for d in idx.dimensions]:
             for c in comps:
                 if c.formula is None:
-                    err("E221", c.span, name=c.id, kind=f"indikator dalam {where}", what="rumus (= rasio …)")
+                    incomplete(c, comps, f"indikator dalam {where}", "rumus (= rasio …)")
                 elif not c.name:
-                    err("E221", c.span, name=c.id, kind=f"indikator dalam {where}", what="judul")
+                    incomplete(c, comps, f"indikator dalam {where}", "judul")
         for d in idx.dimensions:
             if d.weight is None:
-                err("E221", d.span, name=d.id, kind=f"dimensi dalam {idx.id}", what="bobot")
+                incomplete(d, idx.dimensions, f"dimensi dalam {idx.id}", "bobot")
             if not d.name:
-                err("E221", d.span, name=d.id, kind=f"dimensi dalam {idx.id}", what="judul")
+                incomplete(d, idx.dimensions, f"dimensi dalam {idx.id}", "judul")
     # One index, one target: an index that is the realisasi of an indicator is measured against its target.
     for ind in list(rs.indicators.values()):
         f = ind.formula

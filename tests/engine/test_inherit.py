@@ -189,3 +189,18 @@ def test_indicator_weight_changed_in_the_child_is_reported_at_that_line(tmp_path
     errs = errors(path)
     assert [d.code for d in errs] == ["E403"]
     assert errs[0].file.endswith("anak.kin") and errs[0].line == 3
+
+
+def test_a_misspelt_inherited_name_is_not_taken_for_a_new_block_without_a_hint(tmp_path):
+    """`dimensi d11 bobot 40%` (meaning d1) reads as a new dimension and E221 asks for its title — following
+    that would add a dimension. The hint names the inherited one the planner meant."""
+    path = child(tmp_path, 'indeks idx {\n  dimensi dd1 bobot 40%\n  dimensi d2 { indikator kk2 }\n}\n'
+                           'sasaran s2 { indikator pii { arah turun } }\n'
+                           'sasaran s3 { indikator c "C" { satuan orang  realisasi = b_jumlah } }\n')
+    errs = errors(path)
+    hints = {(d.code, d.line, d.column): d.hint("id") for d in errs if d.code == "E221"}
+    assert hints[("E221", 3, 11)] == "maksud Anda d1?", hints  # the title it asks for
+    assert hints[("E221", 4, 26)] == "maksud Anda k2?", hints  # the formula it asks for
+    assert hints[("E221", 6, 24)] == "maksud Anda pi?", hints
+    # a new member of a numbered series (s3 beside s, s2) is not a misspelling: no hint
+    assert hints[("E221", 7, 9)] == "", hints
