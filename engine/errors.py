@@ -160,6 +160,8 @@ HINTS: dict[str, tuple[str, str]] = {
                      "indikator", "group by a column holding sasaran ids (e.g. a column named sasaran) or "
                      "indicator ids"),
     "group_aggregate": ("tulis agregatnya, mis. jumlah({name})", "write the aggregate, e.g. jumlah({name})"),
+    "set_year_number": ("tulis {fix} (tahun sebagai angka, tanpa tanda kutip)",
+                        "write {fix} (the year as a number, without quotes)"),
     "set_year": ("tambahkan: pengaturan {{ berlaku = 2025 }}", "add: pengaturan {{ berlaku = 2025 }}"),
     "remove_sasaran": ("hapus juga sasarannya: hapus sasaran {name}", "remove the sasaran too: hapus sasaran {name}"),
     "one_target": ("hapus target {name}; target indeks mengikuti target {indicator}",

@@ -431,12 +431,24 @@ def _year_labels(rs: m.RuleSet, err) -> None:
     inherited from last year's set name this year."""
     setting = rs.settings.get("berlaku")
     year = _berlaku(rs)
+    if setting is not None and year is None:
+        # written, but not as a number (`berlaku = "2025"`): one error at that line, not one per label using
+        # the year (those are in files the planner may not be able to edit)
+        text = setting.expr.span.text.strip()
+        digits = text.strip("\"'")
+        fix = f"berlaku = {digits if digits.isdigit() else 2025}"
+        err("E209", setting.span, "set_year_number", {"fix": fix}, name="berlaku", value=text,
+            choices="1900–9999")
+        return
+    told: set = set()
 
     def sub(text: str, span: m.Span) -> str:
         if "{tahun" not in text:
             return text
         if year is None:
-            err("E225", span, "set_year", {}, name=span.text or text)
+            if (span.file, span.line, span.column) not in told:  # a label and a source of one declaration
+                told.add((span.file, span.line, span.column))
+                err("E225", span, "set_year", {}, name=span.text or text)
             return text
         return _YEAR.sub(lambda mt: str(int(year) - int(mt.group(1) or 0)), text)
 

@@ -121,3 +121,22 @@ def test_same_quantity_findings_of_another_year_name_no_lkjip_2024_line(tmp_path
     for t in found:
         assert not re.search(r"baris \d{3,4}", t["pesan"] + t["pesan_en"] + str(t["sumber"])), t
         assert "data-2030.yaml: masukan." in t["pesan"], t["pesan"]
+
+
+def test_a_year_written_as_text_is_one_error_at_that_line(tmp_path):
+    """`berlaku = "2025"` (quoted, as a planner may copy it): one E209 at the child's line saying how to write
+    it — not two dozen E225 inside the bundled files telling to add the berlaku that is there."""
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "p.kin").write_text('perluas "pk2024-sumsel"\npengaturan { berlaku = "2025" }\n',
+                                          encoding="utf-8")
+    r = run("periksa", tmp_path / "p")
+    assert r.exit_code == Exit.FINDINGS
+    assert "E225" not in r.output and "pk2024-sumsel/" not in r.output, r.output
+    assert r.output.count("E209") == 1 and "p.kin:2:" in r.output and "tulis berlaku = 2025" in r.output, r.output
+
+
+def test_a_label_and_source_with_the_year_are_one_error_when_berlaku_is_missing(tmp_path):
+    (tmp_path / "a.kin").write_text(
+        'aturan a "A"\nmasukan x: cacah "X"\nnilai y "Y {tahun}" = x sumber "Tabel 1, {tahun}"\n', encoding="utf-8")
+    r = run("periksa", tmp_path / "a.kin")
+    assert r.output.count("E225") == 1, r.output
