@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from . import batasan
 from . import model as m
 from .values import CTX, HUNDRED, MAX_MAGNITUDE, in_range
 from .vocabulary import UNITS, UNKNOWN
@@ -74,6 +75,14 @@ class StructureChecks:
 
         detail = " + ".join(f"{c.id} {_pct(self.const(c.weight))}{where(c.weight)}" for c in dim.components)
         fields = dict(name=dim.id, total=_pct(total), expected=_pct(expected) + where(dim.weight))
+        bare = [w for w in (dim.weight, *(c.weight for c in dim.components))
+                if isinstance(w, m.Num) and not w.percent and w.value > 1]
+        if bare and bare[0] is dim.weight:
+            return  # `bobot 50` for 50%: the E402 of the dimensions says so at this line
+        if bare:
+            self.report("E403", bare[0].span, "percent_weight", {"suggestion": f"{bare[0].span.text}%"},
+                        width=len(bare[0].span.text), **fields)
+            return
         changed = [w for w in (dim.weight, *(c.weight for c in dim.components)) if w.span.file != home]
         if not changed:
             self.report("E403", dim.span, "weights", {"detail": detail}, width=len(dim.id), **fields)
@@ -195,6 +204,12 @@ class StructureChecks:
             if lit is not None and kind == "persen":
                 self.report_percent(t.expr, lit, _target_what(t.id), "persen", HUNDRED)
                 return
+            if lit is not None and kind == "indeks":  # `ham_ikm = 90%`: 0,9 on a 0–4 survey scale
+                of = ind.formula.name if isinstance(ind.formula, m.Ref) else ""
+                scale = index_scale(rs, rs.indices[of]) if of in rs.indices else batasan.index_scale(rs)
+                if scale is not None:
+                    self.report_percent(t.expr, lit, _target_what(t.id), "indeks", scale)
+                    return
             v = self.const(t.expr)
             if v is None:
                 return

@@ -105,3 +105,14 @@ def test_persen_targets_and_fraction_weights_are_fine(tmp_path):
     """The bundled PK 2024 writes targets 0–100 and weights as 50%: no unit trap there."""
     _, diags = check_rules("pk2024-sumsel")
     assert not [d for d in diags if d.code in ("E306", "E307")]
+
+
+def test_percent_literal_target_of_an_indeks_indicator(tmp_path):
+    """ham_ikm (satuan indeks, a survey on 0–4, target 3,33) with `target { ham_ikm = 90% }`: 0,9 on the
+    0–4 scale, a capaian of 440% and no word. Reported like the persen trap, with the index scale."""
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "c.kin").write_text('perluas "pk2024-sumsel"\ntarget { ham_ikm = 90% }\n', encoding="utf-8")
+    _, diags = check_rules(tmp_path / "c")
+    errs = [d for d in diags if d.is_error]
+    assert [(d.code, d.line, d.column) for d in errs] == [("E306", 2, 20)], "\n".join(d.format() for d in errs)
+    assert "skala indeks (0–4)" in errs[0].format("id")

@@ -204,3 +204,13 @@ def test_a_misspelt_inherited_name_is_not_taken_for_a_new_block_without_a_hint(t
     assert hints[("E221", 6, 24)] == "maksud Anda pi?", hints
     # a new member of a numbered series (s3 beside s, s2) is not a misspelling: no hint
     assert hints[("E221", 7, 9)] == "", hints
+
+
+def test_a_weight_without_percent_is_one_error_with_the_percent_hint(tmp_path):
+    """`dimensi d1 bobot 50` (5.000%) in a weighted dimension: the E402 says 'write 50%'; an E403 beside it
+    proposing indicator weights of 5.000% would point the wrong way."""
+    errs = errors(child(tmp_path, 'indeks idx { dimensi d1 bobot 50 }\n', WEIGHTED_PARENT))
+    assert [d.code for d in errs] == ["E402"] and errs[0].hint("id") == "bobot ditulis dengan %: 50%"
+    errs = errors(child(tmp_path, 'indeks idx { dimensi d1 { indikator k1 bobot 50 } }\n', WEIGHTED_PARENT))
+    assert [d.code for d in errs] == ["E403"] and errs[0].hint("id") == "bobot ditulis dengan %: 50%"
+    assert errs[0].file.endswith("anak.kin")
