@@ -196,6 +196,9 @@ RUNTIME: dict[str, tuple[str, str]] = {
     "G101": ("{name}: nilai {value} melebihi skala 0–{scale}", "{name}: value {value} exceeds the 0–{scale} scale"),
     "G102": ("{node}: pembilang {num} melebihi penyebut {den} ({formula} = {value}%)",
              "{node}: numerator {num} exceeds denominator {den}"),
+    "G103": ("{node}: pembilang {num} tetapi penyebut 0 ({formula}); nilainya tidak dapat dihitung — periksa kedua "
+             "angka itu", "{node}: numerator {num} but denominator 0 ({formula}); the value cannot be computed — "
+             "check both figures"),
 }
 
 

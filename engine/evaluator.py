@@ -298,7 +298,12 @@ class Evaluator(InputsMixin, ObjectResults):
             if a == 0:
                 self.note("zero")
                 return TANPA_DATA if n.zero is None else n.zero
-            return runtime("G007", tuple(sem.names_in(n)), formula=n.span.text if n.span else "", num=format_id(a))
+            formula = n.span.text if n.span else ""
+            if a > 0:  # 5 done out of 0: the figures contradict each other; a finding, not only a galat object
+                self.observe("G103", "pembilang_melebihi_penyebut", n.node, "tinggi",
+                             {"pembilang": a, "penyebut": b, "rumus": formula}, n.span,
+                             node=n.node, num=format_id(a), formula=formula)
+            return runtime("G007", tuple(sem.names_in(n)), formula=formula, num=format_id(a))
         out = CALC.multiply(CALC.divide(a, b), HUNDRED)
         if a > b and b > 0:
             self.observe("G102", "pembilang_melebihi_penyebut", n.node, "sedang",

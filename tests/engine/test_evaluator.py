@@ -366,3 +366,18 @@ indeks k "K" skala 4 {
     assert run(tmp_path, text, dict(hilang=0, total=43776)).indices["k"].value == D("4.00")  # 100 − 0
     assert run(tmp_path, text, dict(hilang=438, total=43776)).indices["k"].value == D("3.96")  # (100 − 1,0005) × 4
     assert run(tmp_path, text, dict(hilang=4378, total=43776)).indices["k"].value == D("3.60")  # 100 − 10,0009
+
+
+def test_ratio_with_zero_denominator_and_a_numerator_is_a_finding(tmp_path):
+    """5 done out of 0: the indicator is galat (G007) — and, since the two figures contradict each other, a finding
+    (T201, tinggi), so that `kinerja hitung` exits 1 and the Temuan sheet lists it. It used to be galat only: no
+    finding, "Tidak ada temuan", exit 0 (found by the operator9 acceptance run). 0 of 0 stays no data."""
+    i = ind(tmp_path, "rasio a / b", values=dict(a=5, b=0))
+    assert i.status == "galat" and "penyebut 0" in i.pesan
+    r = run(tmp_path, 'masukan a: cacah\nmasukan b: cacah\ntarget { i = 100 }\nsasaran s "S" {\n'
+            '  indikator i "I" { satuan persen  realisasi = rasio a / b }\n}\n', dict(a=5, b=0))
+    (o,) = [o for o in r.observations if o.kind == "pembilang_melebihi_penyebut"]
+    assert o.objek == "i" and o.level == "tinggi" and "pembilang 5" in o.message and "penyebut 0" in o.message
+    r0 = run(tmp_path, 'masukan a: cacah\nmasukan b: cacah\ntarget { i = 100 }\nsasaran s "S" {\n'
+             '  indikator i "I" { satuan persen  realisasi = rasio a / b }\n}\n', dict(a=0, b=0))
+    assert r0.indicators["i"].value is TANPA_DATA and not r0.observations
