@@ -38,6 +38,7 @@ from ..engine.errors import language
 from ..engine.evaluator import ObjectResult, Result
 from ..engine.findings import Temuan, find
 from ..engine.interface import InputProblem, Inputs
+from ..engine.model import Ref
 from ..engine.report import summary_text, to_json
 from ..engine.values import TANPA_DATA, Galat
 from . import layout
@@ -118,13 +119,29 @@ def status_word(kind: str, o: ObjectResult) -> str:
         return layout.DIHITUNG
 
 
-def _status_text(kind: str, o: ObjectResult, findings_on: set[str]) -> str:
+def _status_text(kind: str, o: ObjectResult, findings_on: set[str], problem_inputs: frozenset[str] = frozenset()
+                 ) -> str:
+    """The status cell: the word, "· lihat Temuan" when the Temuan sheet has a line about the row (a finding, or
+    the input problem a Galat comes from) and, for a Galat, its reason — after the pointer, which a narrow printed
+    cell still shows."""
     word = status_word(kind, o)
-    if word == layout.GALAT and o.pesan:
-        word = f"{word}: {o.pesan}"
-    if o.id in findings_on:
-        word += " · lihat Temuan"
-    return word
+    listed = o.id in findings_on
+    if word == layout.GALAT and not listed:
+        cause = next((v for v in (o.value, o.capaian) if isinstance(v, Galat)), None)
+        listed = cause is not None and not problem_inputs.isdisjoint(cause.inputs)
+    text = f"{word} · lihat Temuan" if listed else word
+    return f"{text}: {o.pesan}" if word == layout.GALAT and o.pesan else text
+
+
+def concerned(result: Result, findings: list[Temuan]) -> set[str]:
+    """The objects whose Ringkasan row points to Temuan: each finding's object, and an indicator whose realisasi is
+    that very object (``realisasi = iphp``: the row shows the same 4,01 that exceeds the 0–4 scale)."""
+    on = {t.objek for t in findings}
+    for ind in result.rules.rules.indicators.values():
+        f = ind.formula
+        if isinstance(f, Ref) and len(f.parts) == 1 and f.parts[0] in on:
+            on.add(ind.id)
+    return on
 
 
 def _output_cells(result: Result, names: dict[str, str], findings: list[Temuan] = (),
@@ -132,7 +149,8 @@ def _output_cells(result: Result, names: dict[str, str], findings: list[Temuan] 
     """Values for the output names the workbook has (case-insensitive, as Excel); a value is built only for a name
     the workbook has."""
     have = {n.casefold(): n for n in names}
-    findings_on = {t.objek for t in findings}
+    findings_on = concerned(result, findings)
+    problem_inputs = frozenset(p.input for p in problems)
     out: dict[str, CellWrite] = {}
     for kind, objs in (("indikator", result.indicators), ("indeks", result.indices), ("sasaran", result.sasaran),
                        ("nilai", result.values)):
@@ -143,7 +161,7 @@ def _output_cells(result: Result, names: dict[str, str], findings: list[Temuan] 
                 if key is None:
                     continue
                 if f == "status":
-                    out[key] = CellWrite(_status_text(kind, o, findings_on))
+                    out[key] = CellWrite(_status_text(kind, o, findings_on, problem_inputs))
                 elif f == "derivasi":
                     out[key] = CellWrite(o.step.line() if o.step else "")
                 elif f == "capaian" and kind != "sasaran":

@@ -31,7 +31,8 @@ from .refs import Ref, col_letters
 NO, URAIAN, ID, SATUAN, TARGET, NILAI, CAPAIAN, STATUS, DERIVASI = range(1, 10)
 HEADINGS = ("No", "Sasaran / Indikator Kinerja", "Id (kinerja jelaskan ID)", "Satuan", "Target",
             "Realisasi / Nilai", "Capaian (%)", "Status", "Derivasi (cara hitung)")
-WIDTHS = (6, 60, 26, 11, 16, 20, 13, 24, 76)  # realisasi/nilai fits 999.999.999.999,99 (budgets)
+# No fits the bold "Temuan" link above it (6 printed "Temua"); Realisasi / Nilai fits 999.999.999.999,99
+WIDTHS = (8, 60, 26, 11, 16, 20, 13, 24, 76)
 WHOLE_KINDS = ("rupiah", "cacah")  # shown without decimals
 _COLUMN_OF = {"realisasi": NILAI, "nilai": NILAI, "capaian": CAPAIAN, "status": STATUS, "derivasi": DERIVASI}
 

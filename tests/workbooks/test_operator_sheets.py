@@ -91,6 +91,8 @@ def test_ringkasan_speaks_the_operators_words_and_counts_the_findings(sample):
     assert at("capaian_ki_aduan") == "-"
     assert at("status_setjen_rb_kanwil") == layout.TERCAPAI
     assert at("status_iphp") == f"{layout.TERCAPAI} · lihat Temuan"  # 4,01 above the 0–4 scale
+    # the indicator whose realisasi is that index shows the same 4,01: it was "Tercapai" without the pointer
+    assert at("status_pas_iphp") == f"{layout.TERCAPAI} · lihat Temuan"
     # capaian coloured by conditional formats (green ≥ 100, red below), status by its first word
     rules = [r for cf in ws.conditional_formatting for r in cf.rules]
     formulas = " ".join(f for r in rules for f in r.formula)
@@ -196,4 +198,37 @@ def test_bad_input_is_listed_on_temuan_with_a_link_to_its_cell(tmp_path):
     sh, c = names[layout.TEMUAN_COUNT].split("!")
     assert "1 masalah masukan" in wb[sh.strip("'")][c.replace("$", "")].value
     status = names["status_setjen_rb_kanwil"].split("!")
-    assert wb[status[0].strip("'")][status[1].replace("$", "")].value.startswith(layout.GALAT)
+    # the pointer first: the status column is narrow and the cell beside it is full, so a printed page shows
+    # about 30 characters of it ("Galat: Setjen!C9 (setjen_rb_ka" told neither why nor where to look)
+    assert wb[status[0].strip("'")][status[1].replace("$", "")].value.startswith(f"{layout.GALAT} · lihat Temuan: ")
+
+
+def test_a_result_that_cannot_be_computed_reaches_temuan_and_the_exit_code(tmp_path):
+    """5 rencana aksi done out of 0: the indicator is Galat. It used to be galat only — "Tidak ada temuan", an
+    empty Temuan sheet, "0 temuan" at the top of Ringkasan and exit 0 (a batch would call the workbook ok). Now a
+    finding (T201 tinggi) on the Temuan sheet, linked to the Audit row, and exit 1."""
+    rules = tmp_path / "aturan"
+    rules.mkdir()
+    (rules / "a.kin").write_text(
+        'aturan uji "Uji"\ntarget { rb = 100 }\neselon adm "Sekretariat" divisi "Divisi Administrasi" {\n'
+        '  masukan rb_terlaksana: cacah "Rencana aksi RB terlaksana"\n  masukan rb_total: cacah "Total rencana aksi"\n'
+        '  sasaran s1 "Sasaran RB" {\n    indikator rb "Persentase RB" { satuan persen  realisasi = rasio '
+        'rb_terlaksana / rb_total }\n  }\n}\n', encoding="utf-8")
+    data = tmp_path / "data.yaml"
+    data.write_text("masukan:\n  rb_terlaksana: 5\n  rb_total: 0\n", encoding="utf-8")
+    book = tmp_path / "buku.xlsx"
+    r = CliRunner().invoke(main, ["templat", "--aturan", str(rules), "--keluaran", str(book), "--isi", str(data)],
+                           catch_exceptions=False)
+    assert r.exit_code == Exit.OK, r.output
+    r = CliRunner().invoke(main, ["hitung", str(book)], catch_exceptions=False)
+    assert r.exit_code == Exit.FINDINGS and "T201" in r.output, r.output
+    wb = openpyxl.load_workbook(book)
+    col, rows = rows_of(wb[layout.TEMUAN_SHEET], TEMUAN_ROW)
+    (row,) = [row for row in rows if row[col["Kode"]] == "T201"]
+    assert row[col["Tentang"]] == "rb" and "penyebut 0" in row[col["Pesan dan tindakan"]]
+    assert row[col["Lokasi (klik)"]].startswith("Audit baris")
+    names = {n: d.attr_text for n, d in wb.defined_names.items()}
+    sheet, cell = names[layout.TEMUAN_COUNT].split("!")
+    assert wb[sheet.strip("'")][cell.replace("$", "")].value.startswith("1 temuan")
+    sheet, cell = names["status_rb"].split("!")
+    assert wb[sheet.strip("'")][cell.replace("$", "")].value.startswith(f"{layout.GALAT} · lihat Temuan: ")

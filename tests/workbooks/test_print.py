@@ -101,6 +101,8 @@ def test_rupiah_of_hundreds_of_billions_print_whole(printed):
     shown = len("999.999.999.999") + 2  # digits, separators and the cell's padding
     ws = wb[layout.SUMMARY_SHEET]
     assert ws.column_dimensions["F"].width >= shown  # Realisasi / Nilai
+    # the bold underlined link "Temuan" above the No column: at width 6 the printed page showed "Temua"
+    assert ws.column_dimensions["A"].width >= len(layout.TEMUAN_SHEET) + 2
     checked = load_rules("pk2024-sumsel")
     names = workbook_names(path)
     for spec in input_specs(checked):
