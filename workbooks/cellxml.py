@@ -139,7 +139,9 @@ def cell_of(t: str, style: int | None, formula: str | None, text: str | None, in
             return Cell("text", sst[int(text)], formula, style)
         except (ValueError, IndexError):
             return Cell("error", "#REF!", formula, style)
-    if t in ("str", "d"):
+    if t == "d":  # an ISO 8601 date (t="d", written by some tools): shown as a date, never read as text
+        return Cell("date", text.strip(), formula, style)
+    if t == "str":
         return Cell("text", X.excel_unescape(text), formula, style)
     if t == "b":
         return Cell("boolean", text.strip(), formula, style)

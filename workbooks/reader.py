@@ -213,6 +213,7 @@ class _Reader:
         sources, quick, slow = self.inputs.sources, self.quick, self._convert
         labelled = [columns[c.name] for c in spec.columns or () if c.kind == "teks" and c.name in columns]
         blank = cells.blank_rows(range(first_data, last + 1), ref.col1, ref.col2)
+        covered = _covered_by_merges(cells.merged, first_data, last, ref.col1, ref.col2)
         for r in range(first_data, last + 1):
             if r in blank:  # nothing in the table's columns: skipped unread
                 continue
@@ -231,6 +232,10 @@ class _Reader:
                 loc = f"{column_loc}{r}"
                 key = CellKey(spec.name, i, name)
                 sources[key] = loc
+                if covered and (r, c) in covered:  # shows the merged value, stores nothing: never read as empty
+                    row[name] = None
+                    self.inside_merge(spec, name, loc, key, (spec, i, name, shown), covered[(r, c)])
+                    continue
                 cell = got[c] if c in got else cells.get(r, c)
                 value = quick(cell, kind)  # :meth:`convert`, its arguments made only for a cell it does not take
                 row[name] = value if value is not None else slow(cell, kind, required, spec.name, loc, None, key,
@@ -240,6 +245,21 @@ class _Reader:
             self.problem(E.TABLE_EMPTY, spec.name, self.inputs.sources[spec.name],
                          "tabel wajib ini tidak berisi satu baris pun", "this required table has no rows",
                          "Isi baris-baris tabel di bawah baris judul kolom.", "Fill in the table rows.")
+
+    def inside_merge(self, spec: InputSpec, name: str, loc: str, key: CellKey, labels: tuple, merge: Ref) -> None:
+        """B211 for a table cell inside a merged cell (not its top-left): Excel shows the merged value across it,
+        the file stores nothing there — read as empty it would drop a value the operator sees (an optional
+        ``responden`` silently) or call a visible value missing."""
+        top = Ref(merge.sheet, merge.row1, merge.col1, merge.row1, merge.col1).location
+        words, words_en = cell_label(*labels)
+        self.problem(E.NOT_ONE_CELL, spec.name, loc,
+                     f"sel ini bagian dari sel gabungan {merge.a1}: tampak berisi nilai {top}, tetapi tidak "
+                     "menyimpan apa pun",
+                     f"the cell is inside the merged cell {merge.a1}: it shows the value of {top} but stores "
+                     "nothing",
+                     "Pisahkan sel gabungan itu (Home › Merge & Center) lalu isi setiap baris dan kolom tabel "
+                     "sendiri-sendiri.", "Unmerge the cells and fill each row and column of the table.",
+                     words, key, words_en)
 
     def match_columns(self, spec: InputSpec, headers: dict[int, str], loc: str) -> dict[str, int]:
         """ColumnSpec name → sheet column, matching the header text to the column's name or label."""
@@ -328,9 +348,11 @@ class _Reader:
                 f"holds the logical value {shown}; expected {exp_en}", f"Isi dengan {exp}{eg}.")
             return None
         if cell.kind == "date" or (cell.kind == "number" and cell.style is not None and cell.style in self.dates):
-            bad(E.DATE_FORMAT, f"berformat tanggal/waktu (tersimpan sebagai nomor hari {_plain_number(cell.text)}), "
-                f"seharusnya {exp}", f"is formatted as a date or time (stored as the day number "
-                f"{_plain_number(cell.text)}); expected {exp_en}",
+            day = _plain_number(cell.text)
+            stored, stored_en = ((f"nomor hari {day}", f"the day number {day}") if day != cell.text.strip() or
+                                 _looks_numeric(day) else (f"tanggal {day}", f"the date {day}"))
+            bad(E.DATE_FORMAT, f"berformat tanggal/waktu (tersimpan sebagai {stored}), seharusnya {exp}",
+                f"is formatted as a date or time (stored as {stored_en}); expected {exp_en}",
                 "Excel mengubah ketikan seperti 15/3, 1-2 atau 3:30 menjadi tanggal/jam. Ubah format sel menjadi "
                 f"Number (Home › Number › General) lalu ketik ulang{eg}.",
                 f"Excel turns entries such as 15/3, 1-2 or 3:30 into dates or times. Change the cell format to "
@@ -416,6 +438,21 @@ class _Reader:
                 "Isi dengan jumlah utuh (tanpa desimal), mis. 55.", "Enter a whole count, e.g. 55.")
             return None
         return number
+
+
+def _covered_by_merges(merged: tuple[Ref, ...], row1: int, row2: int, col1: int, col2: int
+                       ) -> dict[tuple[int, int], Ref]:
+    """(row, column) → merged range, for the cells of a table's data rows that a merged cell covers but that are
+    not its top-left cell (usually none: one pass over the sheet's few merged ranges)."""
+    out: dict[tuple[int, int], Ref] = {}
+    for m in merged:
+        if m.row2 < row1 or m.row1 > row2 or m.col2 < col1 or m.col1 > col2:
+            continue
+        for r in range(max(m.row1, row1), min(m.row2, row2) + 1):
+            for c in range(max(m.col1, col1), min(m.col2, col2) + 1):
+                if (r, c) != (m.row1, m.col1):
+                    out[(r, c)] = m
+    return out
 
 
 def _choices(spec: InputSpec, column: str) -> tuple[str, ...] | None:

@@ -216,3 +216,49 @@ def test_empty_text_cell_suggests_what_belongs_there(tmp_path, cell, example):
         assert "Januari" not in p["saran"] and "Januari" not in p["pesan"], p
     else:
         assert f"mis. {example}" in p["saran"] and "pilihan" in p["saran"], p
+
+
+@pytest.mark.parametrize("merge, cell, column, label", [
+    ("C16:C17", "Setjen!C17", "setjen_ikm_kanwil_survei.responden", "Oktober"),  # optional: was dropped silently
+    ("D183:D184", "'Ditjen Pemasyarakatan'!D184", "pas_ikm_upt_survei.nilai", "LPKA Kelas I Palembang"),
+    ("C13:D13", "Anggaran!D13", "anggaran_sasaran.pagu_akhir", "pas_s2"),
+], ids=["opsional-vertikal", "wajib-vertikal", "horizontal"])
+def test_table_cell_inside_a_merged_cell_is_reported_not_read_empty(tmp_path, merge, cell, column, label):
+    """Merging two table cells (an unprotected sheet, or the operator's own workbook): Excel shows the top-left
+    value across both, the file stores nothing in the other. The optional responden of Oktober (31) was read
+    empty without a word while the sheet showed 8 there; a required cell was "kosong" although a value showed.
+    Now B211 names the merged range and the cell whose value it shows (found by the operator9 acceptance run)."""
+    book = edited(tmp_path, {cell: None})  # Excel keeps only the top-left value of a merge
+    pkg = Package(book)
+    part = pkg.sheet(parse_ref(cell).sheet).part
+    text = pkg.text(part)
+    assert "</mergeCells>" in text
+    pkg.write(part, text.replace("</mergeCells>", f'<mergeCell ref="{merge}"/></mergeCells>', 1))
+    pkg.save()
+    code, out, _ = hitung(book)
+    assert code == Exit.FINDINGS
+    (p,) = [p for p in out["masalah_masukan"] if p["lokasi"] == cell]
+    assert p["kode"] == "B211" and merge in p["pesan"] and column in p["pesan"] and label in p["pesan"], p
+    assert len(out["masalah_masukan"]) == 1, out["masalah_masukan"]
+
+
+@pytest.mark.parametrize("cell, kind_words", [(SINGLE, "bilangan cacah"), ("Anggaran!B221", "teks")],
+                         ids=["cacah", "satker"])
+def test_iso_date_cell_is_a_date_never_text(tmp_path, cell, kind_words):
+    """A cell stored as an ISO 8601 date (``t="d"``, written by some tools; Excel shows it as a date) was read as
+    the text "2024-03-15": B201 "berisi teks" in a number cell, and silently the satker name "2024-03-15" in a
+    text cell. It is a date: B219, as for a date-formatted day number."""
+    book = edited(tmp_path, {cell: "x"})  # a text cell there, then made a date below
+    pkg = Package(book)
+    ref = parse_ref(cell)
+    part = pkg.sheet(ref.sheet).part
+    text = pkg.text(part)
+    a1 = cell_name(ref.row1, ref.col1)
+    new, n = re.subn(rf'<c r="{a1}"([^>]*?) t="inlineStr"><is><t>x</t></is></c>',
+                     rf'<c r="{a1}"\1 t="d"><v>2024-03-15</v></c>', text)
+    assert n == 1
+    pkg.write(part, new)
+    pkg.save()
+    _, out, _ = hitung(book)
+    (p,) = [p for p in out["masalah_masukan"] if p["lokasi"] == cell]
+    assert p["kode"] == "B219" and "2024-03-15" in p["pesan"] and kind_words in p["pesan"], p
