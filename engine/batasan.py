@@ -28,6 +28,7 @@ internal id (``setjen_s1`` as a satker name) is flagged too: ids are for the rul
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -191,6 +192,15 @@ def value_faults(v: Any, kind: str, choices: tuple[str, ...] | None, ids: frozen
         if choices is not None:
             if text in choices:
                 return []
+            hidden = [ch for ch in dict.fromkeys(text) if ch != " " and unicodedata.category(ch)[0] in "CZ"]
+            bare = "".join((" " if unicodedata.category(ch)[0] == "Z" else "") if ch in hidden else ch for ch in text)
+            if hidden and bare in choices:  # a zero-width or no-break space pasted from a web page: invisible
+                codes = ", ".join(f"U+{ord(ch):04X}" for ch in hidden)
+                return [(f"berisi \"{bare}\" dengan karakter tak terlihat ({codes}, biasanya ikut tersalin dari "
+                         "halaman web atau dokumen), sehingga tidak sama dengan pilihan aturan",
+                         f"holds \"{bare}\" with invisible characters ({codes}, usually pasted from a web page or "
+                         "a document), so it is not the rules' choice",
+                         f"Hapus isi sel, lalu pilih \"{bare}\" dari daftar pilihan sel.", NOT_A_CHOICE)]
             near = [c for c in choices if c.casefold() == text.casefold()]
             shown = ", ".join(choices) if len(choices) <= 24 else ", ".join(choices[:24]) + ", …"
             if near:

@@ -128,6 +128,10 @@ CASES = {
     "sasaran-salah-huruf": ("Anggaran!B12", "Pas_S1", "B215", ["Anggaran!B12", "Pas_S1", "pas_s1"],
                             "pagu_awal_pas"),
     "sasaran-tak-dikenal": ("Anggaran!B12", "pas_s9", "B215", ["Anggaran!B12", "pas_s9"], "pagu_awal_pas"),
+    # a zero-width space pasted with the id: the message used to quote "pas_s1" as unknown beside the choice
+    # pas_s1 — the difference cannot be seen; now it is named
+    "sasaran-karakter-tak-terlihat": ("Anggaran!B12", "pas_s1\u200b", "B215",
+                                      ["Anggaran!B12", "U+200B", "tak terlihat", '"pas_s1"'], "pagu_awal_pas"),
 }
 
 
