@@ -150,6 +150,25 @@ def test_sample_figures_are_unchanged(tmp_path):
     assert out["masalah_masukan"] == []
 
 
+def test_a_row_of_another_year_is_a_finding_never_silently_out_of_the_totals(tmp_path):
+    """2022 typed for 2023 (a valid year, so no input problem): the row matched neither `untuk tahun =
+    tahun_berlaku` nor `… - 1`, and its 125.276.419.000 left the 2023 totals (332.577.857.000 → 207.301.438.000)
+    with no word (found by the operator9 acceptance run). Now a T301 tinggi finding (a check of the PK 2024 rules)
+    counts the rows of another year; the correct sample has none."""
+    def other_year(out: dict) -> list[dict]:
+        return [t for t in out["temuan"]
+                if t["kode"] == "T301" and "tahun selain 2024 dan tahun sebelumnya" in t["pesan"]]
+
+    _, good, _ = hitung(edited(tmp_path, {}))
+    assert other_year(good) == []
+    (tmp_path / "buku.xlsx").unlink()
+    code, bad, _ = hitung(edited(tmp_path, {TAHUN: 2022}))
+    assert code == Exit.FINDINGS
+    (t,) = other_year(bad)
+    assert t["tingkat"] == "tinggi" and "Ada 1 baris Tabel 115" in t["pesan"]
+    assert bad["anggaran"]["pagu_belanja_tahun_lalu"] == 207301438000  # the rule computes what it says; told now
+
+
 # --- the worst things an operator types ---------------------------------------------------------------------
 
 YEAR_CASES = {
