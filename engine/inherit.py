@@ -115,6 +115,7 @@ class _Inherit:
     # ---- the passes ----
     def run(self) -> None:
         parent_year, parent_same = _berlaku(self.rs), dict(self.rs.same)
+        parent_places = {store: {k: o.source for k, o in getattr(self.rs, store).items()} for store in _PLACED}
         for rf in self.files:
             for r in rf.removals:
                 self.remove(r)
@@ -147,16 +148,22 @@ class _Inherit:
                         self.change("tambah", kind, k, item.span)
         self.fix_sasaran()
         self.drop_unused()
-        self.other_year_places(parent_year, parent_same)
+        self.other_year_places(parent_year, parent_same, parent_places)
 
-    def other_year_places(self, parent_year, parent_same: dict) -> None:
-        """A `sama` item's ``sumber`` is its place in the report of the parent's year ("Tabel 15, baris 1191" of
-        LKjIP 2024). A child for another year inherits the declaration, not the places: for its data they would
-        name lines of last year's report, so they are left out (the data's own place is still cited). A place
-        written with ``{tahun}`` is kept; a child that redeclares the `sama` writes its own places."""
+    def other_year_places(self, parent_year, parent_same: dict, parent_places: dict) -> None:
+        """A ``sumber`` is a place in the report of the parent's year ("Tabel 15, baris 1191" of LKjIP 2024). A
+        child for another year inherits the declarations, not the places: for its data they would name lines of
+        last year's report (a `sama` finding, ``sumber_laporan`` in the JSON), so they are left out (a `sama`
+        finding still cites the data's own place). A place written with ``{tahun}`` follows the year and is kept;
+        a place the child writes is its own."""
         year = _berlaku(self.rs)
         if parent_year is None or year == parent_year:
             return
+        for store in _PLACED:
+            objs = getattr(self.rs, store)
+            for k, o in list(objs.items()):
+                if o.source and "{tahun" not in o.source and parent_places[store].get(k) == o.source:
+                    objs[k] = replace(o, source="")
         for k, sm in list(self.rs.same.items()):
             if parent_same.get(k) is sm and any(i.source and "{tahun" not in i.source for i in sm.items):
                 self.rs.same[k] = replace(sm, items=tuple(
@@ -415,6 +422,9 @@ _PROP_WORDS = {"name": "judul", "unit": "satuan", "direction": "arah", "formula"
 def inherit(rs: m.RuleSet, files: list[m.RuleFile], diagnostics: list[Diagnostic]) -> None:
     """Apply a child's files to ``rs`` (which holds everything its parents declare)."""
     _Inherit(rs, files, diagnostics).run()
+
+
+_PLACED = ("eselons", "sasaran", "indicators", "indices", "values")  # declarations with a `sumber` in the report
 
 
 def _berlaku(rs: m.RuleSet):

@@ -140,3 +140,16 @@ def test_a_label_and_source_with_the_year_are_one_error_when_berlaku_is_missing(
         'aturan a "A"\nmasukan x: cacah "X"\nnilai y "Y {tahun}" = x sumber "Tabel 1, {tahun}"\n', encoding="utf-8")
     r = run("periksa", tmp_path / "a.kin")
     assert r.output.count("E225") == 1, r.output
+
+
+def test_report_places_of_another_year_are_not_inherited(tmp_path):
+    """`sumber_laporan` of an indicator, index or sasaran is its place in the LKjIP of the rules' year: PK 2030's
+    JSON does not cite lines of the 2024 report; PK 2024's keeps them, and a place written with {tahun} follows
+    the year."""
+    rules, data = _year_2030(tmp_path)
+    out = json.loads(run("hitung", "--aturan", rules, "--data", data, "--json").stdout)
+    places = [o.get("sumber_laporan") for part in ("indikator", "indeks", "sasaran") for o in out[part]]
+    assert not [p for p in places if p and re.search(r"baris \d{3,4}", p)], places
+    assert load_rules(rules).rules.values["pagu_belanja_tahun_ini"].source == "Tabel 115, baris total 2030"
+    own = json.loads(run("hitung", "--data", DATA, "--json").stdout)
+    assert any(re.search(r"baris \d{3,4}", o.get("sumber_laporan") or "") for o in own["indikator"])
