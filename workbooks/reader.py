@@ -428,12 +428,12 @@ class _Reader:
             number = shown  # the percentage the operator sees: 0,85 shown as 85% is 85
         if kind in ("cacah", "rupiah") and number < 0:
             code = E.NOT_A_COUNT if kind == "cacah" else E.NEGATIVE_RUPIAH
-            bad(code, f"berisi bilangan negatif {_plain_number(cell.text)}, seharusnya {exp}",
+            bad(code, f"berisi bilangan negatif {_id_number(number)}, seharusnya {exp}",
                 f"holds the negative number {_plain_number(cell.text)}; expected {exp_en}",
                 f"Isi dengan {exp}, mis. {example}.", f"Enter a value ≥ 0, e.g. {example}.")
             return None
         if kind == "cacah" and number != number.to_integral_value():
-            bad(E.NOT_A_COUNT, f"berisi bilangan pecahan {_plain_number(cell.text)}, seharusnya {exp}",
+            bad(E.NOT_A_COUNT, f"berisi bilangan pecahan {_id_number(number)}, seharusnya {exp}",
                 f"holds the fraction {_plain_number(cell.text)}; expected {exp_en}",
                 "Isi dengan jumlah utuh (tanpa desimal), mis. 55.", "Enter a whole count, e.g. 55.")
             return None

@@ -30,7 +30,7 @@ CASES = {
     # case: (how to write the bad cell, where the name points, words expected in the message, problem code)
     "teks": (lambda ws, wb: ws.write_string("B3", "lima puluh"), "=Isian!$B$3", ["lima puluh"], "B201"),
     "negatif": (lambda ws, wb: ws.write_number("B3", -5), "=Isian!$B$3", ["-5"], "B202"),
-    "pecahan": (lambda ws, wb: ws.write_number("B3", 2.5), "=Isian!$B$3", ["2.5"], "B202"),
+    "pecahan": (lambda ws, wb: ws.write_number("B3", 2.5), "=Isian!$B$3", ["2,5"], "B202"),
     "kosong": (lambda ws, wb: ws.write_blank("B3", None, wb.add_format({"bg_color": "#FFF2CC"})), "=Isian!$B$3",
                [], "B205"),
     "bagi_nol": (lambda ws, wb: ws.write_formula("B3", "=1/0", None, "#DIV/0!"), "=Isian!$B$3", ["#DIV/0!"], "B206"),

@@ -77,7 +77,7 @@ def test_workbook_names_expose_output_cells(operator_xlsx):
 BAD = [  # name, kind, code, location, words the message must carry
     ("teks_di_angka", "cacah", E.WRONG_TYPE, "Input!C5", ['berisi teks "lima puluh"', "bilangan cacah", "mis. 55"]),
     ("negatif", "cacah", E.NOT_A_COUNT, "Input!C6", ["negatif -3"]),
-    ("pecahan", "cacah", E.NOT_A_COUNT, "Input!C7", ["pecahan 2.5"]),
+    ("pecahan", "cacah", E.NOT_A_COUNT, "Input!C7", ["pecahan 2,5"]),  # Indonesian decimal comma, like B220
     ("kosong", "cacah", E.REQUIRED_EMPTY, "Input!C8", ["kosong"]),
     ("bagi_nol", "cacah", E.ERROR_VALUE, "Input!C9", ["#DIV/0!"]),
     ("ref_galat", "angka", E.ERROR_VALUE, "Input!C10", ["#REF!"]),
@@ -104,6 +104,8 @@ def test_each_bad_input_is_a_located_problem(bad_workbook, name, kind, code, loc
         assert w in p.message
     assert p.hint and p.hint in p.message
     assert p.message_en.startswith(f"{location} ({name}): ")
+    if name == "pecahan":  # each language writes the number its way (was "pecahan 2.5" in the Indonesian one)
+        assert "fraction 2.5" in p.message_en
     assert inputs.values[name] is None
 
 
