@@ -32,3 +32,16 @@ def test_main_job_runs_on_the_bundled_data():
     assert r.exit_code == Exit.OK
     assert "CAPAIAN KINERJA PER SASARAN" in r.stdout and "TEMUAN" in r.stdout
     assert "Terwujudnya Penegakan Hukum Pemasyarakatan di Wilayah" in r.stdout
+
+
+def test_rule_set_readme_counts_its_checks_and_sama():
+    """rules/pk2024-sumsel/README.md says how many data checks and `sama` declarations the set has; a check added
+    later (belanja_tahun_lain) left it at 14. The count is read from the rules."""
+    import re
+
+    from kinerja.engine import load_rules
+
+    text = (Path(__file__).parents[1] / "rules" / "pk2024-sumsel" / "README.md").read_text(encoding="utf-8")
+    m = re.search(r"plus (\d+) pemeriksaan data dan (\d+) pernyataan `sama`", text)
+    rs = load_rules("pk2024-sumsel").rules
+    assert m and (int(m.group(1)), int(m.group(2))) == (len(rs.checks), len(rs.same)), m and m.groups()
