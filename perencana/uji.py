@@ -110,9 +110,14 @@ def _expected(raw: Any, where: str) -> tuple[Any, str]:
         return "galat", text
     num = data_number(raw)  # the data files' one reading rule: "1.000" is asked about, never taken as 1
     if num is None:
+        bare = text.rstrip("% ")
+        hint, hint_en = 'tulis mis. "108,38", 108.38, 1000 (bukan 1.000), tanpa_data atau galat', ""
+        if text.endswith("%") and data_number(bare) is not None:  # "104,17%" copied from the PK document
+            hint = f'tulis "{bare}" (tanpa %: capaian dan nilai persen ditulis pada skala 0–100)'
+            hint_en = f'write "{bare}" (without %: capaian and persen values are written on 0–100)'
         raise UjiError(f"{where}: harapan {text!r} bukan angka yang terbaca satu arti.",
                        message_en=f"{where}: {text!r} is not a number with one reading.", location=where,
-                       code="U102", hint='tulis mis. "108,38", 108.38, 1000 (bukan 1.000), tanpa_data atau galat')
+                       code="U102", hint=hint, hint_en=hint_en)
     return num, text
 
 

@@ -311,3 +311,17 @@ def test_periksa_perubahan_shows_an_index_property_before_and_after(tmp_path):
     r = invoke(["periksa", str(tmp_path / "c"), "--perubahan"])
     assert "ubah indeks iphp — iphp bulat 2 → 3" in r.output, r.output
     assert "ubah indeks iphp.basan_baran — iphp.basan_baran bulat - → 1 potong" in r.output, r.output
+
+
+def test_uji_expectation_written_with_percent_says_how_to_write_it(tmp_path):
+    """A planner copying '93,75%' from the PK document: the test file is refused (never read as 0,9375) and the
+    hint gives the figure to write."""
+    folder = tmp_path / "set"
+    shutil.copytree(BUNDLED / "pk2025-contoh", folder)
+    for f in (folder / "uji").glob("*.yaml"):
+        f.unlink()
+    (folder / "uji" / "persen.yaml").write_text(
+        'kasus:\n  - nama: persen\n    harapan: {imi_paspor.capaian: "104,17%"}\n', encoding="utf-8")
+    with pytest.raises(UjiError) as err:
+        run(str(folder))
+    assert err.value.code == "U102" and 'tulis "104,17"' in err.value.hint_id, err.value.hint_id
