@@ -168,6 +168,7 @@ class Comparison:
     b: str
     items: list[Item] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
+    value_effects: list[Effect] = field(default_factory=list)  # `nilai` (budget totals, NKA, …): not a capaian
     data: str = ""
     problems_a: list[InputProblem] = field(default_factory=list)  # why a capaian is galat: the inputs' problems
     problems_b: list[InputProblem] = field(default_factory=list)
@@ -175,6 +176,7 @@ class Comparison:
     def to_dict(self) -> dict[str, Any]:
         return {"aturan_a": self.a, "aturan_b": self.b, "perubahan": [i.to_dict() for i in self.items],
                 "data": self.data, "akibat": [e.to_dict() for e in self.effects],
+                "akibat_nilai": [e.to_dict() for e in self.value_effects],
                 "masalah_masukan": {"a": [p.to_dict() for p in self.problems_a],
                                     "b": [p.to_dict() for p in self.problems_b]}}
 
@@ -193,6 +195,16 @@ class Comparison:
                            f"{d:>10}")
             rest = len(self.effects) - len(changed)
             out.append(f"  ({rest} {w['unchanged']})")
+            moved = [e for e in self.value_effects if e.changed]
+            if moved:  # a parameter or a table formula may change values and no capaian
+                out += ["", f"{w['value_effects']}",
+                        f"  {w['object']:<34} {w['before']:>18} {w['after']:>18} {w['diff']:>14}"]
+                for e in moved:
+                    diff = e.diff
+                    d = "-" if diff is None else ("+" if diff > 0 else "") + format_id(diff)
+                    out.append(f"  {'nilai ' + e.id:<34} {_show(e.before, lang, None):>18} "
+                               f"{_show(e.after, lang, None):>18} {d:>14}")
+                out.append(f"  ({len(self.value_effects) - len(moved)} {w['values_unchanged']})")
             for name, problems in ((self.a, self.problems_a), (self.b, self.problems_b)):
                 if problems:
                     out += ["", f"{w['problems']} {name} ({len(problems)})"]
@@ -206,15 +218,18 @@ _WORDS = {
     "id": {"title": "Banding", "changes": "PERUBAHAN ATURAN", "none": "tidak ada", "effects": "AKIBAT PADA CAPAIAN",
            "object": "objek", "before": "sebelum", "after": "sesudah", "diff": "selisih",
            "unchanged": "capaian lain tidak berubah", "problems": "MASALAH MASUKAN",
-           "more": "dan {n} lagi (lihat --json)", "no_data": "tanpa data", "error": "galat"},
+           "more": "dan {n} lagi (lihat --json)", "no_data": "tanpa data", "error": "galat",
+           "value_effects": "AKIBAT PADA NILAI LAIN", "values_unchanged": "nilai lain tidak berubah"},
     "en": {"title": "Compare", "changes": "RULE CHANGES", "none": "none", "effects": "EFFECT ON CAPAIAN",
            "object": "object", "before": "before", "after": "after", "diff": "difference",
            "unchanged": "other capaian unchanged", "problems": "INPUT PROBLEMS",
-           "more": "and {n} more (see --json)", "no_data": "no data", "error": "error"},
+           "more": "and {n} more (see --json)", "no_data": "no data", "error": "error",
+           "value_effects": "EFFECT ON OTHER VALUES", "values_unchanged": "other values unchanged"},
 }
 
 
-def _show(v: Any, lang: str = "id") -> str:
+def _show(v: Any, lang: str = "id", places: int | None = 2) -> str:
+    """A figure of the effect tables: capaian with 2 decimals; values (``places=None``) with every decimal they have."""
     if v is None:
         return f"({_WORDS[lang]['none']})"
     if v is TANPA_DATA:
@@ -222,7 +237,7 @@ def _show(v: Any, lang: str = "id") -> str:
     if isinstance(v, Galat):
         return _WORDS[lang]["error"]
     if isinstance(v, Decimal):
-        return format_id(v, 2)
+        return format_id(v, 2) if places == 2 else format_id(v)
     return str(v)
 
 
@@ -334,4 +349,8 @@ def compare(ref_a: str, ref_b: str, data: list[str] | None = None, buku: str | N
                 before = da[k].capaian if k in da else None
                 after = db[k].capaian if k in db else None
                 cmp.effects.append(Effect(k, jenis, before, after))
+        for k in dict.fromkeys([*ra.values, *rb.values]):
+            before = ra.values[k].nilai if k in ra.values else None
+            after = rb.values[k].nilai if k in rb.values else None
+            cmp.value_effects.append(Effect(k, "nilai", before, after))
     return cmp

@@ -325,3 +325,24 @@ def test_uji_expectation_written_with_percent_says_how_to_write_it(tmp_path):
     with pytest.raises(UjiError) as err:
         run(str(folder))
     assert err.value.code == "U102" and 'tulis "104,17"' in err.value.hint_id, err.value.hint_id
+
+
+def test_banding_shows_the_effect_on_values_a_parameter_changes(tmp_path):
+    """Two SMART weights moved (75/10/15 → 70/15/15): no capaian changes, but every satker's NKA and the
+    office mean do. Banding shows the values that changed, before and after, in their own section."""
+    (tmp_path / "b3").mkdir()
+    (tmp_path / "b3" / "b3.kin").write_text(
+        'aturan b3 "B3"\nperluas "pk2024-sumsel"\nparameter bobot_capaian_ro = 70%\n'
+        'parameter bobot_penggunaan_sbk = 15%\n', encoding="utf-8")
+    data = str(BUNDLED / "pk2024-sumsel" / "data-lkjip-2024.yaml")
+    r = invoke(["banding", "pk2024-sumsel", str(tmp_path / "b3"), "--data", data])
+    assert r.exit_code == Exit.OK, r.output
+    assert "AKIBAT PADA NILAI LAIN" in r.output, r.output
+    line = next((x for x in r.output.splitlines() if "nilai rata_rata_nilai_kinerja_anggaran" in x), "")
+    assert line and line.split()[-3:][0] != line.split()[-3:][1], r.output  # before ≠ after
+    assert "pagu_awal_pas" not in r.output  # values that did not change are counted, not listed
+    en = invoke(["--bahasa", "en", "banding", "pk2024-sumsel", str(tmp_path / "b3"), "--data", data]).output
+    assert "EFFECT ON OTHER VALUES" in en and "AKIBAT" not in en, en
+    payload = json.loads(invoke(["banding", "pk2024-sumsel", str(tmp_path / "b3"), "--data", data, "--json"]).output)
+    nka = next(e for e in payload["akibat_nilai"] if e["id"] == "rata_rata_nilai_kinerja_anggaran")
+    assert nka["berubah"] is True and nka["sebelum"] != nka["sesudah"]
