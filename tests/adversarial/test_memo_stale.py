@@ -1,5 +1,5 @@
 """No memory serves a stale or foreign entry: a Hitung in a process that has just recalculated other, nearly
-identical workbooks gives exactly what a fresh process gives (issues 8, 11, 13; the speed memos of docs/batch.md).
+identical workbooks gives exactly what a fresh process gives (issues 8, 11, 13; the speed memos of docs/kecepatan.md).
 
 Each test mixes workbooks the way real use does — the same sheet bytes beside another styles.xml, another
 sharedStrings.xml, other defined names, another workbook.xml; another rule set or an edited rule file; another

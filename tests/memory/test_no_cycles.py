@@ -1,4 +1,4 @@
-"""A recalculation leaves no cyclic garbage (docs/batch.md, eighth round).
+"""A recalculation leaves no cyclic garbage (docs/kecepatan.md, eighth round).
 
 Everything a recalculation does not keep must be freed by reference counting the moment it is dropped: a batch
 pauses the collector while one workbook is recalculated, and whatever was left in reference cycles (the
