@@ -78,10 +78,6 @@ def _param_expr(e: Any) -> str:
     return canon(e)
 
 
-def _param(p: c.Param) -> str:
-    return _param_expr(p.expr)
-
-
 def _pct(v: Decimal | None) -> str:
     return "-" if v is None else format_id((v * 100).normalize()) + "%"
 
@@ -306,7 +302,7 @@ def compare_rules(ca: c.CoreRules, cb: c.CoreRules) -> list[Item]:
     # (``tahun_berlaku`` is made from ``pengaturan { berlaku }``, listed with the settings)
     params_a = {k: p for k, p in ca.params.items() if k != YEAR_PARAM}
     params_b = {k: p for k, p in cb.params.items() if k != YEAR_PARAM}
-    for k in _diff_keys(items, "parameter", params_a, params_b, lambda p: _param(p)):
+    for k in _diff_keys(items, "parameter", params_a, params_b, lambda p: _param_expr(p.expr)):
         prop("parameter", k, "nilai", ca.params[k].expr, cb.params[k].expr, _param_expr)
     for k in [t for t in ca.tables if t in cb.tables]:  # added/removed tables are listed with the inputs
         ra = {col.name: col for col in ca.tables[k].computed}

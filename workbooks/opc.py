@@ -321,7 +321,15 @@ class OpcPackage:
     # -- custom document properties (docProps/custom.xml) -------------------------------------------------
 
     def custom_properties(self) -> dict[str, str]:
-        """docProps/custom.xml as name → text value."""
+        """docProps/custom.xml as name → text value (a copy). Read once until a part is written: a recalculation
+        asks for the stored meta and for the ownership record (twice) of the same package."""
+        cache = self._cache
+        props = cache.get("custom_properties")  # not kept by _forget: any write reads them again
+        if props is None:
+            props = cache["custom_properties"] = self._read_custom_properties()
+        return dict(props)
+
+    def _read_custom_properties(self) -> dict[str, str]:
         part = self._custom_part()
         root = self._xml(part) if part else None
         if root is None:

@@ -45,3 +45,19 @@ def test_writing_the_shared_strings_or_their_relationship_reads_every_sheet_agai
     rels = pkg.rels_part(pkg.workbook_part)
     pkg.write(rels, pkg.text(rels))
     assert pkg.cells("A") is not cells and pkg.cells("A").get(1, 1).text == "SATU"
+
+
+def test_custom_properties_are_read_once_and_anew_after_a_write(tmp_path):
+    """The custom properties (kinerja's meta and ownership record) are remembered until a part is written; the
+    caller gets a copy, so changing it changes nothing remembered."""
+    pkg = Package(book(tmp_path / "b.xlsx"))
+    pkg.set_custom_properties("kinerja.", {"kinerja.meta.aturan": "satu"})
+    first = pkg.custom_properties()
+    assert first["kinerja.meta.aturan"] == "satu"
+    first["kinerja.meta.aturan"] = "diubah pemanggil"
+    assert pkg.custom_properties()["kinerja.meta.aturan"] == "satu"
+    pkg.set_custom_properties("kinerja.", {"kinerja.meta.aturan": "dua"})
+    assert pkg.custom_properties()["kinerja.meta.aturan"] == "dua"
+    saved = tmp_path / "c.xlsx"
+    pkg.save(saved)
+    assert Package(saved).custom_properties()["kinerja.meta.aturan"] == "dua"
