@@ -542,14 +542,13 @@ def finish(rs: m.RuleSet, diagnostics: list[Diagnostic]) -> None:
                 incomplete(d, idx.dimensions, f"dimensi dalam {idx.id}", "judul")
     # One index, one target: an index that is the realisasi of an indicator is measured against its target.
     for ind in list(rs.indicators.values()):
-        f = ind.formula
-        if not (isinstance(f, m.Ref) and f.name in rs.indices):
+        of = ind.realisasi_of
+        if of not in rs.indices:
             continue
-        written = rs.targets.get(f.name)
+        written = rs.targets.get(of)
         if written is not None and not written.derived_from:
-            err("E421", written.span, "one_target", {"name": f.name, "indicator": ind.id}, name=f.name,
-                indicator=ind.id)
+            err("E421", written.span, "one_target", {"name": of, "indicator": ind.id}, name=of, indicator=ind.id)
             continue
         tgt = rs.targets.get(ind.id)
         if tgt is not None:
-            rs.targets[f.name] = m.Target(f.name, tgt.expr, tgt.span, derived_from=ind.id)
+            rs.targets[of] = m.Target(of, tgt.expr, tgt.span, derived_from=ind.id)

@@ -203,6 +203,12 @@ class Indicator:
     written: frozenset = field(default=frozenset(), compare=False)  # properties written in the source (merging)
     replace: bool = field(default=False, compare=False)  # `ganti`: replaces an inherited block whole
 
+    @property
+    def realisasi_of(self) -> str | None:
+        """The object this indicator's realisasi is, when its formula names that object alone (``realisasi =
+        iphp``: the indicator is measured on an index), else None."""
+        return self.formula.name if isinstance(self.formula, Ref) else None
+
 
 @dataclass(frozen=True)
 class Sasaran:

@@ -205,7 +205,7 @@ class StructureChecks:
                 self.report_percent(t.expr, lit, _target_what(t.id), "persen", HUNDRED)
                 return
             if lit is not None and kind == "indeks":  # `ham_ikm = 90%`: 0,9 on a 0–4 survey scale
-                of = ind.formula.name if isinstance(ind.formula, m.Ref) else ""
+                of = ind.realisasi_of
                 scale = index_scale(rs, rs.indices[of]) if of in rs.indices else batasan.index_scale(rs)
                 if scale is not None:
                     self.report_percent(t.expr, lit, _target_what(t.id), "indeks", scale)

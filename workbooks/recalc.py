@@ -38,7 +38,6 @@ from ..engine.errors import language
 from ..engine.evaluator import ObjectResult, Result
 from ..engine.findings import Temuan, find
 from ..engine.interface import InputProblem, Inputs
-from ..engine.model import Ref
 from ..engine.report import summary_text, to_json
 from ..engine.values import TANPA_DATA, Galat
 from . import layout
@@ -138,8 +137,7 @@ def concerned(result: Result, findings: list[Temuan]) -> set[str]:
     that very object (``realisasi = iphp``: the row shows the same 4,01 that exceeds the 0–4 scale)."""
     on = {t.objek for t in findings}
     for ind in result.rules.rules.indicators.values():
-        f = ind.formula
-        if isinstance(f, Ref) and len(f.parts) == 1 and f.parts[0] in on:
+        if ind.realisasi_of in on:
             on.add(ind.id)
     return on
 
