@@ -28,7 +28,7 @@ from .results import ObjectResult, Result
 from .riwayat import HistoryChecks
 from .semantics import capaian_value
 from .temuan import LEVEL_ORDER, Temuan, fmt, grouped, level_of
-from .tercetak import agrees, entries_of, printed_decimal, printed_or_none
+from .tercetak import agrees, entries_of, printed_decimal, printed_or_none, report_lines
 from .values import CTX, HUNDRED, TANPA_DATA, Galat, mean, round_to
 
 
@@ -62,16 +62,21 @@ class _Finder(HistoryChecks, SectionChecks):
                     self.compare(ident, obj, fname, obj.target, [], entries_of(entries), None)
                 elif fname == "riwayat":
                     self.history(ident, obj, entries_of(entries))
+        measured = {ind.realisasi_of: i for i, ind in self.r.rules.rules.indicators.items()
+                    if ind.realisasi_of in self.r.indices}
         for ident, fields in (rep.get("indeks") or {}).items():
             obj = self.r.indices.get(ident)
             if obj is None:
                 continue
+            by = measured.get(ident)
             for fname, entries in (fields or {}).items():
                 if fname == "nilai":
-                    self.compare(ident, obj, "nilai", obj.value, [obj.raw], entries_of(entries), obj.target,
+                    self.compare(ident, obj, "nilai", obj.value, [obj.raw],
+                                 self.not_printed_for(by, "realisasi", obj.value, entries_of(entries)), obj.target,
                                  rep_fields={"realisasi": entries, **fields})
                 elif fname == "capaian":
-                    self.compare(ident, obj, "capaian", obj.capaian, [obj.raw_capaian], entries_of(entries), None,
+                    self.compare(ident, obj, "capaian", obj.capaian, [obj.raw_capaian],
+                                 self.not_printed_for(by, "capaian", obj.capaian, entries_of(entries)), None,
                                  rep_fields={"realisasi": fields.get("nilai"), **fields})
                 elif fname == "target":
                     self.compare(ident, obj, fname, obj.target, [], entries_of(entries), None)
@@ -87,6 +92,20 @@ class _Finder(HistoryChecks, SectionChecks):
         self.parameters()
         self.sections()
         return grouped(self.out)
+
+    def not_printed_for(self, indicator: str | None, fname: str, value: Any, entries: list[dict]) -> list[dict]:
+        """An index's printed figures less those that are the same print as the indicator measured on it
+        (``realisasi = iphp``): the same figure, at places the indicator's own entries name, when both compute
+        the same value. The data file may record such a figure under both ids; it is one contradiction, and the
+        indicator's finding (the PK names the indicator) tells it."""
+        obj = self.r.indicators.get(indicator) if indicator else None
+        if obj is None or (obj.capaian if fname == "capaian" else obj.value) != value:
+            return entries
+        places: dict[Decimal | None, set[str]] = {}
+        for e in entries_of(((self.rep.get("indikator") or {}).get(indicator) or {}).get(fname)):
+            places.setdefault(printed_decimal(e.get("nilai")), set()).update(report_lines(e.get("sumber", "")))
+        return [e for e in entries if not (report_lines(e.get("sumber", "")) or {None})
+                <= places.get(printed_decimal(e.get("nilai")), set())]
 
     # ---- intermediate figures of a composite index (its calculation table) ----
     def intermediate(self, ident: str, obj: ObjectResult | None, fname: str, entries: list[dict]) -> None:
@@ -221,9 +240,12 @@ class _Finder(HistoryChecks, SectionChecks):
             if others and LEVEL_ORDER[level] > LEVEL_ORDER["sedang"]:
                 level = "sedang"  # the report prints both the right figure and this one
             verb, verb_en = ("menetapkan", "sets") if fname == "target" else ("menghitung", "computes")
-            msg = (f"{obj.nama} ({ident}): {fname} dicetak {fmt(printed)} di {src}, aturan {verb} "
+            of = self.r.rules.rules.indicators[ident].realisasi_of if obj.jenis == "indikator" else None
+            label = f"{ident} = indeks {of}" if of in self.r.indices else ident
+            label_en = f"{ident} = index {of}" if of in self.r.indices else ident
+            msg = (f"{obj.nama} ({label}): {fname} dicetak {fmt(printed)} di {src}, aturan {verb} "
                    f"{fmt(value)}")
-            en = f"{obj.nama} ({ident}): {fname} printed {fmt(printed)} at {src}, the rule {verb_en} {fmt(value)}"
+            en = f"{obj.nama} ({label_en}): {fname} printed {fmt(printed)} at {src}, the rule {verb_en} {fmt(value)}"
             if derivasi:
                 msg += f" ({derivasi})"
                 en += f" ({derivasi})"

@@ -11,6 +11,7 @@ from typing import Any
 
 from .values import decimals_of, round_to
 
+_LINES = re.compile(r"baris \[?([\d, –-]+)")
 _PRINTED = re.compile(r"-?\d{1,3}(\.\d{3})+(,\d+)?|-?\d+(,\d+)?")
 NO_FIGURE = ("", "-", "nihil")
 
@@ -75,3 +76,9 @@ def entries_of(value: Any) -> list[dict]:
     if isinstance(value, dict) and "nilai" in value:
         return [value]
     return []
+
+
+def report_lines(source: str) -> frozenset[str]:
+    """The report line numbers a printed figure's source names: "Tabel 11, baris 1126" → {1126};
+    "tabel/teks, baris [1126, 1145]" → both; "baris 1083–1085" → its two ends. Empty when it names none."""
+    return frozenset(n for g in _LINES.findall(source or "") for n in re.findall(r"\d+", g))

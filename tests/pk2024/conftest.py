@@ -109,8 +109,18 @@ def engine_value(result, section: str, key: str, field: str) -> Any:
     raise KeyError(key)
 
 
+def _measured_on() -> dict[str, str]:
+    """Index id → the indicator whose realisasi is that index (pas_iphp: `realisasi = iphp`)."""
+    rules = load_rules(RULES).rules
+    return {ind.realisasi_of: i for i, ind in rules.indicators.items() if ind.realisasi_of in rules.indices}
+
+
 def expected_objek(section: str, key: str, field: str) -> str:
-    """The objek a finding about this figure carries (rows: a prefix — the engine's row label may differ)."""
+    """The objek a finding about this figure carries (rows: a prefix — the engine's row label may differ). A
+    figure printed for an index an indicator is measured on is that indicator's figure: one finding, on the
+    indicator the PK names."""
+    if section == "indeks" and key in _measured_on():
+        return _measured_on()[key]
     if section != "anggaran":
         return key
     _, kind, *rest = key.split(".", 2)

@@ -763,3 +763,26 @@ def test_a_printed_sasaran_figure_is_one_finding_not_two(contoh_json):
     assert not [k for k in t203 if k in t101], t203
     assert ("imi_s1", "56") in t101 and ("bphn_s3", "120.22") in t101 and ("ham_s1", "145.98") in t101
     assert [o for o, _ in t203] == ["bphn_s4"]  # the sasaran figure is the rule's; its indicators' copies are not
+
+
+def test_an_index_and_the_indicator_measured_on_it_are_one_finding(contoh_json):
+    """pas_iphp's realisasi IS the index iphp (`realisasi = iphp`): the report's 111,1 at lines 1126, 1145, 1533
+    and 1544 is one printed figure, recorded in the data file under both ids. kinerja contoh reported it twice
+    (a T101 on iphp and one on pas_iphp, same figures, same lines); it is one contradiction, told once, on the
+    indicator the PK names, saying which index it is."""
+    hits = [t for t in contoh_json["temuan"] if t["kode"] == "T101" and t["bidang"] == "capaian"
+            and t["objek"] in ("iphp", "pas_iphp") and str(t["dilaporkan"]) == "111.1"]
+    assert len(hits) == 1, [t["pesan"] for t in hits]
+    assert hits[0]["objek"] == "pas_iphp" and "iphp" in hits[0]["pesan"].replace("pas_iphp", "")
+    assert {"1126", "1145", "1533", "1544"} <= _lines(hits[0]["sumber"])
+
+
+def test_an_index_figure_the_indicator_does_not_print_is_still_compared(tmp_path):
+    """Only a figure the indicator measured on the index reports at the same places folds into the indicator's
+    finding: a capaian printed for iphp alone, at another line, is still its own finding."""
+    def plant(rep):
+        rep.setdefault("indeks", {})["iphp"] = {"capaian": [{"nilai": 98.7, "sumber": "Tabel 99, baris 4321"}]}
+
+    base = _contoh_with(tmp_path, lambda rep: None)
+    new = [f for f in _contoh_with(tmp_path, plant) if f not in base]
+    assert new == [("T101", "iphp", "capaian", "98.7")], new
