@@ -19,7 +19,10 @@ when Hitung last ran, with which rules, and how many findings. Bad inputs: the a
 nothing but the status cells is written.
 
 What the Book API cannot reach: the workbook's custom document properties, so the rule set comes from the
-status cell (written by ``pasang-tombol``/``templat``) unless given, and the stored meta is not updated live;
+status cell (written by ``pasang-tombol``/``templat``) unless given, the stored meta is not updated live, and the
+record of the output names kinerja created is read from its copy in ``FormatIsian`` (:mod:`.ownrecord`): a lost
+one is refused (B114) as by the file adapter — a workbook from before that copy is not checked live until a file
+Hitung writes it;
 cell styles and page layout of the owned sheets (values and formulas are written; a file Hitung formats them);
 and number formats (the remote payload has none). Which input cells Excel shows as percentages ("85%" typed is
 0.85 shown as 85%) comes from the hidden sheet ``FormatIsian``, whose ``CELL("format", …)`` formulas Excel keeps
@@ -47,12 +50,13 @@ from .audit import local_time
 from .errors import FORMAT_UNKNOWN
 from .formatlive import format_sheet, percent_cells
 from .ooxml import EMPTY, Cell, DefinedName, Sheet, SheetCells, Table
+from .ownrecord import with_names
 from .plan import WritePlan, data_places
 from .reader import EXCEL_ERRORS, _Reader
-from .recalc import plan_recalc
+from .recalc import owned_output_names, plan_recalc, refuse_lost_outputs
 from .refs import RefProblem, cell_name, parse_ref, quote_sheet
 from .tombol import STATUS_PREFIX, rules_from_status, status_text
-from .writer import CellWrite, _refuse_overwriting_inputs
+from .writer import CellWrite, _parse, _refuse_overwriting_inputs, _target_sheet
 
 TITLE = "kinerja — Hitung"
 _ERRORS = EXCEL_ERRORS  # the reader's list: a text showing an error is the error
@@ -118,6 +122,7 @@ class BookView:
         self.path = PurePath(book.name)
         self._sheets = list(book.sheets)
         self._cells: dict[str, SheetCells] = {}
+        self._raw: dict[str, dict[tuple[int, int], Cell]] = {}
         self._formats: dict[str, dict[tuple[int, int], bool]] | None = None
         self._names: dict[str, DefinedName] | None = None
         self._scoped: list[DefinedName] = []
@@ -178,6 +183,13 @@ class BookView:
         return next(s for s in self._sheets if s.name.casefold() == name.casefold())
 
     def _values(self, sheet_name: str) -> dict[tuple[int, int], Cell]:
+        """A sheet's values as Excel shows them, read once (FormatIsian is asked for its formats and its record)."""
+        key = sheet_name.casefold()
+        if key not in self._raw:
+            self._raw[key] = self._read(sheet_name)
+        return self._raw[key]
+
+    def _read(self, sheet_name: str) -> dict[tuple[int, int], Cell]:
         ws = self._xw_sheet(sheet_name)
         used = ws.used_range
         values = used.options(ndim=2, err_to_str=True).value or []
@@ -201,7 +213,7 @@ class BookView:
     def cells(self, sheet_name: str) -> SheetCells:
         key = sheet_name.casefold()
         if key not in self._cells:
-            cells = self._values(sheet_name)
+            cells = dict(self._values(sheet_name))
             shown = self.formats().get(key, {})
             for rc, c in cells.items():
                 if c.kind == "number":
@@ -268,24 +280,29 @@ def _xl(w: CellWrite | None) -> Any:
     return v
 
 
-def apply_to_book(book: Any, plan: WritePlan, view: BookView | None = None) -> int:
+def apply_to_book(book: Any, plan: WritePlan, view: BookView | None = None, *, outputs: bool = True) -> int:
     """APPLY step for an open book: output cells by defined name, owned sheets recreated (values and live
-    formulas; a new sheet goes last). Returns the number of output cells written."""
+    formulas; a new sheet goes last). Returns the number of output cells written. Refused before anything is
+    written, with the file adapter's own checks and messages: an output name kinerja created that is gone (B114,
+    :func:`~.recalc.refuse_lost_outputs`; ``outputs=False`` for a plan that writes no results, the format check
+    of a refused Hitung), an output name pointing at ``#REF!`` or a missing sheet (B114/B113), an output over an
+    input (B152)."""
     view = view or BookView(book)
+    owned = owned_output_names(view)  # the record in FormatIsian, carried into the sheet that replaces it
+    if outputs:
+        refuse_lost_outputs(view, plan.meta.get(layout.META_RULES) or "ATURAN", owned)
     names = view.workbook_names()
     targets: dict[str, dict[tuple[int, int], CellWrite]] = {}
     keys: dict[tuple[str, int, int], str] = {}
+    recreated = {s.casefold() for s in plan.sheets}
     for name, w in plan.cells.items():
         dn = names.get(name.casefold())
-        try:
-            ref = dn.ref() if dn is not None else None
-        except RefProblem:
-            ref = None
-        sheet = view.sheet(ref.sheet) if ref is not None else None
-        if sheet is None:
+        if dn is None:  # the plan names only outputs the book has: gone meanwhile, written nowhere
             continue
-        targets.setdefault(sheet.name, {})[(ref.row1, ref.col1)] = w
-        keys[(sheet.name, ref.row1, ref.col1)] = name
+        ref = _parse(dn.text, f"{view.path}: {name}", name)
+        sheet = _target_sheet(view, ref, name, recreated)
+        targets.setdefault(sheet, {})[(ref.row1, ref.col1)] = w
+        keys[(sheet, ref.row1, ref.col1)] = name
     # the file adapter's own check, before anything is written: no output over an input (B152)
     _refuse_overwriting_inputs(view, plan.inputs, targets, keys, dict(plan.sheets))
     written = 0
@@ -295,6 +312,8 @@ def apply_to_book(book: Any, plan: WritePlan, view: BookView | None = None) -> i
             book.sheets[sheet].range(cell_name(r, c)).value = _xl(w)
             written += 1
     for name, sheet_plan in plan.sheets.items():
+        if name == layout.FORMAT_SHEET:
+            sheet_plan = with_names(sheet_plan, owned)
         rows = [list(r) for r in sheet_plan.rows]
         width = max((len(r) for r in rows), default=0)
         matrix = [[_xl(w) for w in r] + [None] * (width - len(r)) for r in rows]
@@ -391,7 +410,7 @@ def hitung(book: Any, *, aturan: str | None = None, now: datetime | None = None,
             first_run = view.sheet(layout.FORMAT_SHEET) is None  # a workbook from before FormatIsian
             if unseen:  # the check the next click reads
                 sheet = format_sheet(specs, view.names_text(), inputs)
-                apply_to_book(book, WritePlan({}, {layout.FORMAT_SHEET: sheet}, {}), view)
+                apply_to_book(book, WritePlan({}, {layout.FORMAT_SHEET: sheet}, {}), view, outputs=False)
             n = len(inputs.problems)
             if unseen and n == len(unseen) and first_run:  # one line, not every number
                 msg = _first_run_text(n)

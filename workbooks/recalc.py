@@ -46,6 +46,7 @@ from .audit import Audit, local_time, value_cell
 from .errors import BAD_TARGET, INTERNAL, NO_RULES, OTHER_RULES, WorkbookError
 from .formatlive import format_sheet
 from .ooxml import Package
+from .ownrecord import names_in
 from .plan import SheetPlan, WritePlan, data_places
 from .reader import read_inputs_from, workbook_names_from
 from .temuan import count_text, temuan_sheet
@@ -271,14 +272,34 @@ def apply_to_file(src: str | Path, plan: WritePlan, dest: str | Path | None = No
                       show_cols=plan.show_cols)
 
 
-def refuse_lost_outputs(pkg: Package, rules: str) -> None:
-    """B114 when an output name kinerja created (recorded in ``kinerja.owned.names``: ``capaian_x``,
-    ``jumlah_temuan``) is no longer in the workbook. Results are written by name, so its cell would keep the last
-    run's figure beside the new ones without a word (realisasi 20, "Belum tercapai", capaian still 100). Refused
-    before anything is written, like an output name that points at ``#REF!``. ``rules``: as the workbook records
-    them, for the ``kinerja pindah`` that rebuilds it."""
-    owned = read_ownership_from(pkg).names
-    have = pkg.workbook_names()
+def owned_output_names(view: Any) -> tuple[str, ...]:
+    """The defined names kinerja created in a workbook, as both Hitung paths read them: from the custom property
+    ``kinerja.owned.names`` of a file (``view`` a :class:`~.ooxml.Package`), else — an open book, whose custom
+    properties xlwings cannot reach, or a file whose property a tool dropped — from the same record in the hidden
+    ``FormatIsian`` sheet (:mod:`.ownrecord`; one writer puts it in both places). Empty when neither holds one (a
+    workbook written before the sheet record existed, seen live: the check below cannot be made there)."""
+    if isinstance(view, Package):
+        names = read_ownership_from(view).names
+        if names:
+            return names
+    sheet = view.sheet(layout.FORMAT_SHEET)
+    if sheet is None:
+        return ()
+    try:
+        return names_in(view.cells(sheet.name).cells) or ()
+    except KeyError:  # not a worksheet
+        return ()
+
+
+def refuse_lost_outputs(view: Any, rules: str, owned: tuple[str, ...] | None = None) -> None:
+    """B114 when an output name kinerja created (:func:`owned_output_names`: ``capaian_x``, ``jumlah_temuan``) is
+    no longer in the workbook. Results are written by name, so its cell would keep the last run's figure beside
+    the new ones without a word (realisasi 20, "Belum tercapai", capaian still 100). Refused before anything is
+    written, like an output name that points at ``#REF!``. ``view``: a file's package or an open book's
+    :class:`~.live.BookView`; ``rules``: as the workbook records them, for the ``kinerja pindah`` that rebuilds
+    it; ``owned``: the names when already read."""
+    owned = owned_output_names(view) if owned is None else owned
+    have = view.workbook_names()
     lost = [n for n in owned if n.casefold() not in have]
     if not lost:
         return
@@ -292,9 +313,9 @@ def refuse_lost_outputs(pkg: Package, rules: str) -> None:
             near = f" (baris yang sama dengan {sibling.name}: {sibling.text})"
             near_en = f" (the row of {sibling.name}: {sibling.text})"
             break
-    book = pkg.path.name
+    book = view.path.name
     raise WorkbookError(
-        BAD_TARGET, f"{pkg.path}: {lost[0]}",
+        BAD_TARGET, f"{view.path}: {lost[0]}",
         f"nama keluaran {shown} dibuat kinerja tetapi tidak ada lagi di buku kerja (dihapus di Name Manager?); "
         "selnya akan tetap menampilkan angka Hitung sebelumnya di samping hasil baru. kinerja tidak menulis apa "
         "pun.",

@@ -6,6 +6,10 @@ its ``kinerja.*`` custom document properties (docProps/custom.xml: ``meta`` and 
 ``<calcPr fullCalcOnLoad="1"/>``, the cell formats it appends to styles.xml, and the removal of
 xl/calcChain.xml (a cache Excel rebuilds). Every other zip member is copied byte for byte.
 
+The record of the names kinerja created is also written, by the same call, into the last column of the hidden
+``FormatIsian`` sheet when it is among ``owned_sheets`` (:mod:`.ownrecord`): xlwings' ``Book`` API, which a live
+Hitung reads through, cannot reach custom properties.
+
 Why custom document properties for ``meta``: they travel with the file, survive Excel and LibreOffice saves,
 are visible under File › Properties, and — unlike a hidden sheet — do not appear among the operator's sheets.
 Excel limits a text property to 255 characters, so longer values are stored in numbered parts
@@ -25,10 +29,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import layout
 from .atomic import check_writable
 from .cellwrite import STYLES, CellWrite, Value
 from .errors import BAD_TARGET, NOT_OWNED, OUTPUT_OVERLAPS_INPUT, SHEET_NOT_FOUND, WRONG_EXTENSION, WorkbookError
 from .ooxml import Package
+from .ownrecord import with_names
 from .plan import SheetPlan
 from .refs import Ref, RefProblem, parse_ref
 from .sheetxml import (
@@ -121,6 +127,9 @@ def write_back(
     for sheet in dict.fromkeys([*show_rows, *show_cols]):
         if pkg.sheet(sheet) is not None and sheet.casefold() not in planned:
             pkg.show(sheet, frozenset(show_rows.get(sheet, ())), frozenset(show_cols.get(sheet, ())))
+    record = Ownership(_union(owned.sheets, plans), _union(owned.names, owned_names))
+    if record.names and layout.FORMAT_SHEET in plans:  # the same record where a live Hitung can read it
+        plans[layout.FORMAT_SHEET] = with_names(plans[layout.FORMAT_SHEET], record.names)
     for name, sp in plans.items():
         pkg.put_sheet(name, sheet_xml_once(sp, style_ids, f"{src}: {name}"), sp.layout.hidden, well_formed=True)
     for sheet, writes in targets.items():
@@ -132,7 +141,6 @@ def write_back(
     if targets or plans:
         pkg.drop_calc_chain()
 
-    record = Ownership(_union(owned.sheets, plans), _union(owned.names, owned_names))
     props = {}
     if record.sheets:
         props.update(_chunked(_OWNED_SHEETS, json.dumps(list(record.sheets), ensure_ascii=False)))
