@@ -208,6 +208,7 @@ class _Checker(KindInference, StructureChecks, GraphChecks):
             for c in t.columns:
                 if c.kind not in KINDS:
                     self.unknown_word(c.kind, c.kind_span or c.span, KINDS, "jenis")
+            self.check_key(t)
         for ind in rs.indicators.values():
             spans = dict(ind.word_spans)
             if ind.unit not in UNITS:
@@ -267,6 +268,22 @@ class _Checker(KindInference, StructureChecks, GraphChecks):
             self.report("E304", span, "did_you_mean", sug, width=len(word), **fields)
         else:
             self.report("E304", span, width=len(word), **fields)
+
+    def check_key(self, t: m.Table) -> None:
+        """``kunci a, b``: input columns of the table, each once, none optional (a row must have its key)."""
+        columns = {c.name: c for c in t.columns}
+        seen: set[str] = set()
+        for name, span in zip(t.key, t.key_spans or (t.span,) * len(t.key), strict=True):
+            if name in seen:
+                self.report("E229", span, "key_once", {"fix": ", ".join(dict.fromkeys(t.key))}, width=len(name),
+                            name=name, table=t.name)
+                continue
+            seen.add(name)
+            col = columns.get(name)
+            if col is None:
+                self.unknown("E205", span, name, list(columns), table=t.name, width=len(name))
+            elif not col.required:
+                self.report("E230", span, "key_required", {"name": name}, width=len(name), name=name, table=t.name)
 
     def check_rounding(self, r: m.Rounding | None) -> None:
         if r is not None and r.mode not in ROUND_MODES:

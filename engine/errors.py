@@ -81,6 +81,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
              "kolom itu berarti semua baris tabel {table}, bukan baris kelompoknya.",
              "{name} inside a kelompok block may only appear inside an aggregate (jumlah, rata_rata, …): outside "
              "one the column means every row of table {table}, not the group's rows."),
+    # table keys (tabel … kunci a, b)
+    "E229": ("Kolom {name} ditulis dua kali di kunci tabel {table}.",
+             "Column {name} is written twice in the key of table {table}."),
+    "E230": ("Kolom kunci {name} tabel {table} opsional, padahal kunci mengenali setiap baris: baris tanpa kunci "
+             "tidak dapat diperiksa gandanya.",
+             "Key column {name} of table {table} is optional, but the key identifies every row: a row without a "
+             "key cannot be checked for duplicates."),
     # kinds and units
     "E301": ("Jenis tidak cocok: {left} {op} {right}.", "Kind mismatch: {left} {op} {right}."),
     "E302": ("Indikator {name} bersatuan {unit}, tetapi rumusnya menghasilkan {kind}.",
@@ -167,6 +174,9 @@ HINTS: dict[str, tuple[str, str]] = {
     "one_target": ("hapus target {name}; target indeks mengikuti target {indicator}",
                    "remove the target {name}; the index follows the target of {indicator}"),
     "removed_twice": ("hapus baris ini", "remove this line"),
+    "key_once": ("tulis setiap kolom sekali: kunci {fix}", "write each column once: kunci {fix}"),
+    "key_required": ("hapus `opsional` dari kolom {name}, atau jadikan kolom lain kunci",
+                     "remove `opsional` from column {name}, or make another column the key"),
     "removed_ref": ("ubah atau hapus pemakaian ini di set anak, atau jangan hapus {name}",
                     "change or remove this use in the child set, or do not remove {name}"),
     "percent_weight": ("bobot ditulis dengan %: {suggestion}", "write weights with %: {suggestion}"),

@@ -185,6 +185,8 @@ class Table:
     columns: tuple[Column, ...]
     span: Span
     group: str = ""
+    key: tuple[str, ...] = ()  # ``kunci a, b``: the columns whose values identify a row (empty: not declared)
+    key_spans: tuple[Span, ...] = field(default=(), compare=False)  # one per key column, where it is written
 
 
 @dataclass(frozen=True)

@@ -130,10 +130,15 @@ class _Build(ExprBuilder):
         return m.Column(str(name), str(kind), unquote(str(label)) if label else "", optional is None,
                         self._tspan(name), kind_span=self._tspan(kind))
 
+    def table_key(self, children):
+        return ("key", tuple(str(n) for n in children), tuple(self._tspan(n) for n in children))
+
     @v_args(meta=True)
     def table_decl(self, meta, children):
-        name, label, *cols = children
-        return m.Table(str(name), unquote(str(label)) if label else "", tuple(cols), self._tspan(name))
+        name, label, key, *cols = children
+        names, spans = (key[1], key[2]) if key else ((), ())
+        return m.Table(str(name), unquote(str(label)) if label else "", tuple(cols), self._tspan(name),
+                       key=names, key_spans=spans)
 
     @v_args(meta=True)
     def indicator(self, meta, children):

@@ -16,6 +16,9 @@ VALID = [
     'masukan x: cacah "Jumlah x"',
     "masukan x: rupiah opsional",
     'tabel t "Survei" { unit: teks "Bulan"  responden: cacah opsional  nilai: indeks }',
+    'tabel t "Survei" kunci unit { unit: teks "Bulan"  nilai: indeks }',
+    "tabel t kunci tahun, jenis { tahun: tahun  jenis: teks  pagu: rupiah }",
+    "tabel t kunci kunci { kunci: teks }",  # `kunci` is a keyword only where the grammar expects it
     'eselon e "Eselon" divisi "Divisi" { masukan x: cacah }',
     'sasaran s "S" { sumber "Tabel 4"  capaian = lewati_tanpa_data  indikator i "I" { satuan persen  arah turun'
     '  realisasi = rasio a / b  bulat 2 potong  nol_per_nol 100  sumber "T6" } }',
@@ -56,6 +59,9 @@ INVALID = [
     ('tabel t { a: cacah "x" "y" }', "E101", 1, 24),
     ("pengaturan { nol_per_nol tanpa_data }", "E101", 1, 26),
     ('masukan "x": cacah', "E101", 1, 9),
+    ("tabel t kunci { a: teks }", "E101", 1, 15),  # kunci without a column
+    ("tabel t kunci a, { a: teks }", "E101", 1, 18),
+    ('tabel t { a: teks } kunci a', "E101", 1, 21),  # the key is written before the columns
 ]
 
 
@@ -107,3 +113,12 @@ def test_nested_index_ids_are_dotted():
                        ' indikator x "X" = rasio p / q } } }', "uji.kin")
     assert [i.id for i in rf.indices] == ["a", "a.b", "a.b.c"]
     assert rf.indices[2].parent == "a.b"
+
+
+def test_table_key_keeps_its_columns_and_their_positions():
+    rf, _ = parse_text('tabel t "T"\n  kunci tahun, jenis {\n  tahun: tahun\n  jenis: teks\n}', "uji.kin")
+    t = rf.tables[0]
+    assert t.key == ("tahun", "jenis")
+    assert [(s.line, s.column) for s in t.key_spans] == [(2, 9), (2, 16)]
+    rf, _ = parse_text("tabel t { a: teks }", "uji.kin")
+    assert rf.tables[0].key == ()
