@@ -41,6 +41,7 @@ NOT_A_CHOICE = "B215"  # a value that is not one of the column's allowed values 
 INTERNAL_ID = "B216"  # an internal id (sasaran, indikator, masukan …) typed into a free-text cell
 PERCENT_FORMAT = "B217"  # a percent-formatted cell in an input that is not a percentage
 NOT_WHOLE = "B220"  # a fraction in a kind that is whole by definition (tahun)
+DUPLICATE_KEY = "B222"  # two rows of a table with the same key (``kunci``): the same month or satker twice
 
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
           "November", "Desember")

@@ -89,6 +89,7 @@ OUT_OF_EXACT_RANGE = "B218"  # a number outside the range kinerja computes exact
 DATE_FORMAT = "B219"  # a date- or time-formatted cell (Excel turned 15/3 or 1-2 into a day number)
 NOT_WHOLE = _batasan.NOT_WHOLE  # B220: a fraction in a kind that is whole by definition (tahun)
 FORMAT_UNKNOWN = "B221"  # live Hitung: a number whose cell format (85% or 0,85?) kinerja cannot see yet (.formatlive)
+DUPLICATE_KEY = _batasan.DUPLICATE_KEY  # B222: two rows of a table with the same key (the same month twice)
 
 CODES: dict[str, str] = {
     UNREADABLE_SOURCE: "sumber data tidak dapat dibaca",
@@ -147,6 +148,7 @@ CODES: dict[str, str] = {
     DATE_FORMAT: "sel berformat tanggal/waktu",
     NOT_WHOLE: "tahun bukan bilangan bulat",
     FORMAT_UNKNOWN: "format sel belum terlihat (Hitung di Excel)",
+    DUPLICATE_KEY: "baris tabel ganda (kunci sama)",
 }
 
 
