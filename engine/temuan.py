@@ -17,7 +17,8 @@ from .values import CTX, TANPA_DATA, decimals_of, format_id, to_json_number
 
 LEVEL_ORDER = {"tinggi": 0, "sedang": 1, "rendah": 2, "info": 3}
 
-# Every finding code, once (the README's table says each in full). T4xx are raised by engine/rekap.py.
+# Every finding code, once (the README's table says each in full). T4xx are raised by engine/rekap.py, T501 by
+# workbooks/pindahan.py (a workbook's record of the inputs `kinerja pindah` carried from another year).
 CODES: dict[str, str] = {
     "T101": "angka tercetak berbeda dari hasil aturan",
     "T102": "tercetak '-' padahal ada nilai, atau nilai padahal tanpa data",
@@ -37,6 +38,7 @@ CODES: dict[str, str] = {
     "T404": "rekap: nilai 'sama' berbeda antarunit",
     "T405": "rekap: nilai unit bermasalah tidak ikut",
     "T406": "rekap: buku kerja unit tidak dapat dibaca",
+    "T501": "isian masih berisi angka yang dipindahkan dari buku kerja tahun lain (kinerja pindah)",
 }
 
 

@@ -22,6 +22,7 @@ STYLES: dict[str, StyleRecipe] = {
     "atas": StyleRecipe(vertical="top"),
     "angka0": StyleRecipe(num_fmt_id=3, vertical="top"),
     "angka2": StyleRecipe(num_fmt_id=4, vertical="top"),
+    "isian": StyleRecipe(fill_rgb="FFFFF2CC", vertical="top"),  # a cell of a kinerja sheet the operator fills
 }
 
 Value = None | Decimal | int | float | str | bool

@@ -43,6 +43,7 @@ RESULT_SHEET = "Hasil"
 SUMMARY_SHEET = "Ringkasan"
 TEMUAN_SHEET = "Temuan"
 FORMAT_SHEET = "FormatIsian"  # hidden: which input cells Excel shows as percentages, for a live Hitung (.formatlive)
+CARRIED_SHEET = "Pindahan"  # inputs `kinerja pindah` carried from another year, until replaced or confirmed (.pindahan)
 TEMUAN_COUNT = "jumlah_temuan"  # output name: "15 temuan (3 tinggi, …) dan 0 masalah masukan — …"
 
 # status cells of Ringkasan/Hasil: the operator's words (conditional formats key on the first word)
@@ -53,6 +54,7 @@ META_RULES = "aturan"  # rule set: bundled name, or path relative to the workboo
 META_VERSION = "versi"  # rule set hash
 META_ENGINE = "mesin"  # kinerja version
 META_LAYOUT = "tata_letak"  # key of what the generated sheets show (layout_key); other rules → B121
+META_YEAR = "tahun"  # the year the rule set is for (pengaturan { berlaku }), read by the next `kinerja pindah`
 META_TIME = "waktu"  # ISO time of the last Hitung (absent in a fresh template)
 
 # object kind → the fields written for it, in order; the first is the main value

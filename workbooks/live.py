@@ -51,6 +51,7 @@ from .errors import FORMAT_UNKNOWN
 from .formatlive import format_sheet, percent_cells
 from .ooxml import EMPTY, Cell, DefinedName, Sheet, SheetCells, Table
 from .ownrecord import with_names
+from .pindahan import read_carried
 from .plan import WritePlan, data_places
 from .reader import EXCEL_ERRORS, _Reader
 from .recalc import owned_output_names, plan_recalc, refuse_lost_outputs
@@ -422,7 +423,8 @@ def hitung(book: Any, *, aturan: str | None = None, now: datetime | None = None,
             out = _fail(book, view, ref, stamp, msg, short)
             out.problems = list(inputs.problems)
             return out
-        rc = plan_recalc(checked, inputs, view.names_text(), {layout.META_RULES: ref}, aturan=ref, now=when)
+        rc = plan_recalc(checked, inputs, view.names_text(), {layout.META_RULES: ref}, aturan=ref, now=when,
+                         carried=read_carried(view))
         written = apply_to_book(book, rc.plan, view)
         text = status_text(f"selesai {stamp}", ref, f"versi: {checked.rules.version}",
                            f"{len(rc.findings)} temuan", f"{written} sel keluaran")

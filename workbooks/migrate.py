@@ -12,14 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..engine import CheckedRules, Inputs, input_specs
+from ..engine import CheckedRules, Inputs, KinerjaError, input_specs, load_rules
 from ..engine.interface import InputProblem
 from . import layout
 from .errors import REQUIRED_EMPTY
 from .ooxml import Package
+from .pindahan import CODE, Move, recorded, rules_year, year_text
 from .reader import read_inputs_from
 from .template import build_template
-from .writer import read_ownership_from
+from .writer import read_meta_from, read_ownership_from
 
 
 @dataclass
@@ -31,6 +32,8 @@ class Migration:
     bad: list[InputProblem] = field(default_factory=list)  # old cells not carried: they cannot be read exactly
     check: list[InputProblem] = field(default_factory=list)  # carried as read, but wrong for the new rules
     rules: str = ""  # the new rule set's name
+    move: Move | None = None  # a move between years (None: the same year)
+    carried: list[str] = field(default_factory=list)  # inputs recorded in the sheet Pindahan (another year's figures)
 
     def lines(self, lang: str = "id") -> list[str]:
         """What ``kinerja pindah`` tells the operator: what moved, what was dropped, what to fill or check."""
@@ -45,6 +48,13 @@ class Migration:
                 out.append("masukan yang perlu diisi (baru, atau kosong di buku lama): " + ", ".join(fresh))
             out += [f"tidak dipindahkan, sel buku lama bermasalah — {p.message}" for p in self.bad]
             out += [f"dipindahkan apa adanya, periksa di buku baru — {p.message}" for p in self.check]
+            if self.carried and self.move is not None:
+                old, new = year_text(self.move.from_year), year_text(self.move.to_year)
+                out.append(f"{len(self.carried)} masukan berisi angka buku kerja tahun {old}, padahal buku baru "
+                           f"untuk tahun {new}: {_some(self.carried, 'lainnya')} (daftarnya di sheet "
+                           f"{layout.CARRIED_SHEET}). Isi angka tahun {new}; bila angkanya memang "
+                           f"sama, tulis ya di barisnya di sheet {layout.CARRIED_SHEET}. Sampai itu, setiap Hitung "
+                           f"mencatatnya sebagai temuan {CODE}.")
             out.append(f"lalu: kinerja hitung \"{self.path}\"")
             return out
         out = [f"written to {self.path}: template {self.rules}, {len(self.kept)} inputs moved, "
@@ -55,6 +65,12 @@ class Migration:
             out.append("inputs to fill (new, or empty in the old workbook): " + ", ".join(fresh))
         out += [f"not moved, the old workbook's cell is wrong — {p.message_en or p.message}" for p in self.bad]
         out += [f"moved as it is, check it in the new workbook — {p.message_en or p.message}" for p in self.check]
+        if self.carried and self.move is not None:
+            old, new = year_text(self.move.from_year, "en"), year_text(self.move.to_year, "en")
+            out.append(f"{len(self.carried)} inputs hold figures of the {old} workbook, but the new one is for {new}: "
+                       f"{_some(self.carried, 'more')} (listed in the sheet {layout.CARRIED_SHEET}). Enter {new}'s "
+                       f"figures; where a figure really is the same, write ya in its row of the sheet "
+                       f"{layout.CARRIED_SHEET}. Until then every Hitung lists it as finding {CODE}.")
         out.append(f"then: kinerja hitung \"{self.path}\"")
         return out
 
@@ -94,5 +110,29 @@ def migrate_workbook(src: str | Path, checked: CheckedRules, dest: str | Path, *
     out.dropped = sorted(n.name for n in names.values()
                          if n.name.casefold() not in owned and n.name.casefold() not in wanted
                          and not n.name.startswith("_") and n.name != layout.TEMUAN_COUNT)
-    build_template(checked, dest, rules_ref=rules_ref, overwrite=overwrite, inputs=carried, specs=specs)
+    out.move = _move(src, pkg, checked)
+    if out.move is not None:
+        out.carried = [s.name for s, _ in recorded(specs, carried)]
+    build_template(checked, dest, rules_ref=rules_ref, overwrite=overwrite, inputs=carried, specs=specs,
+                   moved=out.move)
     return out
+
+
+def _some(names: list[str], more: str, shown: int = 6) -> str:
+    return ", ".join(names[:shown]) + (f" … (+{len(names) - shown} {more})" if len(names) > shown else "")
+
+
+def _move(src: Path, pkg: Package, checked: CheckedRules) -> Move | None:
+    """The move between years, None within one year. The old year: recorded in the workbook's meta (a template or
+    Hitung since kinerja wrote it), else its rule set's ``berlaku``; unknown — the rules cannot be loaded, or the
+    workbook records none — counts as another year (a figure is never assumed to be this year's)."""
+    meta = read_meta_from(pkg)
+    text = meta.get(layout.META_YEAR, "")
+    old, known = (int(text), True) if text.isdigit() else (None, False)
+    if not known and meta.get(layout.META_RULES):
+        try:
+            old, known = rules_year(load_rules(meta[layout.META_RULES], confine_to=src.resolve().parent)), True
+        except KinerjaError:
+            pass
+    move = Move(old, rules_year(checked), src.name)
+    return move if move.across_years or not known else None

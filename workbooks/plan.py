@@ -49,6 +49,7 @@ class SheetLayout:
     footer: str = ""  # centred footer text ("&P / &N" etc. are Excel page codes)
     tab_rgb: str | None = None
     hidden: bool = False  # created hidden (a sheet only kinerja reads)
+    hidden_cols: tuple[int, ...] = ()  # columns only kinerja reads (neither shown nor printed)
 
 
 @dataclass(frozen=True)

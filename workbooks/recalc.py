@@ -47,6 +47,8 @@ from .errors import BAD_TARGET, INTERNAL, NO_RULES, OTHER_RULES, WorkbookError
 from .formatlive import format_sheet
 from .ooxml import Package
 from .ownrecord import names_in
+from .pindahan import CODE as CARRIED
+from .pindahan import Carried, read_carried, rules_year, stale_findings
 from .plan import SheetPlan, WritePlan, data_places
 from .reader import read_inputs_from, workbook_names_from
 from .temuan import count_text, temuan_sheet
@@ -137,6 +139,9 @@ def concerned(result: Result, findings: list[Temuan]) -> set[str]:
     """The objects whose Ringkasan row points to Temuan: each finding's object, and an indicator whose realisasi is
     that very object (``realisasi = iphp``: the row shows the same 4,01 that exceeds the 0–4 scale)."""
     on = {t.objek for t in findings}
+    stale = {t.objek for t in findings if t.kode == CARRIED}  # inputs still holding another year's figure
+    if stale:
+        on |= {o for o, used in result.rules.uses.items() if not stale.isdisjoint(used)}
     for ind in result.rules.rules.indicators.values():
         if ind.realisasi_of in on:
             on.add(ind.id)
@@ -216,16 +221,18 @@ class Steps:
 
 def plan_recalc(checked: CheckedRules, inputs: Inputs, names: dict[str, str], meta: dict[str, str], *,
                 aturan: str | None = None, now: datetime | None = None, zona: str | None = None,
-                steps: Steps | None = None) -> Recalc:
+                steps: Steps | None = None, carried: Carried | None = None) -> Recalc:
     """Evaluate the rules on ``inputs`` and plan every write. ``names``: the workbook's defined names (name →
     reference text), ``meta``: its stored ``kinerja.meta``; ``aturan``: the rule set as the user named it;
     ``zona``: WIB (default, or ``KINERJA_ZONA``), WITA or WIT for the times shown in the sheets; ``steps``
-    is told each step (for the message of an internal error)."""
+    is told each step (for the message of an internal error); ``carried``: the workbook's record of the inputs
+    ``kinerja pindah`` carried from another year (:func:`~.pindahan.read_carried`) — one still holding that
+    figure is finding T501."""
     step = steps or Steps()
     step("menghitung indikator")
     result = evaluate(checked, inputs, Tracer())
     step("mencari temuan")
-    findings = find(result)
+    findings = find(result) + stale_findings(carried, inputs, names)
     now = now or datetime.now(timezone.utc)
     when = now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     shown = local_time(now, zona)
@@ -250,6 +257,9 @@ def plan_recalc(checked: CheckedRules, inputs: Inputs, names: dict[str, str], me
     new_meta.update({layout.META_RULES: aturan or meta.get(layout.META_RULES) or rs.name,
                      layout.META_LAYOUT: layout.layout_key(checked),
                      layout.META_VERSION: rs.version, layout.META_ENGINE: __version__, layout.META_TIME: when})
+    year = rules_year(checked)
+    if year is not None:
+        new_meta[layout.META_YEAR] = str(year)
     note = ""
     if meta.get(layout.META_VERSION) and meta.get(layout.META_VERSION) != rs.version:
         old = meta.get(layout.META_VERSION)
@@ -417,7 +427,7 @@ def recalculate_workbook(path: str | Path, *, aturan: str | None = None, keluara
         recorded = layout.recorded_rules(aturan or meta[layout.META_RULES], dest.parent,
                                          confine_to=None if aturan else src.resolve().parent)
         rc = plan_recalc(checked, inputs, workbook_names_from(pkg), meta, aturan=recorded, now=now, zona=zona,
-                         steps=step)
+                         steps=step, carried=read_carried(pkg))
         step("menulis buku kerja")
         written = apply_to_file(src, rc.plan, dest if keluaran else None, pkg)
     except (KinerjaError, KeyboardInterrupt, MemoryError):

@@ -280,7 +280,10 @@ def _sheet_xml(rows: list[list[CellWrite | None]], style_ids: dict[str, int], wh
     frozen = bool(first) and len(rows) > hr and all(w.style == "header" for w in first)
     view = (f'<sheetView workbookViewId="0"><pane ySplit="{hr}" topLeftCell="A{hr + 1}" activePane="bottomLeft" '
             'state="frozen"/></sheetView>' if frozen else '<sheetView workbookViewId="0"/>')
-    cols = "".join(f'<col min="{c}" max="{c}" width="{w:.2f}" customWidth="1"/>' for c, w in sorted(widths.items()))
+    for c in lay.hidden_cols:
+        widths.setdefault(c, 8.43)
+    cols = "".join(f'<col min="{c}" max="{c}" width="{w:.2f}" customWidth="1"'
+                   + (' hidden="1"/>' if c in lay.hidden_cols else "/>") for c, w in sorted(widths.items()))
     pr = ""
     if lay.tab_rgb or lay.fit_width:
         pr = ("<sheetPr>" + (f'<tabColor rgb="{_attr(lay.tab_rgb)}"/>' if lay.tab_rgb else "")

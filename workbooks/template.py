@@ -34,6 +34,7 @@ from . import template_style as S
 from .atomic import atomic_write, refuse_existing, terminated_as_exit
 from .errors import BAD_TARGET, WRONG_EXTENSION, WorkbookError
 from .formatlive import format_sheet
+from .pindahan import Move, carried_sheet, rules_year
 from .reader import workbook_names
 from .refs import Ref, col_letters
 from .template_ringkasan import write_ringkasan
@@ -61,7 +62,8 @@ _ABBREVIATIONS = (("Direktorat Jenderal", "Ditjen"), ("Sekretariat Jenderal", "S
 _ABBREVIATIONS_LONG = (("Peraturan Perundang-undangan", "PP"), ("Administrasi Hukum Umum", "AHU"),
                        ("Kekayaan Intelektual", "KI"), ("Kementerian", "Kemen"), ("Kantor Wilayah", "Kanwil"),
                        ("Badan Strategi Kebijakan", "BSK"), ("Badan Pembinaan Hukum Nasional", "BPHN"))
-_RESERVED = {s.casefold() for s in (layout.SUMMARY_SHEET, layout.AUDIT_SHEET, layout.RESULT_SHEET, "History")}
+_RESERVED = {s.casefold() for s in (layout.SUMMARY_SHEET, layout.AUDIT_SHEET, layout.RESULT_SHEET, "History",
+                                     layout.CARRIED_SHEET)}
 _NAME_OK = re.compile(r"[A-Za-z_\\][\w.\\]*")
 _CELLISH = re.compile(r"[A-Za-z]{1,3}\d+|[RrCc]|(?:[Rr]\d*)?(?:[Cc]\d*)?")
 
@@ -103,16 +105,19 @@ class _SheetPlan:
 
 
 def build_template(checked: CheckedRules, dest: str | Path, *, rules_ref: str, overwrite: bool = False,
-                   inputs: Inputs | None = None, specs: list[InputSpec] | None = None) -> Path:
+                   inputs: Inputs | None = None, specs: list[InputSpec] | None = None,
+                   moved: Move | None = None) -> Path:
     """Write the template of ``checked`` to ``dest`` (.xlsx); with ``inputs``, fill it before it is moved into
-    place (one atomic step). Refuses an existing ``dest`` unless ``overwrite``. Returns ``dest``."""
+    place (one atomic step). Refuses an existing ``dest`` unless ``overwrite``. ``moved``: the inputs come from
+    another year's workbook (``kinerja pindah``): the sheet ``Pindahan`` records them (:mod:`.pindahan`).
+    Returns ``dest``."""
     return build_template_summary(checked, dest, rules_ref=rules_ref, overwrite=overwrite, inputs=inputs,
-                                  specs=specs).path
+                                  specs=specs, moved=moved).path
 
 
 def build_template_summary(checked: CheckedRules, dest: str | Path, *, rules_ref: str, overwrite: bool = False,
                            inputs: Inputs | None = None, specs: list[InputSpec] | None = None,
-                           folder: Path | None = None) -> Summary:
+                           folder: Path | None = None, moved: Move | None = None) -> Summary:
     """``folder``: where the workbook will live when ``dest`` is a temporary file (the rule set is recorded
     relative to it, :func:`layout.recorded_rules`); default ``dest``'s folder."""
     dest = Path(dest)
@@ -138,11 +143,18 @@ def build_template_summary(checked: CheckedRules, dest: str | Path, *, rules_ref
     with terminated_as_exit(), tempfile.TemporaryDirectory(prefix="kinerja-templat-") as tmp:
         work = Path(tmp) / dest.name
         wb.save(work)
-        owned = {layout.AUDIT_SHEET: _placeholder(layout.AUDIT_SHEET, AUDIT_NOTE),
+        names = workbook_names(work)
+        owned = {}
+        carried = (carried_sheet(specs, inputs, names, from_year=moved.from_year, to_year=moved.to_year,
+                                 source=moved.source) if moved is not None and inputs is not None else None)
+        if carried is not None:  # right after Ringkasan: the operator's list of figures still from another year
+            owned[layout.CARRIED_SHEET] = carried
+        owned |= {layout.AUDIT_SHEET: _placeholder(layout.AUDIT_SHEET, AUDIT_NOTE),
                  layout.TEMUAN_SHEET: _placeholder(layout.TEMUAN_SHEET, TEMUAN_NOTE),
-                 layout.FORMAT_SHEET: format_sheet(specs, workbook_names(work), Inputs())}
+                  layout.FORMAT_SHEET: format_sheet(specs, names, Inputs())}
         write_back(work, owned_names=outputs, owned_sheets=owned,
                    meta={layout.META_RULES: recorded, layout.META_VERSION: rs.version,
+                         **({layout.META_YEAR: str(year)} if (year := rules_year(checked)) is not None else {}),
                          layout.META_LAYOUT: layout.layout_key(checked),
                          layout.META_ENGINE: __version__})
         if inputs is not None:
@@ -152,8 +164,7 @@ def build_template_summary(checked: CheckedRules, dest: str | Path, *, rules_ref
         data = work.read_bytes()
     _check_destination(dest, overwrite)  # again: the file may have appeared meanwhile
     atomic_write(dest, lambda f: f.write(data))
-    sheets = [p.title for p in plans] + [layout.SUMMARY_SHEET, layout.AUDIT_SHEET, layout.TEMUAN_SHEET,
-                                          layout.FORMAT_SHEET]
+    sheets = [p.title for p in plans] + [layout.SUMMARY_SHEET, *owned]
     return Summary(dest, sheets, input_names, list(outputs), validations)
 
 

@@ -100,7 +100,8 @@ def temuan_sheet(findings: list[Temuan], problems: list[InputProblem], row_of: d
     for t in sorted(findings, key=lambda t: order.get(t.tingkat, len(LEVELS))):
         audit_row = _audit_row(t.objek, row_of)
         where = f"Audit baris {audit_row}" if audit_row else (t.sumber or "")
-        target = f"{layout.AUDIT_SHEET}!A{audit_row}" if audit_row else None
+        # no Audit row (an input's finding, T501): the link opens its cell when the finding names one
+        target = f"{layout.AUDIT_SHEET}!A{audit_row}" if audit_row else _cell_location(where)
         add(t.tingkat, t.kode, t.objek, t.pesan, t.dilaporkan, t.dihitung, where, target, t.aturan)
     if not findings and not problems:
         rows.append([CellWrite(1, style="atas"), None, None, None,

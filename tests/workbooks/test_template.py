@@ -229,7 +229,8 @@ def test_ringkasan_output_cells_are_green_locked_and_formatted(built, checked):
 
 def test_meta_and_ownership_let_hitung_run_without_aturan(built, checked):
     assert read_meta(built.path) == {layout.META_RULES: RULES, layout.META_VERSION: checked.rules.version,
-                                     layout.META_ENGINE: __version__, layout.META_LAYOUT: layout.layout_key(checked)}
+                                     layout.META_ENGINE: __version__, layout.META_LAYOUT: layout.layout_key(checked),
+                                     layout.META_YEAR: "2024"}  # the year `kinerja pindah` compares with
     owned = read_ownership(built.path)
     assert owned.sheets == (layout.AUDIT_SHEET, layout.TEMUAN_SHEET, layout.FORMAT_SHEET)
     assert set(owned.names) == set(built.output_names)

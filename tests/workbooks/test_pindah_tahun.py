@@ -1,0 +1,168 @@
+"""``kinerja pindah`` to next year's rules: the figures it carried are last year's until replaced or confirmed.
+
+Found by live10: ``kinerja pindah BUKU_2024.xlsx --aturan PK2025 --keluaran BUKU_2025.xlsx`` carried every
+surviving input, and ``kinerja hitung`` on the new workbook reported the 2025 results without a word that every
+figure was still 2024's — an operator who forgot one input signed a 2025 report with a 2024 figure. Now pindah
+says so, records the carried inputs in the sheet ``Pindahan``, and every Hitung (file and live) lists each input
+still holding exactly the carried value as finding T501, until it is replaced or confirmed with ``ya``. A
+same-year move (a mid-year PK revision) records nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from kinerja.cli import Exit, main
+from kinerja.workbooks import layout
+from kinerja.workbooks.live import hitung
+from kinerja.workbooks.pindahan import CODE, HEADER_ROW, SHEET
+from kinerja.workbooks.remote import open_payload
+from kinerja.workbooks.tombol import pasang_tombol
+from kinerja.workbooks.writer import CellWrite, write_back
+from payload import Grid, payload_of
+
+SAMPLE = Path(__file__).resolve().parents[2] / "workbooks" / "contoh-pk2024-sumsel.xlsx"
+TICK_COL = "F"
+
+
+def cli(*args) -> object:
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture
+def pk2025(tmp_path: Path) -> Path:
+    """A planner's own PK 2025 in a folder: last year's set moved to 2025, one target changed."""
+    d = tmp_path / "pk2025"
+    d.mkdir()
+    (d / "pk2025.kin").write_text('aturan pk2025_sumsel "Perjanjian Kinerja 2025 Kanwil Sumsel"\n'
+                                  'perluas "pk2024-sumsel"\npengaturan { berlaku = 2025 }\n'
+                                  'target { setjen_rb_kanwil = 95 }\n', encoding="utf-8")
+    return d
+
+
+@pytest.fixture
+def moved(tmp_path: Path) -> tuple[Path, object]:
+    """The sample moved to the bundled PK 2025 example (a child of pk2024-sumsel: berlaku 2025, targets changed,
+    a sasaran dropped, an indicator added)."""
+    old = tmp_path / "buku-2024.xlsx"
+    shutil.copy(SAMPLE, old)
+    new = tmp_path / "buku-2025.xlsx"
+    r = cli("pindah", old, "--aturan", "pk2025-contoh", "--keluaran", new)
+    return new, r
+
+
+def carried_rows(path: Path) -> dict[str, int]:
+    ws = openpyxl.load_workbook(path)[SHEET]
+    return {ws.cell(r, 2).value: r for r in range(HEADER_ROW + 1, ws.max_row + 1) if ws.cell(r, 2).value}
+
+
+def t501(path: Path, *extra) -> list[dict]:
+    r = cli("hitung", path, "--json", *extra)
+    assert r.exit_code == Exit.FINDINGS, r.output
+    return [t for t in json.loads(r.output)["temuan"] if t["kode"] == CODE]
+
+
+def test_pindah_to_next_year_says_which_figures_are_last_years(moved):
+    new, r = moved
+    assert r.exit_code == Exit.OK, r.output
+    assert "tahun 2024, padahal buku baru untuk tahun 2025" in r.output and SHEET in r.output, r.output
+    rows = carried_rows(new)
+    assert "setjen_rb_kanwil_pembilang" in rows and "setjen_ikm_kanwil_survei" in rows  # a single and a table
+    assert not [n for n in rows if n.endswith("nama_satker")]  # texts are rightly the same each year
+    assert f"{len(rows)} masukan berisi angka buku kerja tahun 2024" in r.output
+    wb = openpyxl.load_workbook(new)
+    assert wb.sheetnames.index(SHEET) == wb.sheetnames.index(layout.SUMMARY_SHEET) + 1  # the operator sees it
+    ws = wb[SHEET]
+    row = rows["setjen_rb_kanwil_pembilang"]
+    assert ws.cell(row, 5).value == 55 and ws.cell(row, 4).value == "Setjen!C9"
+    assert (ws["G1"].value, ws["G2"].value) == (2024, 2025) and ws.column_dimensions["G"].hidden  # the years
+
+    found = t501(new)
+    assert sorted(t["objek"] for t in found) == sorted(rows)  # nothing replaced yet: every one
+    table = next(t for t in found if t["objek"] == "anggaran_sasaran")  # one row per sasaran, from row 11
+    assert "19 dari 19 baris tabelnya (baris sheet 11, 12, 13, 14, 15, 16, 17, 18 …)" in table["pesan"]
+    one = next(t for t in found if t["objek"] == "setjen_rb_kanwil_pembilang")
+    assert one["tingkat"] == "tinggi" and one["dilaporkan"] == 55 and one["sumber"] == "Setjen!C9"
+    assert "tahun 2024" in one["pesan"] and "tahun 2025" in one["pesan"] and f"{SHEET}!{TICK_COL}{row}" in one["pesan"]
+    assert "2025" in one["pesan_en"] and "write ya" in one["pesan_en"]
+
+    # the workbook says it too: Temuan rows linked to the cell, Ringkasan's status points there
+    wb = openpyxl.load_workbook(new)
+    temuan = wb[layout.TEMUAN_SHEET]
+    hits = [r for r in temuan.iter_rows(values_only=True) if r[2] == CODE]
+    assert len(hits) == len(rows)
+    assert any(c.hyperlink is not None and c.hyperlink.location == "'Setjen'!C9" or
+               c.hyperlink is not None and c.hyperlink.location == "Setjen!C9"
+               for row_ in temuan.iter_rows() for c in row_ if c.value == "Setjen!C9")
+    status = wb.defined_names["status_setjen_rb_kanwil"].attr_text.split("!")
+    assert "lihat Temuan" in wb[status[0].strip("'")][status[1].replace("$", "")].value
+
+
+def test_replaced_or_confirmed_figures_are_no_longer_listed(moved):
+    new, _ = moved
+    rows = carried_rows(new)
+    before = {t["objek"] for t in t501(new)}
+    write_back(new, cells={"setjen_rb_kanwil_pembilang": CellWrite(60),  # 2025's figure typed
+                           f"{SHEET}!{TICK_COL}{rows['setjen_rb_kanwil_penyebut']}": CellWrite("ya"),  # same in 2025
+                           f"{SHEET}!{TICK_COL}{rows['pas_rb_upt_pembilang']}": CellWrite("yes")})  # not the word
+    after = t501(new)
+    assert {t["objek"] for t in after} == before - {"setjen_rb_kanwil_pembilang", "setjen_rb_kanwil_penyebut"}
+    wrong = next(t for t in after if t["objek"] == "pas_rb_upt_pembilang")
+    assert "«yes», bukan ya" in wrong["pesan"]
+    # retyping the same number changes nothing: only "ya" confirms
+    write_back(new, cells={"ki_permohonan_tahun_ini": CellWrite(int(openpyxl.load_workbook(new)[SHEET].cell(
+        rows["ki_permohonan_tahun_ini"], 5).value))})
+    assert "ki_permohonan_tahun_ini" in {t["objek"] for t in t501(new)}
+
+
+def test_a_same_year_revision_carries_without_a_word(tmp_path):
+    (tmp_path / "rev").mkdir()
+    (tmp_path / "rev" / "rev.kin").write_text('aturan pk2024_revisi "PK 2024 revisi"\nperluas "pk2024-sumsel"\n'
+                                              'target { setjen_rb_kanwil = 95 }\n', encoding="utf-8")
+    old = tmp_path / "buku.xlsx"
+    shutil.copy(SAMPLE, old)
+    new = tmp_path / "revisi.xlsx"
+    r = cli("pindah", old, "--aturan", tmp_path / "rev", "--keluaran", new)
+    assert r.exit_code == Exit.OK and SHEET not in r.output and CODE not in r.output, r.output
+    assert SHEET not in openpyxl.load_workbook(new).sheetnames
+    assert t501(new) == []
+
+
+def test_an_old_workbook_whose_year_cannot_be_known_counts_as_another_year(tmp_path, pk2025):
+    old = tmp_path / "lama.xlsx"
+    shutil.copy(SAMPLE, old)
+    write_back(old, meta={layout.META_RULES: "aturan-yang-hilang"})  # its rule set is on another PC
+    new = tmp_path / "baru.xlsx"
+    r = cli("pindah", old, "--aturan", pk2025, "--keluaran", new)
+    assert r.exit_code == Exit.OK and "tahun (tidak diketahui), padahal buku baru untuk tahun 2025" in r.output
+    assert len(t501(new)) == len(carried_rows(new)) > 0
+
+
+@pytest.mark.usefixtures("remote_engine")
+def test_the_live_hitung_lists_the_same_figures(moved, tmp_path):
+    """Excel does not exist on Linux: the book is xlwings' remote engine over the payload Excel sends."""
+    new, _ = moved
+    rows = carried_rows(new)
+    # a live Hitung computes only when every cell reads: the new indicator's inputs, and the row of the sasaran
+    # the 2025 rules dropped (bphn_s2, B215) given to another
+    write_back(new, cells={f"{SHEET}!{TICK_COL}{rows['setjen_rb_kanwil_penyebut']}": CellWrite("ya"),
+                           "imi_paspor_pembilang": CellWrite(90), "imi_paspor_penyebut": CellWrite(100),
+                           "Anggaran!B24": CellWrite("bphn_s1")})
+    xlsm = tmp_path / "buku-2025.xlsm"
+    pasang_tombol(new, xlsm)
+    payload = payload_of(xlsm)
+    book = open_payload(payload)
+    out = hitung(book)
+    assert out.ok, out.message
+    grid = Grid(payload)
+    grid.apply(book.json()["actions"])
+    temuan = grid.sheet(layout.TEMUAN_SHEET)
+    listed = {temuan.get((r, 4)) for (r, c), v in temuan.items() if c == 3 and v == CODE}  # Kode, Tentang
+    filed = {t["objek"] for t in t501(xlsm)}
+    assert listed == filed == set(rows) - {"setjen_rb_kanwil_penyebut"}
+    assert out.findings == len(json.loads(cli("hitung", xlsm, "--json").output)["temuan"])

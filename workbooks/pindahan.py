@@ -1,0 +1,283 @@
+"""Inputs ``kinerja pindah`` carried from another year's workbook, until the operator replaces or confirms them.
+
+``kinerja pindah BUKU_2024.xlsx --aturan PK2025 --keluaran BUKU_2025.xlsx`` fills the 2025 template with every
+input of the 2024 workbook whose name survives. Each of those figures is 2024's: an operator who forgets one signs
+a 2025 report with a 2024 figure, and nothing in the workbook would say so. So when the two rule sets are for
+different years (``pengaturan { berlaku = … }``; an unknown year counts as different), ``pindah`` adds the sheet
+``Pindahan`` (kinerja's, never rewritten by Hitung): one row per carried input holding a number — single inputs
+and tables — with its cell, the carried value and a fingerprint of it::
+
+    row 2   Dari tahun 2024 ke tahun 2025 · kinerja pindah dari BUKU_2024.xlsx
+    row 4   No | Masukan | Uraian | Sel | Nilai yang dipindahkan | Sama di tahun baru? (tulis ya) | Sidik
+    row 5…  1  | setjen_rb_kanwil_pembilang | … | Setjen!C9 | 55 | (yellow) | s:3f1c…
+
+The column Sidik is hidden (the operator has nothing to read or change there); its first two rows hold the years.
+
+Every Hitung (file or live: :func:`read_carried` reads the sheet through either view) gives finding T501 for each
+input that still holds exactly the carried value (:func:`stale_findings`; a table counts as one value: any changed,
+added or removed row makes it this year's) — unless the operator wrote ``ya`` in its row: the way to say "the
+figure really is the same this year", since retyping the same number is invisible. Text inputs (a satker's name)
+are not listed: they are rightly the same every year. A same-year move (a mid-year PK revision) adds no sheet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from ..engine import CheckedRules
+from ..engine.interface import CellKey, Inputs, InputSpec
+from ..engine.temuan import Temuan
+from ..engine.values import format_id
+from ..engine.vocabulary import NUMERIC
+from . import layout
+from .audit import heading_rows
+from .cellwrite import CellWrite
+from .plan import SheetLayout, SheetPlan
+from .refs import RefProblem, cell_name, parse_ref
+
+SHEET = layout.CARRIED_SHEET
+CODE = "T501"
+YES = "ya"
+HEADER_ROW = 4
+HEADER = ["No", "Masukan", "Uraian", "Sel", "Nilai yang dipindahkan", "Sama di tahun baru? (tulis ya)", "Sidik"]
+COL = {name: i + 1 for i, name in enumerate(HEADER)}
+_NAME, _LABEL, _CELL, _VALUE, _TICK, _DIGEST = (COL[h] for h in HEADER[1:])
+WIDTHS = {1: 5.0, 2: 44.0, 3: 50.0, 4: 30.0, 5: 16.0, 6: 16.0, 7: 20.0}
+# the hidden column Sidik also holds the two years: (row, column) of the year moved from and the year moved to
+_FROM, _TO = (1, COL["Sidik"]), (2, COL["Sidik"])
+
+
+@dataclass(frozen=True)
+class Move:
+    """A ``kinerja pindah`` between years: the old and new rule sets' years (None: not said) and the old workbook."""
+
+    from_year: int | None
+    to_year: int | None
+    source: str
+
+    @property
+    def across_years(self) -> bool:
+        return self.from_year != self.to_year
+
+
+def rules_year(checked: CheckedRules) -> int | None:
+    """The year a rule set is for (``pengaturan { berlaku = 2025 }``), None when it does not say."""
+    param = checked.rules.params.get("tahun_berlaku")
+    value = getattr(getattr(param, "expr", None), "value", None)
+    return int(value) if isinstance(value, Decimal) and value == value.to_integral_value() else None
+
+
+def _canon(v: Any) -> Any:
+    if isinstance(v, Decimal):
+        return format(v.normalize(), "f") if v.is_finite() else str(v)
+    if isinstance(v, dict):
+        return sorted((str(k), _canon(x)) for k, x in v.items() if x is not None)
+    return v
+
+
+def _hash(value: Any, size: int) -> str:
+    text = json.dumps(_canon(value), ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:size]
+
+
+def fingerprint(value: Any, table: bool = False) -> str:
+    """One short text for an input's carried value, equal exactly when the values are equal as the rules read
+    them (``Decimal("55") == Decimal("55.0")``): ``s:`` and a hash for a single value, ``t:`` and one hash per
+    row for a table (so that the rows still as carried are known when others changed)."""
+    if table:
+        return "t:" + ",".join(_hash(row, 10) for row in value or ())
+    return "s:" + _hash(value, 16)
+
+
+def still_carried(digest: str, value: Any) -> list[int]:
+    """The rows (1-based) of a table ``value`` that are exactly rows carried (``digest`` of :func:`fingerprint`);
+    for a single value ``[1]`` when it is the carried value, else ``[]``."""
+    if digest.startswith("t:"):
+        carried = set(digest[2:].split(",")) - {""}
+        return [i for i, row in enumerate(value or (), 1) if _hash(row, 10) in carried]
+    return [1] if fingerprint(value) == digest else []
+
+
+def recorded(specs: Sequence[InputSpec], inputs: Inputs) -> list[tuple[InputSpec, Any]]:
+    """The carried inputs whose value can be last year's figure, with the value: a number, or a table with a
+    numeric column and a row. A text (a satker's name) is rightly the same every year."""
+    out = []
+    for spec in specs:
+        if spec.is_table:
+            rows = inputs.tables.get(spec.name)
+            if rows and any(c.kind in NUMERIC for c in spec.columns or ()):
+                out.append((spec, rows))
+        elif inputs.values.get(spec.name) is not None and spec.kind in NUMERIC:
+            out.append((spec, inputs.values[spec.name]))
+    return out
+
+
+def year_text(year: int | None, lang: str = "id") -> str:
+    """A rule set's year in a message; one that does not say its year: "(tidak diketahui)"."""
+    return str(year) if year is not None else ("(tidak diketahui)" if lang != "en" else "(unknown)")
+
+
+def carried_sheet(specs: Sequence[InputSpec], inputs: Inputs, names: Mapping[str, str], *, from_year: int | None,
+                  to_year: int | None, source: str) -> SheetPlan | None:
+    """The ``Pindahan`` sheet for the carried ``inputs`` (the new template's cells from ``names``); None when no
+    carried value is worth flagging."""
+    by_name = {k.casefold(): v for k, v in names.items()}
+    rows = heading_rows(
+        f"Isian yang dipindahkan dari buku kerja tahun {year_text(from_year)}", "",
+        f"Masukan di bawah masih berisi angka buku kerja tahun {year_text(from_year)} ({source}). Setiap Hitung "
+        f"mencatatnya sebagai temuan {CODE} sampai selnya diisi angka tahun {year_text(to_year)} — atau, bila angkanya "
+        f"memang sama, sampai Anda menulis {YES} di kolom «{HEADER[_TICK - 1]}» barisnya. Kolom lain jangan "
+        "diubah; sheet ini tidak diganti oleh Hitung.", HEADER)
+    rows[1] = [CellWrite(f"Dari tahun {year_text(from_year)} ke tahun {year_text(to_year)} · kinerja pindah dari "
+                         f"{source}")]
+    for (r, c), year in ((_FROM, from_year), (_TO, to_year)):
+        rows[r - 1] += [None] * (c - len(rows[r - 1]))
+        rows[r - 1][c - 1] = CellWrite(year) if year is not None else None
+    for spec, value in recorded(specs, inputs):
+        where = _cell(by_name.get(spec.name.casefold(), ""))
+        whole = isinstance(value, Decimal) and value == value.to_integral_value()
+        shown = (CellWrite(f"tabel, {len(value)} baris", style="atas") if spec.is_table else
+                 CellWrite(value, style="angka0" if whole else "atas"))
+        rows.append([CellWrite(len(rows) - HEADER_ROW + 1, style="atas"), CellWrite(spec.name, style="wrap"),
+                     CellWrite(spec.label or spec.name, style="wrap"), CellWrite(where, style="atas"), shown,
+                     CellWrite(None, style="isian"), CellWrite(fingerprint(value, spec.is_table))])
+    if len(rows) == HEADER_ROW:
+        return None
+    return SheetPlan(tuple(tuple(r) for r in rows), SheetLayout(
+        header_row=HEADER_ROW, landscape=True, fit_width=True, widths=WIDTHS, hidden_cols=(_DIGEST,),
+        merges=((1, 1, 1, _TICK), (3, 1, 3, _TICK)), tab_rgb="FFC00000",
+        footer=f"{SHEET} · halaman &P dari &N"))
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    label: str
+    location: str  # the cell (or table range) when the input was carried
+    digest: str
+    tick: str  # what the operator wrote in "Sama di tahun baru?" (stripped)
+    row: int  # the entry's row in the sheet
+
+    @property
+    def confirmed(self) -> bool:
+        return self.tick.casefold() == YES
+
+
+@dataclass(frozen=True)
+class Carried:
+    from_year: int | None
+    to_year: int | None
+    entries: tuple[Entry, ...]
+    unreadable: str = ""  # the sheet was changed so that it cannot be read: what is wrong
+
+
+def read_carried(view: Any) -> Carried | None:
+    """The ``Pindahan`` record of a workbook (a file's :class:`~.ooxml.Package` or an open book's
+    :class:`~.live.BookView`: both answer ``sheet`` and ``cells``); None when there is none."""
+    sheet = view.sheet(SHEET)
+    if sheet is None:
+        return None
+    try:
+        cells = view.cells(sheet.name).cells
+    except KeyError:  # not a worksheet
+        return None
+
+    def text(r: int, c: int) -> str:
+        cell = cells.get((r, c))
+        return cell.text.strip() if cell is not None and cell.kind in ("text", "number") else ""
+
+    def year(at: tuple[int, int]) -> int | None:
+        t = text(*at)
+        return int(t) if t.isdigit() else None
+
+    years = year(_FROM), year(_TO)
+    head = [text(HEADER_ROW, c) for c in range(1, len(HEADER) + 1)]
+    if head[_NAME - 1] != HEADER[_NAME - 1] or head[_DIGEST - 1] != HEADER[_DIGEST - 1]:
+        return Carried(*years, (), f"baris {HEADER_ROW} bukan lagi judul kolom kinerja ({', '.join(HEADER)})")
+    entries = []
+    last = max((r for r, _ in cells), default=HEADER_ROW)
+    for r in range(HEADER_ROW + 1, last + 1):
+        name, digest = text(r, _NAME), text(r, _DIGEST)
+        if not name and not digest:
+            continue
+        if not name or not digest.startswith(("s:", "t:")):
+            return Carried(*years, tuple(entries), f"baris {r} tidak lagi memuat nama masukan dan sidiknya")
+        entries.append(Entry(name, text(r, _LABEL), text(r, _CELL), digest, text(r, _TICK), r))
+    return Carried(*years, tuple(entries))
+
+
+def stale_findings(carried: Carried | None, inputs: Inputs, names: Mapping[str, str]) -> list[Temuan]:
+    """T501 for each recorded input that still holds exactly the carried value and is not confirmed (``ya``).
+    Pure: the record (:func:`read_carried`), the inputs as read now, and the workbook's names (where each input
+    is now)."""
+    if carried is None:
+        return []
+    old, new = year_text(carried.from_year), year_text(carried.to_year)
+    old_en, new_en = year_text(carried.from_year, "en"), year_text(carried.to_year, "en")
+    if carried.unreadable:
+        return [Temuan(CODE, "tinggi", SHEET, f"sheet {SHEET} diubah sehingga kinerja tidak dapat membacanya: "
+                       f"{carried.unreadable}. kinerja tidak dapat lagi menunjukkan isian mana yang masih angka "
+                       f"tahun {old}. Periksa setiap isian, atau ulangi kinerja pindah dari buku kerja tahun {old}.",
+                       sumber=f"{SHEET}!A{HEADER_ROW}",
+                       pesan_en=f"the sheet {SHEET} was changed so that kinerja cannot read it: {carried.unreadable}."
+                       f" kinerja can no longer show which entries still hold {old_en}'s figures. Check every entry, "
+                       f"or run kinerja pindah again from the {old_en} workbook.")]
+    by_name = {k.casefold(): v for k, v in names.items()}
+    out = []
+    for e in carried.entries:
+        if e.confirmed:
+            continue
+        table = e.digest.startswith("t:")
+        value = inputs.tables.get(e.name) if table else inputs.values.get(e.name)
+        rows = still_carried(e.digest, value)  # a value the reader refused (an input problem) is not the carried one
+        if not rows:
+            continue
+        where = _cell(by_name.get(e.name.casefold(), e.location))
+        tick = f"{SHEET}!{cell_name(e.row, _TICK)}"
+        about = e.label or e.name
+        if table:
+            at = _sheet_rows(inputs, e.name)
+            shown = ", ".join(str(at.get(i, i)) for i in rows[:8]) + (" …" if len(rows) > 8 else "")
+            held = f"{len(rows)} dari {len(value)} baris tabelnya (baris sheet {shown})"
+            held_en, typed = f"{len(rows)} of the table's {len(value)} rows (sheet rows {shown})", None
+        else:
+            held, held_en, typed = f"angka ({format_id(value)})", f"the figure ({format_id(value)})", value
+        bad = f" (sel itu berisi «{e.tick}», bukan {YES})" if e.tick else ""
+        bad_en = f" (it holds «{e.tick}», not {YES})" if e.tick else ""
+        out.append(Temuan(
+            CODE, "tinggi", e.name,
+            f"{about} ({where}) masih berisi {held} yang dipindahkan dari buku kerja tahun {old}; buku kerja ini "
+            f"untuk tahun {new}. Isi angka tahun {new}, atau bila memang sama, tulis {YES} di {tick}{bad}.",
+            dilaporkan=typed, sumber=where,
+            pesan_en=f"{about} ({where}) still holds {held_en} carried over from the {old_en} workbook; this workbook "
+            f"is for {new_en}. Enter {new_en}'s figures, or if it really is the same, write {YES} in {tick}{bad_en}."))
+    return out
+
+
+def _sheet_rows(inputs: Inputs, table: str) -> dict[int, int]:
+    """A table's data rows (1-based, as the reader's messages count them) → the sheet rows they were read from."""
+    out: dict[int, int] = {}
+    for key, where in inputs.sources.items():
+        if isinstance(key, CellKey) and key.table == table and key.row + 1 not in out:
+            try:
+                out[key.row + 1] = parse_ref(where).row1
+            except RefProblem:
+                continue
+    return out
+
+
+def _cell(where: str) -> str:
+    try:
+        ref = parse_ref(where)
+    except RefProblem:
+        return where
+    return ref.location
+
+
+__all__ = ["CODE", "SHEET", "Carried", "Entry", "Move", "carried_sheet", "fingerprint", "read_carried", "recorded",
+           "rules_year", "stale_findings"]
