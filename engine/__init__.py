@@ -20,7 +20,7 @@ from .evaluator import Result, evaluate
 from .fsprobe import recording, same_answers
 from .interface import ColumnSpec, InputProblem, Inputs, InputSpec
 from .limits import ensure_recursion_headroom
-from .loader import load, no_rules
+from .loader import MERGE_ERRORS, load, no_rules
 from .trace import NO_TRACE, Step, Tracer
 
 # Expressions up to limits.MAX_EXPR_DEPTH are walked recursively (also in a process that only receives
@@ -54,9 +54,13 @@ def check_rules(ref: str | Path, *,
 
 def _check_rules(ref: str | Path, confine_to: Path | None) -> tuple[CheckedRules | None, list["Diagnostic"]]:
     rs, diags = load(ref, confine_to=confine_to)
-    if has_errors(diags):
+    if any(d.is_error and d.code not in MERGE_ERRORS for d in diags):
         return None, diags
     checked = checked_once(check, rs)  # the same files at the same places: checked once per process
+    if has_errors(diags):  # merge errors and the checker's, in one run; none twice at one place (a new block
+        # missing its title is E221 there, not also "no target" and "no formula"); no rules to use
+        at = {(d.file, d.line, d.column) for d in diags if d.is_error}
+        return None, diags + [d for d in checked.diagnostics if (d.file, d.line, d.column) not in at]
     diags = diags + checked.diagnostics
     empty = None if has_errors(diags) else no_rules(rs, ref)
     if empty is not None:  # nothing to compute is an error, never an empty "baik"

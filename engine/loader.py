@@ -220,6 +220,13 @@ class _Loading:
         return out
 
 
+# Errors of one declaration that could not be merged (a duplicate, a misspelt `hapus`, a redeclared block missing
+# its title, …): the rest of the model is whole, so the checker runs as well and the planner
+# sees every error in one run. Any other load error (syntax, a file missing or unreadable, a limit) leaves part of
+# the model unread: checking it would call the unread names unknown, so only the load errors are shown.
+MERGE_ERRORS = frozenset({"E202", "E221", "E222", "E223", "E224", "E225", "E420", "E421"})
+
+
 def _merge(rs: m.RuleSet, files: list[m.RuleFile], diagnostics: list[Diagnostic], texts: dict[str, str],
            inherited: dict[str, set[str]]) -> None:
     """Add the declarations of ``files`` to ``rs``. Names in ``inherited`` came from a parent (overridable)."""

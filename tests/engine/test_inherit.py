@@ -214,3 +214,33 @@ def test_a_weight_without_percent_is_one_error_with_the_percent_hint(tmp_path):
     errs = errors(child(tmp_path, 'indeks idx { dimensi d1 { indikator k1 bobot 50 } }\n', WEIGHTED_PARENT))
     assert [d.code for d in errs] == ["E403"] and errs[0].hint("id") == "bobot ditulis dengan %: 50%"
     assert errs[0].file.endswith("anak.kin")
+
+
+def test_a_merge_error_does_not_hide_the_checkers_errors(tmp_path):
+    """A planner's child set with a misspelt `hapus` (E222), a new block missing its title (E221) and an unknown
+    input in a new formula (E201, found by the checker): one `periksa` names all three. The merge errors used to
+    stop everything before the checker, so the planner fixed one, ran again and met the next."""
+    path = child(tmp_path, 'hapus indikator bb\n'
+                           'indeks idx { dimensi d3 bobot 0% }\n'
+                           'sasaran s { indikator c "C" { satuan orang  arah naik  realisasi = c_jumlahx } }\n'
+                           'target { c = 4 }\n')
+    errs = errors(path)
+    assert sorted((d.code, d.line) for d in errs) == [("E201", 4), ("E221", 3), ("E222", 2)], [
+        (d.code, d.line, d.message("id")) for d in errs]
+
+
+def test_a_syntax_error_still_stops_before_the_checker(tmp_path):
+    """A file that does not parse leaves the model incomplete: checking it would report names declared in the
+    unparsed part as unknown. Only the syntax error is shown."""
+    path = child(tmp_path, 'sasaran s { indikator c "C" { satuan orang  realisasi = } }\n'
+                           'sasaran s3 "S3" { indikator d "D" { satuan orang  arah naik  realisasi = c } }\n')
+    assert [d.code for d in errors(path)][:1] == ["E101"] and "E201" not in [d.code for d in errors(path)]
+
+
+def test_a_misspelt_redeclared_indicator_is_one_error_at_its_place(tmp_path):
+    """`indikator pii { arah turun }` (meaning pi) is a new indicator without a title (E221, "maksud Anda pi?");
+    now that the checker runs beside merge errors it must not add "no target" and "no formula" at that same place:
+    the one fix is the name."""
+    errs = errors(child(tmp_path, 'sasaran s2 { indikator pii { arah turun } }\n'))
+    assert [(d.code, d.hint("id")) for d in errs] == [("E221", "maksud Anda pi?")], [
+        (d.code, d.line, d.column) for d in errs]
