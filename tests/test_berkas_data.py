@@ -200,3 +200,25 @@ def test_reported_section_key_unknown_is_named_with_the_renamed_id(tmp_path):
         "namanya pagu_belanja_tahun_lalu",
         "anggaran.pagu_blanja_tahun_ini: angka dilaporkan untuk nilai yang tidak ada dalam aturan — maksud Anda "
         "pagu_belanja_tahun_ini?"]
+
+
+def test_a_key_written_twice_in_a_yaml_data_file_is_refused_naming_both_lines(tmp_path):
+    """YAML (PyYAML) keeps the LAST of two equal keys without a word: a planner who pastes
+    `setjen_rb_kanwil_pembilang: 50` below the existing 55 got 90,91% where the report prints 100. Every mapping of
+    a data file — inputs, a table row's columns, printed figures — has each key once; both lines are named."""
+    d = data_file(tmp_path, "periode: 2024\nmasukan:\n  setjen_rb_kanwil_pembilang: 55\n"
+                            "  setjen_rb_kanwil_penyebut: 55\n  setjen_rb_kanwil_pembilang: 50\n")
+    r = run("hitung", "--data", d)
+    assert r.exit_code == Exit.USAGE, r.output
+    assert "B123" in r.output and f"{d}:5" in r.output and "baris 3" in r.output
+    assert "setjen_rb_kanwil_pembilang" in r.output and "90,91" not in r.output
+    en = run("hitung", "--data", d, "--bahasa", "en")
+    assert "B123" in en.output and "line 3" in en.output
+    # a table row with a column twice, and a printed figure's field twice: the same refusal
+    row = data_file(tmp_path, "tabel:\n  setjen_ikm_kanwil_survei:\n    - {unit: Oktober, nilai: 2.54, nilai: 3.74}\n",
+                    "row.yaml")
+    assert "B123" in run("hitung", "--data", row).output
+    # a YAML merge key (<<) overriding a merged value is YAML's own meaning, written on purpose: not refused
+    merged = data_file(tmp_path, "periode: 2024\nx: &b {setjen_rb_kanwil_pembilang: 55, setjen_rb_kanwil_penyebut: 55}"
+                                 "\nmasukan:\n  <<: *b\n  setjen_rb_kanwil_pembilang: 54\n", "merge.yaml")
+    assert "B123" not in run("hitung", "--data", merged).output

@@ -87,6 +87,33 @@ def _construct_float(loader, node) -> Decimal | str:
 
 
 _INT, _FLOAT, _BOOL = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class KeyTwice(yaml.YAMLError):
+    """A mapping of a data file with one key written twice (YAML itself would keep the last without a word)."""
+
+    def __init__(self, key: Any, first: Any, again: Any):
+        super().__init__(f"{key!r} twice")
+        self.key, self.first, self.again = key, first, again
+
+
+def _construct_mapping(loader, node, deep=False):
+    """A mapping whose keys are each written once: the second of two equal keys is :class:`KeyTwice`, never the
+    silent winner. Keys merged in with ``<<`` may be overridden, as YAML means them to be."""
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, Any] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == _MERGE:
+                continue
+            key = loader.construct_object(key_node, deep=deep)
+            try:
+                first = seen.setdefault(key, key_node)
+            except TypeError:  # an unhashable key: the shape check names it
+                continue
+            if first is not key_node:
+                raise KeyTwice(key, first.start_mark, key_node.start_mark)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
 
 
 def one_reading(loader_cls: type) -> type:
@@ -102,6 +129,7 @@ def one_reading(loader_cls: type) -> type:
     loader_cls.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
     loader_cls.add_constructor(_INT, _construct_int)
     loader_cls.add_constructor(_FLOAT, _construct_float)
+    loader_cls.construct_mapping = _construct_mapping
     return loader_cls
 
 

@@ -18,9 +18,9 @@ from ..engine.limits import MAX_YAML_DEPTH, MAX_YAML_NODES, clip, shown
 from ..engine.tercetak import printed_cell
 from ..engine.values import THOUSANDS_OR_DECIMAL, in_range
 from .datafile_keys import removed_inputs, top_level
-from .datafile_values import build_inputs, one_reading, read_text
+from .datafile_values import KeyTwice, build_inputs, one_reading, read_text
 from .errors import DATA_BAD_SHAPE as BAD_SHAPE
-from .errors import DATA_GIVEN_TWICE, DATA_NOT_A_MAPPING, DATA_SHAPES_DIFFER
+from .errors import DATA_GIVEN_TWICE, DATA_KEY_TWICE, DATA_NOT_A_MAPPING, DATA_SHAPES_DIFFER
 from .errors import DATA_REFUSED as REFUSED
 
 
@@ -134,6 +134,15 @@ def load_yaml(p: Path) -> object:
                          f"{exc.reason_en}.", location=loc, code=REFUSED,
                          hint="berkas data kinerja cukup bertingkat: masukan → nama → nilai; tabel → nama → baris"
                          ) from None
+    except KeyTwice as exc:
+        key, first = clip(shown(exc.key), 80), exc.first.line + 1
+        raise InputError(f"{key} ditulis dua kali dalam satu bagian (baris {first} dan baris {exc.again.line + 1}); "
+                         "YAML akan memakai yang terakhir tanpa peringatan, jadi berkas tidak dibaca.",
+                         message_en=f"{key} is written twice in one section (line {first} and line "
+                         f"{exc.again.line + 1}); YAML would use the last one without a warning, so the file was "
+                         "not read.", location=f"{p}:{exc.again.line + 1}:{exc.again.column + 1}",
+                         code=DATA_KEY_TWICE, hint="hapus salah satunya, atau perbaiki namanya bila yang dimaksud nama "
+                         "lain") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         loc = f"{p}:{mark.line + 1}:{mark.column + 1}" if mark else str(p)

@@ -35,6 +35,7 @@ DATA_BAD_SHAPE = "B107"  # a section of a data file has the wrong shape (masukan
 DATA_SHAPES_DIFFER = "B108"  # several data files print the same dilaporkan slot with different shapes
 DATA_GIVEN_TWICE = "B109"  # several data files give the same input or table
 DATA_UNKNOWN_KEY = "B110"  # a data-file key the rules do not know (section, input, table, column)
+DATA_KEY_TWICE = "B123"  # a mapping of a YAML data file with one key written twice (YAML would keep the last)
 DATA_OTHER_PERIOD = "B122"  # the data's period (periode/tahun) is not the year the rule set applies to (berlaku)
 LOCKED = "B111"  # open in Excel or LibreOffice (owner/lock file next to it)
 READ_ONLY = "B112"  # the file or its folder cannot be written
