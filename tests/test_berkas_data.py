@@ -222,3 +222,22 @@ def test_a_key_written_twice_in_a_yaml_data_file_is_refused_naming_both_lines(tm
     merged = data_file(tmp_path, "periode: 2024\nx: &b {setjen_rb_kanwil_pembilang: 55, setjen_rb_kanwil_penyebut: 55}"
                                  "\nmasukan:\n  <<: *b\n  setjen_rb_kanwil_pembilang: 54\n", "merge.yaml")
     assert "B123" not in run("hitung", "--data", merged).output
+
+
+def test_a_name_given_twice_in_csv_data_is_refused(tmp_path):
+    """CSV data kept the last of two rows of one name (`nama,nilai`), the last of two equal header columns, and
+    the last of two files for one name or table — each without a word. Within one file: B123 with both rows;
+    across files: B109, as for YAML files."""
+    twice = data_file(tmp_path, "nama,nilai\nsetjen_rb_kanwil_pembilang,55\nsetjen_rb_kanwil_penyebut,55\n"
+                                "setjen_rb_kanwil_pembilang,50\n", "isian.csv")
+    r = run("hitung", "--data", twice)
+    assert r.exit_code == Exit.USAGE and "B123" in r.output and "baris 2" in r.output and "baris 4" in r.output
+    header = data_file(tmp_path, "unit,nilai,nilai\nOktober,2.54,3.74\n", "setjen_ikm_kanwil_survei.csv")
+    assert "B123" in run("hitung", "--data", header).output
+    (tmp_path / "b").mkdir()
+    one = data_file(tmp_path, "nama,nilai\nsetjen_rb_kanwil_pembilang,55\n", "a.csv")
+    two = data_file(tmp_path, "nama,nilai\nsetjen_rb_kanwil_pembilang,50\n", "b/c.csv")
+    assert "B109" in run("hitung", "--data", one, "--data", two).output
+    t1 = data_file(tmp_path, "unit,nilai\nOktober,2.54\n", "setjen_ikm_kanwil_survei.csv")
+    t2 = data_file(tmp_path, "unit,nilai\nNovember,3.74\n", "b/setjen_ikm_kanwil_survei.csv")
+    assert "B109" in run("hitung", "--data", t1, "--data", t2).output

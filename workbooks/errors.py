@@ -23,7 +23,7 @@ from .xmlcheck import UnsafeXml
 
 # --- B1xx: the workbook cannot be read or written (raised as WorkbookError) ---------------------------------
 # B100 is the root code of a data source that cannot be read (engine/errors.py InputError, used when no other code
-# fits). B101/B102 mean the same for data files (workbooks/datafile.py); B103–B110 and B122 are data-file codes.
+# fits). B101/B102 mean the same for data files (workbooks/datafile.py); B103–B110, B122 and B123 are data-file codes.
 UNREADABLE_SOURCE = InputError.code  # B100: a data source cannot be read (the root code of InputError)
 FILE_NOT_FOUND = "B101"  # the file does not exist
 NOT_A_WORKBOOK = "B102"  # not an xlsx/xlsm zip (bad zip, .xls, encrypted, Strict OOXML, no workbook part)
@@ -35,7 +35,7 @@ DATA_BAD_SHAPE = "B107"  # a section of a data file has the wrong shape (masukan
 DATA_SHAPES_DIFFER = "B108"  # several data files print the same dilaporkan slot with different shapes
 DATA_GIVEN_TWICE = "B109"  # several data files give the same input or table
 DATA_UNKNOWN_KEY = "B110"  # a data-file key the rules do not know (section, input, table, column)
-DATA_KEY_TWICE = "B123"  # a mapping of a YAML data file with one key written twice (YAML would keep the last)
+DATA_KEY_TWICE = "B123"  # a data file names one input, column or printed field twice (YAML/CSV would keep the last)
 DATA_OTHER_PERIOD = "B122"  # the data's period (periode/tahun) is not the year the rule set applies to (berlaku)
 LOCKED = "B111"  # open in Excel or LibreOffice (owner/lock file next to it)
 READ_ONLY = "B112"  # the file or its folder cannot be written
@@ -105,6 +105,7 @@ CODES: dict[str, str] = {
     DATA_GIVEN_TWICE: "masukan diisi di dua berkas data",
     DATA_UNKNOWN_KEY: "kunci berkas data tidak dikenal",
     DATA_OTHER_PERIOD: "periode data lain dari tahun berlaku aturan",
+    DATA_KEY_TWICE: "nama ditulis dua kali dalam satu berkas data",
     LOCKED: "buku kerja sedang dibuka",
     READ_ONLY: "berkas atau folder hanya-baca",
     SHEET_NOT_FOUND: "sheet tidak ditemukan",
