@@ -110,5 +110,6 @@ def _input_specs(rs) -> list[InputSpec]:
                                 batasan.choices_of(t.name, ColumnSpec(c.name, c.kind, c.label), rs), top(c.kind))
                      for c in t.columns)
         # A table may have no rows: that is "no data" for its aggregates (e.g. a survey not held this year).
-        out.append(InputSpec(t.name, "tabel", t.label, False, cols, t.group, labels.get(t.group, ""), None, ids))
+        out.append(InputSpec(t.name, "tabel", t.label, False, cols, t.group, labels.get(t.group, ""), None, ids,
+                             t.key))
     return out

@@ -181,6 +181,66 @@ def check_inputs(specs: list[InputSpec], inputs: Inputs) -> None:
                     inputs.problems.append(InputProblem(
                         code, spec.name, where, f"{where} ({label}): {what}. {hint}",
                         f"{where} ({label_en}): {what_en}.", hint, key))
+        if spec.key:
+            inputs.problems.extend(duplicate_rows(spec, inputs.tables.get(spec.name, []), inputs.sources))
+
+
+def key_form(v: Any) -> Any:
+    """How a key value is compared with another row's: what looks the same to the operator is the same. A number
+    is compared as a number (2024 = 2024,0). A text is the text as read (:func:`text_value`) compared the way B215
+    recognises a mistyped choice: invisible characters (zero-width space, no-break space) as the spaces they show
+    as or nothing, runs of spaces as one, and letter case ignored — "Oktober" and "oktober " are one month, "Lapas
+    Kelas I" and "LAPAS  KELAS I" one satker. The value itself is not changed (B215 still asks for the right
+    spelling); only the comparison of keys reads it this way."""
+    if not isinstance(v, str):
+        return v
+    shown = "".join((" " if unicodedata.category(ch)[0] == "Z" else "") if ch != " " and unicodedata.category(
+        ch)[0] in "CZ" else ch for ch in text_value(v))
+    return " ".join(shown.split()).casefold()
+
+
+def duplicate_rows(spec: InputSpec, rows: list[dict[str, Any]], sources: dict) -> list[InputProblem]:
+    """B222 for every row whose key (``spec.key``) another row of the table also has, each naming the other rows.
+    Rows with an empty key cell are left to the required-cell check (an empty row is no row); a key cell that could
+    not be read (None after a reader's problem) is empty here too. Both rows are refused, not one kept: kinerja
+    cannot know which copy is right."""
+    by_key: dict[tuple, list[int]] = {}
+    for i, row in enumerate(rows):
+        values = [row.get(k) for k in spec.key]
+        if any(v is None or (isinstance(v, str) and not text_value(v)) for v in values):
+            continue
+        by_key.setdefault(tuple(key_form(v) for v in values), []).append(i)
+    cols = {c.name: c for c in spec.columns or ()}
+    names = " / ".join(_column_words(cols[k]) if k in cols else k for k in spec.key)
+    out: list[InputProblem] = []
+    for same in (ix for ix in by_key.values() if len(ix) > 1):
+        for i in same:
+            key = CellKey(spec.name, i, spec.key[0])
+            where = sources.get(key, str(key))
+            shown = ", ".join(f"{_column_words(cols[k]) if k in cols else k} {_key_text(rows[i].get(k))}"
+                              for k in spec.key)
+            others = [f"baris {j + 1} ({sources.get(ck, str(ck))})" for j in same if j != i
+                      for ck in [CellKey(spec.name, j, spec.key[0])]]
+            others_en = [o.replace("baris", "row", 1) for o in others]
+            label, label_en = cell_label(spec, i, spec.key[0], row_label(spec, rows[i]))
+            hint = f"Hapus salah satu baris, atau perbaiki {names} pada baris yang keliru."
+            out.append(InputProblem(
+                DUPLICATE_KEY, spec.name, where,
+                f"{where} ({label}): baris ganda — {shown} juga ada di {' dan '.join(others)}; angka baris-baris "
+                f"itu tidak dipakai (tidak dijumlah atau dirata-rata dua kali). {hint}",
+                f"{where} ({label_en}): duplicate row — {shown} is also in {' and '.join(others_en)}; the figures "
+                "of these rows are not used (never summed or averaged twice). Delete one of the rows, or correct "
+                f"{names} in the wrong one.", hint, key, whole_row=True))
+    return out
+
+
+def _column_words(col: ColumnSpec) -> str:
+    """A column as the operator knows it: its label without a trailing explanation in parentheses."""
+    return re.sub(r"\s*\([^()]*\)\s*$", "", col.label).strip() or col.name
+
+
+def _key_text(v: Any) -> str:
+    return f"\"{_clip(text_value(v))}\"" if isinstance(v, str) else _id(v) if isinstance(v, Decimal) else str(v)
 
 
 def value_faults(v: Any, kind: str, choices: tuple[str, ...] | None, ids: frozenset[str] | set[str],

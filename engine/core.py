@@ -376,6 +376,7 @@ class Table:
     name: str
     columns: tuple[TableColumn, ...]
     computed: tuple[ComputedColumn, ...] = ()
+    key: tuple[str, ...] = ()  # ``kunci``: the columns identifying a row (kept when the row is a duplicate)
 
     @cached_property
     def _computed_by_name(self) -> dict[str, ComputedColumn]:

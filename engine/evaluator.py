@@ -100,7 +100,8 @@ class Evaluator(InputsMixin, ObjectResults):
         self.owner = ""  # the object, table column, sasaran or check being computed (for G008 observations)
         self.overflowed: set[int] = set()  # nodes already observed out of range (one observation per node)
         self.problem_by_input = {p.input: p for p in inputs.problems if p.cell is None}
-        self.problem_by_cell = {p.cell: p for p in inputs.problems if p.cell is not None}
+        self.problem_by_cell = {p.cell: p for p in inputs.problems if p.cell is not None and not p.whole_row}
+        self.problem_by_row = {p.cell[:2]: p for p in inputs.problems if p.cell is not None and p.whole_row}
         self.dispatch = {cls: getattr(self, "ev_" + cls.__name__) for cls in (
             c.Const, c.Input, c.Column, c.Cell, c.Obj, c.ListOf, c.Neg, c.Not, c.Arith, c.Compare, c.Member, c.Logic,
             c.Cond, c.Ratio, c.Invert, c.Growth, c.Round, c.Exists, c.Abs, c.Agg, c.WeightedMean, c.Component,

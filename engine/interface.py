@@ -59,6 +59,7 @@ class InputSpec:
     group_label: str = ""
     maximum: Decimal | None = None  # upper bound beyond the kind's own (an index scale)
     known_ids: frozenset[str] = field(default=frozenset(), compare=False, repr=False)  # rule ids, lower-cased
+    key: tuple[str, ...] = ()  # a table's ``kunci``: the columns whose values identify a row (B222 when repeated)
 
     @property
     def is_table(self) -> bool:
@@ -76,6 +77,10 @@ class InputProblem:
     message_en: str = ""
     hint: str = ""
     cell: CellKey | None = None  # set when the problem is one cell of a table; the rest of the table is fine
+    # The problem is the row's (its key repeats another row's, B222): ``cell`` is its first key cell, and every
+    # other cell of the row is unusable too; the key cells keep their values, so ``untuk kolom = …`` filters still
+    # know which group the row belongs to and only that group's figures become galat.
+    whole_row: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -214,7 +214,7 @@ class _Lower:
             computed = tuple(c.ComputedColumn(a.name, self.expr(a.formula, default_zero, f"{t.name}.{a.name}", t.name),
                                               a.formula.span.text, a.span) for a in (blk.assigns if blk else ()))
             tables[t.name] = c.Table(t.name, tuple(c.TableColumn(col.name, col.kind, col.required)
-                                                   for col in t.columns), computed)
+                                                   for col in t.columns), computed, t.key)
         params = {p.name: c.Param(p.name, self.expr(p.expr, None, p.name), p.span) for p in rs.params.values()}
         values = {v.name: c.Value(v.name, v.label or v.name, self.expr(v.formula, default_zero, v.name),
                                   self.rounding(v.rounding, None), self.c.kinds.get(v.name, ""), v.source, v.group,

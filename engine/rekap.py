@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from .batasan import duplicate_rows
 from .interface import CellKey, Inputs
 from .temuan import Temuan
 from .values import CTX, format_id, mean, total
@@ -151,7 +152,20 @@ def consolidate(checked: CheckedRules, units: list[UnitData], failed: list[tuple
             _concat(out, item, used)
         else:
             _scalar(out, item, used, expected)
+    _duplicate_rows(out, checked)
     return out
+
+
+def _duplicate_rows(out: Consolidated, checked: CheckedRules) -> None:
+    """B222 over each combined table: its key identifies a row of the consolidated table as it does a unit's. The
+    unit is not part of the key — the Kanwil's rules aggregate the rows, so the same satker sent by two units is
+    counted twice; a table whose rows repeat per unit (a monthly survey of every UPT) needs a column naming the
+    unit in its key (``kunci satker, bulan``). Each problem names both rows by unit file and cell."""
+    from . import input_specs  # the package imports this module
+
+    for spec in input_specs(checked):
+        if spec.key and spec.name in out.inputs.tables:
+            out.inputs.problems.extend(duplicate_rows(spec, out.inputs.tables[spec.name], out.inputs.sources))
 
 
 def _where(u: UnitData, key: str | CellKey) -> str:

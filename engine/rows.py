@@ -58,9 +58,12 @@ class InputsMixin:
         rows: list[dict[str, Any]] = []
         for i, r in enumerate(raw):
             row: dict[str, Any] = {}
+            rprob = self.problem_by_row.get((table, i)) if self.problem_by_row else None
             for col in tdef.columns:
                 v = r.get(col.name)
                 cprob = self.problem_by_cell.get(CellKey(table, i, col.name)) if self.problem_by_cell else None
+                if cprob is None and rprob is not None and col.name not in tdef.key:
+                    cprob = rprob  # a duplicate row: its figures are not used, its key still places it
                 if cprob is not None or prob is not None:
                     p = cprob or prob
                     row[col.name] = Galat(p.message, (table,), p.location)

@@ -137,7 +137,7 @@ def rekap_workbooks(paths: list[str], checked: CheckedRules, dest: str | Path, *
         own = read_inputs_from(pkg, specs)  # the office's own inputs (and the combined ones, as filled)
         merged = Inputs(values={**own.values, **c.inputs.values}, tables={**own.tables, **c.inputs.tables},
                         sources={**own.sources, **c.inputs.sources},
-                        problems=[p for p in own.problems if p.input not in c.contributions],
+                        problems=[p for p in own.problems if p.input not in c.contributions] + c.inputs.problems,
                         origin=dest.name)
         rc = plan_recalc(checked, merged, workbook_names_from(pkg), read_meta_from(pkg),
                           aturan=layout.recorded_rules(rules_ref, dest.parent), now=now)
