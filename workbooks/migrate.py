@@ -17,7 +17,7 @@ from ..engine.interface import InputProblem
 from . import layout
 from .errors import REQUIRED_EMPTY
 from .ooxml import Package
-from .pindahan import CODE, Move, recorded, rules_year, year_text
+from .pindahan import CODE, Move, pending, read_carried, recorded, rules_year, year_text
 from .reader import read_inputs_from
 from .template import build_template
 from .writer import read_meta_from, read_ownership_from
@@ -110,9 +110,9 @@ def migrate_workbook(src: str | Path, checked: CheckedRules, dest: str | Path, *
     out.dropped = sorted(n.name for n in names.values()
                          if n.name.casefold() not in owned and n.name.casefold() not in wanted
                          and not n.name.startswith("_") and n.name != layout.TEMUAN_COUNT)
-    out.move = _move(src, pkg, checked)
+    out.move = _move(src, pkg, checked, read)
     if out.move is not None:
-        out.carried = [s.name for s, _ in recorded(specs, carried)]
+        out.carried = [s.name for s, _ in recorded(specs, carried, out.move.only)]
     build_template(checked, dest, rules_ref=rules_ref, overwrite=overwrite, inputs=carried, specs=specs,
                    moved=out.move)
     return out
@@ -122,10 +122,12 @@ def _some(names: list[str], more: str, shown: int = 6) -> str:
     return ", ".join(names[:shown]) + (f" … (+{len(names) - shown} {more})" if len(names) > shown else "")
 
 
-def _move(src: Path, pkg: Package, checked: CheckedRules) -> Move | None:
+def _move(src: Path, pkg: Package, checked: CheckedRules, read: Inputs) -> Move | None:
     """The move between years, None within one year. The old year: recorded in the workbook's meta (a template or
     Hitung since kinerja wrote it), else its rule set's ``berlaku``; unknown — the rules cannot be loaded, or the
-    workbook records none — counts as another year (a figure is never assumed to be this year's)."""
+    workbook records none — counts as another year (a figure is never assumed to be this year's). Within one year,
+    the figures the old workbook's own ``Pindahan`` still lists as an earlier year's (``read``: its inputs) are
+    carried into the new record: a mid-year revision does not make them this year's."""
     meta = read_meta_from(pkg)
     text = meta.get(layout.META_YEAR, "")
     old, known = (int(text), True) if text.isdigit() else (None, False)
@@ -135,4 +137,12 @@ def _move(src: Path, pkg: Package, checked: CheckedRules) -> Move | None:
         except KinerjaError:
             pass
     move = Move(old, rules_year(checked), src.name)
-    return move if move.across_years or not known else None
+    if move.across_years or not known:
+        return move
+    record = read_carried(pkg)
+    if record is None:
+        return None
+    if record.unreadable:  # which are still an earlier year's cannot be known: every one is
+        return Move(record.from_year, move.to_year, src.name)
+    still = pending(record, read)
+    return Move(record.from_year, move.to_year, src.name, only=still) if still else None

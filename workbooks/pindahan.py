@@ -54,11 +54,14 @@ _FROM, _TO = (1, COL["Sidik"]), (2, COL["Sidik"])
 
 @dataclass(frozen=True)
 class Move:
-    """A ``kinerja pindah`` between years: the old and new rule sets' years (None: not said) and the old workbook."""
+    """A ``kinerja pindah`` between years: the old and new rule sets' years (None: not said) and the old workbook;
+    ``only``: the inputs to record (name → rows of a table, ``(1,)`` for a single value), None for every one — a
+    same-year move of a workbook whose own record still lists figures of an earlier year carries just those."""
 
     from_year: int | None
     to_year: int | None
     source: str
+    only: Mapping[str, tuple[int, ...]] | None = None
 
     @property
     def across_years(self) -> bool:
@@ -103,13 +106,19 @@ def still_carried(digest: str, value: Any) -> list[int]:
     return [1] if fingerprint(value) == digest else []
 
 
-def recorded(specs: Sequence[InputSpec], inputs: Inputs) -> list[tuple[InputSpec, Any]]:
+def recorded(specs: Sequence[InputSpec], inputs: Inputs,
+             only: Mapping[str, tuple[int, ...]] | None = None) -> list[tuple[InputSpec, Any]]:
     """The carried inputs whose value can be last year's figure, with the value: a number, or a table with a
-    numeric column and a row. A text (a satker's name) is rightly the same every year."""
+    numeric column and a row (``only``: these inputs and table rows). A text (a satker's name) is rightly the same
+    every year."""
     out = []
     for spec in specs:
+        if only is not None and spec.name not in only:
+            continue
         if spec.is_table:
             rows = inputs.tables.get(spec.name)
+            if only is not None and rows:
+                rows = [row for i, row in enumerate(rows, 1) if i in only[spec.name]]
             if rows and any(c.kind in NUMERIC for c in spec.columns or ()):
                 out.append((spec, rows))
         elif inputs.values.get(spec.name) is not None and spec.kind in NUMERIC:
@@ -122,10 +131,11 @@ def year_text(year: int | None, lang: str = "id") -> str:
     return str(year) if year is not None else ("(tidak diketahui)" if lang != "en" else "(unknown)")
 
 
-def carried_sheet(specs: Sequence[InputSpec], inputs: Inputs, names: Mapping[str, str], *, from_year: int | None,
-                  to_year: int | None, source: str) -> SheetPlan | None:
+def carried_sheet(specs: Sequence[InputSpec], inputs: Inputs, names: Mapping[str, str], move: Move
+                  ) -> SheetPlan | None:
     """The ``Pindahan`` sheet for the carried ``inputs`` (the new template's cells from ``names``); None when no
     carried value is worth flagging."""
+    from_year, to_year, source = move.from_year, move.to_year, move.source
     by_name = {k.casefold(): v for k, v in names.items()}
     rows = heading_rows(
         f"Isian yang dipindahkan dari buku kerja tahun {year_text(from_year)}", "",
@@ -138,7 +148,7 @@ def carried_sheet(specs: Sequence[InputSpec], inputs: Inputs, names: Mapping[str
     for (r, c), year in ((_FROM, from_year), (_TO, to_year)):
         rows[r - 1] += [None] * (c - len(rows[r - 1]))
         rows[r - 1][c - 1] = CellWrite(year) if year is not None else None
-    for spec, value in recorded(specs, inputs):
+    for spec, value in recorded(specs, inputs, move.only):
         where = _cell(by_name.get(spec.name.casefold(), ""))
         whole = isinstance(value, Decimal) and value == value.to_integral_value()
         shown = (CellWrite(f"tabel, {len(value)} baris", style="atas") if spec.is_table else
@@ -211,6 +221,20 @@ def read_carried(view: Any) -> Carried | None:
     return Carried(*years, tuple(entries))
 
 
+def pending(carried: Carried | None, inputs: Inputs) -> dict[str, tuple[int, ...]]:
+    """The recorded inputs that still hold the carried value and are not confirmed: name → the rows still as
+    carried (``(1,)`` for a single value)."""
+    out: dict[str, tuple[int, ...]] = {}
+    for e in carried.entries if carried is not None else ():
+        if e.confirmed:
+            continue
+        table = e.digest.startswith("t:")
+        rows = still_carried(e.digest, inputs.tables.get(e.name) if table else inputs.values.get(e.name))
+        if rows:  # a value the reader refused (an input problem) is not the carried one
+            out[e.name] = tuple(rows)
+    return out
+
+
 def stale_findings(carried: Carried | None, inputs: Inputs, names: Mapping[str, str]) -> list[Temuan]:
     """T501 for each recorded input that still holds exactly the carried value and is not confirmed (``ya``).
     Pure: the record (:func:`read_carried`), the inputs as read now, and the workbook's names (where each input
@@ -228,15 +252,14 @@ def stale_findings(carried: Carried | None, inputs: Inputs, names: Mapping[str, 
                        f" kinerja can no longer show which entries still hold {old_en}'s figures. Check every entry, "
                        f"or run kinerja pindah again from the {old_en} workbook.")]
     by_name = {k.casefold(): v for k, v in names.items()}
+    still = pending(carried, inputs)
     out = []
     for e in carried.entries:
-        if e.confirmed:
+        rows = still.get(e.name)
+        if not rows:
             continue
         table = e.digest.startswith("t:")
         value = inputs.tables.get(e.name) if table else inputs.values.get(e.name)
-        rows = still_carried(e.digest, value)  # a value the reader refused (an input problem) is not the carried one
-        if not rows:
-            continue
         where = _cell(by_name.get(e.name.casefold(), e.location))
         tick = f"{SHEET}!{cell_name(e.row, _TICK)}"
         about = e.label or e.name
@@ -279,5 +302,5 @@ def _cell(where: str) -> str:
     return ref.location
 
 
-__all__ = ["CODE", "SHEET", "Carried", "Entry", "Move", "carried_sheet", "fingerprint", "read_carried", "recorded",
-           "rules_year", "stale_findings"]
+__all__ = ["CODE", "SHEET", "Carried", "Entry", "Move", "carried_sheet", "fingerprint", "pending", "read_carried",
+           "recorded", "rules_year", "stale_findings"]

@@ -145,8 +145,7 @@ def build_template_summary(checked: CheckedRules, dest: str | Path, *, rules_ref
         wb.save(work)
         names = workbook_names(work)
         owned = {}
-        carried = (carried_sheet(specs, inputs, names, from_year=moved.from_year, to_year=moved.to_year,
-                                 source=moved.source) if moved is not None and inputs is not None else None)
+        carried = carried_sheet(specs, inputs, names, moved) if moved is not None and inputs is not None else None
         if carried is not None:  # right after Ringkasan: the operator's list of figures still from another year
             owned[layout.CARRIED_SHEET] = carried
         owned |= {layout.AUDIT_SHEET: _placeholder(layout.AUDIT_SHEET, AUDIT_NOTE),

@@ -166,3 +166,36 @@ def test_the_live_hitung_lists_the_same_figures(moved, tmp_path):
     filed = {t["objek"] for t in t501(xlsm)}
     assert listed == filed == set(rows) - {"setjen_rb_kanwil_penyebut"}
     assert out.findings == len(json.loads(cli("hitung", xlsm, "--json").output)["temuan"])
+
+
+def test_a_mid_year_revision_keeps_listing_the_figures_still_from_last_year(moved, tmp_path):
+    """Within one year nothing new is last year's — but what the workbook's own Pindahan still lists is: a
+    revision of PK 2025 must not turn the 2024 figures nobody replaced into 2025's."""
+    new, _ = moved
+    rows = carried_rows(new)
+    write_back(new, cells={"setjen_rb_kanwil_pembilang": CellWrite(60),
+                           f"{SHEET}!{TICK_COL}{rows['setjen_rb_kanwil_penyebut']}": CellWrite("ya"),
+                           "Anggaran!E11": CellWrite(25_000_000_000)})  # one row of Tabel 114 is 2025's
+    before = {t["objek"]: t for t in t501(new)}
+    assert "19 dari 19" not in before["anggaran_sasaran"]["pesan"]
+    (tmp_path / "rev").mkdir()
+    (tmp_path / "rev" / "rev.kin").write_text('aturan pk2025_revisi "PK 2025 revisi"\nperluas "pk2025-contoh"\n'
+                                              'target { setjen_rb_kanwil = 90 }\n', encoding="utf-8")
+    revised = tmp_path / "buku-2025-revisi.xlsx"
+    r = cli("pindah", new, "--aturan", tmp_path / "rev", "--keluaran", revised)
+    assert r.exit_code == Exit.OK, r.output
+    assert f"{len(before)} masukan berisi angka buku kerja tahun 2024, padahal buku baru untuk tahun 2025" in r.output
+    assert set(carried_rows(revised)) == set(before)
+    after = {t["objek"]: t for t in t501(revised)}
+    assert set(after) == set(before)
+    assert "18 dari 19 baris tabelnya (baris sheet 12, 13" in after["anggaran_sasaran"]["pesan"]
+
+    # and a revision of a workbook with nothing left from 2024 records nothing
+    clean = tmp_path / "bersih.xlsx"
+    shutil.copy(SAMPLE, clean)
+    again = tmp_path / "bersih-revisi.xlsx"
+    (tmp_path / "rev24").mkdir()
+    (tmp_path / "rev24" / "r.kin").write_text('aturan r24 "PK 2024 revisi"\nperluas "pk2024-sumsel"\n',
+                                              encoding="utf-8")
+    assert cli("pindah", clean, "--aturan", tmp_path / "rev24", "--keluaran", again).exit_code == Exit.OK
+    assert SHEET not in openpyxl.load_workbook(again).sheetnames
