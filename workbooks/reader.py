@@ -23,7 +23,7 @@ from . import errors as E
 from .cellxml import EXCEL_DIGITS, excel_number
 from .formatsel import date_styles, percent_styles
 from .layout import FORMAT_SHEET
-from .ooxml import Cell, Package
+from .ooxml import Cell, Package, SheetCells
 from .refs import MAX_ROW, Ref, RefProblem, col_letters, quote_sheet
 
 Value = Decimal | str | None
@@ -241,10 +241,39 @@ class _Reader:
                 row[name] = value if value is not None else slow(cell, kind, required, spec.name, loc, None, key,
                                                                   None, (spec, i, name, shown))
             rows.append(row)
+        if table is None or not table.totals_rows:
+            self.below(spec, ref, cells)
         if not rows and spec.required:
             self.problem(E.TABLE_EMPTY, spec.name, self.inputs.sources[spec.name],
                          "tabel wajib ini tidak berisi satu baris pun", "this required table has no rows",
                          "Isi baris-baris tabel di bawah baris judul kolom.", "Fill in the table rows.")
+
+    def below(self, spec: InputSpec, ref: Ref, cells: SheetCells) -> None:
+        """B223 for anything in the table's columns on the row just below its range. kinerja's sheets hide a
+        table's empty rows, so that row is the first visible one under the filled rows: where an operator types
+        the next month or satker — outside the range, never read. A row further down (after a blank one) is the
+        operator's own (a total, a note)."""
+        r = ref.row2 + 1
+        if ref.row2 >= MAX_ROW or r in cells.blank_rows(range(r, r + 1), ref.col1, ref.col2):
+            return
+        got = [cell for cell in cells.get_row(r, ref.col1, ref.col2) if not _is_empty(cell)]
+        if not got:
+            return
+        row = Ref(ref.sheet, r, ref.col1, r, ref.col2).location
+        seen = " · ".join(_clip(cell.text.strip()) for cell in got[:4])
+        table = Ref(ref.sheet, ref.row1, ref.col1, ref.row2, ref.col2).location
+        self.problem(
+            E.BELOW_TABLE, spec.name, row,
+            f"baris tepat di bawah tabel {spec.name} ({table}) berisi data ({seen}), tetapi di luar rentang tabel: "
+            "baris itu tidak dibaca",
+            f"the row just below the table {spec.name} ({table}) holds data ({seen}), but lies outside the table's "
+            "range: it is not read",
+            "Pindahkan isinya ke baris kosong di dalam tabel (baris kosong yang tersembunyi ditampilkan dengan "
+            f"tombol + di kiri), atau perluas rentang nama {spec.name} di Formulas › Name Manager. Bila itu baris "
+            "jumlah atau catatan Anda sendiri, sisipkan satu baris kosong di atasnya.",
+            "Move it into an empty row inside the table (hidden empty rows open with the + at the left), or widen "
+            f"the name {spec.name} in Formulas › Name Manager. If it is your own total or note row, insert a blank "
+            "row above it.")
 
     def inside_merge(self, spec: InputSpec, name: str, loc: str, key: CellKey, labels: tuple, merge: Ref) -> None:
         """B211 for a table cell inside a merged cell (not its top-left): Excel shows the merged value across it,
