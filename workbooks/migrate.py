@@ -142,7 +142,7 @@ def _move(src: Path, pkg: Package, checked: CheckedRules, read: Inputs) -> Move 
     record = read_carried(pkg)
     if record is None:
         return None
-    if record.unreadable:  # which are still an earlier year's cannot be known: every one is
+    if record.unreadable[0]:  # which are still an earlier year's cannot be known: every one is
         return Move(record.from_year, move.to_year, src.name)
     still = pending(record, read)
     return Move(record.from_year, move.to_year, src.name, only=still) if still else None

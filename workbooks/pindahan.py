@@ -183,7 +183,7 @@ class Carried:
     from_year: int | None
     to_year: int | None
     entries: tuple[Entry, ...]
-    unreadable: str = ""  # the sheet was changed so that it cannot be read: what is wrong
+    unreadable: tuple[str, str] = ("", "")  # the sheet was changed so that it cannot be read: what (id, en)
 
 
 def read_carried(view: Any) -> Carried | None:
@@ -208,16 +208,23 @@ def read_carried(view: Any) -> Carried | None:
     years = year(_FROM), year(_TO)
     head = [text(HEADER_ROW, c) for c in range(1, len(HEADER) + 1)]
     if head[_NAME - 1] != HEADER[_NAME - 1] or head[_DIGEST - 1] != HEADER[_DIGEST - 1]:
-        return Carried(*years, (), f"baris {HEADER_ROW} bukan lagi judul kolom kinerja ({', '.join(HEADER)})")
-    entries = []
+        heads = ", ".join(HEADER)
+        return Carried(*years, (), (f"baris {HEADER_ROW} bukan lagi judul kolom kinerja ({heads})",
+                                    f"row {HEADER_ROW} no longer holds kinerja's column headings ({heads})"))
+    entries, bad = [], []
     last = max((r for r, _ in cells), default=HEADER_ROW)
     for r in range(HEADER_ROW + 1, last + 1):
         name, digest = text(r, _NAME), text(r, _DIGEST)
         if not name and not digest:
             continue
         if not name or not digest.startswith(("s:", "t:")):
-            return Carried(*years, tuple(entries), f"baris {r} tidak lagi memuat nama masukan dan sidiknya")
+            bad.append(str(r))  # the other rows are still read: each one still says what it says
+            continue
         entries.append(Entry(name, text(r, _LABEL), text(r, _CELL), digest, text(r, _TICK), r))
+    if bad:
+        rows = ", ".join(bad)
+        return Carried(*years, tuple(entries), (f"baris {rows} tidak lagi memuat nama masukan dan sidiknya",
+                                                f"row(s) {rows} no longer hold an input's name and fingerprint"))
     return Carried(*years, tuple(entries))
 
 
@@ -243,17 +250,17 @@ def stale_findings(carried: Carried | None, inputs: Inputs, names: Mapping[str, 
         return []
     old, new = year_text(carried.from_year), year_text(carried.to_year)
     old_en, new_en = year_text(carried.from_year, "en"), year_text(carried.to_year, "en")
-    if carried.unreadable:
-        return [Temuan(CODE, "tinggi", SHEET, f"sheet {SHEET} diubah sehingga kinerja tidak dapat membacanya: "
-                       f"{carried.unreadable}. kinerja tidak dapat lagi menunjukkan isian mana yang masih angka "
-                       f"tahun {old}. Periksa setiap isian, atau ulangi kinerja pindah dari buku kerja tahun {old}.",
-                       sumber=f"{SHEET}!A{HEADER_ROW}",
-                       pesan_en=f"the sheet {SHEET} was changed so that kinerja cannot read it: {carried.unreadable}."
-                       f" kinerja can no longer show which entries still hold {old_en}'s figures. Check every entry, "
-                       f"or run kinerja pindah again from the {old_en} workbook.")]
+    out = []
+    if carried.unreadable[0]:
+        out.append(Temuan(
+            CODE, "tinggi", SHEET, f"sheet {SHEET} diubah sehingga kinerja tidak dapat membacanya seluruhnya: "
+            f"{carried.unreadable[0]}. Isian yang tidak terbaca di sana mungkin masih angka tahun {old}: periksa, "
+            f"atau ulangi kinerja pindah dari buku kerja tahun {old}.", sumber=f"{SHEET}!A{HEADER_ROW}",
+            pesan_en=f"the sheet {SHEET} was changed so that kinerja cannot read all of it: {carried.unreadable[1]}. "
+            f"The entries it cannot read may still hold {old_en}'s figures: check them, or run kinerja pindah again "
+            f"from the {old_en} workbook."))
     by_name = {k.casefold(): v for k, v in names.items()}
     still = pending(carried, inputs)
-    out = []
     for e in carried.entries:
         rows = still.get(e.name)
         if not rows:

@@ -199,3 +199,19 @@ def test_a_mid_year_revision_keeps_listing_the_figures_still_from_last_year(move
                                               encoding="utf-8")
     assert cli("pindah", clean, "--aturan", tmp_path / "rev24", "--keluaran", again).exit_code == Exit.OK
     assert SHEET not in openpyxl.load_workbook(again).sheetnames
+
+
+def test_a_pindahan_sheet_changed_beyond_reading_is_said_not_taken_as_updated(moved):
+    new, _ = moved
+    rows = carried_rows(new)
+    before = {t["objek"] for t in t501(new)}
+    write_back(new, cells={f"{SHEET}!G{rows['setjen_rb_kanwil_pembilang']}": CellWrite(None)})  # its fingerprint gone
+    found = {t["objek"]: t for t in t501(new)}
+    assert set(found) == before - {"setjen_rb_kanwil_pembilang"} | {SHEET}  # the others still listed
+    assert f"baris {rows['setjen_rb_kanwil_pembilang']} tidak lagi memuat nama masukan" in found[SHEET]["pesan"]
+    en = {t["objek"]: t for t in t501(new, "--bahasa", "en")}
+    assert "no longer hold an input's name" in en[SHEET]["pesan_en"] and "baris" not in en[SHEET]["pesan_en"]
+
+    write_back(new, cells={f"{SHEET}!B{HEADER_ROW}": CellWrite("Nama")})  # the headings retyped
+    found = t501(new)
+    assert [t["objek"] for t in found] == [SHEET] and "judul kolom" in found[0]["pesan"]
