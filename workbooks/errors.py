@@ -91,6 +91,7 @@ DATE_FORMAT = "B219"  # a date- or time-formatted cell (Excel turned 15/3 or 1-2
 NOT_WHOLE = _batasan.NOT_WHOLE  # B220: a fraction in a kind that is whole by definition (tahun)
 FORMAT_UNKNOWN = "B221"  # live Hitung: a number whose cell format (85% or 0,85?) kinerja cannot see yet (.formatlive)
 DUPLICATE_KEY = _batasan.DUPLICATE_KEY  # B222: two rows of a table with the same key (the same month twice)
+COLUMN_TWICE = "B224"  # a table column's name or label heads two columns of the header row (which one is meant?)
 BELOW_TABLE = "B223"  # something in a table's columns on the row just below its range (typed outside the table)
 
 CODES: dict[str, str] = {
@@ -153,6 +154,7 @@ CODES: dict[str, str] = {
     FORMAT_UNKNOWN: "format sel belum terlihat (Hitung di Excel)",
     DUPLICATE_KEY: "baris tabel ganda (kunci sama)",
     BELOW_TABLE: "data tepat di bawah rentang tabel (tidak dibaca)",
+    COLUMN_TWICE: "kolom tabel dua kali di baris judul",
 }
 
 

@@ -12,6 +12,7 @@ once. Only an unusable file raises :class:`~.errors.WorkbookError`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Context, Decimal, InvalidOperation
 from pathlib import Path
 
@@ -202,7 +203,8 @@ class _Reader:
             last = min(last, ref.row2 - table.totals_rows)
         header_loc = (Ref(ref.sheet, header_row, ref.col1, header_row, ref.col2).location
                       if header_row else ref.location)
-        columns = self.match_columns(spec, headers, header_loc)
+        columns = self.match_columns(spec, headers, header_loc, lambda c: (
+            Ref(ref.sheet, header_row, c, header_row, c).location if header_row else col_letters(c)))
         rows = self.inputs.tables[spec.name]
         sheet_ref = quote_sheet(ref.sheet)
         span = range(ref.col1, ref.col2 + 1)
@@ -290,16 +292,28 @@ class _Reader:
                      "sendiri-sendiri.", "Unmerge the cells and fill each row and column of the table.",
                      words, key, words_en)
 
-    def match_columns(self, spec: InputSpec, headers: dict[int, str], loc: str) -> dict[str, int]:
+    def match_columns(self, spec: InputSpec, headers: dict[int, str], loc: str,
+                      cell_of: Callable[[int], str]) -> dict[str, int]:
         """ColumnSpec name → sheet column, matching the header text to the column's name or label."""
-        by_text: dict[str, int] = {}
+        by_text: dict[str, list[int]] = {}
         for c, text in headers.items():
-            by_text.setdefault(_norm(text), c)
+            by_text.setdefault(_norm(text), []).append(c)
         out = {}
         for col in spec.columns or ():
-            c = by_text.get(_norm(col.name))
-            if c is None and col.label:
-                c = by_text.get(_norm(col.label))
+            found = sorted({*by_text.get(_norm(col.name), ()), *(by_text.get(_norm(col.label), ()) if col.label
+                                                                  else ())})
+            if len(found) > 1:  # which one the operator means cannot be seen: never the first one silently
+                where = ", ".join(cell_of(c) for c in found)
+                self.problem(E.COLUMN_TWICE, spec.name, loc,
+                             f"kolom {col.name} ada {len(found)} kali di baris judul ({where})",
+                             f"column {col.name} appears {len(found)} times in the header row ({where})",
+                             f"Biarkan satu kolom berjudul {col.name!r} (atau {col.label!r}); ganti judul kolom "
+                             "yang lain atau pindahkan ke luar tabel." if col.label else
+                             f"Biarkan satu kolom berjudul {col.name!r}; ganti judul kolom yang lain.",
+                             f"Keep one column headed {col.name!r}; rename the other or move it out of the table.",
+                             label=spec.name)
+                continue
+            c = found[0] if found else None
             if c is not None:
                 out[col.name] = c
             elif col.required:
