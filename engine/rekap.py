@@ -42,6 +42,7 @@ UNEXPECTED = "T403"  # a unit not in the list
 DISAGREE = "T404"  # a `sama` value differs between units
 LEFT_OUT = "T405"  # a unit's problematic value is left out of the combination
 UNREADABLE = "T406"  # a unit's workbook cannot be read
+OTHER_YEAR = "T407"  # a unit's workbook is for another year than the rules (left out)
 
 
 @dataclass
@@ -52,6 +53,7 @@ class UnitData:
     name: str
     origin: str
     inputs: Inputs
+    findings: list[Temuan] = field(default_factory=list)  # the unit's own (e.g. T501: last year's figure kept)
 
 
 @dataclass(frozen=True)
@@ -88,11 +90,25 @@ def identity_input(checked: CheckedRules) -> str | None:
     return next((i.input for i in checked.rules.rekap.values() if i.cara == "identitas"), None)
 
 
-def consolidate(checked: CheckedRules, units: list[UnitData], failed: list[tuple[str, str]] = ()) -> Consolidated:
+def other_year(origin: str, unit_year: int, year: int) -> Temuan:
+    """T407: a unit workbook made for another year than the rules; left out (its unit counts as missing)."""
+    return Temuan(OTHER_YEAR, "tinggi", origin,
+                  f"Buku kerja unit {origin} dibuat untuk tahun {unit_year}, rekap ini tahun {year}: angkanya tidak "
+                  f"ikut direkap. Minta unit mengirim buku kerja tahun {year} (kinerja pindah memindahkan isiannya "
+                  "ke templat baru).",
+                  pesan_en=f"The unit workbook {origin} is for {unit_year}, this consolidation for {year}: its figures "
+                  f"are left out. Ask the unit for its {year} workbook (kinerja pindah moves the entries to the new "
+                  "template).", sumber=origin, bidang="rekap")
+
+
+def consolidate(checked: CheckedRules, units: list[UnitData], failed: list[tuple[str, str]] = (),
+                left_out: list[Temuan] = ()) -> Consolidated:
     """Combine the units' inputs as the rules say. ``failed``: (file, reason) of unit workbooks that could not be
-    read at all (each a finding; their unit counts as missing)."""
+    read at all (each a finding; their unit counts as missing); ``left_out``: findings on workbooks the adapter did
+    not hand over (:func:`other_year`)."""
     rs = checked.rules
     out = Consolidated(Inputs(origin="rekap"))
+    out.findings.extend(left_out)
     expected = [u.name for u in rs.rekap_units.values()]
     out.expected = expected
     for origin, reason in failed:
@@ -128,6 +144,10 @@ def consolidate(checked: CheckedRules, units: list[UnitData], failed: list[tuple
         data_seen.setdefault(fingerprint, u)
         seen[key] = u
         used.append(u)
+        for t in u.findings:  # the unit's own findings, said of the unit
+            out.findings.append(Temuan(t.kode, t.tingkat, t.objek, f"Unit {u.name} ({u.origin}): {t.pesan}",
+                                       t.bidang, t.dihitung, t.dilaporkan, f"{u.origin} {t.sumber}".strip(),
+                                       pesan_en=f"Unit {u.name} ({u.origin}): {t.pesan_en or t.pesan}"))
     if expected:
         wanted = {_norm(n) for n in expected}
         for n in expected:

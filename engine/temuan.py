@@ -38,6 +38,7 @@ CODES: dict[str, str] = {
     "T404": "rekap: nilai 'sama' berbeda antarunit",
     "T405": "rekap: nilai unit bermasalah tidak ikut",
     "T406": "rekap: buku kerja unit tidak dapat dibaca",
+    "T407": "rekap: buku kerja unit untuk tahun lain (tidak direkap)",
     "T501": "isian masih berisi angka yang dipindahkan dari buku kerja tahun lain (kinerja pindah)",
 }
 

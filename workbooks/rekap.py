@@ -26,7 +26,7 @@ from typing import Any
 
 from ..engine import CheckedRules, KinerjaError, input_specs
 from ..engine.interface import Inputs
-from ..engine.rekap import Consolidated, UnitData, consolidate, identity_input
+from ..engine.rekap import Consolidated, UnitData, consolidate, identity_input, other_year
 from ..engine.report import summary_text
 from ..engine.temuan import Temuan
 from . import layout
@@ -35,6 +35,7 @@ from .batchplan import expand
 from .errors import NO_REKAP
 from .fill import fill_workbook
 from .ooxml import Package
+from .pindahan import read_carried, rules_year, stale_findings
 from .plan import SheetPlan, WritePlan
 from .reader import read_inputs_from, workbook_names_from
 from .recalc import Outcome, apply_to_file, plan_recalc
@@ -63,13 +64,23 @@ class RekapOutcome:
 
 
 def read_units(paths: list[str], checked: CheckedRules, exclude: Path | None = None
-               ) -> tuple[list[UnitData], list[tuple[str, str]]]:
+               ) -> tuple[list[UnitData], list[tuple[str, str]], list[Temuan]]:
+    """Each unit workbook's inputs (name: the ``identitas`` input, else the file stem), with its own findings
+    (T501: a figure still as ``kinerja pindah`` carried it from last year); workbooks that cannot be read
+    (file, reason), and those made for another year than the rules (T407, left out)."""
     specs = input_specs(checked)
     ident = identity_input(checked)
-    units, failed = [], []
+    year = rules_year(checked)
+    units, failed, left_out = [], [], []
     for p in expand(paths, exclude=[exclude] if exclude is not None else ()):
         try:
-            inputs = read_inputs_from(Package(p), specs)
+            pkg = Package(p)
+            recorded = read_meta_from(pkg).get(layout.META_YEAR, "")
+            if year is not None and recorded.isdigit() and int(recorded) != year:
+                left_out.append(other_year(p.name, int(recorded), year))
+                continue
+            inputs = read_inputs_from(pkg, specs)
+            own = stale_findings(read_carried(pkg), inputs, workbook_names_from(pkg))
         except KinerjaError as err:
             failed.append((p.name, f"{err.code} {err.message_id}"))
             continue
@@ -78,8 +89,8 @@ def read_units(paths: list[str], checked: CheckedRules, exclude: Path | None = N
             v = inputs.values.get(ident)
             if isinstance(v, str) and v.strip():
                 name = v.strip()
-        units.append(UnitData(name, p.name, inputs))
-    return units, failed
+        units.append(UnitData(name, p.name, inputs, own))
+    return units, failed, left_out
 
 
 def _rekap_sheet(c: Consolidated, checked: CheckedRules) -> list[list[CellWrite | None]]:
@@ -120,8 +131,8 @@ def rekap_workbooks(paths: list[str], checked: CheckedRules, dest: str | Path, *
                            hint_en="add `rekap { input = jumlah … }`; see docs/bahasa-aturan.md")
     dest = Path(dest)
     check_writable(dest)
-    units, failed = read_units(paths, checked, exclude=dest)
-    c = consolidate(checked, units, failed)
+    units, failed, left_out = read_units(paths, checked, exclude=dest)
+    c = consolidate(checked, units, failed, left_out)
     specs = input_specs(checked)
     fd, tmp_name = tempfile.mkstemp(prefix=".~kinerja-rekap-", suffix=dest.suffix or ".xlsx", dir=dest.parent)
     os.close(fd)

@@ -158,3 +158,51 @@ def test_rules_without_rekap_block_is_a_usage_error(tmp_path, units):
     res = run("rekap", str(folder), "--aturan", str(rules), "--keluaran", str(tmp_path / "k.xlsx"))
     assert res.exit_code == Exit.USAGE and "B135" in res.output
     assert not (tmp_path / "k.xlsx").exists()
+
+
+def _yearly(base: Path, year: int) -> Path:
+    rules = base / f"aturan{year}"
+    rules.mkdir()
+    text = RULES.replace('aturan rekap_uji "Uji rekap"\n',
+                         f'aturan rekap_uji "Uji rekap"\npengaturan {{ berlaku = {year} }}\n')
+    (rules / "a.kin").write_text(text, encoding="utf-8")
+    return rules
+
+
+def test_a_unit_workbook_of_another_year_is_left_out_with_a_finding(tmp_path):
+    """Bapas C sends last year's workbook (made from the 2024 rules): its inputs have the same names, and rekap
+    summed them into the 2025 Kanwil figures without a word. Now it is left out (T407, with both years) and counts
+    as missing; the 2025 units are consolidated as before."""
+    r2024, r2025 = _yearly(tmp_path, 2024), _yearly(tmp_path, 2025)
+    pile = tmp_path / "unit"
+    pile.mkdir()
+    for name, data in UNITS.items():
+        (tmp_path / f"{name}.yaml").write_text(data, encoding="utf-8")
+        rules = r2024 if name == "c" else r2025
+        assert run("templat", "--aturan", str(rules), "--keluaran", str(pile / f"{name}.xlsx"), "--isi",
+                   str(tmp_path / f"{name}.yaml")).exit_code == 0
+    res = run("rekap", str(pile), "--aturan", str(r2025), "--keluaran", str(tmp_path / "k.xlsx"), "--json")
+    out = json.loads(res.stdout)
+    found = {t["kode"]: t for t in out["rekap"]["temuan"]}
+    assert "T407" in found and "2024" in found["T407"]["pesan"] and "2025" in found["T407"]["pesan"], found
+    assert "c.xlsx" in found["T407"]["pesan"]
+    assert out["rekap"]["unit"] == ["Lapas A", "Rutan B"]
+    assert by_id(out)["rb"]["realisasi"] == round(100 * 15 / 17, 2)  # (10 + 5) / (12 + 5), Bapas C not in it
+
+
+def test_a_unit_still_holding_carried_figures_is_named(tmp_path):
+    """A unit moved its 2024 workbook to the 2025 rules (`kinerja pindah`) and sent it without replacing the
+    figures: each unit's own T501 (last year's figure still in a cell) reaches the Kanwil's rekap, with the unit."""
+    r2024, r2025 = _yearly(tmp_path, 2024), _yearly(tmp_path, 2025)
+    pile = tmp_path / "unit"
+    pile.mkdir()
+    (tmp_path / "a.yaml").write_text(UNITS["a"], encoding="utf-8")
+    old = tmp_path / "a2024.xlsx"
+    assert run("templat", "--aturan", str(r2024), "--keluaran", str(old), "--isi",
+               str(tmp_path / "a.yaml")).exit_code == 0
+    assert run("pindah", str(old), "--aturan", str(r2025), "--keluaran", str(pile / "a.xlsx")).exit_code in (0, 1)
+    res = run("rekap", str(pile), "--aturan", str(r2025), "--keluaran", str(tmp_path / "k.xlsx"), "--json")
+    out = json.loads(res.stdout)
+    stale = [t for t in out["rekap"]["temuan"] if t["kode"] == "T501"]
+    assert stale and all("Lapas A" in t["pesan"] and "a.xlsx" in t["pesan"] for t in stale), stale
+    assert {t["objek"] for t in stale} >= {"rb_a", "rb_b"}
