@@ -84,6 +84,9 @@ NUMERIC = ("cacah", "rupiah", "persen", "indeks", "angka", "tahun")
 KNOWN = {"sasaran-id": {"setjen_s1", "pas_s1", "pas_s2"}, "survei-bulan": {"September", "Oktober"},
          "belanja-jenis": {"Belanja Pegawai", "Belanja Barang", "Belanja Modal"}}
 INTERNAL_IDS = {"setjen_s1", "pas_s1"}  # ids of the rules among the cases: refused in a free-text cell (B216)
+# the keys (``kunci``) other rows of a slot's table hold in the sample: typing one makes the row a duplicate (B222,
+# reported at the slot and at the other row's key cell): setjen_s1 is Anggaran!B11's sasaran, the row above B12
+TAKEN = {"sasaran-id": {"setjen_s1": "Anggaran!B11"}}
 
 # case → (what the file holds, what Excel sends in the payload). A str is text (typed into a Text-formatted cell,
 # pasted, or not a number to Excel); ("v", text) a number as saved; ("err", formula, value) a formula's error;
@@ -145,6 +148,8 @@ def expected(case: str, slot: str) -> str | object:
             return "B201"
         if kind == "teks":
             return "B216" if text.casefold() in INTERNAL_IDS else text
+        if text in TAKEN.get(slot, {}):
+            return "B222"
         return text if text in KNOWN[slot] else "B215"
     number = excel_number(stored[1])
     if kind == "pilihan":
@@ -348,13 +353,15 @@ def test_worst_typing_gives_the_same_outcome_through_file_and_live(case, rules, 
         else:
             assert codes == [], (slot, where, [p.message for p in by_file.problems if p.location == where])
             assert _value_at(by_file, where) == want == _value_at(by_live, where), slot
-    assert {p.location for p in by_file.problems} <= cells  # nothing else in the sample is wrong
+    partners = {TAKEN[s][CASES[case][0]] for s in TAKEN if expected(case, s) == "B222"}  # the other row of a B222
+    assert {p.location for p in by_file.problems} <= cells | partners  # nothing else in the sample is wrong
+    assert [p.code for p in by_file.problems if p.location in partners] == ["B222"] * len(partners)
     kinds = {where: kind for where, kind in SLOTS.values()}
     for p in by_file.problems:  # each message names its cell first, and a table cell's row by number and label
         assert p.message.startswith(p.location + " (") and p.message_en.startswith(p.location + " ("), p.message
         if p.cell is not None:
             assert f", baris {p.cell.row + 1}" in p.message and f", row {p.cell.row + 1}" in p.message_en, p
-            if kinds[p.location] not in ("teks", "pilihan"):  # (a bad label cell is the row's label itself)
+            if kinds.get(p.location, "pilihan") not in ("teks", "pilihan"):  # (a bad label cell, a B222 key)
                 assert f", baris {p.cell.row + 1} «" in p.message, p.message
 
     # the whole run: `kinerja hitung BUKU.xlsx` and the live Hitung
