@@ -30,8 +30,8 @@ SATKER = "Lapas Contoh Baris Tersembunyi"
 # 325, 29 filled rows (326–354), rows 355… hidden. Pasted: Setjen rows 18–19, Anggaran row 356 (row 355 stays
 # empty: an empty row in the middle of a table is skipped and stays hidden).
 PASTED = {
-    "Setjen!B18": "Oktober", "Setjen!C18": Decimal(4321), "Setjen!D18": Decimal("3.1"),
-    "Setjen!B19": "November", "Setjen!C19": Decimal(12), "Setjen!D19": Decimal("3.3"),
+    "Setjen!B18": "November", "Setjen!C18": Decimal(4321), "Setjen!D18": Decimal("3.1"),
+    "Setjen!B19": "Desember", "Setjen!C19": Decimal(12), "Setjen!D19": Decimal("3.3"),
     "Anggaran!B356": SATKER, "Anggaran!C356": Decimal(7), "Anggaran!D356": Decimal(8),
 }
 UNHIDDEN = {"Setjen": {18, 19}, "Anggaran": {356}}

@@ -149,10 +149,10 @@ def test_the_live_hitung_lists_the_same_figures(moved, tmp_path):
     new, _ = moved
     rows = carried_rows(new)
     # a live Hitung computes only when every cell reads: the new indicator's inputs, and the row of the sasaran
-    # the 2025 rules dropped (bphn_s2, B215) given to another
+    # the 2025 rules dropped (bphn_s2, B215) deleted (given to bphn_s1 it would be a second bphn_s1 row, B222)
     write_back(new, cells={f"{SHEET}!{TICK_COL}{rows['setjen_rb_kanwil_penyebut']}": CellWrite("ya"),
                            "imi_paspor_pembilang": CellWrite(90), "imi_paspor_penyebut": CellWrite(100),
-                           "Anggaran!B24": CellWrite("bphn_s1")})
+                           **{f"Anggaran!{col}24": CellWrite(None) for col in "BCDE"}})
     xlsm = tmp_path / "buku-2025.xlsm"
     pasang_tombol(new, xlsm)
     payload = payload_of(xlsm)
