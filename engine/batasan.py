@@ -211,13 +211,13 @@ def duplicate_rows(spec: InputSpec, rows: list[dict[str, Any]], sources: dict) -
             continue
         by_key.setdefault(tuple(key_form(v) for v in values), []).append(i)
     cols = {c.name: c for c in spec.columns or ()}
-    names = " / ".join(_column_words(cols[k]) if k in cols else k for k in spec.key)
+    names = " / ".join(column_words(cols[k]) if k in cols else k for k in spec.key)
     out: list[InputProblem] = []
     for same in (ix for ix in by_key.values() if len(ix) > 1):
         for i in same:
             key = CellKey(spec.name, i, spec.key[0])
             where = sources.get(key, str(key))
-            shown = ", ".join(f"{_column_words(cols[k]) if k in cols else k} {_key_text(rows[i].get(k))}"
+            shown = ", ".join(f"{column_words(cols[k]) if k in cols else k} {_key_text(rows[i].get(k))}"
                               for k in spec.key)
             others = [f"baris {j + 1} ({sources.get(ck, str(ck))})" for j in same if j != i
                       for ck in [CellKey(spec.name, j, spec.key[0])]]
@@ -234,7 +234,7 @@ def duplicate_rows(spec: InputSpec, rows: list[dict[str, Any]], sources: dict) -
     return out
 
 
-def _column_words(col: ColumnSpec) -> str:
+def column_words(col: ColumnSpec) -> str:
     """A column as the operator knows it: its label without a trailing explanation in parentheses."""
     return re.sub(r"\s*\([^()]*\)\s*$", "", col.label).strip() or col.name
 

@@ -29,6 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import __version__
 from ..engine import CheckedRules, Inputs, InputSpec, input_specs
+from ..engine.batasan import column_words
 from . import layout
 from . import template_style as S
 from .atomic import atomic_write, refuse_existing, terminated_as_exit
@@ -449,7 +450,9 @@ class _InputSheet:
         # one unwrapped line that must fit the printed width (the hidden rows are told here, in words that stay
         # true when Hitung shows the hidden rows that hold data: no row numbers)
         more = " (baris kosong tersembunyi: klik + di kiri)" if shown < n_rows else ""
-        ws.cell(row + 1, first, f"Tabel {spec.name}: satu baris per data, baris kosong dilewati, kolom * wajib. "
+        by_name = {c.name: c for c in cols}
+        per = " + ".join(column_words(by_name[k]) if k in by_name else k for k in spec.key) or "data"
+        ws.cell(row + 1, first, f"Tabel {spec.name}: satu baris per {per}, baris kosong dilewati, kolom * wajib. "
                 f"{n_rows} baris{more}.").font = S.NOTE_FONT
         captions, names, data = row + 2, row + 3, row + 4
         S.header_cell(ws, captions, NO, "No")
