@@ -14,8 +14,8 @@ from ..engine.errors import InputError
 from ..engine.interface import Inputs, InputSpec
 from ..engine.limits import clip
 from .datafile_keys import removed_inputs
-from .datafile_values import build_inputs, read_text
-from .errors import CSV_HEADER, DATA_GIVEN_TWICE, DATA_KEY_TWICE
+from .datafile_values import build_inputs, given_twice, read_text, written_twice
+from .errors import CSV_HEADER
 
 
 def read_csv(paths: list[Path], specs: list[InputSpec], rules: Any = None) -> Inputs:
@@ -42,7 +42,7 @@ def read_csv(paths: list[Path], specs: list[InputSpec], rules: Any = None) -> In
         columns: dict[str, int] = {}
         for h in header:
             if h:
-                _once(p, h.lower(), columns, "kolom", "column", 1)
+                _once(p, h.lower(), columns, "kolom", 1)
         if p.stem in table_names:
             _given_once(p, p.stem, origin)
             tables[p.stem] = [_row(header, row) for _, row in rows]
@@ -52,7 +52,7 @@ def read_csv(paths: list[Path], specs: list[InputSpec], rules: Any = None) -> In
                 name = row[0].strip() if row else ""
                 if not name:
                     continue
-                _once(p, name, seen, "nama", "name", line)
+                _once(p, name, seen, "nama", line)
                 _given_once(p, name, origin)
                 values[name] = row[1] if len(row) > 1 else None
         else:
@@ -64,15 +64,10 @@ def read_csv(paths: list[Path], specs: list[InputSpec], rules: Any = None) -> In
     return build_inputs(shown, specs, values, tables, {}, removed=removed_inputs(rules))
 
 
-def _once(p: Path, name: str, seen: dict[str, int], what: str, what_en: str, line: int) -> None:
+def _once(p: Path, name: str, seen: dict[str, int], what: str, line: int) -> None:
     """B123 when ``name`` was already seen (name → its line) in this file; else remember it."""
     if name in seen:
-        where = f"baris {seen[name]} dan baris {line}" if seen[name] != line else f"baris {line}"
-        where_en = f"line {seen[name]} and line {line}" if seen[name] != line else f"line {line}"
-        raise InputError(f"{what} {clip(name, 80)} ditulis dua kali ({where}); berkas tidak dibaca.",
-                         message_en=f"{what_en} {clip(name, 80)} is written twice ({where_en}); the file was not "
-                         "read.", location=f"{p}:{line}", code=DATA_KEY_TWICE,
-                         hint="hapus salah satunya, atau perbaiki namanya bila yang dimaksud nama lain")
+        raise written_twice(f"{p}:{line}", f"{what} {clip(name, 80)}", seen[name], line)
     seen[name] = line
 
 
@@ -86,7 +81,5 @@ def _row(header: list[str], row: list[str]) -> dict[str, Any]:
 
 def _given_once(p: Path, name: str, origin: dict[str, str]) -> None:
     if name in origin and origin[name] != str(p):
-        raise InputError(f"{name} diisi di dua berkas data: {origin[name]} dan {p}.",
-                         message_en=f"{name} is given in two data files: {origin[name]} and {p}.",
-                         location=f"{p}: {name}", code=DATA_GIVEN_TWICE, hint="isi setiap masukan di satu berkas saja")
+        raise given_twice(f"{p}: {name}", name, origin[name], str(p))
     origin[name] = str(p)

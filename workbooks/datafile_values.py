@@ -19,8 +19,8 @@ from ..engine.interface import CellKey, InputProblem, Inputs, InputSpec
 from ..engine.limits import MAX_DATA_FILE_BYTES, FileRefused, clip, read_regular, shown
 from ..engine.values import MAX_MAGNITUDE, THOUSANDS_OR_DECIMAL, in_range
 from .datafile_keys import unknown_keys
+from .errors import DATA_GIVEN_TWICE, DATA_KEY_TWICE, OUT_OF_EXACT_RANGE
 from .errors import DATA_REFUSED as REFUSED
-from .errors import OUT_OF_EXACT_RANGE
 
 # --- one reading rule for a number written in a data file -------------------------------------------------------
 # A YAML number (decimal point: 2.54, 8219700000, 1.5E+2) or, as text and in CSV cells, the Indonesian form
@@ -131,6 +131,24 @@ def one_reading(loader_cls: type) -> type:
     loader_cls.add_constructor(_FLOAT, _construct_float)
     loader_cls.construct_mapping = _construct_mapping
     return loader_cls
+
+
+def written_twice(location: str, what: str, first: int, again: int, why: str = "", why_en: str = "") -> InputError:
+    """B123, the one message for a name a data file writes twice (``first``, ``again``: its lines): never the
+    last one kept without a word. ``why``: what the format itself would have done."""
+    where = f"baris {first} dan baris {again}" if first != again else f"baris {again}"
+    where_en = f"line {first} and line {again}" if first != again else f"line {again}"
+    return InputError(f"{what} ditulis dua kali ({where}){why}; berkas tidak dibaca.",
+                      message_en=f"{what} is written twice ({where_en}){why_en}; the file was not read.",
+                      location=location, code=DATA_KEY_TWICE,
+                      hint="hapus salah satunya, atau perbaiki namanya bila yang dimaksud nama lain")
+
+
+def given_twice(location: str, what: str, first: str, second: str) -> InputError:
+    """B109, the one message for an input or table that two data files both give."""
+    return InputError(f"{what} diisi di dua berkas data: {first} dan {second}.",
+                      message_en=f"{what} is given in two data files: {first} and {second}.", location=location,
+                      code=DATA_GIVEN_TWICE, hint="isi setiap masukan di satu berkas saja")
 
 
 def _problem(code: str, name: str, where: str, msg: str, msg_en: str, hint: str,

@@ -18,9 +18,9 @@ from ..engine.limits import MAX_YAML_DEPTH, MAX_YAML_NODES, clip, shown
 from ..engine.tercetak import printed_cell
 from ..engine.values import THOUSANDS_OR_DECIMAL, in_range
 from .datafile_keys import removed_inputs, top_level
-from .datafile_values import KeyTwice, build_inputs, one_reading, read_text
+from .datafile_values import KeyTwice, build_inputs, given_twice, one_reading, read_text, written_twice
 from .errors import DATA_BAD_SHAPE as BAD_SHAPE
-from .errors import DATA_GIVEN_TWICE, DATA_KEY_TWICE, DATA_NOT_A_MAPPING, DATA_SHAPES_DIFFER
+from .errors import DATA_NOT_A_MAPPING, DATA_SHAPES_DIFFER
 from .errors import DATA_REFUSED as REFUSED
 
 
@@ -135,14 +135,10 @@ def load_yaml(p: Path) -> object:
                          hint="berkas data kinerja cukup bertingkat: masukan → nama → nilai; tabel → nama → baris"
                          ) from None
     except KeyTwice as exc:
-        key, first = clip(shown(exc.key), 80), exc.first.line + 1
-        raise InputError(f"{key} ditulis dua kali dalam satu bagian (baris {first} dan baris {exc.again.line + 1}); "
-                         "YAML akan memakai yang terakhir tanpa peringatan, jadi berkas tidak dibaca.",
-                         message_en=f"{key} is written twice in one section (line {first} and line "
-                         f"{exc.again.line + 1}); YAML would use the last one without a warning, so the file was "
-                         "not read.", location=f"{p}:{exc.again.line + 1}:{exc.again.column + 1}",
-                         code=DATA_KEY_TWICE, hint="hapus salah satunya, atau perbaiki namanya bila yang dimaksud nama "
-                         "lain") from None
+        raise written_twice(f"{p}:{exc.again.line + 1}:{exc.again.column + 1}", clip(shown(exc.key), 80),
+                            exc.first.line + 1, exc.again.line + 1,
+                            " dalam satu bagian; YAML akan memakai yang terakhir tanpa peringatan",
+                            " in one section; YAML would use the last one without a warning") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         loc = f"{p}:{mark.line + 1}:{mark.column + 1}" if mark else str(p)
@@ -273,10 +269,7 @@ def read_yaml(path: str | Path | list[str | Path], specs: list[InputSpec], chang
         for section, into in (("masukan", values), ("tabel", tables)):
             for name, value in (data.get(section) or {}).items():
                 if name in into:
-                    raise InputError(f"{section}.{name} diisi di dua berkas data: {origin[name]} dan {p.name}.",
-                                     message_en=f"{section}.{name} is given in two data files: {origin[name]} "
-                                                f"and {p.name}.", location=f"{p}: {section}.{name}",
-                                     code=DATA_GIVEN_TWICE, hint="isi setiap masukan di satu berkas saja")
+                    raise given_twice(f"{p}: {section}.{name}", f"{section}.{name}", origin[name], p.name)
                 into[name], origin[name] = value, p.name
         _merge_reported(reported, data.get("dilaporkan") or {}, p.name)
     for section, into in (("masukan", values), ("tabel", tables)):
