@@ -174,6 +174,9 @@ class CatatanBatch(_Model):
     jumlah_masalah_masukan: int = 0
     detik: float | None = Field(None, description="seconds spent on this workbook")
     galat: Galat | None = None
+    pertama: str | None = Field(None, description="the first input problem, else the first finding, in one line "
+                                                  "(`KODE place: message`), as the summary table shows it; null "
+                                                  "when there is none or when gagal (see galat)")
     hasil: Hasil | None = Field(None, description="the JSON of `kinerja hitung BUKU --json` (null when gagal)")
 
 

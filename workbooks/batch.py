@@ -31,6 +31,7 @@ from typing import Any
 from ..engine import CheckedRules, KinerjaError
 from ..engine.errors import language
 from ..engine.loader import resolve
+from .batch_ringkasan import first_of
 from .batchplan import WORKBOOK_SUFFIXES, Job, RuleCache, expand, plan, rule_refs
 from .errors import CANCELLED, INTERNAL, NO_CLUSTER, WorkbookError
 
@@ -48,7 +49,7 @@ def _failure(job: Job, code: str, message: str, message_en: str, location: str, 
             "jumlah_masalah_masukan": 0, "detik": seconds,
             "galat": {"kode": code, "pesan": message_en if en else message, "pesan_en": message_en or message,
                       "lokasi": location or job.berkas, "saran": (hint_en if en else hint) or None},
-            "hasil": None}
+            "pertama": None, "hasil": None}
 
 
 def cancelled(job: Job) -> dict[str, Any]:
@@ -70,6 +71,7 @@ def recalc_one(job: Job, rules: Callable[[str], CheckedRules] | None = None) -> 
             outcome = recalculate_workbook(job.berkas, aturan=job.aturan, keluaran=job.keluaran, rules=get)
             hasil, written = outcome.json if job.hasil else None, str(outcome.path)
             n_find, n_prob = len(outcome.findings), len(outcome.problems)
+            first = first_of(outcome.problems, outcome.findings)
             del outcome  # freed now, by reference counting: the collector never walks the workbook's objects
     except KinerjaError as err:
         return _failure(job, err.code, err.message_id, err.message_en, err.location, err.hint_id, err.hint_en,
@@ -83,7 +85,7 @@ def recalc_one(job: Job, rules: Callable[[str], CheckedRules] | None = None) -> 
     return {"berkas": job.berkas, "keluaran": written,
             "status": "temuan" if (n_find or n_prob) else "ok", "jumlah_temuan": n_find,
             "jumlah_masalah_masukan": n_prob, "detik": round(time.perf_counter() - t0, 4), "galat": None,
-            "hasil": hasil}
+            "pertama": first or None, "hasil": hasil}
 
 
 # --- workers ------------------------------------------------------------------------------------------------

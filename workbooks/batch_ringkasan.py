@@ -45,14 +45,25 @@ FINDING_HEAD = ["Berkas", "Jenis", "Kode", "Tingkat", "Objek", "Lokasi", "Pesan"
 
 
 def first_problem(rec: dict[str, Any]) -> str:
-    """What to look at first in a record: its error, else its first input problem, else its first finding."""
+    """What to look at first in a record: its error, else its first input problem, else its first finding (the
+    worker's line :func:`first_of`, carried by every record as ``pertama``; older records: from ``hasil``)."""
     if rec.get("galat"):
         g = rec["galat"]
         return f"{g['kode']} {g['pesan']}"
+    if rec.get("pertama") is not None:
+        return rec["pertama"]
     hasil = rec.get("hasil") or {}
-    for p in hasil.get("masalah_masukan") or []:
+    return first_of(hasil.get("masalah_masukan") or [], hasil.get("temuan") or [])
+
+
+def first_of(problems: Any, findings: Any) -> str:
+    """The first input problem, else the first finding, in one line; items are the JSON dicts of ``kinerja hitung
+    --json`` or the objects they come from (``to_dict``), so only the first one is ever turned into a dict."""
+    for p in problems:
+        p = p if isinstance(p, dict) else p.to_dict()
         return f"{p['kode']} {p['lokasi']}: {p['pesan']}"
-    for t in hasil.get("temuan") or []:
+    for t in findings:
+        t = t if isinstance(t, dict) else t.to_dict()
         return f"{t['kode']} {t['objek']}: {t['pesan']}"
     return ""
 

@@ -344,6 +344,27 @@ def test_records_without_json_leave_the_result_out_and_count_the_same(tmp_path, 
         assert sheet_values(tmp_path / "ringan" / f.name) == sheet_values(tmp_path / "penuh" / f.name)
 
 
+def test_summary_table_names_the_first_finding_without_json(tmp_path, pile_source):
+    """The table `kinerja batch` prints ends each row with the first error, input problem or finding. Records
+    without the result's JSON (no --json, no --ringkasan) carry that line themselves ("pertama"): the column was
+    empty for every workbook with findings once the worker stopped sending the JSON (found by
+    benchmarks/serangan.py, case result_out_of_range_in_batch)."""
+    from kinerja.workbooks.batch_ringkasan import first_problem, summary_rows
+    files = []
+    for i in range(3):
+        files.append(tmp_path / f"u{i}.xlsx")
+        shutil.copyfile(pile_source / f"upt0{i + 1}.xlsx", files[-1])
+    full = b.run(b.plan([str(f) for f in files], keluaran=tmp_path / "penuh"), workers=1)
+    lean = b.run(b.plan([str(f) for f in files], keluaran=tmp_path / "ringan", hasil=False), workers=1)
+    with_findings = [r for r in full if r["jumlah_temuan"]]
+    assert with_findings
+    for r in with_findings:  # the first finding of the JSON, as the summary shows it
+        t = r["hasil"]["temuan"][0]
+        assert first_problem(r) == f"{t['kode']} {t['objek']}: {t['pesan']}"
+    assert [first_problem(r) for r in lean] == [first_problem(r) for r in full]
+    assert [row[-1] for row in summary_rows(lean, "id")] == [row[-1] for row in summary_rows(full, "id")]
+
+
 def test_rule_set_named_by_a_workbook_outside_its_folder_is_refused(tmp_path, pile_source):
     """The trust model of kinerja hitung holds in a batch: a workbook cannot make the run load rules from
     elsewhere (E214), and the coordinator does not load them either."""
