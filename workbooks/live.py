@@ -63,6 +63,7 @@ TITLE = "kinerja — Hitung"
 _ERRORS = EXCEL_ERRORS  # the reader's list: a text showing an error is the error
 _EPOCH = datetime(1899, 12, 30)
 _MAX_ALERT = 12  # problems listed in one alert; the rest are counted
+_STATUS_WHAT, _STATUS_HINT = 240, 320  # characters of a failure's message and advice in the status cell
 # Cell.style of a live number cell: shown as a percentage, or format unknown (no FormatIsian formula covers it)
 _PERCENT, _UNKNOWN = -1, -2
 
@@ -390,6 +391,8 @@ def hitung(book: Any, *, aturan: str | None = None, now: datetime | None = None,
     when = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     stamp = local_time(when)  # as the operator's clock shows it (KINERJA_ZONA: WIB, WITA, WIT), as in Audit
     view: BookView | None = None
+    ref: str | None = aturan
+    version = ""  # known once the rules are loaded: a failure after that says them as a success does
     try:
         view = BookView(book)
         statuses = view.status_cells()
@@ -402,6 +405,7 @@ def hitung(book: Any, *, aturan: str | None = None, now: datetime | None = None,
             return _fail(book, view, ref, stamp, f"set aturan {ref} tidak tersedia di server ini (tersedia: "
                          f"{', '.join(sorted(allowed)) or '-'}). Hubungi admin TI.")
         checked = allowed[ref] if allowed is not None else load_rules(_near_book(book, ref))
+        version = f"versi: {checked.rules.version}"
         specs = input_specs(checked)
         inputs = read_inputs_live(view, specs)
         if inputs.problems:
@@ -420,26 +424,43 @@ def hitung(book: Any, *, aturan: str | None = None, now: datetime | None = None,
                 msg = (f"Hitung dibatalkan: {n} sel isian bermasalah; tidak ada hasil yang ditulis.\n\n"
                        + _problems_text(inputs.problems))
                 short = f"{n} masalah isian, hasil tidak ditulis"
-            out = _fail(book, view, ref, stamp, msg, short)
+            out = _fail(book, view, ref, stamp, msg, short, version)
             out.problems = list(inputs.problems)
             return out
         rc = plan_recalc(checked, inputs, view.names_text(), {layout.META_RULES: ref}, aturan=ref, now=when,
                          carried=read_carried(view))
         written = apply_to_book(book, rc.plan, view)
-        text = status_text(f"selesai {stamp}", ref, f"versi: {checked.rules.version}",
-                           f"{len(rc.findings)} temuan", f"{written} sel keluaran")
+        text = status_text(f"selesai {stamp}", ref, version, f"{len(rc.findings)} temuan", f"{written} sel keluaran")
         _status(view, book, text)
         return LiveOutcome(True, text, rc.note, [], len(rc.findings), written)
-    except KinerjaError as err:
-        return _fail(book, view, aturan, stamp, err.format())  # Indonesian unless KINERJA_BAHASA=en
+    except KinerjaError as err:  # the alert: the file path's message (Indonesian unless KINERJA_BAHASA=en)
+        return _fail(book, view, ref, stamp, err.format(), _coded(err), version)
     except Exception as exc:  # a bug in kinerja: say so plainly, never a traceback window
-        return _fail(book, view, aturan, stamp, f"galat internal kinerja ({type(exc).__name__}: {exc}). "
-                     "Laporkan ke pengembang beserta buku kerja ini.")
+        return _fail(book, view, ref, stamp, f"galat internal kinerja ({type(exc).__name__}: {exc}). "
+                     "Laporkan ke pengembang beserta buku kerja ini.", version=version)
+
+
+def _clip(text: str, size: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[:size - 1].rstrip() + "…"
+
+
+def _coded(err: KinerjaError) -> str:
+    """A coded failure in the status cell: the code and what happened, then what to do — the words of the file
+    path's message (``kinerja hitung BUKU.xlsx``), without the file and name it starts with (the cell is in that
+    book; the message names the name again)."""
+    en = language() == "en"
+    hint = err.hint_en if en else err.hint_id
+    said = f"{err.code}: {_clip(err.message(), _STATUS_WHAT)}"
+    return said + (f" | {'hint' if en else 'saran'}: {_clip(hint, _STATUS_HINT)}" if hint else "")
 
 
 def _fail(book: Any, view: BookView | None, ref: str | None, stamp: str, message: str,
-          short: str | None = None) -> LiveOutcome:
-    text = status_text(f"GAGAL {stamp}", ref, short or message.splitlines()[0][:200])
+          short: str | None = None, version: str = "") -> LiveOutcome:
+    """Alert ``message`` and write the failure to the status cells: when, with which rules (``ref`` and
+    ``version`` as the success status says them, when known — the status cell is also where the next Hitung
+    reads the rule set from), and ``short`` (else the message's first line)."""
+    text = status_text(f"GAGAL {stamp}", ref, version, short or _clip(message.splitlines()[0], _STATUS_WHAT))
     try:
         if view is not None:
             _status(view, book, text)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from kinerja.engine import load_rules
 from kinerja.workbooks.live import hitung
 from kinerja.workbooks.recalc import recalculate_workbook
 from kinerja.workbooks.remote import open_payload
@@ -103,6 +104,9 @@ def test_live_bad_input_alerts_with_the_cell_and_writes_nothing_else(sample_xlsm
     assert grid.writes and all(isinstance(grid.sheet(s).get((r, c)), str)
                                and grid.sheet(s)[(r, c)].startswith(STATUS_PREFIX) for s, r, c in grid.writes)
     assert all("GAGAL" in grid.sheet(s)[(r, c)] for s, r, c in grid.writes)
+    version = load_rules("pk2024-sumsel").rules.version
+    assert all(f"| aturan: pk2024-sumsel | versi: {version} | 1 masalah isian, hasil tidak ditulis"
+               in grid.sheet(s)[(r, c)] for s, r, c in grid.writes)
 
 
 def test_live_without_rules_or_status_cell_says_what_to_do():
@@ -146,6 +150,9 @@ def test_live_output_over_an_input_is_refused_before_anything_is_written(sample_
     grid.apply(book.json()["actions"])
     assert len(grid.alerts) == 1 and "setjen_rb_kanwil_pembilang" in grid.alerts[0]
     assert all(grid.sheet(s)[(r, c)].startswith(STATUS_PREFIX) for s, r, c in grid.writes)
+    version = load_rules("pk2024-sumsel").rules.version  # which rules, and what to do: as the alert says
+    assert all(f"GAGAL 06-12-2026 18:00 WIB | aturan: pk2024-sumsel | versi: {version} | B152: "
+               in grid.sheet(s)[(r, c)] and "| saran: " in grid.sheet(s)[(r, c)] for s, r, c in grid.writes)
 
 
 def test_live_date_cell_is_reported_never_read_as_a_day_number(sample_xlsm):

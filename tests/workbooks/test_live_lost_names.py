@@ -21,13 +21,14 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from kinerja.cli import Exit, main
+from kinerja.engine import load_rules
 from kinerja.workbooks import layout
 from kinerja.workbooks.live import hitung
 from kinerja.workbooks.ooxml import Package
 from kinerja.workbooks.ownrecord import HEADER, names_in
 from kinerja.workbooks.recalc import owned_output_names, recalculate_workbook
 from kinerja.workbooks.remote import open_payload
-from kinerja.workbooks.tombol import STATUS_PREFIX, pasang_tombol
+from kinerja.workbooks.tombol import STATUS_PREFIX, pasang_tombol, rules_from_status
 from kinerja.workbooks.writer import CellWrite, read_ownership, write_back
 from payload import Grid, payload_of
 from test_output_names_lost import drop_names
@@ -89,6 +90,14 @@ def test_live_hitung_refuses_a_lost_output_name_as_the_file_hitung_does(book_11)
     # nothing but the status cells: no realisasi 20 beside the stale capaian 100
     assert grid.writes and all(grid.sheet(s)[(r, c)].startswith(STATUS_PREFIX) and "GAGAL" in grid.sheet(s)[(r, c)]
                                for s, r, c in grid.writes)
+    # the status cell says with which rules Hitung was attempted, as a success does, and what to do (rapi11: it
+    # said neither — and the next Hitung, which reads the rule set from that cell, refused the workbook)
+    version = load_rules("pk2024-sumsel").rules.version
+    for s, r, c in grid.writes:
+        status = grid.sheet(s)[(r, c)]
+        assert f"| aturan: pk2024-sumsel | versi: {version} | B114: nama keluaran " in status and LOST in status, status
+        assert "| saran: Buat lagi nama itu di Formulas › Name Manager" in status and "kinerja pindah" in status
+        assert rules_from_status(status) == "pk2024-sumsel"
 
     # the file path: the same code, message and advice, word for word (the place before it names the file)
     drop_names(book_11, LOST, layout.TEMUAN_COUNT)
