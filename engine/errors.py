@@ -110,8 +110,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
              "Indicator weights in dimension {name} add up to {total}, should equal the dimension weight {expected}."),
     "E404": ("Indikator {name} tidak punya target; capaian membagi dengan target.",
              "Indicator {name} has no target; capaian divides by the target."),
-    "E405": ("Target indikator {name} bernilai 0; capaian membagi dengan target.",
-             "The target of indicator {name} is 0; capaian divides by the target."),
+    "E405": ("Target {what} {name} bernilai {value}; capaian membagi dengan target, jadi target harus lebih besar "
+             "dari 0.",
+             "The target of {what} {name} is {value}; capaian divides by the target, so it must be greater than 0."),
     "E406": ("Dalam dimensi {name} sebagian indikator berbobot dan sebagian tidak.",
              "In dimension {name} some indicators have weights and some do not."),
     "E407": ("Indeks {name} tidak berisi indikator, dimensi, atau sub-indeks.",

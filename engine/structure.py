@@ -191,8 +191,15 @@ class StructureChecks:
             tgt = rs.targets.get(ind.id)
             if tgt is None:
                 self.report("E404", ind.span, "add_target", {"name": ind.id}, name=ind.id, width=len(ind.id))
-            elif self.const(tgt.expr) == 0:
-                self.report("E405", tgt.expr.span, name=ind.id)
+            else:
+                self.check_target_positive(tgt, {"id": "indikator", "en": "indicator"})
+
+    def check_target_positive(self, tgt: m.Target, what: dict[str, str]) -> None:
+        """Capaian divides by the target (r / t, or (2t − r) / t): a target of 0 or below has no capaian that
+        means anything (−5 gave a capaian of −1.692,60% with status ok)."""
+        v = self.const(tgt.expr)
+        if v is not None and v <= 0:
+            self.report("E405", tgt.expr.span, what=what, name=tgt.id, value=rule_number(v))
 
     def check_target_unit(self, t: m.Target) -> None:
         """Targets are written in the unit of their indicator (persen: 0–100) or on their index's scale."""
@@ -231,6 +238,8 @@ class StructureChecks:
         if scale is not None and v is not None and not (0 <= v <= scale):
             self.report("E307", t.expr.span, "index_scale", {"scale": rule_number(scale)}, name=t.id,
                         value=rule_number(v), scale=rule_number(scale))
+        else:
+            self.check_target_positive(t, {"id": "indeks", "en": "index"})
 
 
 def short_id(ident: str) -> str:
