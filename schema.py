@@ -87,6 +87,22 @@ class Eselon(_Model):
     sasaran: list[SasaranRingkas]
 
 
+class IsianPindahan(_Model):
+    """T501: one input still holding the figure ``kinerja pindah`` carried from another year's workbook."""
+
+    masukan: str
+    uraian: str
+    sel: str = Field(description="the input's cell (or table range) in this workbook")
+    konfirmasi: str = Field(description="the cell of sheet Pindahan where 'ya' says the figure really is the same")
+    baris_pindahan: int
+    tertulis: str | None = Field(None, description="what that cell holds when it is not 'ya'")
+    nilai: Angka = Field(None, description="the carried figure (a single input)")
+    baris: list[int] | None = Field(None, description="a table: the sheet rows still as carried")
+    baris_tabel: int | None = Field(None, description="a table: its rows now")
+    pesan: str
+    pesan_en: str
+
+
 class Temuan(_Model):
     kode: str = Field(description="T101…T301, see the README")
     tingkat: Literal["tinggi", "sedang", "rendah", "info"]
@@ -99,6 +115,8 @@ class Temuan(_Model):
     sumber: str | None = None
     aturan: str | None = None
     derivasi: str | None = None
+    isian: list[IsianPindahan] | None = Field(None, description="T501: every input of the sheet (objek) still "
+                                              "holding the carried figure — one finding per input sheet")
 
 
 class MasalahMasukan(_Model):

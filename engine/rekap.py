@@ -147,6 +147,7 @@ def consolidate(checked: CheckedRules, units: list[UnitData], failed: list[tuple
         for t in u.findings:  # the unit's own findings, said of the unit
             out.findings.append(Temuan(t.kode, t.tingkat, t.objek, f"Unit {u.name} ({u.origin}): {t.pesan}",
                                        t.bidang, t.dihitung, t.dilaporkan, f"{u.origin} {t.sumber}".strip(),
+                                       data=dict(t.data),
                                        pesan_en=f"Unit {u.name} ({u.origin}): {t.pesan_en or t.pesan}"))
     if expected:
         wanted = {_norm(n) for n in expected}

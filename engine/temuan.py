@@ -69,11 +69,19 @@ class Temuan:
             "aturan": self.aturan or None, "derivasi": self.derivasi or None,
         }
         if self.data:
-            out["data"] = {k: to_json_number(v) if not isinstance(v, dict) else
-                           {kk: to_json_number(vv) for kk, vv in v.items()} for k, v in self.data.items()}
-            if "sumber_semua" in self.data:
-                out["sumber_semua"] = out["data"].pop("sumber_semua")
+            out["data"] = {k: _json(v) for k, v in self.data.items()}
+            for top in ("sumber_semua", "isian"):  # the places it was printed; T501: every carried input
+                if top in self.data:
+                    out[top] = out["data"].pop(top)
         return out
+
+
+def _json(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {k: _json(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_json(x) for x in v]
+    return to_json_number(v)
 
 
 def level_of(computed: Decimal, printed: Decimal, target: Decimal | None, field_name: str) -> str:

@@ -13,11 +13,13 @@ and tables — with its cell, the carried value and a fingerprint of it::
 
 The column Sidik is hidden (the operator has nothing to read or change there); its first two rows hold the years.
 
-Every Hitung (file or live: :func:`read_carried` reads the sheet through either view) gives finding T501 for each
-input that still holds exactly the carried value (:func:`stale_findings`; a table counts as one value: any changed,
-added or removed row makes it this year's) — unless the operator wrote ``ya`` in its row: the way to say "the
-figure really is the same this year", since retyping the same number is invisible. Text inputs (a satker's name)
-are not listed: they are rightly the same every year. A same-year move (a mid-year PK revision) adds no sheet.
+Every Hitung (file or live: :func:`read_carried` reads the sheet through either view) lists each input that
+still holds exactly the carried value (:func:`stale_findings`; for a table, the rows still as carried) — one
+finding T501 per input sheet, naming how many and the first cells, every input in its ``isian`` (the JSON; the
+Temuan sheet gives each its own row and link: the real findings are not lost among a hundred T501) — unless
+the operator wrote ``ya`` in its row: the way to say "the figure really is the same this year", since retyping
+the same number is invisible. Text inputs (a satker's name) are not listed: they are rightly the same every
+year. A same-year move (a mid-year PK revision) adds no sheet.
 """
 
 from __future__ import annotations
@@ -242,10 +244,15 @@ def pending(carried: Carried | None, inputs: Inputs) -> dict[str, tuple[int, ...
     return out
 
 
+_SHOWN = 4  # carried inputs named in one sheet's finding; the rest are counted (each has its own Temuan row)
+
+
 def stale_findings(carried: Carried | None, inputs: Inputs, names: Mapping[str, str]) -> list[Temuan]:
-    """T501 for each recorded input that still holds exactly the carried value and is not confirmed (``ya``).
-    Pure: the record (:func:`read_carried`), the inputs as read now, and the workbook's names (where each input
-    is now)."""
+    """T501 for the recorded inputs that still hold exactly the carried value and are not confirmed (``ya``): one
+    finding per input sheet, naming how many and the first cells; ``data["isian"]`` lists every one of them (its
+    name, cell, value or table rows, the cell where ``ya`` goes, and its own message) — the JSON's ``isian`` and the
+    Temuan sheet's row per cell (:mod:`.temuan`). Pure: the record (:func:`read_carried`), the inputs as read now,
+    and the workbook's names (where each input is now)."""
     if carried is None:
         return []
     old, new = year_text(carried.from_year), year_text(carried.to_year)
@@ -261,6 +268,7 @@ def stale_findings(carried: Carried | None, inputs: Inputs, names: Mapping[str, 
             f"from the {old_en} workbook."))
     by_name = {k.casefold(): v for k, v in names.items()}
     still = pending(carried, inputs)
+    sheets: dict[str, list[dict[str, Any]]] = {}
     for e in carried.entries:
         rows = still.get(e.name)
         if not rows:
@@ -270,23 +278,103 @@ def stale_findings(carried: Carried | None, inputs: Inputs, names: Mapping[str, 
         where = _cell(by_name.get(e.name.casefold(), e.location))
         tick = f"{SHEET}!{cell_name(e.row, _TICK)}"
         about = e.label or e.name
+        item: dict[str, Any] = {"masukan": e.name, "uraian": about, "sel": where, "konfirmasi": tick,
+                                "baris_pindahan": e.row, "tertulis": e.tick or None}
         if table:
             at = _sheet_rows(inputs, e.name)
-            shown = ", ".join(str(at.get(i, i)) for i in rows[:8]) + (" …" if len(rows) > 8 else "")
+            sheet_rows = [at.get(i, i) for i in rows]
+            shown = ", ".join(str(r) for r in sheet_rows[:8]) + (" …" if len(rows) > 8 else "")
             held = f"{len(rows)} dari {len(value)} baris tabelnya (baris sheet {shown})"
-            held_en, typed = f"{len(rows)} of the table's {len(value)} rows (sheet rows {shown})", None
+            held_en = f"{len(rows)} of the table's {len(value)} rows (sheet rows {shown})"
+            item.update(nilai=None, baris=sheet_rows, baris_tabel=len(value))
         else:
-            held, held_en, typed = f"angka ({format_id(value)})", f"the figure ({format_id(value)})", value
+            held, held_en = f"angka ({format_id(value)})", f"the figure ({format_id(value)})"
+            item["nilai"] = value
         bad = f" (sel itu berisi «{e.tick}», bukan {YES})" if e.tick else ""
         bad_en = f" (it holds «{e.tick}», not {YES})" if e.tick else ""
-        out.append(Temuan(
-            CODE, "tinggi", e.name,
-            f"{about} ({where}) masih berisi {held} yang dipindahkan dari buku kerja tahun {old}; buku kerja ini "
-            f"untuk tahun {new}. Isi angka tahun {new}, atau bila memang sama, tulis {YES} di {tick}{bad}.",
-            dilaporkan=typed, sumber=where,
-            pesan_en=f"{about} ({where}) still holds {held_en} carried over from the {old_en} workbook; this workbook "
-            f"is for {new_en}. Enter {new_en}'s figures, or if it really is the same, write {YES} in {tick}{bad_en}."))
+        item["pesan"] = (f"{about} ({where}) masih berisi {held} yang dipindahkan dari buku kerja tahun {old}; buku "
+                         f"kerja ini untuk tahun {new}. Isi angka tahun {new}, atau bila memang sama, tulis {YES} di "
+                         f"{tick}{bad}.")
+        item["pesan_en"] = (f"{about} ({where}) still holds {held_en} carried over from the {old_en} workbook; this "
+                            f"workbook is for {new_en}. Enter {new_en}'s figures, or if it really is the same, write "
+                            f"{YES} in {tick}{bad_en}.")
+        sheets.setdefault(_sheet_of(where), []).append(item)
+    for sheet, items in sheets.items():
+        items.sort(key=lambda it: _row_of(it["sel"]))  # in the sheet's order: a list to walk down
+        out.append(_sheet_finding(sheet, items, (old, new), (old_en, new_en)))
     return out
+
+
+def _sheet_finding(sheet: str, items: list[dict[str, Any]], years: tuple[str, str], years_en: tuple[str, str]
+                   ) -> Temuan:
+    """One sheet's carried inputs as one T501: how many, the first :data:`_SHOWN` cells, where ``ya`` goes."""
+    (old, new), (old_en, new_en), n = years, years_en, len(items)
+
+    def named(lang: str) -> str:
+        parts = []
+        for it in items[:_SHOWN]:
+            cell = it["sel"].split("!", 1)[-1]
+            if "baris" in it:
+                rows = (f"{len(it['baris'])} of {it['baris_tabel']} rows" if lang == "en" else
+                        f"{len(it['baris'])} dari {it['baris_tabel']} baris")
+                parts.append(f"{'table' if lang == 'en' else 'tabel'} {cell} {it['masukan']} ({rows})")
+            else:
+                parts.append(f"{cell} {it['masukan']} ({format_id(it['nilai'])})")
+        rest = n - len(parts)
+        more = (f" and {rest} more" if lang == "en" else f" dan {rest} lainnya") if rest > 0 else ""
+        return ", ".join(parts) + more
+
+    span = _runs(sorted(it["baris_pindahan"] for it in items))
+    odd = [it for it in items if it["tertulis"]]
+    odd_id = (f" {len(odd)} di antaranya berisi tulisan lain di kolom itu, bukan {YES}: " + ", ".join(
+        f"{it['konfirmasi']} «{it['tertulis']}»" for it in odd[:_SHOWN]) + ("…" if len(odd) > _SHOWN else "") + "."
+        ) if odd else ""
+    odd_en = (f" {len(odd)} of them hold other text in that column, not {YES}: " + ", ".join(
+        f"{it['konfirmasi']} «{it['tertulis']}»" for it in odd[:_SHOWN]) + ("…" if len(odd) > _SHOWN else "") + "."
+        ) if odd else ""
+    count = "1 isian masih berisi angka" if n == 1 else f"{n} isian masih berisi angka"
+    count_en = "1 entry still holds the figures" if n == 1 else f"{n} entries still hold the figures"
+    return Temuan(
+        CODE, "tinggi", sheet,
+        f"sheet {sheet}: {count} yang dipindahkan dari buku kerja tahun {old}; buku kerja ini untuk tahun {new}: "
+        f"{named('id')}. Isi angka tahun {new}; bila angkanya memang sama, tulis {YES} di kolom «{HEADER[_TICK - 1]}» "
+        f"barisnya di sheet {SHEET} ({span}).{odd_id}",
+        sumber=items[0]["sel"], data={"isian": items},
+        pesan_en=f"sheet {sheet}: {count_en} carried over from the {old_en} workbook; this workbook is for {new_en}: "
+        f"{named('en')}. Enter {new_en}'s figures; if a figure really is the same, write {YES} in the column "
+        f"«{HEADER[_TICK - 1]}» of its row in the sheet {SHEET} ({span}).{odd_en}")
+
+
+def carried_inputs(t: Temuan) -> list[dict[str, Any]]:
+    """The carried inputs one T501 finding stands for (empty for the one saying the sheet cannot be read)."""
+    return list(t.data.get("isian") or ()) if t.kode == CODE else []
+
+
+def _runs(rows: list[int]) -> str:
+    """``Pindahan!F5:F7, F142``: the rows of the column where ``ya`` goes, consecutive ones as one range."""
+    col = cell_name(1, _TICK)[:-1]
+    runs: list[list[int]] = []
+    for r in rows:
+        if runs and r == runs[-1][1] + 1:
+            runs[-1][1] = r
+        else:
+            runs.append([r, r])
+    parts = [f"{col}{a}" if a == b else f"{col}{a}:{col}{b}" for a, b in runs]
+    return f"{SHEET}!" + ", ".join(parts[:_SHOWN]) + (" …" if len(parts) > _SHOWN else "")
+
+
+def _row_of(where: str) -> int:
+    try:
+        return parse_ref(where).row1
+    except RefProblem:
+        return 0
+
+
+def _sheet_of(where: str) -> str:
+    try:
+        return parse_ref(where).sheet
+    except RefProblem:
+        return where.rpartition("!")[0].strip("'") or SHEET
 
 
 def _sheet_rows(inputs: Inputs, table: str) -> dict[int, int]:
@@ -309,5 +397,5 @@ def _cell(where: str) -> str:
     return ref.location
 
 
-__all__ = ["CODE", "SHEET", "Carried", "Entry", "Move", "carried_sheet", "fingerprint", "pending", "read_carried",
-           "recorded", "rules_year", "stale_findings"]
+__all__ = ["CODE", "SHEET", "Carried", "Entry", "Move", "carried_inputs", "carried_sheet", "fingerprint", "pending",
+           "read_carried", "recorded", "rules_year", "stale_findings"]

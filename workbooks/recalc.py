@@ -47,8 +47,7 @@ from .errors import BAD_TARGET, INTERNAL, NO_RULES, OTHER_RULES, WorkbookError
 from .formatlive import format_sheet
 from .ooxml import Package
 from .ownrecord import names_in
-from .pindahan import CODE as CARRIED
-from .pindahan import Carried, read_carried, rules_year, stale_findings
+from .pindahan import Carried, carried_inputs, read_carried, rules_year, stale_findings
 from .plan import SheetPlan, WritePlan, data_places
 from .reader import read_inputs_from, workbook_names_from
 from .temuan import count_text, temuan_sheet
@@ -139,7 +138,7 @@ def concerned(result: Result, findings: list[Temuan]) -> set[str]:
     """The objects whose Ringkasan row points to Temuan: each finding's object, and an indicator whose realisasi is
     that very object (``realisasi = iphp``: the row shows the same 4,01 that exceeds the 0–4 scale)."""
     on = {t.objek for t in findings}
-    stale = {t.objek for t in findings if t.kode == CARRIED}  # inputs still holding another year's figure
+    stale = {i["masukan"] for t in findings for i in carried_inputs(t)}  # inputs still holding another year's figure
     if stale:
         on |= {o for o, used in result.rules.uses.items() if not stale.isdisjoint(used)}
     for ind in result.rules.rules.indicators.values():

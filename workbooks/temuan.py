@@ -15,6 +15,8 @@ from ..engine.values import format_id
 from . import layout
 from .audit import HEADER_ROW as AUDIT_HEADER_ROW
 from .audit import heading_rows
+from .pindahan import CODE, YES, carried_inputs
+from .pindahan import SHEET as CARRIED_SHEET
 from .plan import Link, SheetLayout, SheetPlan
 from .refs import RefProblem, cell_name, parse_ref, quote_sheet
 from .writer import CellWrite
@@ -65,6 +67,28 @@ def _audit_row(objek: str, row_of: dict[str, int]) -> int | None:
     return None
 
 
+def _carried_rows(rows: list, carried: list[tuple[int, Temuan]], add: Any) -> None:
+    """Below the findings, the to-do list of ``kinerja pindah``'s T501: a heading, then one row per input still
+    holding last year's figure, linked to its cell; each sheet's finding says which rows are its own."""
+    rows.append([None] * len(HEADER))
+    heading: list[CellWrite | None] = [None] * len(HEADER)
+    heading[COL["Pesan dan tindakan"] - 1] = CellWrite(
+        f"Isian yang masih berisi angka dari buku kerja tahun lalu (temuan {CODE} di atas), satu baris per isian: "
+        f"klik Lokasi, isi angka tahun ini — atau tulis {YES} di sheet {CARRIED_SHEET} bila angkanya memang sama.",
+        style="header")
+    rows.append(heading)
+    for at, t in carried:
+        first = len(rows) + 1
+        for item in carried_inputs(t):
+            add("", CODE, item["masukan"], item["pesan"], item["nilai"], None, item["sel"],
+                _cell_location(item["sel"]), "")
+        row = list(rows[at - 1])
+        last = len(rows)
+        span = f"baris {first}" if first == last else f"baris {first}–{last}"
+        row[COL["Pesan dan tindakan"] - 1] = CellWrite(f"{t.pesan} Setiap isian: {span} sheet ini.", style="wrap")
+        rows[at - 1] = row
+
+
 def temuan_sheet(findings: list[Temuan], problems: list[InputProblem], row_of: dict[str, int], *, title: str,
                  subtitle: str) -> SheetPlan:
     """``row_of``: Audit row of each object id (from :class:`~kinerja.workbooks.audit.Audit`)."""
@@ -80,7 +104,7 @@ def temuan_sheet(findings: list[Temuan], problems: list[InputProblem], row_of: d
         r = len(rows) + 1
         row: list[CellWrite | None] = [None] * len(HEADER)
         row[COL["No"] - 1] = CellWrite(r - HEADER_ROW, style="atas")
-        row[COL["Tingkat"] - 1] = CellWrite(LEVEL_WORD.get(level, level), style="atas")
+        row[COL["Tingkat"] - 1] = CellWrite(LEVEL_WORD.get(level, level), style="atas") if level else None
         row[COL["Kode"] - 1] = CellWrite(code, style="atas")
         row[COL["Tentang"] - 1] = CellWrite(about, style="wrap") if about else None
         row[COL["Pesan dan tindakan"] - 1] = CellWrite(message, style="wrap")
@@ -97,12 +121,17 @@ def temuan_sheet(findings: list[Temuan], problems: list[InputProblem], row_of: d
         message = p.message + (f" {p.hint}" if p.hint and p.hint not in p.message else "")
         add("masukan", p.code, p.input, message, None, None, p.location, _cell_location(p.location), "")
     order = {lv: i for i, lv in enumerate(LEVELS)}
+    carried: list[tuple[int, Temuan]] = []  # (row, finding) of each T501 standing for several inputs
     for t in sorted(findings, key=lambda t: order.get(t.tingkat, len(LEVELS))):
         audit_row = _audit_row(t.objek, row_of)
         where = f"Audit baris {audit_row}" if audit_row else (t.sumber or "")
         # no Audit row (an input's finding, T501): the link opens its cell when the finding names one
         target = f"{layout.AUDIT_SHEET}!A{audit_row}" if audit_row else _cell_location(where)
         add(t.tingkat, t.kode, t.objek, t.pesan, t.dilaporkan, t.dihitung, where, target, t.aturan)
+        if carried_inputs(t):
+            carried.append((len(rows), t))
+    if carried:
+        _carried_rows(rows, carried, add)
     if not findings and not problems:
         rows.append([CellWrite(1, style="atas"), None, None, None,
                      CellWrite("Tidak ada temuan dan tidak ada masalah masukan.", style="wrap")])

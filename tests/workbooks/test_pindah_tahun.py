@@ -56,15 +56,34 @@ def moved(tmp_path: Path) -> tuple[Path, object]:
     return new, r
 
 
+def layout_header(ws) -> int:
+    return next(r for r in range(1, 20) if ws.cell(r, 3).value == "Kode")
+
+
 def carried_rows(path: Path) -> dict[str, int]:
     ws = openpyxl.load_workbook(path)[SHEET]
     return {ws.cell(r, 2).value: r for r in range(HEADER_ROW + 1, ws.max_row + 1) if ws.cell(r, 2).value}
 
 
-def t501(path: Path, *extra) -> list[dict]:
+def t501_sheets(path: Path, *extra) -> list[dict]:
+    """The T501 findings as ``hitung --json`` gives them: one per input sheet (and one for an unreadable record)."""
     r = cli("hitung", path, "--json", *extra)
     assert r.exit_code == Exit.FINDINGS, r.output
     return [t for t in json.loads(r.output)["temuan"] if t["kode"] == CODE]
+
+
+def t501(path: Path, *extra) -> list[dict]:
+    """Every input still holding a carried figure, from the JSON (each sheet's finding lists its own in
+    ``isian``), as ``{"objek", "pesan", "pesan_en", "dilaporkan", "sumber", "tingkat"}``; the finding saying the
+    record cannot be read stays whole."""
+    out = []
+    for t in t501_sheets(path, *extra):
+        if not t.get("isian"):
+            out.append(t)
+        for i in t.get("isian") or ():
+            out.append({"objek": i["masukan"], "pesan": i["pesan"], "pesan_en": i["pesan_en"], "tingkat": t["tingkat"],
+                        "dilaporkan": i["nilai"], "sumber": i["sel"], "sheet": t["objek"]})
+    return out
 
 
 def test_pindah_to_next_year_says_which_figures_are_last_years(moved):
@@ -91,11 +110,41 @@ def test_pindah_to_next_year_says_which_figures_are_last_years(moved):
     assert "tahun 2024" in one["pesan"] and "tahun 2025" in one["pesan"] and f"{SHEET}!{TICK_COL}{row}" in one["pesan"]
     assert "2025" in one["pesan_en"] and "write ya" in one["pesan_en"]
 
-    # the workbook says it too: Temuan rows linked to the cell, Ringkasan's status points there
+    # one finding per input sheet (rapi11: 144 T501 lines drowned the others): how many, the first cells, where ya
+    # goes; every carried input is still in the JSON
+    sheets = {t["objek"]: t for t in t501_sheets(new)}
+    assert set(sheets) == {"Setjen", "Ditjen Pemasyarakatan", "Ditjen Imigrasi", "Ditjen Administrasi Hukum Umum",
+                           "Ditjen Kekayaan Intelektual", "Ditjen PP", "Badan Pembinaan Hukum Nasional", "Ditjen HAM",
+                           "BSK Hukum dan HAM", "Anggaran"}
+    assert sum(len(t["isian"]) for t in sheets.values()) == len(rows) == 144
+    setjen = sheets["Setjen"]
+    assert setjen["pesan"].startswith("sheet Setjen: 3 isian masih berisi angka yang dipindahkan dari buku kerja "
+                                      "tahun 2024; buku kerja ini untuk tahun 2025: C9 setjen_rb_kanwil_pembilang "
+                                      "(55), C10 setjen_rb_kanwil_penyebut (55), tabel B15:D65 "
+                                      "setjen_ikm_kanwil_survei (2 dari 2 baris). "), setjen["pesan"]
+    assert f"({SHEET}!F{row}:F{row + 1}, F{rows['setjen_ikm_kanwil_survei']})" in setjen["pesan"]
+    assert setjen["sumber"] == "Setjen!C9" and setjen["tingkat"] == "tinggi"
+    pas = sheets["Ditjen Pemasyarakatan"]
+    assert "95 isian" in pas["pesan"] and " dan 91 lainnya. " in pas["pesan"] and " and 91 more. " in pas["pesan_en"]
+    import jsonschema  # the JSON contract (kinerja skema hasil) describes isian
+    jsonschema.validate(json.loads(cli("hitung", new, "--json").output), json.loads(cli("skema", "hasil").output))
+    printed = cli("hitung", new).output
+    assert printed.count(CODE) == 10 and "dan 91 lainnya" in printed
+
+    # the workbook: a Temuan row per sheet in the ranked list, and below the findings a row per input linked to
+    # its cell (the to-do list), which the sheet's row points to; Ringkasan's status points there
     wb = openpyxl.load_workbook(new)
     temuan = wb[layout.TEMUAN_SHEET]
     hits = [r for r in temuan.iter_rows(values_only=True) if r[2] == CODE]
-    assert len(hits) == len(rows)
+    assert len(hits) == len(rows) + len(sheets)
+    ranked = [r for r in hits if r[1] == "TINGGI"]
+    todo = [r for r in hits if r[1] is None]
+    assert [r[3] for r in ranked] == list(sheets) and sorted(r[3] for r in todo) == sorted(rows)
+    first_todo = next(r[0] for r in temuan.iter_rows() if r[2].value == CODE and r[1].value is None).row
+    assert ranked[0][4].endswith(f"Setiap isian: baris {first_todo}–{first_todo + 2} sheet ini.")
+    last_other = max(r[0].row for r in temuan.iter_rows() if r[2].value not in (None, CODE, "Kode")
+                     and r[0].row > layout_header(temuan))
+    assert last_other < first_todo  # the other findings come before the list, not after 144 rows
     assert any(c.hyperlink is not None and c.hyperlink.location == "'Setjen'!C9" or
                c.hyperlink is not None and c.hyperlink.location == "Setjen!C9"
                for row_ in temuan.iter_rows() for c in row_ if c.value == "Setjen!C9")
@@ -114,6 +163,9 @@ def test_replaced_or_confirmed_figures_are_no_longer_listed(moved):
     assert {t["objek"] for t in after} == before - {"setjen_rb_kanwil_pembilang", "setjen_rb_kanwil_penyebut"}
     wrong = next(t for t in after if t["objek"] == "pas_rb_upt_pembilang")
     assert "«yes», bukan ya" in wrong["pesan"]
+    pas = next(t for t in t501_sheets(new) if t["objek"] == "Ditjen Pemasyarakatan")  # its sheet's finding says so
+    assert f"1 di antaranya berisi tulisan lain di kolom itu, bukan ya: {SHEET}!{TICK_COL}" in pas["pesan"]
+    assert "«yes»" in pas["pesan"] and "not ya" in pas["pesan_en"]
     # retyping the same number changes nothing: only "ya" confirms
     write_back(new, cells={"ki_permohonan_tahun_ini": CellWrite(int(openpyxl.load_workbook(new)[SHEET].cell(
         rows["ki_permohonan_tahun_ini"], 5).value))})
@@ -162,7 +214,8 @@ def test_the_live_hitung_lists_the_same_figures(moved, tmp_path):
     grid = Grid(payload)
     grid.apply(book.json()["actions"])
     temuan = grid.sheet(layout.TEMUAN_SHEET)
-    listed = {temuan.get((r, 4)) for (r, c), v in temuan.items() if c == 3 and v == CODE}  # Kode, Tentang
+    # the to-do rows (Kode T501, no Tingkat): one per input, as in the JSON
+    listed = {temuan.get((r, 4)) for (r, c), v in temuan.items() if c == 3 and v == CODE and not temuan.get((r, 2))}
     filed = {t["objek"] for t in t501(xlsm)}
     assert listed == filed == set(rows) - {"setjen_rb_kanwil_penyebut"}
     assert out.findings == len(json.loads(cli("hitung", xlsm, "--json").output)["temuan"])

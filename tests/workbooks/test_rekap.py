@@ -205,4 +205,6 @@ def test_a_unit_still_holding_carried_figures_is_named(tmp_path):
     out = json.loads(res.stdout)
     stale = [t for t in out["rekap"]["temuan"] if t["kode"] == "T501"]
     assert stale and all("Lapas A" in t["pesan"] and "a.xlsx" in t["pesan"] for t in stale), stale
-    assert {t["objek"] for t in stale} >= {"rb_a", "rb_b"}
+    # one finding per input sheet of the unit (rapi11), every carried input still listed in its isian
+    assert {t["objek"] for t in stale} == {"Sekretariat"}
+    assert {i["masukan"] for t in stale for i in t["isian"]} >= {"rb_a", "rb_b"}
