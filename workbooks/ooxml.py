@@ -168,6 +168,26 @@ class Package(OpcPackage):
             self._cache["wb_names"] = {n.name.casefold(): n for n in self.defined_names() if n.local_sheet is None}
         return dict(self._cache["wb_names"])
 
+    def name_places(self) -> dict[str, str]:
+        """Workbook-level name → where it points (``Input!C5``), or its stored text when that is no plain
+        reference (:func:`.reader.workbook_names_from`). A function of the defined names alone, which are one
+        tuple per content of the workbook part (:mod:`.workbookxml`): made once per that tuple (≈ 0.5 ms for PK
+        2024's 505 names), a copy handed out."""
+        names = self._workbook_part()[1]
+        hit = _PLACES.get(id(names))
+        if hit is None or hit[0] is not names:
+            out = {}
+            for name in {n.name.casefold(): n for n in names if n.local_sheet is None}.values():  # workbook_names
+                try:
+                    out[name.name] = name.ref().location
+                except RefProblem:
+                    out[name.name] = name.text
+            hit = (names, out)  # holds the tuple: its id is not reused while kept
+            if len(_PLACES) >= 8:
+                evict_oldest(_PLACES)
+            _PLACES[id(names)] = hit
+        return dict(hit[1])
+
     def sheet_scoped_names(self) -> list[DefinedName]:
         return [n for n in self.defined_names() if n.local_sheet is not None]
 
@@ -394,6 +414,7 @@ class Package(OpcPackage):
 
 
 _STYLED: dict[tuple, tuple[str | None, dict[str, int]]] = {}
+_PLACES: dict[int, tuple[tuple[DefinedName, ...], dict[str, str]]] = {}  # id(defined names) → (them, name places)
 
 
 def _styled(text: str, p: str, recipes: dict[str, StyleRecipe]) -> tuple[str | None, dict[str, int]]:

@@ -70,13 +70,7 @@ def workbook_names(path: str | Path) -> dict[str, str]:
 
 
 def workbook_names_from(pkg: Package) -> dict[str, str]:
-    out = {}
-    for name in pkg.workbook_names().values():
-        try:
-            out[name.name] = name.ref().location
-        except RefProblem:
-            out[name.name] = name.text
-    return out
+    return pkg.name_places()
 
 
 class _Reader:
@@ -148,6 +142,8 @@ class _Reader:
                          f"there is no worksheet {ref.sheet}",
                          f"Arahkan nama {spec.name} ke sel di sheet yang ada.", "Point the name at an existing sheet.")
             return None
+        if sheet.name == ref.sheet:  # the usual case: the very Ref (parse_ref's, its location made once)
+            return ref
         return Ref(sheet.name, ref.row1, ref.col1, ref.row2, ref.col2)
 
     # -- single values ----------------------------------------------------------------------------------------

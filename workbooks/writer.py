@@ -204,11 +204,11 @@ def _resolve_cells(pkg: Package, cells: dict[str, CellWrite], names_text: dict[s
     for key, w in cells.items():
         folded = key.casefold()
         if "!" in key:
-            ref = _parse(key, f"{pkg.path}: {key}")
+            ref = _parse_quick(key, pkg, key)
         elif folded in new_names:
             ref = parse_ref(new_names[folded])
         elif folded in wb_names:
-            ref = _parse(wb_names[folded].text, f"{pkg.path}: {key}", key)
+            ref = _parse_quick(wb_names[folded].text, pkg, key, key)
         else:
             raise WorkbookError(BAD_TARGET, f"{pkg.path}: {key}", f"nama {key} tidak ada di buku kerja.",
                                 f"there is no defined name {key} in the workbook.",
@@ -296,6 +296,14 @@ def _refuse_overwriting_inputs(pkg: Package, protect: Iterable[str], targets: di
 def _sheet_name(pkg: Package, name: str) -> str:
     sheet = pkg.sheet(name)
     return sheet.name if sheet is not None else name
+
+
+def _parse_quick(text: str, pkg: Package, key: str, name: str | None = None) -> Ref:
+    """:func:`_parse` of an output's reference, its message's place made only for a reference that is refused."""
+    try:
+        return parse_ref(text)
+    except RefProblem:
+        return _parse(text, f"{pkg.path}: {key}", name)
 
 
 def _parse(text: str, where: str, name: str | None = None) -> Ref:
