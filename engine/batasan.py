@@ -194,8 +194,11 @@ def key_form(v: Any) -> Any:
     spelling); only the comparison of keys reads it this way."""
     if not isinstance(v, str):
         return v
+    text = text_value(v)
+    if text.isascii() and text.isprintable():  # no control character and no space but " ": nothing to replace
+        return " ".join(text.split()).casefold()
     shown = "".join((" " if unicodedata.category(ch)[0] == "Z" else "") if ch != " " and unicodedata.category(
-        ch)[0] in "CZ" else ch for ch in text_value(v))
+        ch)[0] in "CZ" else ch for ch in text)
     return " ".join(shown.split()).casefold()
 
 
