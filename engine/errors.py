@@ -33,6 +33,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
              "desimal bahasa aturan).",
              "Number {found} may mean {thousands} (a thousands dot, as in the PK document) or {decimal} (the rule "
              "language's decimal point)."),
+    "E109": ("Angka {found} memakai titik ribuan seperti di dokumen PK; bahasa aturan menulis angka tanpa pemisah "
+             "ribuan.",
+             "Number {found} uses thousands dots as in the PK document; the rule language writes numbers without "
+             "thousands separators."),
     # names and files
     "E201": ("Nama tidak dikenal: {name}.", "Unknown name: {name}."),
     "E202": ("Nama {name} sudah dideklarasikan di {other}.", "Name {name} is already declared at {other}."),

@@ -133,6 +133,9 @@ def _expected_words(expected: set[str], lang: str) -> str:
     return ", ".join(words[:-1]) + (sep if len(words) > 1 else "") + words[-1] if words else "?"
 
 
+_THOUSANDS = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{3}){2,}(?![\w.])")
+
+
 def syntax_diagnostic(path: str, text: str, err: UnexpectedInput) -> Diagnostic:
     lines = text.splitlines()
     line = getattr(err, "line", 1) or 1
@@ -160,6 +163,14 @@ def syntax_diagnostic(path: str, text: str, err: UnexpectedInput) -> Diagnostic:
                               hint_key="decimal_point",
                               hint_fields={"suggestion": f"{before.group(1)}.{after.group(1)}"},
                               source_line=src, end_column=column + 1 + len(after.group(1)))
+    # Thousands dots copied from a PK document: `5.000.000` (one dot is E108, asked; two or more can only be that).
+    if str(tok) == ".":
+        around = next((t for t in _THOUSANDS.finditer(src) if t.start() < column <= t.end()), None)
+        if around:
+            found = around.group(0)
+            return Diagnostic("E109", path, line, around.start() + 1, {"found": found}, hint_key="decimal_point",
+                              hint_fields={"suggestion": found.replace(".", "")}, source_line=src,
+                              end_column=around.end() + 1)
     expected = set(err.accepts or err.expected)
     found = str(tok) if tok.type == "STRING" else f'"{tok}"'  # a quoted text is shown with its own quotes
     return Diagnostic("E101", path, line, column, {"expected": _bi_expected(expected), "found": found},
