@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..engine import CheckedRules, Inputs, evaluate, input_specs
@@ -56,6 +57,12 @@ META_ENGINE = "mesin"  # kinerja version
 META_LAYOUT = "tata_letak"  # key of what the generated sheets show (layout_key); other rules → B121
 META_YEAR = "tahun"  # the year the rule set is for (pengaturan { berlaku }), read by the next `kinerja pindah`
 META_TIME = "waktu"  # ISO time of the last Hitung (absent in a fresh template)
+
+# the columns of an input sheet's single inputs (workbooks/template.py writes them, workbooks/uraian.py finds the
+# label cells by them): the label (Uraian) in the row of the value, the input's name in the same row
+COL_NO, COL_URAIAN, COL_NILAI, COL_JENIS, COL_NAMA, COL_KET = range(1, 7)
+TABLE_TITLE = "Tabel: "  # a table's title: this, then its label, three rows above its column-name row
+TABLE_TITLE_ABOVE = 3
 
 # object kind → the fields written for it, in order; the first is the main value
 FIELDS = {
@@ -97,10 +104,14 @@ def recorded_rules(ref: str, folder: Path, *, confine_to: Path | None = None) ->
 _layout_keys: dict[int, tuple[CheckedRules, str]] = {}  # id → (checked rules, key): evaluated once per rule set
 
 
-def layout_key(checked: CheckedRules) -> str:
+def layout_key(checked: CheckedRules, labels: Mapping[str, str] | None = None) -> str:
     """What the generated sheets show of a rule set: title, unit, objects with names and targets, inputs. Two
     rule sets with the same key give the same template (a formula fix does not change it; a new year does).
-    Computed once per (read-only) checked rule set: a recalculation asks twice, a batch once per workbook."""
+    Computed once per (read-only) checked rule set: a recalculation asks twice, a batch once per workbook.
+    ``labels``: input name → the label to count instead of the rules' (the labels a workbook shows: the key it
+    recorded is then equal exactly when nothing but those labels changed)."""
+    if labels:
+        return _layout_key(checked, labels)
     hit = _layout_keys.get(id(checked))
     if hit is not None and hit[0] is checked:
         return hit[1]
@@ -111,10 +122,12 @@ def layout_key(checked: CheckedRules) -> str:
     return key
 
 
-def _layout_key(checked: CheckedRules) -> str:
+def _layout_key(checked: CheckedRules, labels: Mapping[str, str] | None = None) -> str:
     rs = checked.rules
+    labels = labels or {}
     empty = evaluate(checked, Inputs())
     objs = [(o.jenis, o.id, o.nama, str(o.target) if o.target is not None else "") for o in empty.all_objects()]
-    specs = [(s.name, s.kind, s.label, [(c.name, c.kind) for c in (s.columns or ())]) for s in input_specs(checked)]
+    specs = [(s.name, s.kind, labels.get(s.name, s.label), [(c.name, c.kind) for c in (s.columns or ())])
+             for s in input_specs(checked)]
     text = json.dumps([rs.title or rs.name, rs.unit or "", objs, specs], ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]

@@ -57,6 +57,7 @@ from .reader import EXCEL_ERRORS, _Reader
 from .recalc import owned_output_names, plan_recalc, refuse_lost_outputs
 from .refs import RefProblem, cell_name, parse_ref, quote_sheet
 from .tombol import STATUS_PREFIX, rules_from_status, status_text
+from .uraian import relabels
 from .writer import CellWrite, _parse, _refuse_overwriting_inputs, _target_sheet
 
 TITLE = "kinerja — Hitung"
@@ -313,6 +314,11 @@ def apply_to_book(book: Any, plan: WritePlan, view: BookView | None = None, *, o
         for (r, c), w in writes.items():
             book.sheets[sheet].range(cell_name(r, c)).value = _xl(w)
             written += 1
+    for where, w in plan.labels.items():  # kinerja's input label cells (Sheet!A1), not output cells
+        ref = parse_ref(where)
+        sheet = view.sheet(ref.sheet)
+        if sheet is not None:
+            book.sheets[sheet.name].range(cell_name(ref.row1, ref.col1)).value = _xl(w)
     for name, sheet_plan in plan.sheets.items():
         if name == layout.FORMAT_SHEET:
             sheet_plan = with_names(sheet_plan, owned)
@@ -427,10 +433,14 @@ def hitung(book: Any, *, aturan: str | None = None, now: datetime | None = None,
             out = _fail(book, view, ref, stamp, msg, short, version)
             out.problems = list(inputs.problems)
             return out
-        rc = plan_recalc(checked, inputs, view.names_text(), {layout.META_RULES: ref}, aturan=ref, now=when,
-                         carried=read_carried(view))
+        names = view.names_text()
+        relabel = relabels(view, specs, names)  # the file path's label cells, in the same words
+        rc = plan_recalc(checked, inputs, names, {layout.META_RULES: ref}, aturan=ref, now=when,
+                         carried=read_carried(view), relabel=relabel)
         written = apply_to_book(book, rc.plan, view)
-        text = status_text(f"selesai {stamp}", ref, version, f"{len(rc.findings)} temuan", f"{written} sel keluaran")
+        own = sum(1 for r in relabel if not r.heading)
+        text = status_text(f"selesai {stamp}", ref, version, f"{len(rc.findings)} temuan", f"{written} sel keluaran",
+                           f"{own} uraian isian ditulis ulang sesuai aturan" if own else "")
         _status(view, book, text)
         return LiveOutcome(True, text, rc.note, [], len(rc.findings), written)
     except KinerjaError as err:  # the alert: the file path's message (Indonesian unless KINERJA_BAHASA=en)

@@ -70,6 +70,8 @@ class WritePlan:
     ``show_rows``, ``show_cols``: sheet → rows, columns (1-based) that hold input data (:func:`data_places`); an
     adapter unhides those that are hidden — data that went into the figures is printed — and changes nothing else
     of them.
+    ``labels``: kinerja's input label cells whose wording the rules changed (:mod:`.uraian`), not counted as
+    output cells.
     """
 
     cells: Mapping[str, CellWrite]
@@ -78,6 +80,7 @@ class WritePlan:
     inputs: tuple[str, ...] = ()  # the rule set's input names: no output may be written over one
     show_rows: Mapping[str, frozenset[int]] = field(default_factory=dict)
     show_cols: Mapping[str, frozenset[int]] = field(default_factory=dict)
+    labels: Mapping[str, CellWrite] = field(default_factory=dict)  # ``Sheet!A1`` → an input label's new wording
 
     @property
     def cell_count(self) -> int:

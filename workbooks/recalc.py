@@ -23,7 +23,7 @@ from __future__ import annotations
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -40,7 +40,7 @@ from ..engine.findings import Temuan, find
 from ..engine.interface import InputProblem, Inputs
 from ..engine.report import summary_text, to_json
 from ..engine.values import TANPA_DATA, Galat
-from . import layout
+from . import layout, uraian
 from .atomic import check_writable
 from .audit import Audit, local_time, value_cell
 from .errors import BAD_TARGET, INTERNAL, NO_RULES, OTHER_RULES, WorkbookError
@@ -51,6 +51,7 @@ from .pindahan import Carried, carried_inputs, read_carried, rules_year, stale_f
 from .plan import SheetPlan, WritePlan, data_places
 from .reader import read_inputs_from, workbook_names_from
 from .temuan import count_text, temuan_sheet
+from .uraian import Relabel
 from .writer import CellWrite, read_meta, read_meta_from, read_ownership_from, write_back
 
 
@@ -220,13 +221,15 @@ class Steps:
 
 def plan_recalc(checked: CheckedRules, inputs: Inputs, names: dict[str, str], meta: dict[str, str], *,
                 aturan: str | None = None, now: datetime | None = None, zona: str | None = None,
-                steps: Steps | None = None, carried: Carried | None = None) -> Recalc:
+                steps: Steps | None = None, carried: Carried | None = None,
+                relabel: Sequence[Relabel] = ()) -> Recalc:
     """Evaluate the rules on ``inputs`` and plan every write. ``names``: the workbook's defined names (name →
     reference text), ``meta``: its stored ``kinerja.meta``; ``aturan``: the rule set as the user named it;
     ``zona``: WIB (default, or ``KINERJA_ZONA``), WITA or WIT for the times shown in the sheets; ``steps``
     is told each step (for the message of an internal error); ``carried``: the workbook's record of the inputs
     ``kinerja pindah`` carried from another year (:func:`~.pindahan.read_carried`) — one still holding that
-    figure is finding T501."""
+    figure is finding T501; ``relabel``: the input label cells to bring to the rules' wording
+    (:func:`~.uraian.relabels`), said in the note."""
     step = steps or Steps()
     step("menghitung indikator")
     result = evaluate(checked, inputs, Tracer())
@@ -265,9 +268,12 @@ def plan_recalc(checked: CheckedRules, inputs: Inputs, names: dict[str, str], me
         note = (f"Catatan: aturan berubah sejak buku kerja ini dibuat (versi {old} → {rs.version})."
                 if language() == "id" else
                 f"Note: the rules changed since this workbook was made (version {old} → {rs.version}).")
+    if relabel:
+        note = f"{note}\n{uraian.note(relabel)}".strip()
     protect = tuple(s.name for s in specs)
     rows, cols = data_places(inputs)
-    return Recalc(result, findings, problems, WritePlan(cells, sheets, new_meta, protect, rows, cols), note)
+    return Recalc(result, findings, problems, WritePlan(cells, sheets, new_meta, protect, rows, cols,
+                                                        uraian.writes(relabel)), note)
 
 
 def apply_to_file(src: str | Path, plan: WritePlan, dest: str | Path | None = None,
@@ -276,7 +282,7 @@ def apply_to_file(src: str | Path, plan: WritePlan, dest: str | Path | None = No
     ``pkg``: ``src`` as already opened for reading (read and parsed once)."""
     pkg = Package(src) if pkg is None else pkg
     refuse_lost_outputs(pkg, plan.meta.get(layout.META_RULES) or "ATURAN")
-    return write_back(src, out_path=dest, cells=dict(plan.cells), owned_sheets=dict(plan.sheets),
+    return write_back(src, out_path=dest, cells={**plan.cells, **plan.labels}, owned_sheets=dict(plan.sheets),
                       meta=dict(plan.meta), protect=plan.inputs, pkg=pkg, show_rows=plan.show_rows,
                       show_cols=plan.show_cols)
 
@@ -340,16 +346,28 @@ def refuse_lost_outputs(view: Any, rules: str, owned: tuple[str, ...] | None = N
 _FIELDS = tuple(dict.fromkeys(f for fields in layout.FIELDS.values() for f in fields))
 
 
-def check_same_layout(src: Path, pkg: Package, checked: CheckedRules, meta: dict[str, str]) -> None:
+def _same_year(meta: dict[str, str], checked: CheckedRules) -> bool:
+    """The workbook records the year the rules are for (or neither says one): labels may be reworded only within a
+    year — another year's rules with reworded ``{tahun}`` labels are another year's workbook (``kinerja pindah``,
+    whose Pindahan record keeps last year's figures from passing as this year's)."""
+    year = rules_year(checked)
+    return meta.get(layout.META_YEAR, "") == ("" if year is None else str(year))
+
+
+def check_same_layout(src: Path, pkg: Package, checked: CheckedRules, meta: dict[str, str],
+                      shown: dict[str, str] | None = None) -> None:
     """A workbook whose Ringkasan was generated from other rules (another year's indicators and targets) is not
-    recalculated with these: that would mix two years in one file. Refused with the command that migrates it."""
+    recalculated with these: that would mix two years in one file. Refused with the command that migrates it.
+    ``shown``: input name → the label the workbook shows where the rules word it otherwise
+    (:func:`~.uraian.shown_labels`): when the recorded key is the one those labels give and the year is the same,
+    only labels changed — Hitung rewrites them (kinerja's cells) instead of refusing."""
     if layout.META_RULES not in meta or pkg.sheet(layout.SUMMARY_SHEET) is None:
         return  # not made by `kinerja templat`: every sheet kinerja writes is rebuilt whole on each run
     stored = meta.get(layout.META_LAYOUT)
     if not stored and not meta.get(layout.META_VERSION):
         return  # nothing recorded to compare with
     same = stored == layout.layout_key(checked) if stored else meta.get(layout.META_VERSION) == checked.rules.version
-    if same:
+    if same or (stored and shown and _same_year(meta, checked) and stored == layout.layout_key(checked, shown)):
         return
     rs = checked.rules
     new = f"{src.stem}-{rs.name}{src.suffix}"
@@ -417,16 +435,19 @@ def recalculate_workbook(path: str | Path, *, aturan: str | None = None, keluara
         pkg = Package(src)  # read once: meta, names and inputs come from the same parsed package
         step("membaca set aturan")
         checked, meta = rules_of(src, aturan, pkg, rules)
-        check_same_layout(src, pkg, checked, meta)
+        specs = input_specs(checked)
+        names = workbook_names_from(pkg)
+        relabel = uraian.relabels(pkg, specs, names)
+        check_same_layout(src, pkg, checked, meta, uraian.shown_labels(relabel))
         check_writable(dest)  # fail before computing when the workbook is open in Excel or read-only
         step("membaca masukan")
-        inputs = read_inputs_from(pkg, input_specs(checked))
+        inputs = read_inputs_from(pkg, specs)
         inputs.origin = src.name
         # recorded by bundled name or relative to the folder the workbook is written to (never absolute)
         recorded = layout.recorded_rules(aturan or meta[layout.META_RULES], dest.parent,
                                          confine_to=None if aturan else src.resolve().parent)
-        rc = plan_recalc(checked, inputs, workbook_names_from(pkg), meta, aturan=recorded, now=now, zona=zona,
-                         steps=step, carried=read_carried(pkg))
+        rc = plan_recalc(checked, inputs, names, meta, aturan=recorded, now=now, zona=zona,
+                         steps=step, carried=read_carried(pkg), relabel=relabel)
         step("menulis buku kerja")
         written = apply_to_file(src, rc.plan, dest if keluaran else None, pkg)
     except (KinerjaError, KeyboardInterrupt, MemoryError):

@@ -39,6 +39,7 @@ from .pindahan import Move, carried_sheet, rules_year
 from .reader import workbook_names
 from .refs import Ref, col_letters
 from .template_ringkasan import write_ringkasan
+from .uraian import single_label, table_title
 from .writer import CellWrite, write_back
 
 OTHER_SHEET = "Masukan lain"  # single inputs outside any eselon block
@@ -51,7 +52,8 @@ VISIBLE_ROWS = 10
 MAX_BLOCK_COLUMNS = 5  # wider tables get a sheet of their own
 
 # input sheet columns: No · Uraian · Nilai · Jenis/satuan · Nama masukan · Keterangan
-NO, URAIAN, NILAI, JENIS, NAMA, KET = range(1, 7)
+NO, URAIAN, NILAI, JENIS, NAMA, KET = (layout.COL_NO, layout.COL_URAIAN, layout.COL_NILAI, layout.COL_JENIS,
+                                        layout.COL_NAMA, layout.COL_KET)
 HEADINGS = ("No", "Uraian", "Nilai", "Jenis/satuan", "Nama masukan", "Keterangan")
 WIDTHS = (6, 62, 18, 16, 40, 30)
 TABLE_WIDTH = {"teks": 40, "rupiah": 20, "cacah": 14, "tahun": 12}  # other kinds: 16
@@ -419,9 +421,8 @@ class _InputSheet:
                 continue
             spec = item
             n += 1
-            label = (spec.label or spec.name) + (" *" if spec.required else "")
             S.body_cell(ws, row, NO, n, align=S.CENTER_TOP)
-            S.body_cell(ws, row, URAIAN, label)
+            S.body_cell(ws, row, URAIAN, single_label(spec))
             S.input_cell(ws, row, NILAI, spec.kind, spec.required)
             S.body_cell(ws, row, JENIS, S.KIND_CAPTION.get(spec.kind, spec.kind))
             S.body_cell(ws, row, NAMA, spec.name, font=S.NAME_FONT)
@@ -446,7 +447,7 @@ class _InputSheet:
         ws, cols, n_rows = self.ws, spec.columns or (), self.plan.table_rows
         shown = self.visible_rows(spec)
         first, last = URAIAN, URAIAN + len(cols) - 1
-        ws.cell(row, first, f"Tabel: {spec.label or spec.name}").font = S.SUBTITLE_FONT
+        ws.cell(row, first, table_title(spec)).font = S.SUBTITLE_FONT
         # one unwrapped line that must fit the printed width (the hidden rows are told here, in words that stay
         # true when Hitung shows the hidden rows that hold data: no row numbers)
         more = " (baris kosong tersembunyi: klik + di kiri)" if shown < n_rows else ""
@@ -454,7 +455,7 @@ class _InputSheet:
         per = " + ".join(column_words(by_name[k]) if k in by_name else k for k in spec.key) or "data"
         ws.cell(row + 1, first, f"Tabel {spec.name}: satu baris per {per}, baris kosong dilewati, kolom * wajib. "
                 f"{n_rows} baris{more}.").font = S.NOTE_FONT
-        captions, names, data = row + 2, row + 3, row + 4
+        captions, names, data = row + 2, row + layout.TABLE_TITLE_ABOVE, row + layout.TABLE_TITLE_ABOVE + 1
         S.header_cell(ws, captions, NO, "No")
         S.body_cell(ws, names, NO, None, fill=S.HEADER_FILL)
         for j, col in enumerate(cols):
