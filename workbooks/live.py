@@ -22,7 +22,7 @@ What the Book API cannot reach: the workbook's custom document properties, so th
 status cell (written by ``pasang-tombol``/``templat``) unless given, the stored meta is not updated live, and the
 record of the output names kinerja created is read from its copy in ``FormatIsian`` (:mod:`.ownrecord`): a lost
 one is refused (B114) as by the file adapter — a workbook from before that copy is not checked live until a file
-Hitung writes it;
+Hitung writes it; likewise the stored meta (rule set, version, layout key, year) compared for B121;
 cell styles and page layout of the owned sheets (values and formulas are written; a file Hitung formats them);
 and number formats (the remote payload has none). Which input cells Excel shows as percentages ("85%" typed is
 0.85 shown as 85%) comes from the hidden sheet ``FormatIsian``, whose ``CELL("format", …)`` formulas Excel keeps
@@ -50,14 +50,14 @@ from .audit import local_time
 from .errors import FORMAT_UNKNOWN
 from .formatlive import format_sheet, percent_cells
 from .ooxml import EMPTY, Cell, DefinedName, Sheet, SheetCells, Table
-from .ownrecord import with_names
+from .ownrecord import meta_in, with_names
 from .pindahan import read_carried
 from .plan import WritePlan, data_places
 from .reader import EXCEL_ERRORS, _Reader
-from .recalc import owned_output_names, plan_recalc, refuse_lost_outputs
+from .recalc import check_same_layout, owned_output_names, plan_recalc, refuse_lost_outputs
 from .refs import RefProblem, cell_name, parse_ref, quote_sheet
 from .tombol import STATUS_PREFIX, rules_from_status, status_text
-from .uraian import relabels
+from .uraian import relabels, shown_labels
 from .writer import CellWrite, _parse, _refuse_overwriting_inputs, _target_sheet
 
 TITLE = "kinerja — Hitung"
@@ -321,7 +321,7 @@ def apply_to_book(book: Any, plan: WritePlan, view: BookView | None = None, *, o
             book.sheets[sheet.name].range(cell_name(ref.row1, ref.col1)).value = _xl(w)
     for name, sheet_plan in plan.sheets.items():
         if name == layout.FORMAT_SHEET:
-            sheet_plan = with_names(sheet_plan, owned)
+            sheet_plan = with_names(sheet_plan, owned, plan.meta)
         rows = [list(r) for r in sheet_plan.rows]
         width = max((len(r) for r in rows), default=0)
         matrix = [[_xl(w) for w in r] + [None] * (width - len(r)) for r in rows]
@@ -360,6 +360,18 @@ def _show(book: Any, view: BookView, rows: Mapping[str, frozenset[int]], cols: M
                     getattr(ws.range(first, last), axis).hidden = False
                     run = []
                 run.append(n)
+
+
+def _stored_meta(view: BookView) -> dict[str, str]:
+    """The workbook's meta as recorded in FormatIsian (:func:`~.ownrecord.with_names`); empty for a workbook no
+    file Hitung or template of this version wrote (not checked live, as the record of output names)."""
+    sheet = view.sheet(layout.FORMAT_SHEET)
+    if sheet is None:
+        return {}
+    try:
+        return meta_in(view.cells(sheet.name).cells)
+    except KeyError:  # not a worksheet
+        return {}
 
 
 def _status(view: BookView, book: Any, text: str) -> None:
@@ -413,6 +425,11 @@ def hitung(book: Any, *, aturan: str | None = None, now: datetime | None = None,
         checked = allowed[ref] if allowed is not None else load_rules(_near_book(book, ref))
         version = f"versi: {checked.rules.version}"
         specs = input_specs(checked)
+        names = view.names_text()
+        relabel = relabels(view, specs, names)  # the file path's label cells, in the same words
+        # the file path's B121, from the meta a file Hitung or the template recorded in FormatIsian (the book's
+        # custom properties are out of xlwings' reach): another rule set's layout is refused, labels alone are not
+        check_same_layout(view.path, view, checked, _stored_meta(view), shown_labels(relabel))
         inputs = read_inputs_live(view, specs)
         if inputs.problems:
             # nothing is computed, but a bad cell pasted into a hidden row must be visible where the alert points
@@ -433,8 +450,6 @@ def hitung(book: Any, *, aturan: str | None = None, now: datetime | None = None,
             out = _fail(book, view, ref, stamp, msg, short, version)
             out.problems = list(inputs.problems)
             return out
-        names = view.names_text()
-        relabel = relabels(view, specs, names)  # the file path's label cells, in the same words
         rc = plan_recalc(checked, inputs, names, {layout.META_RULES: ref}, aturan=ref, now=when,
                          carried=read_carried(view), relabel=relabel)
         written = apply_to_book(book, rc.plan, view)

@@ -128,8 +128,9 @@ def write_back(
         if pkg.sheet(sheet) is not None and sheet.casefold() not in planned:
             pkg.show(sheet, frozenset(show_rows.get(sheet, ())), frozenset(show_cols.get(sheet, ())))
     record = Ownership(_union(owned.sheets, plans), _union(owned.names, owned_names))
-    if record.names and layout.FORMAT_SHEET in plans:  # the same record where a live Hitung can read it
-        plans[layout.FORMAT_SHEET] = with_names(plans[layout.FORMAT_SHEET], record.names)
+    if layout.FORMAT_SHEET in plans:  # the same record (and meta) where a live Hitung can read it
+        stored = meta if meta is not None else read_meta_from(pkg)
+        plans[layout.FORMAT_SHEET] = with_names(plans[layout.FORMAT_SHEET], record.names, stored)
     for name, sp in plans.items():
         pkg.put_sheet(name, sheet_xml_once(sp, style_ids, f"{src}: {name}"), sp.layout.hidden, well_formed=True)
     for sheet, writes in targets.items():

@@ -22,7 +22,7 @@ from kinerja.engine import load_rules
 from kinerja.workbooks import layout
 from kinerja.workbooks.live import hitung
 from kinerja.workbooks.remote import open_payload
-from kinerja.workbooks.tombol import pasang_tombol
+from kinerja.workbooks.tombol import STATUS_PREFIX, pasang_tombol
 from kinerja.workbooks.writer import CellWrite, read_meta, write_back
 from payload import Grid, payload_of
 
@@ -151,3 +151,30 @@ def test_the_live_hitung_rewrites_the_same_label_cells(book, tmp_path):
     # the file path writes the same cells with the same words
     cli("hitung", xlsm, "--aturan", rules)
     assert cells(xlsm, "Setjen")["B9"] == setjen[(9, 2)] and cells(xlsm, "Setjen")["B12"] == setjen[(12, 2)]
+
+
+@pytest.mark.usefixtures("remote_engine")
+def test_the_live_hitung_refuses_what_the_file_hitung_refuses(book, tmp_path):
+    """xlwings cannot read the custom properties the file path compares (B121); a file Hitung or the template
+    now also records them in the hidden FormatIsian, and the live Hitung compares the same way: another rule
+    set's layout is B121 with the file path's words (before: computed with the other rules without a word),
+    labels alone are rewritten."""
+    xlsm = tmp_path / "buku.xlsm"
+    pasang_tombol(book, xlsm)
+    assert cli("hitung", xlsm).exit_code == Exit.FINDINGS  # records the meta in FormatIsian
+    other = reworded(tmp_path, also=("01-target.kin", "setjen_rb_kanwil = 100", "setjen_rb_kanwil = 95"))
+    payload = payload_of(xlsm)
+    live = open_payload(payload)
+    out = hitung(live, aturan=str(other))
+    assert not out.ok and "B121" in out.message and "| B121: " in out.status, out.message
+    grid = Grid(payload)
+    grid.apply(live.json()["actions"])
+    assert grid.writes and all(grid.sheet(s)[(r, c)].startswith(STATUS_PREFIX) for s, r, c in grid.writes)
+    r = cli("hitung", xlsm, "--aturan", other)
+    assert r.exit_code == Exit.USAGE
+    assert r.output.split("B121: ", 1)[1].strip() == out.message.split("B121: ", 1)[1].strip()
+
+    labels_only = reworded(tmp_path / "b")
+    live = open_payload(payload_of(xlsm))
+    out = hitung(live, aturan=str(labels_only))
+    assert out.ok and "2 uraian isian ditulis ulang" in out.status, out.message
