@@ -327,15 +327,21 @@ def test_rules_loaded_once_per_rule_set(tmp_path, pile_source):
     assert cache.get(str(b.resolve("pk2024-sumsel"))) is cache.get("pk2024-sumsel") and cache.loads == 2
 
 
-def test_records_without_json_leave_the_result_out_and_count_the_same(tmp_path, pile_source):
-    """`kinerja batch` without --json or --ringkasan shows no result: its records leave "hasil" out (the worker
-    builds no JSON and sends none to the coordinator), with the same status and counts as the full records."""
+def full_and_lean(tmp_path: Path, pile_source: Path) -> tuple[list[Path], list[dict], list[dict]]:
+    """Three unit workbooks recalculated twice, into penuh/ with the result's JSON and into ringan/ without."""
     files = []
     for i in range(3):
         files.append(tmp_path / f"u{i}.xlsx")
         shutil.copyfile(pile_source / f"upt0{i + 1}.xlsx", files[-1])
     full = b.run(b.plan([str(f) for f in files], keluaran=tmp_path / "penuh"), workers=1)
     lean = b.run(b.plan([str(f) for f in files], keluaran=tmp_path / "ringan", hasil=False), workers=1)
+    return files, full, lean
+
+
+def test_records_without_json_leave_the_result_out_and_count_the_same(tmp_path, pile_source):
+    """`kinerja batch` without --json or --ringkasan shows no result: its records leave "hasil" out (the worker
+    builds no JSON and sends none to the coordinator), with the same status and counts as the full records."""
+    files, full, lean = full_and_lean(tmp_path, pile_source)
     assert all(r["hasil"] for r in full) and all(r["hasil"] is None for r in lean)
     counts = ("status", "jumlah_temuan", "jumlah_masalah_masukan", "galat")
     assert [[r[k] for k in counts] for r in lean] == [[r[k] for k in counts] for r in full]
@@ -350,12 +356,7 @@ def test_summary_table_names_the_first_finding_without_json(tmp_path, pile_sourc
     empty for every workbook with findings once the worker stopped sending the JSON (found by
     benchmarks/serangan.py, case result_out_of_range_in_batch)."""
     from kinerja.workbooks.batch_ringkasan import first_problem, summary_rows
-    files = []
-    for i in range(3):
-        files.append(tmp_path / f"u{i}.xlsx")
-        shutil.copyfile(pile_source / f"upt0{i + 1}.xlsx", files[-1])
-    full = b.run(b.plan([str(f) for f in files], keluaran=tmp_path / "penuh"), workers=1)
-    lean = b.run(b.plan([str(f) for f in files], keluaran=tmp_path / "ringan", hasil=False), workers=1)
+    files, full, lean = full_and_lean(tmp_path, pile_source)
     with_findings = [r for r in full if r["jumlah_temuan"]]
     assert with_findings
     for r in with_findings:  # the first finding of the JSON, as the summary shows it
